@@ -1,0 +1,47 @@
+"""sprawozdania: Polish free-text activity reports into validated, source-grounded records.
+
+    from extractor import extract, extract_text
+    report = extract("corpus/owes-olsztyn_2018-09-01_2018-11-30.txt")   # models.Report
+    report = extract_text("Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018 …")
+
+The library never prints. The pipeline is built on first use and reused.
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ReadError, SprawozdaniaError
+
+if TYPE_CHECKING:
+    from models import Report
+
+    from .pipeline import Extractor
+
+__all__ = ["ReadError", "SprawozdaniaError", "extract", "extract_text", "get_extractor"]
+
+
+@cache
+def get_extractor() -> Extractor:
+    from .pipeline import Extractor
+
+    return Extractor()
+
+
+def extract_text(text: str, name: str = "<text>", *, keep_text: bool = False) -> Report:
+    """Extract a Report from text already decoded."""
+    if not isinstance(text, str):
+        raise TypeError("extract_text expects str")
+    return get_extractor().extract_text(text, name=name, keep_text=keep_text)
+
+
+def extract(path: str | Path, *, keep_text: bool = False) -> Report:
+    """Read a report file (format and encoding detected) and extract a Report."""
+    from .read import read
+
+    src = read(path)
+    rep = get_extractor().extract_text(src.text, name=Path(src.path).name, fmt=src.format,
+                                       encoding=src.encoding, keep_text=keep_text)
+    rep.source.sha256 = src.sha256
+    return rep

@@ -1,0 +1,145 @@
+"""Checks over a Report: findings an auditor can act on, each pointing at its evidence."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from models import Count, DateFact, DateRange, Finding, Hours, Quantity, Report, Span
+
+Check = Callable[[Report, str], list[Finding]]
+CHECKS: list[Check] = []
+
+
+def check(fn: Check) -> Check:
+    CHECKS.append(fn)
+    return fn
+
+
+def span(text: str, start: int, end: int) -> Span:
+    return Span(start=start, end=end, text=text[start:end])
+
+
+def _num(v: float | int) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
+
+
+@check
+def period_checks(report: Report, text: str) -> list[Finding]:
+    p = report.period
+    if p is None:
+        return [Finding(code="period_missing", severity="error",
+                        message="Nie znaleziono okresu sprawozdawczego; daty bez roku nie mogą być rozstrzygnięte.")]
+    out = []
+    ev = [p.span] if p.span else []
+    if p.end < p.start:
+        out.append(Finding(code="period_invalid", severity="error", evidence=ev,
+                           message=f"Okres kończy się ({p.end:%d.%m.%Y}) przed początkiem ({p.start:%d.%m.%Y})."))
+    elif p.days > 3 * 366 + 31:
+        out.append(Finding(code="period_invalid", severity="warning", evidence=ev,
+                           message=f"Okres trwa {p.days} dni — nietypowo długo dla sprawozdania."))
+    return out
+
+
+@check
+def sum_checks(report: Report, text: str) -> list[Finding]:
+    out = []
+    by_id = {f.id: f for f in report.facts if isinstance(f, Quantity)}
+    parts: dict[str, list[Quantity]] = {}
+    for f in report.facts:
+        if isinstance(f, Quantity) and f.part_of:
+            parts.setdefault(f.part_of, []).append(f)
+    for tid, ps in parts.items():
+        total = by_id.get(tid)
+        if total is None:
+            continue
+        what = total.subject or "pozycji"
+        sec = f"{total.section}: " if total.section else ""
+        ev = [total.span] + [p.span for p in ps]
+        ids = [total.id] + [p.id for p in ps]
+        if any(p.subset for p in ps):
+            for p in ps:
+                if p.value > total.value:
+                    out.append(Finding(code="part_exceeds_total", severity="error", section=total.section,
+                                       evidence=[total.span, p.span], facts=[total.id, p.id],
+                                       message=f"{sec}część {_num(p.value)} ({p.label}) przekracza całość {_num(total.value)}"))
+            continue
+        s = sum(p.value for p in ps)
+        if abs(s - total.value) > 1e-9:
+            out.append(Finding(
+                code="sum_mismatch", severity="error", section=total.section, evidence=ev, facts=ids,
+                message=f"{sec}{_num(total.value)} ({what}) podano łącznie, a części sumują się do "
+                        f"{_num(s)} ({'+'.join(_num(p.value) for p in ps)})"))
+        for p in ps:
+            if p.value > total.value:
+                out.append(Finding(code="part_exceeds_total", severity="error", section=total.section,
+                                   evidence=[total.span, p.span], facts=[total.id, p.id],
+                                   message=f"{sec}część {_num(p.value)} ({p.label}) większa niż całość {_num(total.value)}"))
+    return out
+
+
+@check
+def date_checks(report: Report, text: str) -> list[Finding]:
+    p = report.period
+    if p is None or p.end < p.start:
+        return []
+    out = []
+    for f in report.facts:
+        if isinstance(f, DateFact) and not (p.start <= f.value <= p.end):
+            out.append(Finding(code="date_outside_period", severity="warning", section=f.section,
+                               evidence=[f.span], facts=[f.id],
+                               message=f"Data {f.value:%d.%m.%Y} leży poza okresem "
+                                       f"{p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}"))
+        elif isinstance(f, DateRange) and (f.start < p.start or f.end > p.end):
+            out.append(Finding(code="date_outside_period", severity="warning", section=f.section,
+                               evidence=[f.span], facts=[f.id],
+                               message=f"Zakres {f.start:%d.%m.%Y}–{f.end:%d.%m.%Y} wykracza poza okres "
+                                       f"{p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}"))
+    return out
+
+
+_EMPTY_NAME = re.compile(r"\b(pn\.|pt\.|pod nazwą|pod tytułem|o nazwie)(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s))",
+                         re.I | re.M)
+
+
+@check
+def empty_name(report: Report, text: str) -> list[Finding]:
+    out = []
+    for m in _EMPTY_NAME.finditer(text):
+        # evidence: the noun before the marker plus the marker ("inicjatywy pn.")
+        before = text[:m.start()].rstrip()
+        w = re.search(r"[^\W\d_]+$", before)
+        start = w.start() if w else m.start()
+        sec = _section_at(report, m.start())
+        out.append(Finding(code="empty_name", severity="warning", section=sec,
+                           evidence=[span(text, start, m.end())],
+                           message=f"{sec + ': ' if sec else ''}po '{m.group(1)}' brak nazwy"))
+    return out
+
+
+@check
+def absurd_values(report: Report, text: str) -> list[Finding]:
+    out = []
+    p = report.period
+    for f in report.facts:
+        if isinstance(f, Hours) and p is not None and p.end >= p.start and f.value > p.days * 24:
+            out.append(Finding(code="absurd_value", severity="error", section=f.section, evidence=[f.span],
+                               facts=[f.id],
+                               message=f"{_num(f.value)} h to więcej niż liczy okres ({p.days} dni = {p.days * 24} h)"))
+        elif isinstance(f, Count) and f.value > 100_000:
+            out.append(Finding(code="absurd_value", severity="warning", section=f.section, evidence=[f.span],
+                               facts=[f.id], message=f"Liczba {_num(f.value)} jest nieprawdopodobnie duża"))
+    return out
+
+
+def _section_at(report: Report, pos: int) -> str | None:
+    for s in report.sections:
+        if s.start <= pos < s.end:
+            return s.code
+    return None
+
+
+def run_checks(report: Report, text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for fn in CHECKS:
+        out.extend(fn(report, text))
+    return out

@@ -1,0 +1,177 @@
+"""From recognised mentions to a validated models.Report."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from models import (Amount, Count, DateFact, DateRange, Finding, Hours, Location, Period, Provenance,
+                    Report, Section, SourceInfo, Span, Stats)
+
+from .audit import run_checks
+from .dates import find_dates, find_times, parse_month_name_date, resolve_year
+from .places import find_places
+from .quantities import Qty, extract_quantities
+from .structure import Structure, analyse_structure
+from .text import View
+
+
+def _span(text: str, s: int, e: int) -> Span:
+    return Span(start=s, end=e, text=text[s:e])
+
+
+def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Report:
+    text = view.text
+    st = analyse_structure(view)
+    sections = _sections(view, st)
+
+    def section_at(pos: int) -> str | None:
+        for s in sections:
+            if s.start <= pos < s.end:
+                return s.code
+        return None
+
+    period = None
+    if st.period:
+        period = Period(start=st.period.start, end=st.period.end, span=_span(text, *st.period.span),
+                        origin=st.period.origin)  # type: ignore[arg-type]
+    exclude = [st.period.span] if st.period else []
+    for a, b in exclude:
+        view.claim(a, b, "period")
+    find_times(view)
+    dates, ranges = find_dates(view, exclude)
+    qtys, nums = extract_quantities(view)
+    places = find_places(view)
+
+    fallback_year = None
+    if st.period is None:
+        years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm))
+        fallback_year = years.most_common(1)[0][0] if years else None
+
+    facts: list = []
+    findings: list[Finding] = []
+    pending: list[tuple[int, object]] = []  # (start, fact-builder)
+
+    for d in dates:
+        y = d.year if d.year is not None else resolve_year(d.day, d.month, st.period, fallback_year)
+        if y is None:
+            findings.append(Finding(code="date_unresolved", severity="warning", section=section_at(d.start),
+                                    evidence=[_span(text, d.start, d.end)],
+                                    message="Data bez roku, a okres sprawozdawczy nieznany"))
+            continue
+        value = _date(y, d.month, d.day, text[d.start:d.end] if d.rule == "words" and d.year else None)
+        if value is None:
+            continue
+        pending.append((d.start, ("date", d.start, d.end, value, d.rule)))
+    for r in ranges:
+        yb = r.b.year if r.b.year is not None else resolve_year(r.b.day, r.b.month, st.period, fallback_year)
+        if yb is None:
+            continue
+        ya = r.a.year if r.a.year is not None else (yb if (r.a.month, r.a.day) <= (r.b.month, r.b.day) else yb - 1)
+        a, b = _date(ya, r.a.month, r.a.day), _date(yb, r.b.month, r.b.day)
+        if a is None or b is None or b < a:
+            continue
+        pending.append((r.start, ("date_range", r.start, r.end, (a, b), r.rule)))
+    for q in qtys:
+        pending.append((q.start, ("qty", q)))
+    for p in places:
+        pending.append((p.start, ("place", p)))
+
+    pending.sort(key=lambda x: x[0])
+    ids: dict[int, str] = {}
+    n = 0
+    for _start, item in pending:
+        n += 1
+        fid = f"f{n}"
+        kind = item[0]  # type: ignore[index]
+        if kind == "qty":
+            ids[id(item[1])] = fid  # type: ignore[index]
+    n = 0
+    for _start, item in pending:
+        n += 1
+        fid = f"f{n}"
+        kind = item[0]  # type: ignore[index]
+        if kind == "date":
+            _, s, e, value, rule = item  # type: ignore[misc]
+            facts.append(DateFact(id=fid, section=section_at(s), span=_span(text, s, e), value=value,
+                                  provenance=Provenance(rule=rule)))
+        elif kind == "date_range":
+            _, s, e, (a, b), rule = item  # type: ignore[misc]
+            facts.append(DateRange(id=fid, section=section_at(s), span=_span(text, s, e), start=a, end=b,
+                                   provenance=Provenance(rule=rule)))
+        elif kind == "qty":
+            q: Qty = item[1]  # type: ignore[index]
+            common = dict(id=fid, section=section_at(q.start), span=_span(text, q.start, q.end),
+                          provenance=Provenance(rule=q.rule))
+            if q.kind == "amount":
+                facts.append(Amount(value=q.value, **common))
+                continue
+            cls = Hours if q.kind == "hours" else Count
+            facts.append(cls(value=q.value, subject=q.subject if q.parent is None else None,
+                             label=q.label, part_of=ids.get(id(q.parent)) if q.parent is not None else None,
+                             subset=q.subset, approximate=q.approximate, planned=q.planned, **common))
+        else:
+            p = item[1]  # type: ignore[index]
+            facts.append(Location(id=fid, section=section_at(p.start), span=_span(text, p.start, p.end),
+                                  value=p.value, kind=p.kind, provenance=Provenance(rule=p.rule)))
+            if p.typo:
+                findings.append(Finding(code="typo", severity="info", section=section_at(p.start),
+                                        evidence=[_span(text, p.start, p.start + len(p.typo[0]))],
+                                        message=f"'{p.typo[0]}' odczytano jako '{p.typo[1]}'"))
+    for h in st.headings:
+        if h.typo_of:
+            findings.append(Finding(code="typo", severity="info", section=h.code,
+                                    evidence=[_span(text, h.start, h.end)],
+                                    message=f"Nagłówek '{h.title}' odczytano jako '{h.typo_of}'"))
+
+    explained_roles = {"period", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
+                       "ordinal", "duration", "compound", "phrase"}
+    fact_nums = {id(q.num) for q in qtys}
+    digit_nums = [x for x in nums if not x.words]
+    explained = sum(1 for x in digit_nums if x.role in explained_roles or id(x) in fact_nums)
+    report = Report(
+        source=source, kind=st.kind,  # type: ignore[arg-type]
+        kind_span=_span(text, *st.kind_span) if st.kind_span else None,
+        period=period, sections=sections, facts=facts, findings=findings,
+        stats=Stats(numbers=len(digit_nums), explained=explained),
+        text=text if keep_text else None,
+    )
+    report.findings.extend(run_checks(report, text))
+    _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
+    report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
+    return report
+
+
+def _unexplained(report: Report, view: View, nums, roles, fact_nums, section_at) -> None:  # type: ignore[no-untyped-def]
+    text = view.text
+    for x in nums:
+        if x.role in roles or id(x) in fact_nums:
+            continue
+        if view.is_claimed(x.start, x.end) in ("date", "time", "phone", "postcode"):
+            continue
+        s, e = max(0, x.start - 25), min(len(text), x.end + 25)
+        report.findings.append(Finding(
+            code="unexplained_number", severity="info", section=section_at(x.start),
+            evidence=[_span(text, x.start, x.end)],
+            message=f"Liczba {text[x.start:x.end]} nie została rozpoznana jako fakt: „…{text[s:e].strip()}…”"))
+
+
+def _date(y: int, m: int, d: int, month_name_text: str | None = None) -> dt.date | None:
+    if month_name_text:
+        parsed = parse_month_name_date(re.sub(r"\s*r(?:oku|\.)?\s*$", "", month_name_text))
+        if parsed is not None:
+            return parsed
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _sections(view: View, st: Structure) -> list[Section]:
+    out = []
+    hs = st.headings
+    for i, h in enumerate(hs):
+        end = hs[i + 1].start if i + 1 < len(hs) else len(view.text)
+        out.append(Section(code=h.code, title=view.text[h.start:h.end], canonical=h.canonical,
+                           heading=_span(view.text, h.start, h.end), start=h.start, end=end))
+    return out

@@ -1,0 +1,203 @@
+"""The `sprawozdania` command line: a thin layer over the library API.
+
+Heavy modules (spaCy, Morfeusz, pydantic models) are imported inside the commands, so
+`sprawozdania --help` stays fast.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="sprawozdania",
+    help="Polish activity reports (sprawozdania) into validated, source-grounded records.\n\n"
+         "Examples:\n\n"
+         "  sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt\n\n"
+         "  sprawozdania extract REPORT.txt --format facts -o REPORT.facts.json\n\n"
+         "  sprawozdania eval corpus\n\n"
+         "  sprawozdania schema > report.schema.json",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class ExtractFormat(str, Enum):
+    rich = "rich"
+    json = "json"
+    facts = "facts"
+
+
+def _err(msg: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {msg}", highlight=False)
+
+
+def _write(out: Path | None, text: str) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    tmp.replace(out)
+
+
+@app.command()
+def extract(
+    reports: Annotated[list[Path], typer.Argument(help="Report files (.txt; more formats as readers allow).")],
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
+    = ExtractFormat.rich,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+    with_text: Annotated[bool, typer.Option("--text", help="Include the decoded text in --format json.")] = False,
+) -> None:
+    """Extract kind, period, sections, facts and findings from reports.
+
+    With several reports, --format json/facts prints a JSON array.
+
+    Example: sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
+    """
+    from extractor import ReadError, extract as do_extract
+
+    from .emit import to_facts
+
+    results = []
+    failed = 0
+    for path in reports:
+        try:
+            results.append(do_extract(path, keep_text=with_text))
+        except ReadError as e:
+            _err(str(e))
+            failed += 1
+    if fmt is ExtractFormat.rich:
+        from rich.console import Console
+
+        from .view import render_report
+
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None,  # noqa: SIM115
+                          width=120 if output else None)
+        for rep in results:
+            render_report(console, rep)
+    elif results:
+        if fmt is ExtractFormat.facts:
+            docs = [to_facts(r) for r in results]
+        else:
+            docs = [json.loads(r.model_dump_json()) for r in results]
+        payload = docs[0] if len(docs) == 1 and len(reports) == 1 else docs
+        _write(output, json.dumps(payload, ensure_ascii=False, indent=1))
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[Path, typer.Argument(help="Corpus folder: reports, with gold in CORPUS/gold/.")]
+    = Path("corpus"),
+    gold_dir: Annotated[Path | None, typer.Option("--gold", help="Gold folder (default CORPUS/gold).")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious facts per report.")]
+    = False,
+    by_style: Annotated[bool, typer.Option("--by-style", help="Also total per organisation prefix.")] = False,
+    min_f1: Annotated[float | None, typer.Option(help="Exit 1 when facts F1 is below this.")] = None,
+    min_links: Annotated[float | None, typer.Option(help="Exit 1 when link accuracy is below this.")] = None,
+    min_findings_f1: Annotated[float | None, typer.Option(help="Exit 1 when checked-findings F1 is below.")]
+    = None,
+) -> None:
+    """Score every report that has gold facts/1 (the contract's rule) and print P/R/F1.
+
+    Example: sprawozdania eval corpus --min-f1 0.95
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from extractor import extract as do_extract
+
+    from .emit import to_facts
+    from .evaluate import TYPES, Totals, prf, score
+
+    console = Console()
+    gdir = gold_dir or corpus / "gold"
+    golds = sorted(gdir.glob("*.facts.json"))
+    if not golds:
+        _err(f"no gold files (*.facts.json) in {gdir}")
+        raise typer.Exit(2)
+    total = Totals()
+    styles: dict[str, Totals] = {}
+    rows = []
+    for gpath in golds:
+        gold = json.loads(gpath.read_text(encoding="utf-8"))
+        rpath = corpus / gold["source"]
+        pred = to_facts(do_extract(rpath))
+        s = score(gold, pred)
+        total.add(s)
+        style = gold["source"].split("_")[0]
+        styles.setdefault(style, Totals()).add(s)
+        one = Totals()
+        one.add(s)
+        rows.append((gold["source"], s, one))
+        if errors:
+            for g in s.missed:
+                console.print(f"  [red]missed[/]   {gold['source']} {g['section']} {g['type']} {g['value']!r} "
+                              f"«{g.get('text', '')}»", highlight=False)
+            for p in s.spurious:
+                console.print(f"  [yellow]spurious[/] {gold['source']} {p.get('_sec')} {p['type']} "
+                              f"{p.get('value')!r} «{p.get('text', '')}»", highlight=False)
+    t = Table(title=f"Reports ({len(rows)})")
+    for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
+        t.add_column(col, justify="left" if col == "report" else "right")
+    for name, s, one in rows:
+        p, r, f = prf(*one.facts)
+        lk = f"{s.links[0]}/{s.links[1]}"
+        fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
+        t.add_row(name, "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
+    console.print(t)
+    tt = Table(title="By type")
+    for col in ("type", "P", "R", "F1", "tp/pred/gold"):
+        tt.add_column(col, justify="right")
+    for typ in (*TYPES, "sections", "findings"):
+        v = total.types[typ] if typ in TYPES else getattr(total, typ)
+        p, r, f = prf(*v)
+        tt.add_row(typ, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", "/".join(map(str, v)))
+    console.print(tt)
+    if by_style:
+        st = Table(title="By organisation (style)")
+        for col in ("style", "reports", "facts F1", "links", "findings F1"):
+            st.add_column(col, justify="right")
+        for name, tot in sorted(styles.items()):
+            st.add_row(name, str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
+                       f"{tot.findings_f1:.3f}")
+        console.print(st)
+    console.print(total.total_line(), highlight=False)
+    short = []
+    if min_f1 is not None and total.f1 < min_f1 - 1e-9:
+        short.append(f"facts F1 {total.f1:.3f} < {min_f1}")
+    if min_links is not None and total.link_accuracy < min_links - 1e-9:
+        short.append(f"links {total.link_accuracy:.3f} < {min_links}")
+    if min_findings_f1 is not None and total.findings_f1 < min_findings_f1 - 1e-9:
+        short.append(f"findings F1 {total.findings_f1:.3f} < {min_findings_f1}")
+    if short:
+        console.print("[bold red]below the guard:[/] " + "; ".join(short), highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the Report record (generated from the models).
+
+    Example: sprawozdania schema > report.schema.json
+    """
+    from models import Report
+
+    _write(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""Dates and date ranges: numeric day.month[.year], day lists, Roman months, month names.
+
+Year-less dates are resolved against the reporting period (also across New Year); full
+month-name dates go through one cached dateparser parser, never a bare "16.11"
+(dateparser would read that as a time of day).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from .lexicon import lexicon
+from .structure import D, M, Y, PeriodMatch
+from .text import View
+
+R = r"(?:\s?r\.|\s?roku\b|r\b)?"
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    day: int
+    month: int
+    year: int | None
+    rule: str
+
+
+@dataclass
+class RangeMention:
+    start: int
+    end: int
+    a: DateMention
+    b: DateMention
+    rule: str
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    lx = lexicon()
+    mon = "(?:" + "|".join(sorted((re.escape(k) for k in lx.months if len(k) > 3), key=len, reverse=True)) + ")"
+    rom = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
+    nb = r"(?<![\d.,/:])"  # not glued to a preceding number
+    return [
+        # ranges first: they own their numbers
+        ("range_dm_dm", re.compile(
+            rf"{nb}(?P<d1>{D})\.(?P<m1>{M})\.?(?:(?P<y1>{Y}){R})?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y}){R}|\.|(?![\d]))")),
+        ("range_d_dm", re.compile(
+            rf"{nb}(?P<d1>{D})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y}){R}|\.|(?![\d.]))")),
+        ("range_words", re.compile(
+            rf"(?:\bod\s+)?{nb}(?P<d1>{D})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{Y}){R})?\s*(?:-|do)\s*"
+            rf"(?P<d2>{D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
+        ("range_roman", re.compile(
+            rf"{nb}(?P<d1>{D})\s?-\s?(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
+        # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
+        ("list_words", re.compile(
+            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|i|oraz)\s?{D})\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
+        ("list_numeric", re.compile(
+            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{M})(?:\.(?P<y>{Y}){R}|\.|(?![\d.]))")),
+        # single dates
+        ("dmy_numeric", re.compile(rf"{nb}(?P<d>{D})[.\-/](?P<m>{M})[.\-/](?P<y>{Y}){R}(?!\d)")),
+        ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
+        ("roman", re.compile(rf"{nb}(?P<d>{D})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
+        ("roman_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{rom})\.(?!\w)")),
+        ("words", re.compile(rf"{nb}(?P<d>{D})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
+        ("dm_numeric", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))")),
+    ]
+
+
+_TIME = re.compile(r"(?<![\d.])(?:\d{1,2})[:.]\d{2}\s?-\s?\d{1,2}[:.]\d{2}(?!\d)|(?<![\d.])\d{1,2}:\d{2}(?!\d)")
+_TIME_CTX = re.compile(r"(?:godz\.?|godzinach|godzinie|w\s+godz\.?|od\s+godz\.?)\s*$", re.I)
+
+
+def _month(token: str) -> int:
+    lx = lexicon()
+    t = token.lower()
+    if t in lx.months:
+        return lx.months[t]
+    return lx.roman.get(token.upper(), 0) or int(token)
+
+
+def find_times(view: View) -> None:
+    """Claim times of day ("9:00-15:30", "godz. 10.00") so no date or count takes them."""
+    for m in _TIME.finditer(view.norm):
+        txt = m.group()
+        before = view.norm[max(0, m.start() - 14):m.start()]
+        if ":" in txt or _TIME_CTX.search(before):
+            view.claim(m.start(), m.end(), "time")
+
+
+def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMention], list[RangeMention]]:
+    norm = view.norm
+    taken: list[tuple[int, int]] = list(exclude)
+    dates: list[DateMention] = []
+    ranges: list[RangeMention] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken) and not view.is_claimed(s, e)
+
+    for rule, rx in _patterns():
+        for m in rx.finditer(norm):
+            s, e = m.start(), m.end()
+            # trailing spaces swallowed by an optional group are not part of the date
+            while e > s and norm[e - 1] == " ":
+                e -= 1
+            if not free(s, e) or _is_reference(view, s):
+                continue
+            g = m.groupdict()
+            if rule.startswith("range"):
+                m2 = _month(g["m2"])
+                m1 = _month(g["m1"]) if g.get("m1") else m2
+                y2 = int(g["y2"]) if g.get("y2") else None
+                y1 = int(g["y1"]) if g.get("y1") else None
+                if y1 is None and y2 is not None:
+                    y1 = y2 if m1 <= m2 else y2 - 1
+                a = DateMention(s, s, int(g["d1"]), m1, y1, rule)
+                b = DateMention(e, e, int(g["d2"]), m2, y2, rule)
+                if not (_valid(a) and _valid(b)):
+                    continue
+                if (m1, a.day) > (m2, b.day) and (y1 is None or y1 == y2) and m1 - m2 < 6:
+                    continue  # "20-10.11" read backwards is not a range
+                ranges.append(RangeMention(s, e, a, b, rule))
+            elif rule.startswith("list"):
+                mo = _month(g["m"])
+                y = int(g["y"]) if g.get("y") else None
+                days = [(d.start(), d.end(), int(d.group())) for d in re.finditer(r"\d+", g["days"])]
+                if len(days) < 2 or any(x[2] >= y_[2] for x, y_ in zip(days, days[1:], strict=False)):
+                    continue
+                base = m.start("days")
+                for i, (ds, de, d) in enumerate(days):
+                    last = i == len(days) - 1
+                    dm = DateMention(base + ds, e if last else base + de, d, mo, y, rule)
+                    if _valid(dm):
+                        dates.append(dm)
+            else:
+                dm = DateMention(s, e, int(g["d"]), _month(g["m"]), int(g["y"]) if g.get("y") else None, rule)
+                if not _valid(dm):
+                    continue
+                if rule == "dm_numeric" and _looks_like_number(view, s, e):
+                    continue
+                dates.append(dm)
+            taken.append((s, e))
+            view.claim(s, e, "date")
+    dates.sort(key=lambda d: d.start)
+    ranges.sort(key=lambda r: r.start)
+    return dates, ranges
+
+
+def _valid(d: DateMention) -> bool:
+    if not (1 <= d.month <= 12 and 1 <= d.day <= 31):
+        return False
+    try:
+        dt.date(d.year or 2000, d.month, d.day)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_reference(view: View, start: int) -> bool:
+    """'pkt 3.2', 'art. 12.1' — numbers after a reference word are not dates."""
+    prev = view.prev_word(start, 2)
+    words = {t.text.lower() for t in prev if t.is_word}
+    return bool(words & {"pkt", "art", "ust", "par", "poz", "nr", "rozdział", "wersja", "v", "iso", "tel", "godz"}) \
+        and prev[0].end + 2 >= start
+
+
+def _looks_like_number(view: View, s: int, e: int) -> bool:
+    """'2.5 etatu' or a numbered heading '1.2. DZIAŁANIA' — not a day.month."""
+    line_start = view.norm.rfind("\n", 0, s) + 1
+    rest = view.norm[e:e + 40].lstrip()
+    if view.norm[line_start:s].strip() == "" and re.match(r"[A-ZĄĆĘŁŃÓŚŹŻ]{3,}", rest):
+        return True
+    return False
+
+
+def resolve_year(day: int, month: int, period: PeriodMatch | None, fallback_year: int | None) -> int | None:
+    """The year that puts day.month inside the period, else the nearest to it."""
+    if period is None:
+        return fallback_year
+    best: tuple[int, int] | None = None
+    for y in range(period.start.year - 1, period.end.year + 2):
+        try:
+            d = dt.date(y, month, day)
+        except ValueError:
+            continue
+        if period.start <= d <= period.end:
+            dist = 0
+        else:
+            dist = min(abs((d - period.start).days), abs((d - period.end).days))
+        if best is None or dist < best[0]:
+            best = (dist, y)
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=4096)
+def parse_month_name_date(text: str) -> dt.date | None:
+    """A full month-name date ("12 kwietnia 2019") through one reused dateparser parser."""
+    parser = _dateparser()
+    data = parser.get_date_data(text)
+    return data.date_obj.date() if data and data.date_obj else None
+
+
+@cache
+def _dateparser():  # type: ignore[no-untyped-def]
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["pl"], settings={
+        "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
+        "RETURN_TIME_AS_PERIOD": False})

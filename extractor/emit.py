@@ -1,0 +1,71 @@
+"""Outputs: facts/1 (the exchange format), the full JSON record, and the rich terminal view."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from models import DateFact, DateRange, Location, Quantity, Report
+
+FACT_TYPES = ("count", "hours", "date", "date_range", "location")
+
+
+def to_facts(report: Report) -> dict[str, Any]:
+    """Project a Report onto facts/1 (see the contract): flat, offsets into the source."""
+    period = None
+    if report.period:
+        p = report.period
+        period = {"start": p.start.isoformat(), "end": p.end.isoformat(),
+                  "start_char": p.span.start if p.span else None, "end_char": p.span.end if p.span else None}
+    facts = []
+    for f in report.facts:
+        if f.type not in FACT_TYPES:
+            continue
+        d: dict[str, Any] = {"id": f.id, "type": f.type, "section": f.section}
+        if isinstance(f, Quantity):
+            d["value"] = f.value
+        elif isinstance(f, DateFact):
+            d["value"] = f.value.isoformat()
+        elif isinstance(f, DateRange):
+            d["value"] = [f.start.isoformat(), f.end.isoformat()]
+        elif isinstance(f, Location):
+            d["value"] = f.value
+        d.update(start=f.span.start, end=f.span.end, text=f.span.text)
+        if isinstance(f, Quantity):
+            if f.subject:
+                d["subject"] = f.subject
+            if f.part_of:
+                d["part_of"] = f.part_of
+                d["label"] = f.label
+            if f.subset:
+                d["subset"] = True
+            if f.approximate:
+                d["approximate"] = True
+            if f.planned:
+                d["planned"] = True
+        if isinstance(f, Location):
+            d["kind"] = f.kind
+        facts.append(d)
+    findings = []
+    for fd in report.findings:
+        d = {"code": fd.code, "severity": fd.severity, "section": fd.section}
+        if fd.evidence:
+            ev = fd.evidence[0]
+            d.update(start=ev.start, end=ev.end, text=ev.text)
+        d["message"] = fd.message
+        findings.append(d)
+    return {
+        "contract": "facts/1",
+        "source": report.source.name,
+        "document": {"kind": report.kind, "period": period},
+        "sections": [{"code": s.code, "title": s.title, "start": s.start, "end": s.end} for s in report.sections],
+        "facts": facts,
+        "findings": findings,
+    }
+
+
+def dumps_facts(report: Report) -> str:
+    return json.dumps(to_facts(report), ensure_ascii=False, indent=1)
+
+
+def dumps_json(report: Report) -> str:
+    return report.model_dump_json(indent=1, exclude_none=False)

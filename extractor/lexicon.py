@@ -1,0 +1,92 @@
+"""Rules as data: the lexicons under extractor/data, loaded once per process."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def load_data(name: str) -> dict[str, Any]:
+    """Parse one TOML file of extractor/data."""
+    text = resources.files("extractor.data").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    months: dict[str, int]
+    month_lemmas: dict[str, int]
+    roman: dict[str, int]
+    number_words: dict[str, int]
+    vague_numbers: frozenset[str]
+    approximate: tuple[str, ...]
+    planned: tuple[str, ...]
+    subset: tuple[str, ...]
+    total: tuple[str, ...]
+    empty_name: tuple[str, ...]
+    abbreviations: dict[str, str]
+    acronyms: dict[str, str]
+    acronym_suffixes: tuple[str, ...]
+    hour_units: frozenset[str]
+    not_counted: frozenset[str]
+    money: frozenset[str]
+    money_multipliers: dict[str, int]
+    before_non_count: frozenset[str]
+    site_prefixes: frozenset[str]
+    place_prepositions: frozenset[str]
+    not_localities: frozenset[str]
+    org_heads: frozenset[str]
+    own_name_heads: frozenset[str]
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    title_words: tuple[str, ...] = ()
+    task_words: tuple[str, ...] = ()
+    section_match_score: float = 86.0
+    section_typo_score: float = 80.0
+
+    def acronym_base(self, word: str) -> str | None:
+        """'IPSy' -> 'IPS', 'PES-ów' -> 'PES', 'KIS' -> 'KIS'; None when not a known acronym."""
+        if word in self.acronyms:
+            return word
+        for suffix in sorted(self.acronym_suffixes, key=len, reverse=True):
+            if word.endswith(suffix) and word[: -len(suffix)] in self.acronyms:
+                return word[: -len(suffix)]
+        return None
+
+
+@cache
+def lexicon() -> Lexicon:
+    lx = load_data("lexicon.toml")
+    sx = load_data("sections.toml")
+    units = lx["units"]
+    return Lexicon(
+        months=lx["months"],
+        month_lemmas=lx["month_lemmas"],
+        roman=lx["roman"],
+        number_words=lx["number_words"],
+        vague_numbers=frozenset(lx["vague_numbers"]["words"]),
+        approximate=tuple(lx["markers"]["approximate"]),
+        planned=tuple(lx["markers"]["planned"]),
+        subset=tuple(lx["markers"]["subset"]),
+        total=tuple(lx["markers"]["total"]),
+        empty_name=tuple(lx["markers"]["empty_name"]),
+        abbreviations=lx["abbreviations"],
+        acronyms=lx["acronyms"],
+        acronym_suffixes=tuple(lx["acronym_suffixes"]["endings"]),
+        hour_units=frozenset(units["hours"]),
+        not_counted=frozenset(units["not_counted"]),
+        money=frozenset(units["money"]),
+        money_multipliers=units["money_multipliers"],
+        before_non_count=frozenset(lx["words_before_non_count"]["words"]),
+        site_prefixes=frozenset(lx["places"]["site_prefixes"]),
+        place_prepositions=frozenset(lx["places"]["prepositions"]),
+        not_localities=frozenset(lx["places"]["not_localities"]),
+        org_heads=frozenset(lx["places"]["org_heads"]),
+        own_name_heads=frozenset(lx["places"]["own_name_heads"]),
+        sections=sx["section"],
+        title_words=tuple(sx["title_words"]),
+        task_words=tuple(sx["task_words"]),
+        section_match_score=float(sx["match_score"]),
+        section_typo_score=float(sx["typo_score"]),
+    )

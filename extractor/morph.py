@@ -1,0 +1,152 @@
+"""Polish morphology through Morfeusz2 (SGJP dictionary): lemmas, tags and inflection.
+
+One analyser per process, built on first use; analyses and generated forms are cached per
+word form, so a corpus pays for each distinct word once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+GEO = "nazwa_geograficzna"
+GEO_PART = "człon_nazwy_geograficznej"
+
+
+@dataclass(frozen=True)
+class Interp:
+    form: str
+    lemma: str          # without Morfeusz's ":Sm3"-style homonym suffix
+    pos: str            # subst, adj, num, prep, ...
+    number: frozenset[str]
+    case: frozenset[str]
+    gender: frozenset[str]
+    quals: tuple[str, ...]
+    pt: bool            # plurale tantum ("Piecki")
+
+    @property
+    def geo(self) -> bool:
+        return GEO in self.quals
+
+    @property
+    def geo_part(self) -> bool:
+        return GEO_PART in self.quals
+
+
+@cache
+def _morfeusz() -> Any:
+    import morfeusz2  # heavy-ish: imported on first analysis, never for --help
+
+    return morfeusz2.Morfeusz(expand_tags=False)
+
+
+_CASES = {"nom", "gen", "dat", "acc", "inst", "loc", "voc"}
+_NUMBERS = {"sg", "pl"}
+_GENDERS = {"m1", "m2", "m3", "f", "n"}
+
+
+def _parse(form: str, lemma: str, tag: str, quals: list[str]) -> Interp:
+    fields = tag.split(":")
+    number: set[str] = set()
+    case: set[str] = set()
+    gender: set[str] = set()
+    pt = False
+    for f in fields[1:]:
+        alts = set(f.split("."))
+        if alts <= _NUMBERS:
+            number |= alts
+        elif alts <= _CASES:
+            case |= alts
+        elif alts <= _GENDERS:
+            gender |= alts
+        elif f == "pt":
+            pt = True
+    if pt:
+        number = {"pl"}
+    return Interp(form, lemma.split(":")[0], fields[0], frozenset(number), frozenset(case),
+                  frozenset(gender), tuple(quals), pt)
+
+
+@lru_cache(maxsize=200_000)
+def analyse(word: str) -> tuple[Interp, ...]:
+    """All interpretations of one word form (a single token, no spaces)."""
+    if not word or " " in word:
+        return ()
+    out = []
+    for _s, _e, (form, lemma, tag, quals, _q2) in _morfeusz().analyse(word):
+        if _s != 0:  # Morfeusz splits some forms ("ES-u"): keep first-segment readings only
+            continue
+        out.append(_parse(form, lemma, tag, quals))
+    return tuple(out)
+
+
+def known(word: str) -> bool:
+    return any(i.pos != "ign" for i in analyse(word))
+
+
+@lru_cache(maxsize=100_000)
+def noun_lemma(word: str) -> str | None:
+    """Lemma of the word read as a common noun (or gerund), None if it cannot be one."""
+    best = None
+    for i in analyse(word):
+        if i.pos == "subst" and not i.geo and "nazwisko" not in i.quals and "imię" not in i.quals:
+            lem = i.lemma
+            return lem if word[:1].isupper() and lem[:1].isupper() else lem.lower() if not word[:1].isupper() else lem
+        if i.pos in ("ger", "depr") and best is None:
+            best = i.lemma
+    return best
+
+
+def is_noun(word: str) -> bool:
+    return any(i.pos in ("subst", "ger", "depr", "brev") for i in analyse(word))
+
+
+def is_adj(word: str) -> bool:
+    return any(i.pos in ("adj", "ppas", "pact") for i in analyse(word))
+
+
+def only_adj(word: str) -> bool:
+    an = analyse(word)
+    return bool(an) and all(i.pos in ("adj", "ppas", "pact", "adja", "adjp") for i in an)
+
+
+def lemma(word: str) -> str:
+    """A single best lemma: noun first, then adjective, then anything; the form itself if unknown."""
+    an = analyse(word)
+    for pos in (("subst",), ("adj", "ppas", "pact"), ("ger",), ("num",)):
+        for i in an:
+            if i.pos in pos and "nazwisko" not in i.quals and "imię" not in i.quals:
+                return i.lemma
+    return an[0].lemma if an and an[0].pos != "ign" else word
+
+
+@lru_cache(maxsize=50_000)
+def adj_form(adj_lemma: str, number: str, case: str, gender: str) -> str | None:
+    """Inflect an adjective lemma: adj_form('warmiński', 'sg', 'nom', 'm3') -> 'warmiński'."""
+    try:
+        forms = _morfeusz().generate(adj_lemma)
+    except RuntimeError:
+        return None
+    for form, _lem, tag, _q, _q2 in forms:
+        i = _parse(form, _lem, tag, [])
+        if i.pos == "adj" and number in i.number and case in i.case and gender in i.gender \
+                and tag.endswith(":pos"):
+            return form
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def number_forms() -> dict[str, int]:
+    """Every inflected form of the lexicon's number words -> value ('pięciu' -> 5)."""
+    from .lexicon import lexicon
+
+    out: dict[str, int] = {}
+    for lem, value in lexicon().number_words.items():
+        out[lem] = value
+        try:
+            for form, _lem, tag, _q, _q2 in _morfeusz().generate(lem):
+                if tag.startswith(("num", "adj")) or lem in ("oba", "obydwa"):
+                    out.setdefault(form.lower(), value)
+        except RuntimeError:
+            continue
+    return out

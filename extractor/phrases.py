@@ -1,0 +1,97 @@
+"""Lemma phrases for subjects and labels: "grup inicjatywnych/PES/PS" -> "grupa inicjatywna/PES/PS"."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import morph
+from .lexicon import lexicon
+
+_PREPS = {"w", "we", "z", "ze", "na", "dla", "do", "od", "przez", "po", "o", "u", "przy", "wśród", "pośród"}
+_GENDER_ORDER = ("f", "n", "m3", "m1", "m2")
+
+
+def _head(word: str) -> tuple[str, str, str] | None:
+    """(lemma, gender, number) when `word` can be a common noun."""
+    lx = lexicon()
+    base = lx.acronym_base(word)
+    if base:
+        return base, "", "sg"
+    if word.lower() + "." in lx.abbreviations:
+        exp = lx.abbreviations[word.lower() + "."]
+        return exp, "", "sg"
+    an = morph.analyse(word)
+    for pos in ("subst", "ger"):
+        for i in an:
+            if i.pos == pos and "nazwisko" not in i.quals and "imię" not in i.quals:
+                g = next((x for x in _GENDER_ORDER if x in i.gender), "n")
+                return i.lemma, g, "pl" if i.pt else "sg"
+    if not morph.known(word) and word.isalpha() and word.islower() and len(word) > 3:
+        return word, "", "sg"  # unknown common word ("mentoring"): keep as written
+    return None
+
+
+def _adj_lemma(word: str) -> str | None:
+    for i in morph.analyse(word):
+        if i.pos in ("adj", "pact", "ppas"):
+            return i.lemma if i.pos == "adj" else None
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def lemma_phrase(text: str) -> str:
+    """Lemmatise a short noun phrase, keeping acronyms and the slash structure."""
+    parts = [p.strip() for p in re.split(r"\s*/\s*", text.strip()) if p.strip()]
+    return "/".join(_phrase(p) for p in parts) if parts else text.strip()
+
+
+def _phrase(text: str) -> str:
+    words = re.findall(r"[^\W\d_]+\.?|\d+", text)
+    while words and words[0].lower().rstrip(".") in _PREPS:
+        words = words[1:]
+    if not words:
+        return text
+    out: list[str] = []
+    head: tuple[str, str, str] | None = None
+    pending_adj: list[str] = []
+    for k, w in enumerate(words):
+        bare = w.rstrip(".")
+        if head is None:
+            nxt = words[k + 1].rstrip(".") if k + 1 < len(words) else ""
+            adj_first = morph.only_adj(bare) or (
+                nxt and _adj_lemma(bare) is not None and _head(nxt) is not None and not morph.only_adj(nxt))
+            h = _head(bare) if not adj_first else None
+            if h is None and w.endswith(".") and w.lower() in lexicon().abbreviations:
+                h = (lexicon().abbreviations[w.lower()], "", "sg")
+            if h is None:
+                adj = _adj_lemma(bare)
+                if adj:
+                    pending_adj.append(adj)
+                    continue
+                out.append(w)
+                continue
+            head = h
+            lem, g, num = h
+            for a in pending_adj:
+                out.append(_agree(a, g, num))
+            pending_adj = []
+            out.append(lem)
+            continue
+        adj = _adj_lemma(bare) if not bare.isupper() else None
+        if adj and head[1]:
+            out.append(_agree(adj, head[1], head[2]))
+        else:
+            out.append(w)
+    out.extend(pending_adj)
+    return " ".join(out)
+
+
+def _agree(adj_lemma: str, gender: str, number: str) -> str:
+    if not gender:
+        return adj_lemma
+    return morph.adj_form(adj_lemma, number, "nom", gender) or adj_lemma
+
+
+def head_lemma(word: str) -> str | None:
+    h = _head(word.rstrip("."))
+    return h[0].lower() if h else None

@@ -1,0 +1,653 @@
+"""Counts, hours and breakdowns; numbers that are not facts are classified, not dropped.
+
+Order of work: numbers are found (digits, grouped thousands, number words); what is not a
+fact is explained (years, money, percentages, phones, postcodes, references, durations);
+then hours, counts and bracketed counts; then breakdown lists are linked to their totals.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import morph
+from .lexicon import lexicon
+from .phrases import _adj_lemma, head_lemma, lemma_phrase
+from .text import Tok, View
+
+
+@dataclass
+class Num:
+    start: int
+    end: int
+    value: float
+    words: bool = False           # written in words
+    role: str | None = None       # why it is not a fact: year, money, percent, …
+
+    @property
+    def int_value(self) -> float | int:
+        return int(self.value) if float(self.value).is_integer() else self.value
+
+
+@dataclass
+class Qty:
+    kind: str                     # count | hours | amount
+    start: int
+    end: int
+    value: float | int
+    num: Num
+    subject: str | None = None
+    label: str | None = None
+    parent: Qty | None = None
+    subset: bool = False
+    approximate: bool = False
+    planned: bool = False
+    rule: str = ""
+    parts: list[Qty] = field(default_factory=list)
+
+
+_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?:,\d+)?(?![\d])")
+_PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+)?(?![\d])")
+_PHONE = re.compile(r"(?:tel\.?|telefon\w*|fax|kom\.?|nr\s+tel\.?)\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3}"
+                    r"|(?<![\d])(?:\+48\s?)?\d{3}[\s-]\d{3}[\s-]\d{3}(?![\d])|(?<![\d])\d{2}\s\d{3}\s\d{2}\s\d{2}(?![\d])", re.I)
+_POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
+_PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
+_SERVICE_HEADS = {"doradztwo", "mentoring", "coaching", "konsultacja", "poradnictwo", "doradca", "tutoring",
+                  "superwizja", "szkolenie", "warsztat", "wsparcie", "coachingi", "konsultacje"}
+
+
+@cache
+def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    lx = lexicon()
+
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    approx = re.compile(rf"(?:^|[\s(])(?:{alt(lx.approximate)})\s*$", re.I)
+    planned = re.compile(rf"(?:^|[\s(:])(?:{alt(lx.planned)})\b[^.;,()]{{0,30}}$", re.I)
+    subset = re.compile(rf"(?:^|[\s,(])(?:{alt(lx.subset)})\s*:?\s*$", re.I)
+    return approx, planned, subset
+
+
+def find_numbers(view: View) -> list[Num]:
+    """Every number in the text not inside a date or time: digits, 1 204 556, number words."""
+    norm = view.norm
+    nums: list[Num] = []
+    taken: list[tuple[int, int]] = []
+    for m in _PHONE.finditer(norm):
+        view.claim(m.start(), m.end(), "phone")
+    for m in _POSTCODE.finditer(norm):
+        if not view.is_claimed(m.start(), m.end()):
+            view.claim(m.start(), m.end(), "postcode")
+    for rx in (_GROUPED, _PLAIN):
+        for m in rx.finditer(norm):
+            s, e = m.start(), m.end()
+            if any(a < e and s < b for a, b in taken):
+                continue
+            if rx is _GROUPED and not _grouping_ok(norm, e):
+                continue
+            what = view.is_claimed(s, e)
+            taken.append((s, e))
+            v = float(m.group().replace(" ", "").replace(",", "."))
+            nums.append(Num(s, e, v, role=what))
+    # number words: "pięciu grup", "dwadzieścia pięć"
+    forms = morph.number_forms()
+    toks = view.toks
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        low = t.text.lower()
+        if t.is_word and low in forms and not view.is_claimed(t.start, t.end):
+            value = forms[low]
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].is_word and toks[j + 1].text.lower() in forms \
+                    and forms[toks[j + 1].text.lower()] < value and norm[toks[j].end:toks[j + 1].start] == " ":
+                value += forms[toks[j + 1].text.lower()]
+                j += 1
+            nums.append(Num(t.start, toks[j].end, value, words=True))
+            i = j + 1
+            continue
+        i += 1
+    nums.sort(key=lambda n: n.start)
+    return nums
+
+
+def _grouping_ok(norm: str, end: int) -> bool:
+    """'1 204 556,20 zł', '3 000 osób' are one number; '13 140' inside a list is not likely."""
+    rest = norm[end:end + 12].lstrip()
+    return bool(rest) and (rest[0].isalpha() or rest[0] in "%")
+
+
+def classify(view: View, nums: list[Num]) -> list[Qty]:
+    """Give each number a role (year, money, …) or make it a count/hours/amount candidate."""
+    lx = lexicon()
+    norm = view.norm
+    out: list[Qty] = []
+    for n in nums:
+        if n.role:
+            continue
+        nxt = view.next_tok(n.end)
+        nxt_text = nxt.text if nxt else ""
+        after = norm[n.end:n.end + 20]
+        before_words = [t for t in view.prev_word(n.start, 3)]
+        prev = before_words[0] if before_words else None
+        prev_text = prev.text if prev else ""
+        # money: "45 tys. zł", "310 000 PLN", "1 204 556,20 zł"
+        m_money = re.match(r"\s?(?:(tys\.?|tysięcy|tysiące|mln\.?|milion\w*)\s?)?(zł|PLN|złot\w*|EUR|euro)\b\.?", after, re.I)
+        if m_money and not n.words:
+            mult = lx.money_multipliers.get((m_money.group(1) or "").lower(), 1) if m_money.group(1) else 1
+            n.role = "money"
+            out.append(Qty("amount", n.start, n.end + m_money.end(), n.value * mult, n, rule="money"))
+            continue
+        if _PERCENT.match(after):
+            n.role = "percent"
+            continue
+        if not n.words and n.value == int(n.value) and 1900 <= n.value <= 2099 and n.end - n.start == 4:
+            n.role = "year"
+            continue
+        if prev is not None and _is_reference_word(view, prev, n):
+            n.role = "reference"
+            continue
+        if prev is not None and prev.end == n.start and prev.is_word and not _is_acronym_label(prev.text):
+            n.role = "code"  # glued to letters: "CoV2", "A4"
+            continue
+        if prev is not None and prev.text == "-" and prev.end == n.start:
+            p2 = view.prev_tok(prev.start)
+            if p2 is not None and p2.end == prev.start and p2.is_word and not _is_acronym_label(p2.text):
+                n.role = "code"  # "SARS-CoV-2", "COVID-19"
+                continue
+        if nxt is not None and nxt.text == "-" and nxt.start == n.end:
+            n3 = view.next_tok(nxt.end)
+            if n3 is not None and n3.start == nxt.end and n3.is_word and n3.text[0].islower():
+                n.role = "compound"  # "2-dniowe", "3-osobowa"
+                continue
+        if n.words and nxt_text.lower() in ("z", "ze") and n.value == 1:
+            n.role = "phrase"  # "jeden z uczestników"
+            continue
+        if nxt is not None and nxt_text == "." and nxt.start == n.end and not n.words:
+            n3 = view.next_tok(nxt.end)
+            if n3 is not None and n3.is_word and n3.text.islower() and norm[nxt.end:n3.start] == " " \
+                    and not _noun_at(view, n3):
+                n.role = "ordinal"
+                continue
+        # hours: "240 h", "17h", "12 godz.", "40 godzin"
+        if nxt is not None and _is_hour_unit(view, nxt) and not (prev_text.lower() in ("godz", "godz.")):
+            unit_end = nxt.end + (1 if norm[nxt.end:nxt.end + 1] == "." and nxt.text.lower() == "godz" else 0)
+            out.append(Qty("hours", n.start, unit_end, n.int_value, n, rule="hours_unit"))
+            continue
+        noun = _counted_noun(view, n)
+        if noun is not None:
+            end, subject = noun
+            if subject is None:
+                n.role = "duration"
+                continue
+            out.append(Qty("count", n.start, end, n.int_value, n, subject=subject, rule="number_noun"))
+            continue
+        # "Grupy inicjatywne (8)"
+        if prev_text == "(" and nxt_text == ")" and not n.words:
+            ph = _phrase_before(view, prev.start if prev else n.start)
+            if ph is not None:
+                s, subject = ph
+                out.append(Qty("count", s, nxt.end if nxt else n.end, n.int_value, n, subject=subject,
+                               rule="noun_bracket"))
+                continue
+    return out
+
+
+def _is_acronym_label(word: str) -> bool:
+    return lexicon().acronym_base(word) is not None or (word.isupper() and len(word) >= 2)
+
+
+def _is_reference_word(view: View, prev: Tok, n: Num) -> bool:
+    lx = lexicon()
+    words = []
+    t: Tok | None = prev
+    # "m. V", "pkt 3", "ul. Długa 5", "nr 12", "ISO 9001", "lata 2021"
+    for _ in range(3):
+        if t is None:
+            break
+        words.append(t)
+        t = view.prev_tok(t.start)
+    w0 = words[0]
+    if w0.text == "." and len(words) > 1:
+        cand = words[1].text + "."
+        if cand in lx.before_non_count or cand.lower() in lx.before_non_count:
+            return True
+    if w0.text in lx.before_non_count or w0.text.lower() in lx.before_non_count:
+        return w0.end + 2 >= n.start
+    if w0.text == "§":
+        return True
+    # street address: "ul. Kościuszki 12"
+    if w0.is_word and w0.text[0].isupper() and len(words) > 2 and words[1].text == "." and \
+            words[2].text.lower() in ("ul", "al", "pl", "os"):
+        return True
+    return False
+
+
+def _is_hour_unit(view: View, t: Tok) -> bool:
+    low = t.text.lower()
+    if low == "h":
+        after = view.norm[t.end:t.end + 1]
+        return not after.isalpha()
+    return low in ("godz", "godzin", "godziny", "godzina", "godzinach", "godzinami") or \
+        low.startswith("godzin")
+
+
+def _noun_at(view: View, t: Tok) -> bool:
+    lx = lexicon()
+    if lx.acronym_base(t.text):
+        return True
+    if view.norm[t.end:t.end + 1] == "." and (t.text.lower() + ".") in lx.abbreviations:
+        return True
+    return morph.is_noun(t.text)
+
+
+def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
+    """For 'N [adj…] noun…': (end of the counted phrase, subject lemma phrase).
+    Subject None means a time unit or similar: not a count."""
+    lx = lexicon()
+    norm = view.norm
+    i = view.tok_index(n.end)
+    toks = view.toks
+    k = i
+    adjs = 0
+    while k < len(toks):
+        t = toks[k]
+        gap = norm[toks[k - 1].end if k > i else n.end:t.start]
+        if "\n" in gap or len(gap) > 2:
+            return None
+        if not t.is_word:
+            return None
+        low = t.text.lower()
+        if low in lx.vague_numbers or low in morph.number_forms():
+            return None
+        base = lx.acronym_base(t.text)
+        abbrev = (low + ".") in lx.abbreviations and norm[t.end:t.end + 1] == "."
+        if base:
+            end = _extend_phrase(view, k)
+            return end, lemma_phrase(norm[toks[i].start:end])
+        if abbrev:
+            exp = lx.abbreviations[low + "."]
+            if exp in lx.not_counted or exp in ("moduł", "rok", "numer", "punkt", "strona", "około", "minimum",
+                                                "tysiąc", "na temat", "do spraw", "pod nazwą", "pod tytułem"):
+                return None if exp not in ("tydzień", "rok", "miesiąc") else (t.end, None)
+            if exp == "godzina":
+                return None
+            end = _extend_phrase(view, k + 1) if k + 1 < len(toks) else t.end + 1
+            end = max(end, t.end + 1)
+            return end, exp if morph.is_noun(exp.split()[0]) else None
+        if low in lx.months or low in lx.month_lemmas:
+            return None
+        an = morph.analyse(t.text)
+        if not an or all(a.pos == "ign" for a in an):
+            return None
+        is_noun = any(a.pos in ("subst", "ger") for a in an)
+        adj_only = all(a.pos in ("adj", "pact", "ppas", "adja") for a in an)
+        if adj_only and adjs < 2:
+            adjs += 1
+            k += 1
+            continue
+        if not is_noun:
+            return None
+        lem = morph.noun_lemma(t.text) or t.text
+        if lem in lx.not_counted or lem.lower() in lx.not_counted:
+            return (t.end, None)
+        if t.text[0].isupper() and not any(a.pos == "subst" and not a.lemma[0].isupper() for a in an):
+            return None  # a proper name: "2 Olsztyn"
+        end = _extend_phrase(view, k)
+        return end, lemma_phrase(norm[toks[i].start:end])
+    return None
+
+
+def _extend_phrase(view: View, k: int) -> int:
+    """End of the counted phrase from its head token: agreeing adjectives and slash lists
+    ("grup inicjatywnych/PES/PS", "spółdzielni socjalnych")."""
+    toks = view.toks
+    norm = view.norm
+    end = toks[k].end
+    if norm[end:end + 1] == "." and (toks[k].text.lower() + ".") in lexicon().abbreviations:
+        end += 1
+    j = k + 1
+    taken = 0
+    while j < len(toks) and taken < 4:
+        t = toks[j]
+        gap = norm[end:t.start]
+        if t.text == "/" and gap == "" and j + 1 < len(toks) and toks[j + 1].is_word:
+            end = toks[j + 1].end
+            j += 2
+            taken += 1
+            continue
+        if gap != " " or not t.is_word:
+            break
+        if morph.only_adj(t.text) or (_adj_lemma(t.text) and not morph.is_noun(t.text)):
+            end = t.end
+            j += 1
+            taken += 1
+            continue
+        break
+    return end
+
+
+def _phrase_before(view: View, pos: int) -> tuple[int, str] | None:
+    """The noun phrase right before a bracket: 'Grupy inicjatywne (8)'."""
+    toks = view.toks
+    i = view.tok_index(pos) - 1
+    words: list[Tok] = []
+    while i >= 0 and len(words) < 4:
+        t = toks[i]
+        if not t.is_word or "\n" in view.norm[t.end:(words[-1].start if words else pos)]:
+            break
+        an = morph.analyse(t.text)
+        if not (morph.is_noun(t.text) or morph.is_adj(t.text) or lexicon().acronym_base(t.text)) or \
+                any(a.pos in ("prep", "conj", "fin", "praet", "qub") for a in an):
+            break
+        words.insert(0, t)
+        i -= 1
+    while words and not (morph.is_noun(words[0].text) or lexicon().acronym_base(words[0].text)):
+        words = words[1:]
+    if not words:
+        return None
+    s = words[0].start
+    return s, lemma_phrase(view.norm[s:words[-1].end])
+
+
+# --- hours subjects, markers, unit-less consultancy hours ------------------------------------
+
+def _clause_start(view: View, pos: int) -> int:
+    s, _ = view.sentence(pos)
+    seg = view.norm[s:pos]
+    cut = max(seg.rfind(","), seg.rfind(";"), seg.rfind(":"), seg.rfind("("), seg.rfind(")"))
+    return s + cut + 1 if cut >= 0 else s
+
+
+def hours_subjects(view: View, qtys: list[Qty]) -> None:
+    """'mentoring biznesowy 240 h' -> subject and span start; 'kadrowe 17h' takes the head
+    noun of the list it is in ('doradztwo')."""
+    last_head: tuple[int, str] | None = None
+    for q in sorted((q for q in qtys if q.kind == "hours"), key=lambda q: q.start):
+        cs = _clause_start(view, q.start)
+        words = [t for t in view.tokens_between(cs, q.start) if t.is_word or t.text in "/."]
+        # drop approximate markers and leading function words
+        lx = lexicon()
+        words = [t for t in words if t.text.lower() not in {"ok", "około", "ponad", "prawie", "blisko", "min",
+                                                               "łącznie", "razem", "w", "z", "dla", "na"}]
+        while words and not words[0].is_word:
+            words = words[1:]
+        sent_start, _ = view.sentence(q.start)
+        head = None
+        if words:
+            ph_start = words[0].start
+            text = view.norm[ph_start:q.start].strip()
+            text = re.sub(r"[\s:–-]+$", "", text)
+            first = words[0].text
+            first_lem = head_lemma(first) or (lx.abbreviations.get(first.lower() + ".") or "")
+            if first_lem in _SERVICE_HEADS or (first.lower() + ".") in lx.abbreviations and \
+                    lx.abbreviations[first.lower() + "."] in _SERVICE_HEADS:
+                exp = lx.abbreviations.get(first.lower() + ".") if view.norm[words[0].end:words[0].end + 1] == "." else None
+                head = exp or first_lem
+                rest = text[len(first) + (1 if exp else 0):].strip()
+                q.subject = (head + " " + _agree_list(rest, head)).strip() if rest else head
+            elif _adj_lemma(first) is not None and last_head and last_head[0] >= sent_start:
+                q.subject = last_head[1] + " " + _agree_list(text, last_head[1])
+            else:
+                q.subject = lemma_phrase(text) if text else None
+                h = q.subject.split()[0] if q.subject else None
+                if h:
+                    head = h
+            q.start = min(q.start, ph_start)
+        else:
+            # '(prawie) 3000 godzin doradztwa' — subject after the unit
+            nxt = view.next_tok(q.end)
+            if nxt is not None and nxt.is_word and view.norm[q.end:nxt.start] == " " and morph.is_noun(nxt.text):
+                q.subject = lemma_phrase(nxt.text)
+        if head:
+            last_head = (sent_start, head)
+        elif q.subject and last_head is None:
+            last_head = (sent_start, q.subject.split()[0])
+
+
+def _agree_list(text: str, head: str) -> str:
+    """Adjectives after an inherited head agree with it: 'prawne/księgowe' + doradztwo."""
+    g = None
+    for i in morph.analyse(head):
+        if i.pos == "subst":
+            g = next((x for x in ("n", "f", "m3", "m1", "m2") if x in i.gender), None)
+            break
+    out = []
+    for part in re.split(r"(\s*/\s*|\s+)", text):
+        if not part.strip() or "/" in part:
+            out.append(part if "/" in part else " ")
+            continue
+        adj = _adj_lemma(part)
+        if adj and g:
+            out.append(morph.adj_form(adj, "sg", "nom", g) or part)
+        else:
+            out.append(part)
+    return re.sub(r"\s+", " ", "".join(out)).replace(" / ", "/").strip()
+
+
+def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
+    """'doradztwo: księgowe 48, prawne 6, marketingowe 12 h', 'dor. prawne/księgowe 36'."""
+    lx = lexicon()
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    for n in nums:
+        if n.role or id(n) in used or n.words:
+            continue
+        nxt = view.next_tok(n.end)
+        if nxt is not None and nxt.text not in ",;.)" and nxt.text.lower() not in ("i", "oraz", "a"):
+            continue
+        cs = _clause_start(view, n.start)
+        words = [t for t in view.tokens_between(cs, n.start) if t.is_word]
+        if not words or len(words) > 4:
+            continue
+        s, _ = view.sentence(n.start)
+        pre = view.norm[s:cs]
+        # the list head: a service noun in this phrase or before the list's colon
+        first = words[0].text
+        first_exp = lx.abbreviations.get(first.lower() + ".") if view.norm[words[0].end:words[0].end + 1] == "." else None
+        head = first_exp or head_lemma(first)
+        in_list = None
+        if head not in _SERVICE_HEADS:
+            m = re.search(r"([^\W\d_]+)\.?\s*:[^:]*$", pre)
+            cand = m.group(1) if m else None
+            exp = lx.abbreviations.get(cand.lower() + ".") if cand else None
+            hl = exp or (head_lemma(cand) if cand else None)
+            if hl in _SERVICE_HEADS and _adj_lemma(first) is not None:
+                in_list = hl
+            else:
+                continue
+        if in_list:
+            subject = in_list + " " + _agree_list(view.norm[words[0].start:n.start].strip(), in_list)
+        else:
+            rest = view.norm[words[0].end + (1 if first_exp else 0):n.start].strip()
+            subject = (head + " " + _agree_list(rest, head)).strip() if rest else head
+        q = Qty("hours", words[0].start, n.end, n.int_value, n, subject=subject, rule="hours_list")
+        out.append(q)
+    return out
+
+
+def mark_flags(view: View, qtys: list[Qty]) -> None:
+    approx, planned, _subset = _marker_res()
+    for q in qtys:
+        before = view.norm[max(0, q.num.start - 40):q.num.start]
+        if approx.search(before):
+            q.approximate = True
+        if planned.search(before[-35:]):
+            q.planned = True
+
+
+# --- breakdowns ------------------------------------------------------------------------------
+
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\s+i\s+|\s+oraz\s+|\s+a\s+także\s+|\s+a\s+)\s*")
+
+
+def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
+    """Find lists of parts after totals and link them; returns new part quantities."""
+    norm = view.norm
+    _approx, _planned, subset_re = _marker_res()
+    by_start = {q.num.start: q for q in qtys}
+    free_nums = {n.start: n for n in nums if not n.role}
+    new: list[Qty] = []
+    counts = sorted((q for q in qtys if q.kind == "count"), key=lambda q: q.start)
+    claimed_parts: set[int] = set()
+    for tot in counts:
+        if tot.parent is not None or id(tot) in claimed_parts:
+            continue
+        s_start, s_end = view.sentence(tot.start)
+        inside_bracket = norm[tot.start - 1:tot.start] == "(" or norm.rfind("(", s_start, tot.start) > norm.rfind(")", s_start, tot.start)
+        limit = s_end
+        if inside_bracket:
+            close = norm.find(")", tot.end, s_end)
+            limit = close if close >= 0 else s_end
+        tail = norm[tot.end:limit]
+        # the opener: ':' or '(' or a dash, or 'w tym'
+        m_sub = re.match(r"\s*,?\s*(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", tail, re.I)
+        subset = False
+        if m_sub:
+            open_at = tot.end + m_sub.end()
+            subset = True
+        else:
+            m_open = re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
+            if not m_open:
+                continue
+            pre = tail[:m_open.end()]
+            if len(re.findall(r"[^\W\d_]+", pre)) > 10:
+                continue
+            open_at = tot.end + m_open.end()
+            if "(" in m_open.group() and ")" in norm[open_at:limit]:
+                limit = norm.index(")", open_at)
+        segment = norm[open_at:limit]
+        # items up to the sentence end (or a closing bracket)
+        items: list[tuple[int, int]] = []
+        pos = 0
+        for m in _ITEM_SPLIT.finditer(segment):
+            items.append((pos, m.start()))
+            pos = m.end()
+        items.append((pos, len(segment.rstrip(" .;"))))
+        parts: list[Qty] = []
+        for a, b in items:
+            if b <= a:
+                break
+            s0, e0 = open_at + a, open_at + b
+            part = _item(view, s0, e0, free_nums, by_start)
+            if part is None:
+                break
+            parts.append(part)
+            if subset:
+                break
+        if len(parts) < (1 if subset else 2):
+            continue
+        for p in parts:
+            old = by_start.get(p.num.start)
+            if old is not None and old in qtys:
+                claimed_parts.add(id(old))
+                qtys.remove(old)
+            p.parent = tot
+            p.subset = subset
+            tot.parts.append(p)
+            new.append(p)
+            free_nums.pop(p.num.start, None)
+    return new
+
+
+def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty]) -> Qty | None:
+    """One breakdown item: exactly one number and a short label, in either order."""
+    norm = view.norm
+    text = norm[s:e]
+    nums = [n for st, n in free_nums.items() if s <= st < e]
+    nums += [q.num for st, q in by_start.items() if s <= st < e and q.kind == "count" and q.num not in nums]
+    if len(nums) != 1:
+        return None
+    n = nums[0]
+    if len(re.findall(r"[^\W\d_]+", text)) > 9 or "\n" in text:
+        return None
+    label_text = (norm[s:n.start] + " " + norm[n.end:e]).strip(" -:()")
+    label_text = re.sub(r"\s*-\s*$|^\s*-\s*", "", label_text).strip()
+    if not label_text or not re.search(r"[^\W\d_]", label_text):
+        return None
+    # a part is a count unless the item says hours
+    kind = "count"
+    after = norm[n.end:e].strip().lower()
+    if after.startswith(("h", "godz")):
+        kind = "hours"
+    start = s if n.start > s and norm[s:n.start].strip(" -") else n.start
+    end = e if e > n.end else n.end
+    label = lemma_phrase(re.sub(r"^\s*(?:w|we|z|ze|na|dla|do|u)\s+", "", label_text))
+    return Qty(kind, start, end, n.int_value, n, label=label, rule="breakdown_item")
+
+
+def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
+    """'UG/UM 5, PUP 4, OPS 3 – razem 12 spotkań': a total after its breakdown."""
+    lx = lexicon()
+    norm = view.norm
+    new: list[Qty] = []
+    total_re = re.compile(r"(?:" + "|".join(re.escape(w) for w in lx.total) + r")\s*:?\s*$", re.I)
+    by_start = {q.num.start: q for q in qtys}
+    free_nums = {n.start: n for n in nums if not n.role}
+    for tot in sorted((q for q in qtys if q.kind == "count" and not q.parts and q.parent is None),
+                      key=lambda q: q.start):
+        before = norm[max(0, tot.start - 20):tot.start]
+        if not total_re.search(before.rstrip(" -(")):
+            continue
+        s, _ = view.sentence(tot.start)
+        seg_end = tot.start - len(before) + (total_re.search(before.rstrip(" -(")).start())  # type: ignore[union-attr]
+        seg = norm[s:seg_end].rstrip(" -(,")
+        # the list is the part after the last colon (or the whole sentence start)
+        colon = seg.rfind(":")
+        base = s + colon + 1 if colon >= 0 else s
+        seg = norm[base:base + len(seg) - (base - s)]
+        parts = []
+        pos = 0
+        bounds = []
+        for m in _ITEM_SPLIT.finditer(seg):
+            bounds.append((pos, m.start()))
+            pos = m.end()
+        bounds.append((pos, len(seg)))
+        for a, b in bounds:
+            p = _item(view, base + a, base + b, free_nums, by_start)
+            if p is None:
+                parts = []
+                continue
+            parts.append(p)
+        if len(parts) >= 2:
+            for p in parts:
+                old = by_start.get(p.num.start)
+                if old is not None and old in qtys:
+                    qtys.remove(old)
+                p.parent = tot
+                tot.parts.append(p)
+                new.append(p)
+    return new
+
+
+def subject_from_context(view: View, qtys: list[Qty]) -> None:
+    """'Spotkania animacyjne … – 30 spotkań' -> subject 'spotkanie animacyjne'."""
+    for q in qtys:
+        if q.kind != "count" or not q.subject or q.parent is not None or " " in q.subject:
+            continue
+        head = q.subject.split()[0]
+        s, _ = view.sentence(q.start)
+        for t in view.tokens_between(s, q.start):
+            if not t.is_word or head_lemma(t.text) != head.lower():
+                continue
+            nxt = view.next_tok(t.end)
+            if nxt is not None and nxt.is_word and view.norm[t.end:nxt.start] == " " and \
+                    _adj_lemma(nxt.text) and not morph.is_noun(nxt.text):
+                q.subject = lemma_phrase(view.norm[t.start:nxt.end])
+                break
+
+
+def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
+    nums = find_numbers(view)
+    qtys = classify(view, nums)
+    amounts = [q for q in qtys if q.kind == "amount"]
+    qtys = [q for q in qtys if q.kind != "amount"]
+    hours_subjects(view, qtys)
+    qtys += unitless_hours(view, nums, qtys)
+    parts = link_breakdowns(view, qtys, nums)
+    parts += totals_after_lists(view, qtys, nums)
+    subject_from_context(view, qtys)
+    allq = sorted(qtys + parts + amounts, key=lambda q: q.start)
+    mark_flags(view, allq)
+    return allq, nums

@@ -1,0 +1,399 @@
+"""Document structure: report kind, reporting period and section headings."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from .lexicon import lexicon
+from .text import View
+
+D = r"(?:0?[1-9]|[12]\d|3[01])"
+M = r"(?:0?[1-9]|1[0-2])"
+Y = r"(?:19|20)\d\d"
+SEP = r"[.\-/]"
+R_SUFFIX = r"(?:\s?r\.|\s?roku|\s?r\b)?"
+
+
+@dataclass
+class PeriodMatch:
+    start: dt.date
+    end: dt.date
+    span: tuple[int, int]
+    origin: str = "header"
+
+
+@dataclass
+class Heading:
+    start: int          # heading start
+    end: int            # heading end (text may continue on the same line)
+    title: str
+    code: str
+    canonical: str | None = None
+    typo_of: str | None = None          # the known name when the heading is a misspelling of it
+    typo_score: float = 0.0
+
+
+@dataclass
+class Structure:
+    kind: str | None = None
+    kind_span: tuple[int, int] | None = None
+    period: PeriodMatch | None = None
+    period_candidates: list[PeriodMatch] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    header_end: int = 0
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def fold(s: str) -> str:
+    """Lower-case, strip diacritics (ł too) and spaces: for typo-tolerant comparisons."""
+    s = s.replace("ł", "l").replace("Ł", "L")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", s)
+
+
+def _month_re(names: dict[str, int]) -> str:
+    return "(?:" + "|".join(sorted((re.escape(k) for k in names), key=len, reverse=True)) + ")"
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    lx = lexicon()
+    mon = _month_re(lx.months)
+    roman_q = r"(?:IV|III|II|I|1|2|3|4|pierwszy|drugi|trzeci|czwarty)"
+    return {
+        "numeric": re.compile(
+            rf"(?<![\d.])(?P<d1>{D}){SEP}(?P<m1>{M}){SEP}(?P<y1>{Y}){R_SUFFIX}"
+            rf"\s*(?:-|do|,|i|–)?\s*"
+            rf"(?P<d2>{D}){SEP}(?P<m2>{M}){SEP}(?P<y2>{Y})(?!\d)", re.I),
+        "iso": re.compile(rf"(?P<y1>{Y})-(?P<m1>{M})-(?P<d1>{D})\s*(?:-|do)\s*(?P<y2>{Y})-(?P<m2>{M})-(?P<d2>{D})"),
+        "words": re.compile(
+            rf"(?:od\s+)?(?P<d1>{D})\s+(?P<m1>{mon})\s*(?P<y1>{Y})?{R_SUFFIX}\s*(?:-|do)\s*"
+            rf"(?P<d2>{D})\s+(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
+        "year": re.compile(rf"\b(?:za\s+)?rok(?:u)?\s+(?P<y>{Y})\b|\b(?:za\s+)?(?P<y2>{Y})\s*(?:r\.|rok)", re.I),
+        "quarter": re.compile(rf"\b(?P<q>{roman_q})\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y})", re.I),
+        "half": re.compile(rf"\b(?P<h>II|I|1|2|pierwsze|drugie)\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y})", re.I),
+        "months": re.compile(
+            rf"(?:od\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s*(?P<y1>{Y})?\s*(?:-|do)\s*(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})",
+            re.I),
+    }
+
+
+_QUARTER = {"i": 1, "1": 1, "pierwszy": 1, "ii": 2, "2": 2, "drugi": 2, "iii": 3, "3": 3, "trzeci": 3,
+            "iv": 4, "4": 4, "czwarty": 4}
+_HALF = {"i": 1, "1": 1, "pierwsze": 1, "ii": 2, "2": 2, "drugie": 2}
+
+
+def _month_of(word: str) -> int | None:
+    lx = lexicon()
+    w = word.lower()
+    if w in lx.months:
+        return lx.months[w]
+    from .morph import analyse
+
+    for i in analyse(w):
+        if i.lemma in lx.month_lemmas:
+            return lx.month_lemmas[i.lemma]
+    return None
+
+
+def _last_day(y: int, m: int) -> dt.date:
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_periods(norm: str, start: int, end: int, origin: str = "header") -> list[PeriodMatch]:
+    """Every way a title states a period, in the region [start, end)."""
+    pats = _patterns()
+    region = norm[start:end]
+    out: list[PeriodMatch] = []
+
+    def add(a: dt.date | None, b: dt.date | None, s: int, e: int) -> None:
+        if a and b:
+            out.append(PeriodMatch(a, b, (start + s, start + e), origin))
+
+    for key in ("numeric", "iso"):
+        for m in pats[key].finditer(region):
+            g = m.groupdict()
+            add(_safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"])),
+                _safe_date(int(g["y2"]), int(g["m2"]), int(g["d2"])), m.start(), m.end())
+    for m in pats["words"].finditer(region):
+        m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
+        y2 = int(m["y2"])
+        y1 = int(m["y1"]) if m["y1"] else (y2 if m1 and m2 and m1 <= m2 else y2 - 1)
+        if m1 and m2:
+            add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])), m.start(), m.end())
+    for m in pats["quarter"].finditer(region):
+        q, y = _QUARTER[m["q"].lower()], int(m["y"])
+        add(dt.date(y, 3 * q - 2, 1), _last_day(y, 3 * q), m.start(), m.end())
+    for m in pats["half"].finditer(region):
+        h, y = _HALF[m["h"].lower()], int(m["y"])
+        add(dt.date(y, 6 * h - 5, 1), _last_day(y, 6 * h), m.start(), m.end())
+    for m in pats["months"].finditer(region):
+        m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
+        if not (m1 and m2):
+            continue
+        y = int(m["y"])
+        y1 = int(m["y1"]) if m["y1"] else (y if m1 <= m2 else y - 1)
+        add(dt.date(y1, m1, 1), _last_day(y, m2), m.start(), m.end())
+    if not out:
+        for m in pats["year"].finditer(region):
+            y = int(m["y"] or m["y2"])
+            add(dt.date(y, 1, 1), dt.date(y, 12, 31), m.start(), m.end())
+            break
+    out.sort(key=lambda p: p.span[0])
+    # a longer match that contains a shorter one wins ("od 1 marca 2019 r. do …" over a year)
+    kept: list[PeriodMatch] = []
+    for p in sorted(out, key=lambda p: (p.span[0], -(p.span[1] - p.span[0]))):
+        if any(k.span[0] <= p.span[0] and p.span[1] <= k.span[1] for k in kept):
+            continue
+        kept.append(p)
+    return kept
+
+
+_BODY_TRIGGER = re.compile(r"projekt|realizac|realizow|trwa|okres|sprawozdawcz|działal", re.I)
+_BODY_START_END = re.compile(
+    r"rozpocz\w*\s+(?:się\s+)?(?:w|z|od)\s+(?:początkiem\s+|dniem\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s+(?P<y1>(?:19|20)\d\d)"
+    r"[^.]{0,80}?zako[ńn]cz\w*\s+(?:się\s+)?(?:w|z|wraz\s+z)?\s*(?:końcem\s+|koncem\s+|dniem\s+)?"
+    r"(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y2>(?:19|20)\d\d)", re.I)
+
+
+def find_body_period(view: View, start: int) -> PeriodMatch | None:
+    """A final report may state its period only in the body ("projekt trwał od … do …")."""
+    norm = view.norm
+    for m in _BODY_START_END.finditer(norm, start):
+        m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
+        if m1 and m2:
+            return PeriodMatch(dt.date(int(m["y1"]), m1, 1), _last_day(int(m["y2"]), m2),
+                               (m.start(), m.end()), "body")
+    for p in find_periods(norm, start, len(norm), origin="body"):
+        s, e = view.sentence(p.span[0])
+        if _BODY_TRIGGER.search(norm[s:e]) and (p.end - p.start).days >= 28:
+            return p
+    return None
+
+
+# --- kind ----------------------------------------------------------------------------------
+
+_KIND = [(re.compile(r"\bczęściow\w*|\bczesciow\w*|\bokresow\w*|\bkwartaln\w*|\bpółroczn\w*", re.I), "partial"),
+         (re.compile(r"\bkońcow\w*|\bkoncow\w*", re.I), "final"),
+         (re.compile(r"\broczn\w*", re.I), "annual")]
+
+
+def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
+    best: tuple[int, str, tuple[int, int]] | None = None
+    for rx, kind in _KIND:
+        m = rx.search(norm, 0, end)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, (m.start(), m.end()))
+    return (best[1], best[2]) if best else (None, None)
+
+
+# --- headings ------------------------------------------------------------------------------
+
+_TASK = re.compile(r"(?P<label>(?:ZADANIE|Zadanie|zadanie|ZAD\.?|Zad\.?)\s*(?P<num>\d{1,2}|[IVX]{1,4})\b\.?)\s*[:.\-]?\s*")
+_ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{2,8})\s*\)")
+_CAPS_WORD = re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][A-ZĄĆĘŁŃÓŚŹŻ0-9\-/&,]*")
+
+
+@cache
+def _known_names() -> list[tuple[str, str, str]]:
+    """(folded name, display name, canonical)."""
+    out = []
+    for sec in lexicon().sections:
+        for name in sec["names"]:
+            out.append((fold(name), name, sec["canonical"]))
+    return out
+
+
+def match_known(title: str) -> tuple[str, str, float] | None:
+    """Best known section name for a heading text: (display name, canonical, score)."""
+    from rapidfuzz import fuzz
+
+    f = fold(_ACR_END.sub("", title))
+    if len(f) < 4:
+        return None
+    best = None
+    for fname, name, canon in _known_names():
+        score = fuzz.ratio(f, fname)
+        if best is None or score > best[2]:
+            best = (name, canon, score)
+    return best
+
+
+def _caps_prefix(line: str) -> int:
+    """Length of the upper-case run that opens `line` (words, dashes, '(ACR)')."""
+    pos = 0
+    last_good = 0
+    n = len(line)
+    while pos < n:
+        ws = len(line[pos:]) - len(line[pos:].lstrip(" "))
+        p = pos + ws
+        if p >= n:
+            break
+        m = _ACR_END.match(line, p)
+        if m:
+            last_good = pos = m.end()
+            continue
+        m = _CAPS_WORD.match(line, p)
+        if m and (len(m.group().strip("-/&,")) >= 1):
+            word = m.group()
+            nxt = line[m.end():m.end() + 1]
+            if nxt and nxt.isalpha() and nxt.islower():  # "Przedsiębiorczości" — a capitalised word
+                break
+            pos = m.end()
+            last_good = pos
+            continue
+        if line[p] in "-:":
+            pos = p + 1
+            continue
+        break
+    return last_good
+
+
+def _drop_sentence_start(line: str, end: int) -> int:
+    """'… INKUBACYJNE W okresie' -> the heading ends before 'W' (a sentence starts there)."""
+    rest = line[end:]
+    if rest.strip() and rest.lstrip()[:1].islower():
+        head = line[:end].rstrip()
+        m = re.search(r"\s([A-ZĄĆĘŁŃÓŚŹŻ]{1,2})$", head)
+        if m and not re.search(r"\([A-ZĄĆĘŁŃÓŚŹŻ]+\)$", head):
+            return m.start()
+    return end
+
+
+def find_headings(view: View) -> list[Heading]:
+    lx = lexicon()
+    out: list[Heading] = []
+    norm = view.norm
+    pos = 0
+    first_line = True
+    for raw in norm.split("\n"):
+        line_start = pos
+        pos += len(raw) + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        ls = line_start + lead
+        is_title = fold(stripped.split(" ")[0]) in {fold(w) for w in lx.title_words}
+        if first_line:
+            first_line = False
+            if is_title:
+                continue
+        if is_title or stripped[0] in "•-*" or stripped[0].isdigit():
+            continue  # title, bullets and numbered sub-headings ("2.DZIAŁANIA DORADCZE:")
+        h = _task_heading(stripped, ls) or _caps_heading(stripped, ls) or _named_heading(stripped, ls)
+        if h:
+            out.append(h)
+    return out
+
+
+def _finish(title: str, start: int, code: str | None) -> Heading:
+    title = title.strip().rstrip(":.- ").strip()
+    m = _ACR_END.search(title)
+    acr = m["acr"] if m and m.end() >= len(title) - 1 else None
+    if code is None:
+        code = acr or title.upper()
+    task = _TASK.match(title)
+    name = _ACR_END.sub("", title[task.end():] if task else title).strip(" -:.")
+    known = match_known(name) if name else None
+    lx = lexicon()
+    canonical = None
+    typo_of, typo_score = None, 0.0
+    if acr and any(s["canonical"] == acr for s in lx.sections):
+        canonical = acr
+    if known and known[2] >= lx.section_match_score:
+        canonical = canonical or known[1]
+    if known and known[2] >= lx.section_typo_score and \
+            " ".join(name.lower().split()) != known[0].lower():
+        typo_of, typo_score = known[0], known[2]
+    return Heading(start, start + len(title), title, code, canonical, typo_of, typo_score)
+
+
+def _task_heading(line: str, ls: int) -> Heading | None:
+    m = _TASK.match(line)
+    if not m:
+        return None
+    num = m["num"]
+    rest = line[m.end():]
+    cap = _caps_prefix(rest)
+    cap = _drop_sentence_start(rest, cap) if cap else 0
+    if cap:
+        title = line[:m.end() + cap]
+    elif not rest or len(rest) <= 60 and not rest.rstrip().endswith("."):
+        title = line  # "Zadanie 3 Inkubatory przedsiębiorczości" or a bare label line
+    else:
+        title = m["label"]
+        if line[m.end("label"):m.end()].strip().startswith(":"):
+            title = line[:line.index(":", m.end("label")) + 1]
+    return _finish(title, ls, f"ZADANIE {num.upper()}")
+
+
+def _caps_heading(line: str, ls: int) -> Heading | None:
+    lx = lexicon()
+    cap = _caps_prefix(line)
+    if not cap:
+        return None
+    cap = _drop_sentence_start(line, cap)
+    head = line[:cap].strip()
+    words = [w for w in re.findall(r"[^\W\d_]+", head) if len(w) >= 2]
+    letters = sum(len(w) for w in words)
+    has_acr = bool(_ACR_END.search(head))
+    if head.split(" ")[0] in lx.own_name_heads:
+        return None
+    if not (has_acr and words or len(words) >= 2 and letters >= 10 or len(words) == 1 and letters >= 8
+            and cap >= len(line.rstrip(" :"))):
+        return None
+    return _finish(head, ls, None)
+
+
+def _named_heading(line: str, ls: int) -> Heading | None:
+    """Mixed-case headings that name a known section ('Inkubator Przedsiębiorczości Społecznej:')."""
+    lx = lexicon()
+    cand = line
+    if ":" in line:
+        cand = line[:line.index(":")]
+    if not cand[:1].isupper() or len(cand) > 80 or cand.rstrip().endswith(".") or len(cand.split()) > 8:
+        return None
+    if cand != line and not line.rstrip().endswith(":") and len(line) - len(cand) > 1:
+        # "Name: text…" — only when the part before the colon is a known section
+        pass
+    acr = _ACR_END.search(cand)
+    known = match_known(cand)
+    if known and known[2] >= lx.section_match_score or acr and acr.end() >= len(cand.rstrip()) - 1:
+        return _finish(cand, ls, None)
+    return None
+
+
+def analyse_structure(view: View) -> Structure:
+    st = Structure()
+    st.headings = find_headings(view)
+    norm = view.norm
+    first = st.headings[0].start if st.headings else None
+    # the header: up to the first heading, else the first two non-empty lines
+    if first is not None:
+        header_end = first
+    else:
+        lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*(\n|$)", norm)][:2]
+        header_end = lines[-1] if lines else len(norm)
+    header_end = min(header_end, max(len(norm), 0))
+    st.header_end = header_end
+    st.kind, st.kind_span = find_kind(norm, header_end)
+    cands = find_periods(norm, 0, header_end)
+    st.period_candidates = cands
+    if cands:
+        st.period = cands[0]
+    else:
+        st.period = find_body_period(view, header_end)
+    return st

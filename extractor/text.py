@@ -1,0 +1,159 @@
+"""The text as the recognisers see it: a 1:1 normalised copy, tokens, lines and sentences.
+
+Normalisation only substitutes single characters (non-breaking spaces, dashes, typographic
+quotes), so every offset into `norm` is an offset into the original text.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from .lexicon import lexicon
+
+_SUBST = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\t": " ",
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u201e": '"', "\u201d": '"', "\u201c": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2019": "'", "\u2018": "'", "\u201a": "'", "\ufeff": " ", "\r": "\n", "\u2022": "•",
+    "\u25cf": "•", "\u25aa": "•", "\u2023": "•", "\uf0b7": "•",
+})
+
+
+def normalise(text: str) -> str:
+    """Same length as `text`; only single characters replaced."""
+    out = text.translate(_SUBST)
+    assert len(out) == len(text)
+    return out
+
+
+TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|\S")
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    i: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def is_digit(self) -> bool:
+        return self.text[0].isdigit()
+
+    @property
+    def is_upper(self) -> bool:
+        return self.text.isupper() and self.is_word
+
+    @property
+    def is_title(self) -> bool:
+        return self.text[0].isupper() and (len(self.text) == 1 or not self.text[1:].isupper())
+
+
+def tok_from(i: int, start: int, end: int, text: str) -> Tok | None:
+    """A Tok over the normalised slice of `text` (None for whitespace)."""
+    piece = normalise(text[start:end])
+    return Tok(i, start, end, piece) if piece.strip() else None
+
+
+def tokenize(norm: str) -> list[Tok]:
+    return [Tok(i, m.start(), m.end(), m.group()) for i, m in enumerate(TOKEN_RE.finditer(norm))]
+
+
+@dataclass
+class View:
+    """Original text, its normalised twin, tokens and sentence boundaries."""
+
+    text: str
+    norm: str = ""
+    toks: list[Tok] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    sent_bounds: list[int] = field(default_factory=list)
+    claimed: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.norm = normalise(self.text)
+        if not self.toks:
+            self.toks = tokenize(self.norm)
+        self.starts = [t.start for t in self.toks]
+        self.sent_bounds = _sentence_bounds(self.norm, self.toks)
+
+    # --- tokens -------------------------------------------------------------------------
+    def tok_index(self, pos: int) -> int:
+        """Index of the first token starting at or after `pos`."""
+        return bisect_left(self.starts, pos)
+
+    def tokens_between(self, start: int, end: int) -> list[Tok]:
+        return self.toks[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+    def prev_tok(self, pos: int) -> Tok | None:
+        i = bisect_left(self.starts, pos) - 1
+        return self.toks[i] if i >= 0 else None
+
+    def next_tok(self, pos: int) -> Tok | None:
+        i = bisect_left(self.starts, pos)
+        return self.toks[i] if i < len(self.toks) else None
+
+    def prev_word(self, pos: int, n: int = 1) -> list[Tok]:
+        i = bisect_left(self.starts, pos) - 1
+        out: list[Tok] = []
+        while i >= 0 and len(out) < n:
+            out.append(self.toks[i])
+            i -= 1
+        return out
+
+    # --- sentences ----------------------------------------------------------------------
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """[start, end) of the sentence holding `pos`."""
+        i = bisect_right(self.sent_bounds, pos)
+        start = self.sent_bounds[i - 1] if i > 0 else 0
+        end = self.sent_bounds[i] if i < len(self.sent_bounds) else len(self.norm)
+        return start, end
+
+    # --- claimed regions (dates, times, money …) ----------------------------------------
+    def claim(self, start: int, end: int, what: str) -> None:
+        self.claimed.append((start, end, what))
+
+    def is_claimed(self, start: int, end: int) -> str | None:
+        for s, e, what in self.claimed:
+            if s < end and start < e:
+                return what
+        return None
+
+
+def _sentence_bounds(norm: str, toks: list[Tok]) -> list[int]:
+    """Offsets where a sentence starts: after a line break, or after . ! ? followed by a
+    capital (not when the dot closes a known abbreviation or a number)."""
+    lx = lexicon()
+    abbrevs = {a.lower() for a in lx.abbreviations}
+    bounds = [0]
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if t.text not in ".!?;":
+            continue
+        if t.text == ";":
+            continue
+        nxt = toks[k + 1] if k + 1 < n else None
+        if nxt is None:
+            continue
+        gap = norm[t.end:nxt.start]
+        if not gap and nxt.text not in '"•':
+            # glued: "(17.05.).Spotk." -> a capitalised word right after the dot still starts one
+            if not (nxt.is_word and nxt.is_title and len(nxt.text) > 2 and t.text == "."):
+                continue
+        if not (nxt.text[0].isupper() or nxt.text in '•"-' or nxt.is_digit and "\n" in gap):
+            continue
+        prev = toks[k - 1] if k else None
+        if t.text == "." and prev is not None and prev.end == t.start:
+            if prev.is_word and (prev.text.lower() + "." in abbrevs or len(prev.text) == 1):
+                # "os." "nt." "m." — but a capital after a newline still starts a sentence
+                if "\n" not in gap:
+                    continue
+        bounds.append(nxt.start)
+    for m in re.finditer(r"\n", norm):
+        bounds.append(m.end())
+    return sorted(set(bounds))

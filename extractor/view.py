@@ -1,0 +1,74 @@
+"""Readable terminal view of a Report (rich)."""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from models import Amount, DateFact, DateRange, Location, Quantity, Report
+
+KIND_PL = {"partial": "częściowe", "final": "końcowe", "annual": "roczne"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _value(f: object) -> str:
+    if isinstance(f, Quantity):
+        v = f.value
+        s = str(int(v)) if float(v).is_integer() else str(v)
+        return ("~" if f.approximate else "") + s + (" (plan)" if f.planned else "")
+    if isinstance(f, DateFact):
+        return f.value.isoformat()
+    if isinstance(f, DateRange):
+        return f"{f.start.isoformat()} – {f.end.isoformat()}"
+    if isinstance(f, Location):
+        return f"{f.value} [{f.kind}]"
+    if isinstance(f, Amount):
+        return f"{f.value:,.2f} {f.currency}".replace(",", " ")
+    return ""
+
+
+def render_report(console: Console, rep: Report) -> None:
+    head = Text()
+    head.append(rep.source.name, style="bold")
+    head.append(f"   rodzaj: {KIND_PL.get(rep.kind or '', '—')}")
+    if rep.period:
+        p = rep.period
+        head.append(f"   okres: {p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}")
+        if p.origin == "body":
+            head.append(" (z treści)")
+    else:
+        head.append("   okres: brak", style="red")
+    counts: dict[str, int] = {}
+    for f in rep.facts:
+        counts[f.type] = counts.get(f.type, 0) + 1
+    head.append("\nfakty: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    head.append(f"   liczby wyjaśnione: {rep.stats.explained}/{rep.stats.numbers}")
+
+    secs = Table(title="Sekcje", show_edge=False, expand=False)
+    secs.add_column("kod")
+    secs.add_column("nagłówek")
+    secs.add_column("znaki", justify="right")
+    for s in rep.sections:
+        secs.add_row(s.code, s.title, f"{s.start}–{s.end}")
+
+    facts = Table(title="Fakty", show_edge=False)
+    for col in ("id", "sekcja", "typ", "wartość", "tekst", "przedmiot / część"):
+        facts.add_column(col, overflow="fold")
+    for f in rep.facts:
+        extra = ""
+        if isinstance(f, Quantity):
+            extra = f"↳ {f.part_of}: {f.label}" if f.part_of else (f.subject or "")
+        facts.add_row(f.id, f.section or "—", f.type, _value(f), f.span.text.replace("\n", " "), extra)
+
+    parts: list[object] = [head, secs, facts]
+    if rep.findings:
+        fnd = Table(title="Ustalenia", show_edge=False)
+        for col in ("waga", "kod", "sekcja", "komunikat", "dowód"):
+            fnd.add_column(col, overflow="fold")
+        for x in rep.findings:
+            ev = x.evidence[0].text.replace("\n", " ") if x.evidence else ""
+            fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, x.section or "—",
+                        x.message, ev)
+        parts.append(fnd)
+    console.print(Panel(Group(*parts), title="sprawozdanie", expand=True))  # type: ignore[arg-type]

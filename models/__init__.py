@@ -1,0 +1,189 @@
+"""Validated records produced by the extractor (pydantic v2).
+
+Every value found in a report carries a `Span` with exact offsets into the decoded source
+text, so any consumer (audit, review page, archive) can point back at the words.
+The JSON Schema (`sprawozdania schema`) is generated from these classes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+ReportKind = Literal["partial", "final", "annual"]
+PlaceKind = Literal["locality", "county", "commune", "voivodeship"]
+Severity = Literal["error", "warning", "info"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Span(_Model):
+    """Half-open character range [start, end) of the decoded source text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("span text length differs from end - start")
+        return self
+
+
+class Provenance(_Model):
+    """Where a value came from beyond its span: OCR page and confidence, rule that fired."""
+
+    rule: str | None = None
+    page: int | None = Field(default=None, ge=1)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class SourceInfo(_Model):
+    name: str
+    sha256: str | None = None
+    format: str = "txt"
+    encoding: str | None = None
+    chars: int = Field(ge=0)
+
+
+class Period(_Model):
+    start: dt.date
+    end: dt.date
+    span: Span | None = None
+    origin: Literal["header", "body"] = "header"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Section(_Model):
+    code: str = Field(description="Acronym in brackets, task label, or the heading upper-cased")
+    title: str
+    canonical: str | None = Field(default=None, description="Known section this heading names")
+    heading: Span
+    start: int = Field(ge=0, description="Section region start (heading start)")
+    end: int = Field(ge=0, description="Section region end (next heading or end of text)")
+
+
+class _Fact(_Model):
+    id: str
+    section: str | None = None
+    span: Span
+    provenance: Provenance | None = None
+
+
+class Quantity(_Fact):
+    value: float | int
+    subject: str | None = Field(default=None, description="Lemma phrase of what is counted")
+    label: str | None = Field(default=None, description="Breakdown category of a part")
+    part_of: str | None = Field(default=None, description="Id of the total this part belongs to")
+    subset: bool = Field(default=False, description="Part introduced by 'w tym' (no sum check)")
+    approximate: bool = False
+    planned: bool = False
+    indicator: str | None = Field(default=None, description="Taxonomy code of the subject")
+
+    @model_validator(mode="after")
+    def _non_negative(self) -> Quantity:
+        if self.value < 0:
+            raise ValueError("a quantity cannot be negative")
+        return self
+
+
+class Count(Quantity):
+    type: Literal["count"] = "count"
+
+
+class Hours(Quantity):
+    type: Literal["hours"] = "hours"
+
+
+class DateFact(_Fact):
+    type: Literal["date"] = "date"
+    value: dt.date
+
+
+class DateRange(_Fact):
+    type: Literal["date_range"] = "date_range"
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError("date range ends before it starts")
+        return self
+
+
+class Location(_Fact):
+    type: Literal["location"] = "location"
+    value: str = Field(description="Canonical nominative name")
+    kind: PlaceKind
+
+
+class Amount(_Fact):
+    """Money mentioned in the text; never a count (not part of facts/1)."""
+
+    type: Literal["amount"] = "amount"
+    value: float = Field(ge=0)
+    currency: str = "PLN"
+
+
+Fact = Annotated[Union[Count, Hours, DateFact, DateRange, Location, Amount],
+                 Field(discriminator="type")]
+
+
+class Finding(_Model):
+    code: str
+    severity: Severity
+    message: str
+    section: str | None = None
+    evidence: list[Span] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=list, description="Ids of the facts involved")
+
+
+class Stats(_Model):
+    numbers: int = Field(default=0, ge=0, description="Numbers written in the text")
+    explained: int = Field(default=0, ge=0, description="Numbers accounted for")
+
+    @property
+    def explained_share(self) -> float:
+        return self.explained / self.numbers if self.numbers else 1.0
+
+
+class Report(_Model):
+    schema_version: str = SCHEMA_VERSION
+    source: SourceInfo
+    organisation: str | None = None
+    kind: ReportKind | None = None
+    kind_span: Span | None = None
+    period: Period | None = None
+    sections: list[Section] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    stats: Stats = Field(default_factory=Stats)
+    text: str | None = Field(default=None, description="The decoded text (when requested)")
+
+    def fact(self, fact_id: str) -> Fact | None:
+        for f in self.facts:
+            if f.id == fact_id:
+                return f
+        return None
+
+    def facts_of(self, ftype: str) -> list[Fact]:
+        return [f for f in self.facts if f.type == ftype]
+
+
+__all__ = [
+    "SCHEMA_VERSION", "Amount", "Count", "DateFact", "DateRange", "Fact", "Finding", "Hours",
+    "Location", "Period", "Provenance", "Quantity", "Report", "Section", "SourceInfo", "Span",
+    "Stats",
+]
