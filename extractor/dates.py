@@ -53,7 +53,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:\bod\s+)?{nb}(?P<d1>{D})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{Y}){R})?\s*(?:-|do)\s*"
             rf"(?P<d2>{D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
-            rf"{nb}(?P<d1>{D})\s?-\s?(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
+            rf"(?:\bod\s+)?{nb}(?P<d1>{D})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
         # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
         ("list_words", re.compile(
             rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|i|oraz)\s?{D})\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
@@ -144,8 +144,42 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
             taken.append((s, e))
             view.claim(s, e, "date")
     dates.sort(key=lambda d: d.start)
-    ranges.sort(key=lambda r: r.start)
+    dates, merged = _merge_pairs(norm, dates)
+    ranges = sorted(ranges + merged, key=lambda r: r.start)
     return dates, ranges
+
+
+_PAIR_DASH = re.compile(r"\s*-\s*$")
+_PAIR_DO = re.compile(r"\s+do\s+$")
+_OD = re.compile(r"\bod\s+$", re.I)
+
+
+def _merge_pairs(norm: str, dates: list[DateMention]) -> tuple[list[DateMention], list[RangeMention]]:
+    """'od 30.09 do 4.10', '20.VI.2019 – 23.VI.2019': two dates that make one range."""
+    out: list[DateMention] = []
+    ranges: list[RangeMention] = []
+    i = 0
+    while i < len(dates):
+        a = dates[i]
+        if i + 1 < len(dates):
+            b = dates[i + 1]
+            between = norm[a.end:b.start]
+            od = _OD.search(norm[max(0, a.start - 4):a.start])
+            if (_PAIR_DASH.match(between) or od and _PAIR_DO.match(between)) and a.rule == b.rule or \
+                    od and _PAIR_DO.match(between):
+                ya = a.year
+                if ya is None and b.year is not None:
+                    ya = b.year if (a.month, a.day) <= (b.month, b.day) else b.year - 1
+                a2 = DateMention(a.start, a.end, a.day, a.month, ya, a.rule)
+                if (b.year is None or ya is None or (ya, a.month, a.day) <= (b.year, b.month, b.day)) and \
+                        (a.month, a.day) != (b.month, b.day):
+                    start = a.start - (len(od.group()) if od else 0)
+                    ranges.append(RangeMention(start, b.end, a2, b, "pair"))
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out, ranges
 
 
 def _valid(d: DateMention) -> bool:

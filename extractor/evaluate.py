@@ -9,7 +9,6 @@ match as a set of (code, section).
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 

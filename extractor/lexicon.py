@@ -27,6 +27,7 @@ class Lexicon:
     total: tuple[str, ...]
     empty_name: tuple[str, ...]
     abbreviations: dict[str, str]
+    terminal_abbreviations: frozenset[str]
     acronyms: dict[str, str]
     acronym_suffixes: tuple[str, ...]
     hour_units: frozenset[str]
@@ -39,6 +40,8 @@ class Lexicon:
     not_localities: frozenset[str]
     org_heads: frozenset[str]
     own_name_heads: frozenset[str]
+    consultancy: frozenset[str]
+    hours_heads: frozenset[str]
     sections: list[dict[str, Any]] = field(default_factory=list)
     title_words: tuple[str, ...] = ()
     task_words: tuple[str, ...] = ()
@@ -72,6 +75,7 @@ def lexicon() -> Lexicon:
         total=tuple(lx["markers"]["total"]),
         empty_name=tuple(lx["markers"]["empty_name"]),
         abbreviations=lx["abbreviations"],
+        terminal_abbreviations=frozenset(lx["terminal_abbreviations"]["words"]),
         acronyms=lx["acronyms"],
         acronym_suffixes=tuple(lx["acronym_suffixes"]["endings"]),
         hour_units=frozenset(units["hours"]),
@@ -84,6 +88,8 @@ def lexicon() -> Lexicon:
         not_localities=frozenset(lx["places"]["not_localities"]),
         org_heads=frozenset(lx["places"]["org_heads"]),
         own_name_heads=frozenset(lx["places"]["own_name_heads"]),
+        consultancy=frozenset(lx["services"]["consultancy"]),
+        hours_heads=frozenset(lx["services"]["hours_subjects"]),
         sections=sx["section"],
         title_words=tuple(sx["title_words"]),
         task_words=tuple(sx["task_words"]),

@@ -13,7 +13,7 @@ from functools import cache
 from . import morph
 from .lexicon import lexicon
 from .phrases import _adj_lemma, head_lemma, lemma_phrase
-from .text import Tok, View
+from .text import Tok, View, word_at
 
 
 @dataclass
@@ -50,10 +50,14 @@ _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?:,\d+)?(?![\d])")
 _PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+)?(?![\d])")
 _PHONE = re.compile(r"(?:tel\.?|telefon\w*|fax|kom\.?|nr\s+tel\.?)\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3}"
                     r"|(?<![\d])(?:\+48\s?)?\d{3}[\s-]\d{3}[\s-]\d{3}(?![\d])|(?<![\d])\d{2}\s\d{3}\s\d{2}\s\d{2}(?![\d])", re.I)
+_PAGE = re.compile(r"\b(?:[Ss]trona|[Ss]tr\.|[Ss]\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
 _POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
 _PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
-_SERVICE_HEADS = {"doradztwo", "mentoring", "coaching", "konsultacja", "poradnictwo", "doradca", "tutoring",
-                  "superwizja", "szkolenie", "warsztat", "wsparcie", "coachingi", "konsultacje"}
+
+
+def _service_heads() -> frozenset[str]:
+    lx = lexicon()
+    return lx.consultancy | lx.hours_heads
 
 
 @cache
@@ -76,6 +80,8 @@ def find_numbers(view: View) -> list[Num]:
     taken: list[tuple[int, int]] = []
     for m in _PHONE.finditer(norm):
         view.claim(m.start(), m.end(), "phone")
+    for m in _PAGE.finditer(norm):
+        view.claim(m.start(), m.end(), "page")
     for m in _POSTCODE.finditer(norm):
         if not view.is_claimed(m.start(), m.end()):
             view.claim(m.start(), m.end(), "postcode")
@@ -191,6 +197,9 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
                 out.append(Qty("count", s, nxt.end if nxt else n.end, n.int_value, n, subject=subject,
                                rule="noun_bracket"))
                 continue
+        ell = _elliptic(view, n)
+        if ell is not None:
+            out.append(Qty("count", n.start, ell[0], n.int_value, n, subject=ell[1], rule="elliptic"))
     return out
 
 
@@ -219,7 +228,7 @@ def _is_reference_word(view: View, prev: Tok, n: Num) -> bool:
         return True
     # street address: "ul. Kościuszki 12"
     if w0.is_word and w0.text[0].isupper() and len(words) > 2 and words[1].text == "." and \
-            words[2].text.lower() in ("ul", "al", "pl", "os"):
+            words[2].text.lower() in ("ul", "al", "pl"):
         return True
     return False
 
@@ -243,7 +252,7 @@ def _noun_at(view: View, t: Tok) -> bool:
 
 
 def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
-    """For 'N [adj…] noun…': (end of the counted phrase, subject lemma phrase).
+    """For 'N [adv] [adj…] noun…': (end of the counted phrase, subject lemma phrase).
     Subject None means a time unit or similar: not a count."""
     lx = lexicon()
     norm = view.norm
@@ -251,52 +260,78 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
     toks = view.toks
     k = i
     adjs = 0
+    prev_end = n.end
     while k < len(toks):
+        w = word_at(view, k)
         t = toks[k]
-        gap = norm[toks[k - 1].end if k > i else n.end:t.start]
-        if "\n" in gap or len(gap) > 2:
+        gap = norm[prev_end:t.start]
+        if "\n\n" in gap or gap.strip(" \n") or len(gap) > 3:
             return None
-        if not t.is_word:
+        if w is None:
             return None
-        low = t.text.lower()
+        low = w.text.lower()
         if low in lx.vague_numbers or low in morph.number_forms():
             return None
-        base = lx.acronym_base(t.text)
-        abbrev = (low + ".") in lx.abbreviations and norm[t.end:t.end + 1] == "."
+        base = lx.acronym_base(w.text)
+        if base is None and w.text.isupper() and len(w.text) > 1 and morph.known(w.text.lower()):
+            return None  # "3\nZADANIE": a heading word in capitals, not a counted noun
+        abbrev = (low + ".") in lx.abbreviations and norm[w.end:w.end + 1] == "."
         if base:
-            end = _extend_phrase(view, k)
-            return end, lemma_phrase(norm[toks[i].start:end])
+            end = _extend_phrase(view, w.last)
+            return end, lemma_phrase(_dehyphen(norm[toks[i].start:end]))
         if abbrev:
             exp = lx.abbreviations[low + "."]
             if exp in lx.not_counted or exp in ("moduł", "rok", "numer", "punkt", "strona", "około", "minimum",
                                                 "tysiąc", "na temat", "do spraw", "pod nazwą", "pod tytułem"):
-                return None if exp not in ("tydzień", "rok", "miesiąc") else (t.end, None)
+                return None if exp not in ("tydzień", "rok", "miesiąc") else (w.end, None)
             if exp == "godzina":
                 return None
-            end = _extend_phrase(view, k + 1) if k + 1 < len(toks) else t.end + 1
-            end = max(end, t.end + 1)
-            return end, exp if morph.is_noun(exp.split()[0]) else None
+            end = max(_extend_phrase(view, w.last + 1), w.end + 1) if w.last + 1 < len(toks) else w.end + 1
+            phrase = lemma_phrase(_dehyphen(norm[toks[i].start:end]))
+            return end, phrase if morph.is_noun(exp.split()[0]) else None
         if low in lx.months or low in lx.month_lemmas:
             return None
-        an = morph.analyse(t.text)
+        an = morph.analyse(w.text)
         if not an or all(a.pos == "ign" for a in an):
             return None
         is_noun = any(a.pos in ("subst", "ger") for a in an)
         adj_only = all(a.pos in ("adj", "pact", "ppas", "adja") for a in an)
         if adj_only and adjs < 2:
             adjs += 1
-            k += 1
+            k, prev_end = w.last + 1, w.end
+            continue
+        if k == i and all(a.pos == "adv" for a in an):  # "5 nowo powstałych PS"
+            k, prev_end = w.last + 1, w.end
             continue
         if not is_noun:
             return None
-        lem = morph.noun_lemma(t.text) or t.text
+        lem = morph.noun_lemma(w.text) or w.text
         if lem in lx.not_counted or lem.lower() in lx.not_counted:
-            return (t.end, None)
-        if t.text[0].isupper() and not any(a.pos == "subst" and not a.lemma[0].isupper() for a in an):
+            return (w.end, None)
+        if w.text[0].isupper() and not any(a.pos == "subst" and not a.lemma[0].isupper() for a in an):
             return None  # a proper name: "2 Olsztyn"
-        end = _extend_phrase(view, k)
-        return end, lemma_phrase(norm[toks[i].start:end])
+        end = _extend_phrase(view, w.last)
+        return end, lemma_phrase(_dehyphen(norm[toks[i].start:end]))
     return None
+
+
+def _dehyphen(s: str) -> str:
+    return re.sub(r"-\s*\n\s*(?=[a-ząćęłńóśźż])", "", s).replace("\n", " ")
+
+
+def _elliptic(view: View, n: Num) -> tuple[int, str] | None:
+    """'46 szkoleń …, w tym 12 wyjazdowych': a number with adjectives only, the noun implied."""
+    i = view.tok_index(n.end)
+    toks = view.toks
+    if i >= len(toks) or view.norm[n.end:toks[i].start] != " " or not toks[i].is_word:
+        return None
+    t = toks[i]
+    if not morph.only_adj(t.text):
+        return None
+    after = view.norm[t.end:t.end + 3]
+    if not re.match(r"\s*(?:[,.;)]|$|\s(?:i|oraz|a)\s)", after):
+        return None
+    return t.end, lemma_phrase(t.text)
 
 
 def _extend_phrase(view: View, k: int) -> int:
@@ -317,11 +352,12 @@ def _extend_phrase(view: View, k: int) -> int:
             j += 2
             taken += 1
             continue
-        if gap != " " or not t.is_word:
+        if gap not in (" ", "\n", " \n") or not t.is_word:
             break
-        if morph.only_adj(t.text) or (_adj_lemma(t.text) and not morph.is_noun(t.text)):
-            end = t.end
-            j += 1
+        w = word_at(view, j)
+        if w is not None and (morph.only_adj(w.text) or (_adj_lemma(w.text) and not morph.is_noun(w.text))):
+            end = w.end
+            j = w.last + 1
             taken += 1
             continue
         break
@@ -381,8 +417,8 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
             text = re.sub(r"[\s:–-]+$", "", text)
             first = words[0].text
             first_lem = head_lemma(first) or (lx.abbreviations.get(first.lower() + ".") or "")
-            if first_lem in _SERVICE_HEADS or (first.lower() + ".") in lx.abbreviations and \
-                    lx.abbreviations[first.lower() + "."] in _SERVICE_HEADS:
+            if first_lem in _service_heads() or (first.lower() + ".") in lx.abbreviations and \
+                    lx.abbreviations[first.lower() + "."] in _service_heads():
                 exp = lx.abbreviations.get(first.lower() + ".") if view.norm[words[0].end:words[0].end + 1] == "." else None
                 head = exp or first_lem
                 rest = text[len(first) + (1 if exp else 0):].strip()
@@ -426,44 +462,115 @@ def _agree_list(text: str, head: str) -> str:
     return re.sub(r"\s+", " ", "".join(out)).replace(" / ", "/").strip()
 
 
+def _list_head(view: View, sent_start: int, pos: int, qtys: list[Qty]) -> str | None:
+    """The consultancy head a unit-less list item inherits: the subject head of an earlier
+    hours fact in the sentence, or a service noun before the list's colon."""
+    lx = lexicon()
+    prev = [q for q in qtys if q.kind == "hours" and sent_start <= q.start < pos and q.subject]
+    if prev:
+        head = prev[-1].subject.split()[0]  # type: ignore[union-attr]
+        if head in lx.consultancy:
+            return head
+    pre = view.norm[sent_start:pos]
+    colon = pre.rfind(":")
+    if colon < 0:
+        return None
+    words = re.findall(r"[^\W\d_]+\.?", pre[max(0, colon - 60):colon])[-4:]
+    for w in words:
+        exp = lx.abbreviations.get(w.lower()) if w.endswith(".") else None
+        hl = exp or head_lemma(w.rstrip("."))
+        if hl in lx.consultancy:
+            return hl
+    return None
+
+
 def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
     """'doradztwo: księgowe 48, prawne 6, marketingowe 12 h', 'dor. prawne/księgowe 36'."""
     lx = lexicon()
     used = {id(q.num) for q in qtys}
     out: list[Qty] = []
     for n in nums:
-        if n.role or id(n) in used or n.words:
+        if n.role or id(n) in used:
             continue
         nxt = view.next_tok(n.end)
-        if nxt is not None and nxt.text not in ",;.)" and nxt.text.lower() not in ("i", "oraz", "a"):
+        if nxt is not None and nxt.text not in ",;.)" and nxt.text.lower() not in ("i", "oraz", "a") \
+                and "\n" not in view.norm[n.end:nxt.start]:
             continue
         cs = _clause_start(view, n.start)
         words = [t for t in view.tokens_between(cs, n.start) if t.is_word]
         if not words or len(words) > 4:
             continue
         s, _ = view.sentence(n.start)
-        pre = view.norm[s:cs]
-        # the list head: a service noun in this phrase or before the list's colon
         first = words[0].text
         first_exp = lx.abbreviations.get(first.lower() + ".") if view.norm[words[0].end:words[0].end + 1] == "." else None
         head = first_exp or head_lemma(first)
-        in_list = None
-        if head not in _SERVICE_HEADS:
-            m = re.search(r"([^\W\d_]+)\.?\s*:[^:]*$", pre)
-            cand = m.group(1) if m else None
-            exp = lx.abbreviations.get(cand.lower() + ".") if cand else None
-            hl = exp or (head_lemma(cand) if cand else None)
-            if hl in _SERVICE_HEADS and _adj_lemma(first) is not None:
-                in_list = hl
-            else:
-                continue
-        if in_list:
-            subject = in_list + " " + _agree_list(view.norm[words[0].start:n.start].strip(), in_list)
-        else:
-            rest = view.norm[words[0].end + (1 if first_exp else 0):n.start].strip()
+        if head in lx.consultancy:
+            rest = view.norm[words[0].end + (1 if first_exp else 0):n.start].strip(" -:")
             subject = (head + " " + _agree_list(rest, head)).strip() if rest else head
-        q = Qty("hours", words[0].start, n.end, n.int_value, n, subject=subject, rule="hours_list")
+        else:
+            inherited = _list_head(view, s, n.start, qtys + out) if _adj_lemma(first) is not None else None
+            if inherited is None:
+                continue
+            subject = inherited + " " + _agree_list(view.norm[words[0].start:n.start].strip(" -:"), inherited)
+        out.append(Qty("hours", words[0].start, n.end, n.int_value, n, subject=subject, rule="hours_list"))
+        used.add(id(n))
+    return out
+
+
+_DASH_BEFORE = re.compile(r"(?:^|[\n•;(]|[,:]\s|^\s*-\s)\s*(?:-\s+)?(?P<phrase>[^\W\d_][^\n:;,()\d]{0,60}?)\s?(?:-|:)\s?$")
+_ITEM_END = re.compile(r"\s*(?:[,;.)(]|\n|$)")
+
+
+def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
+    """'spotkania animacyjne – 22', 'szkolenia: 7', 'PS w inkubacji – 10': the noun first."""
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    for n in nums:
+        if n.role or id(n) in used or not _ITEM_END.match(view.norm, n.end):
+            continue
+        line_start = view.norm.rfind("\n", 0, n.start) + 1
+        s, _ = view.sentence(n.start)
+        start = max(line_start, s)
+        m = _DASH_BEFORE.search(view.norm[start:n.start])
+        if not m:
+            continue
+        ph_start = start + m.start("phrase")
+        phrase = m["phrase"].strip()
+        words = re.findall(r"[^\W\d_]+", phrase)
+        if not words or len(words) > 5:
+            continue
+        if not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
+            continue
+        if any(a.pos in ("fin", "praet", "inf", "impt", "imps") for w in words for a in morph.analyse(w)):
+            continue
+        subject = lemma_phrase(phrase)
+        out.append(Qty("count", ph_start, n.end, n.int_value, n, subject=subject, rule="noun_number"))
+        used.add(id(n))
+    return out
+
+
+def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
+    """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)': the planned figure takes the subject
+    of the achieved one before it."""
+    _approx, planned_re, _subset = _marker_res()
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    for n in nums:
+        if n.role or id(n) in used or n.words and n.value == 1:
+            continue
+        before = view.norm[max(0, n.start - 30):n.start]
+        m = re.search(r"([^\W\d_]+)\s*:?\s*$", before)
+        if not m or not planned_re.search(" " + m.group(0).rstrip()) :
+            continue
+        s, _ = view.sentence(n.start)
+        prev = [q for q in qtys if q.kind in ("count", "hours") and s <= q.start < n.start and q.parent is None]
+        kind = prev[-1].kind if prev else "count"
+        subject = prev[-1].subject if prev else None
+        q = Qty(kind, n.start - len(m.group(0)) + (len(m.group(0)) - len(m.group(0).lstrip())), n.end,
+                n.int_value, n, subject=subject, rule="planned")
+        q.planned = True
         out.append(q)
+        used.add(id(n))
     return out
 
 
@@ -482,60 +589,79 @@ def mark_flags(view: View, qtys: list[Qty]) -> None:
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\s+i\s+|\s+oraz\s+|\s+a\s+także\s+|\s+a\s+)\s*")
 
 
+def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a list into items; brackets are kept inside their item, and a fragment after
+    'i'/'oraz' without a number continues the previous item ('w urzędach gmin i miast')."""
+    seg = view.norm[start:end]
+    masked = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), seg)
+    items: list[tuple[int, int]] = []
+    pos = 0
+    seps: list[str] = []
+    for m in _ITEM_SPLIT.finditer(masked):
+        items.append((pos, m.start()))
+        seps.append(m.group().strip())
+        pos = m.end()
+    items.append((pos, len(seg.rstrip(" .;\n"))))
+    merged: list[tuple[int, int]] = []
+    for k, (a, b) in enumerate(items):
+        has_num = bool(re.search(r"\d", masked[a:b])) or _has_number_word(masked[a:b])
+        if merged and not has_num and k > 0 and seps[k - 1] in ("i", "oraz") and \
+                k + 1 < len(items) and len(re.findall(r"[^\W\d_]+", masked[a:b])) <= 3:
+            merged[-1] = (merged[-1][0], b)
+            continue
+        merged.append((a, b))
+    return [(start + a, start + b) for a, b in merged if b > a]
+
+
+def _has_number_word(text: str) -> bool:
+    forms = morph.number_forms()
+    return any(w.lower() in forms for w in re.findall(r"[^\W\d_]+", text))
+
+
 def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
     """Find lists of parts after totals and link them; returns new part quantities."""
     norm = view.norm
-    _approx, _planned, subset_re = _marker_res()
     by_start = {q.num.start: q for q in qtys}
     free_nums = {n.start: n for n in nums if not n.role}
     new: list[Qty] = []
-    counts = sorted((q for q in qtys if q.kind == "count"), key=lambda q: q.start)
+    counts = sorted((q for q in qtys if q.kind in ("count", "hours")), key=lambda q: q.start)
     claimed_parts: set[int] = set()
     for tot in counts:
-        if tot.parent is not None or id(tot) in claimed_parts:
+        if tot.parent is not None or id(tot) in claimed_parts or tot.planned and tot.rule == "planned":
             continue
         s_start, s_end = view.sentence(tot.start)
-        inside_bracket = norm[tot.start - 1:tot.start] == "(" or norm.rfind("(", s_start, tot.start) > norm.rfind(")", s_start, tot.start)
+        opened = norm.rfind("(", s_start, tot.start)
+        inside_bracket = opened > norm.rfind(")", s_start, tot.start)
         limit = s_end
         if inside_bracket:
             close = norm.find(")", tot.end, s_end)
             limit = close if close >= 0 else s_end
         tail = norm[tot.end:limit]
-        # the opener: ':' or '(' or a dash, or 'w tym'
-        m_sub = re.match(r"\s*,?\s*(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", tail, re.I)
+        m_sub = re.match(r"(?:[^\d():;]{0,70}?|\s*\([^()]{0,60}\))\s*,?\s*(?:w tym|z czego|spośród nich|z nich)\s*:?\s*",
+                         tail, re.I)
         subset = False
-        if m_sub:
+        if m_sub and not any(tot.end <= q.start < tot.end + m_sub.end() for q in counts if q is not tot):
             open_at = tot.end + m_sub.end()
             subset = True
         else:
+            if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)", tail):
+                continue  # hours lists are separate services, not parts, unless bracketed
             m_open = re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
             if not m_open:
                 continue
-            pre = tail[:m_open.end()]
-            if len(re.findall(r"[^\W\d_]+", pre)) > 10:
+            if len(re.findall(r"[^\W\d_]+", tail[:m_open.end()])) > 10:
                 continue
             open_at = tot.end + m_open.end()
             if "(" in m_open.group() and ")" in norm[open_at:limit]:
                 limit = norm.index(")", open_at)
-        segment = norm[open_at:limit]
-        # items up to the sentence end (or a closing bracket)
-        items: list[tuple[int, int]] = []
-        pos = 0
-        for m in _ITEM_SPLIT.finditer(segment):
-            items.append((pos, m.start()))
-            pos = m.end()
-        items.append((pos, len(segment.rstrip(" .;"))))
         parts: list[Qty] = []
-        for a, b in items:
-            if b <= a:
-                break
-            s0, e0 = open_at + a, open_at + b
+        for s0, e0 in _split_items(view, open_at, limit):
             part = _item(view, s0, e0, free_nums, by_start)
             if part is None:
                 break
+            if tot.kind == "hours":
+                part.kind = "hours"
             parts.append(part)
-            if subset:
-                break
         if len(parts) < (1 if subset else 2):
             continue
         for p in parts:
@@ -554,27 +680,33 @@ def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
 def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty]) -> Qty | None:
     """One breakdown item: exactly one number and a short label, in either order."""
     norm = view.norm
-    text = norm[s:e]
-    nums = [n for st, n in free_nums.items() if s <= st < e]
-    nums += [q.num for st, q in by_start.items() if s <= st < e and q.kind == "count" and q.num not in nums]
+    text = re.sub(r"\([^()]*\)", "", norm[s:e])
+    nums = [n for st, n in free_nums.items() if s <= st < e and not _in_brackets(norm, s, st)]
+    nums += [q.num for st, q in by_start.items() if s <= st < e and q.kind in ("count", "hours")
+             and q.num not in nums and not _in_brackets(norm, s, st)]
     if len(nums) != 1:
         return None
     n = nums[0]
-    if len(re.findall(r"[^\W\d_]+", text)) > 9 or "\n" in text:
+    if len(re.findall(r"[^\W\d_]+", text)) > 9 or "\n\n" in text:
         return None
-    label_text = (norm[s:n.start] + " " + norm[n.end:e]).strip(" -:()")
+    cut = norm.find("(", n.end, e)
+    e_label = cut if cut >= 0 else e
+    label_text = (norm[s:n.start] + " " + norm[n.end:e_label]).strip(" -:()\n")
     label_text = re.sub(r"\s*-\s*$|^\s*-\s*", "", label_text).strip()
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
-    # a part is a count unless the item says hours
     kind = "count"
     after = norm[n.end:e].strip().lower()
-    if after.startswith(("h", "godz")):
+    if re.match(r"(?:h|godz)\b", after):
         kind = "hours"
     start = s if n.start > s and norm[s:n.start].strip(" -") else n.start
-    end = e if e > n.end else n.end
-    label = lemma_phrase(re.sub(r"^\s*(?:w|we|z|ze|na|dla|do|u)\s+", "", label_text))
+    end = max(n.end, len(norm[:e_label].rstrip(" \n")))
+    label = lemma_phrase(_dehyphen(re.sub(r"^\s*(?:w|we|z|ze|na|dla|do|u)\s+", "", label_text)))
     return Qty(kind, start, end, n.int_value, n, label=label, rule="breakdown_item")
+
+
+def _in_brackets(norm: str, s: int, pos: int) -> bool:
+    return norm.rfind("(", s, pos) > norm.rfind(")", s, pos)
 
 
 def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
@@ -645,6 +777,9 @@ def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
     qtys = [q for q in qtys if q.kind != "amount"]
     hours_subjects(view, qtys)
     qtys += unitless_hours(view, nums, qtys)
+    qtys += noun_number_counts(view, nums, qtys)
+    qtys += planned_counts(view, nums, qtys)
+    qtys.sort(key=lambda q: q.start)
     parts = link_breakdowns(view, qtys, nums)
     parts += totals_after_lists(view, qtys, nums)
     subject_from_context(view, qtys)

@@ -247,7 +247,6 @@ def _caps_prefix(line: str) -> int:
             continue
         m = _CAPS_WORD.match(line, p)
         if m and (len(m.group().strip("-/&,")) >= 1):
-            word = m.group()
             nxt = line[m.end():m.end() + 1]
             if nxt and nxt.isalpha() and nxt.islower():  # "Przedsiębiorczości" — a capitalised word
                 break

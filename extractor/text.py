@@ -145,15 +145,65 @@ def _sentence_bounds(norm: str, toks: list[Tok]) -> list[int]:
             # glued: "(17.05.).Spotk." -> a capitalised word right after the dot still starts one
             if not (nxt.is_word and nxt.is_title and len(nxt.text) > 2 and t.text == "."):
                 continue
-        if not (nxt.text[0].isupper() or nxt.text in '•"-' or nxt.is_digit and "\n" in gap):
+        if not (nxt.text[0].isupper() or nxt.text == '"' or "\n" in gap and (nxt.text in "•-" or nxt.is_digit)):
             continue
         prev = toks[k - 1] if k else None
         if t.text == "." and prev is not None and prev.end == t.start:
             if prev.is_word and (prev.text.lower() + "." in abbrevs or len(prev.text) == 1):
-                # "os." "nt." "m." — but a capital after a newline still starts a sentence
-                if "\n" not in gap:
+                # "nt." "m." "m.in. Olsztyn" continue the sentence; "… 8 os. Mentoring" ends it
+                if "\n" not in gap and prev.text.lower() + "." not in lx.terminal_abbreviations:
                     continue
         bounds.append(nxt.start)
     for m in re.finditer(r"\n", norm):
-        bounds.append(m.end())
+        if _line_break_ends_sentence(norm, m.start()):
+            bounds.append(m.end())
     return sorted(set(bounds))
+
+
+def _line_break_ends_sentence(norm: str, pos: int) -> bool:
+    """A line break ends a sentence after a blank line, before a bullet, after sentence
+    punctuation or a short (title-like) line; not inside a paragraph flattened from a PDF
+    ('przeprowadzili 19\nspotkań', 'w Lidzbarku\nWarmińskim')."""
+    prev_start = norm.rfind("\n", 0, pos) + 1
+    prev = norm[prev_start:pos].rstrip()
+    nxt_end = norm.find("\n", pos + 1)
+    nxt = norm[pos + 1:nxt_end if nxt_end >= 0 else len(norm)].lstrip()
+    if not prev or not nxt:
+        return True
+    if nxt[0] in "•-*" or re.match(r"\d+[.)]\s*[^\W\d]", nxt):
+        return True
+    if prev[-1] in ".!?;":
+        return True
+    if prev[-1] in "-," or nxt[0].islower() or nxt[0].isdigit():
+        return False
+    return len(prev) < 50
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str       # de-hyphenated ("Bisz-\ntynek" -> "Bisztynek")
+    last: int       # index of the last token it covers
+
+
+def word_at(view: View, i: int) -> Word | None:
+    """The word starting at token i, joining a line-end hyphenation ("Ol-\\nsztynie")
+    and hyphenated names ("Rucianem-Nidzie")."""
+    toks = view.toks
+    if i >= len(toks) or not toks[i].is_word:
+        return None
+    t = toks[i]
+    text, end, last = t.text, t.end, i
+    while last + 2 < len(toks) and toks[last + 1].text == "-" and toks[last + 1].start == end \
+            and toks[last + 2].is_word:
+        gap = view.norm[toks[last + 1].end:toks[last + 2].start]
+        nxt = toks[last + 2]
+        if gap.strip(" ") == "\n" and nxt.text[0].islower():
+            text += nxt.text
+        elif gap == "" and nxt.text[0].isupper():
+            text += "-" + nxt.text
+        else:
+            break
+        end, last = nxt.end, last + 2
+    return Word(t.start, end, text, last)
