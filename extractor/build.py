@@ -4,14 +4,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
-from models import (Amount, Count, DateFact, DateRange, Finding, Hours, Location, Period, Provenance,
-                    Report, Section, SourceInfo, Span, Stats)
+from models import (
+    Amount,
+    Count,
+    DateFact,
+    DateRange,
+    Fact,
+    Finding,
+    Hours,
+    Location,
+    Period,
+    Provenance,
+    Report,
+    Section,
+    SourceInfo,
+    Span,
+    Stats,
+)
 
 from .audit import run_checks
-from .dates import find_dates, find_times, parse_month_name_date, resolve_year
-from .places import find_places
-from .quantities import Qty, extract_quantities
+from .dates import RangeMention, find_dates, find_times, parse_month_name_date, resolve_year
+from .places import PlaceMention, find_places
+from .quantities import Num, Qty, extract_quantities
 from .structure import Structure, analyse_structure
 from .text import View
 
@@ -34,7 +51,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     period = None
     if st.period:
         period = Period(start=st.period.start, end=st.period.end, span=_span(text, *st.period.span),
-                        origin=st.period.origin)  # type: ignore[arg-type]
+                        origin="body" if st.period.origin == "body" else "header")
     exclude = [st.period.span] if st.period else []
     for a, b in exclude:
         view.claim(a, b, "period")
@@ -48,9 +65,8 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
         years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm))
         fallback_year = years.most_common(1)[0][0] if years else None
 
-    facts: list = []
     findings: list[Finding] = []
-    pending: list[tuple[int, object]] = []  # (start, fact-builder)
+    items: list[tuple[int, Any]] = []   # (start, mention) in text order; ids follow that order
 
     for d in dates:
         y = d.year if d.year is not None else resolve_year(d.day, d.month, st.period, fallback_year)
@@ -60,64 +76,42 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                     message="Data bez roku, a okres sprawozdawczy nieznany"))
             continue
         value = _date(y, d.month, d.day, text[d.start:d.end] if d.rule == "words" and d.year else None)
-        if value is None:
-            continue
-        pending.append((d.start, ("date", d.start, d.end, value, d.rule)))
+        if value is not None:
+            items.append((d.start, (d, value)))
     for r in ranges:
         yb = r.b.year if r.b.year is not None else resolve_year(r.b.day, r.b.month, st.period, fallback_year)
         if yb is None:
             continue
         ya = r.a.year if r.a.year is not None else (yb if (r.a.month, r.a.day) <= (r.b.month, r.b.day) else yb - 1)
-        a, b = _date(ya, r.a.month, r.a.day), _date(yb, r.b.month, r.b.day)
-        if a is None or b is None or b < a:
-            continue
-        pending.append((r.start, ("date_range", r.start, r.end, (a, b), r.rule)))
-    for q in qtys:
-        pending.append((q.start, ("qty", q)))
-    for p in places:
-        pending.append((p.start, ("place", p)))
+        first, last = _date(ya, r.a.month, r.a.day), _date(yb, r.b.month, r.b.day)
+        if first is not None and last is not None and first <= last:
+            items.append((r.start, (r, (first, last))))
+    items += [(q.start, q) for q in qtys]
+    items += [(p.start, p) for p in places]
+    items.sort(key=lambda x: x[0])
 
-    pending.sort(key=lambda x: x[0])
-    ids: dict[int, str] = {}
-    n = 0
-    for _start, item in pending:
-        n += 1
-        fid = f"f{n}"
-        kind = item[0]  # type: ignore[index]
-        if kind == "qty":
-            ids[id(item[1])] = fid  # type: ignore[index]
-    n = 0
-    for _start, item in pending:
-        n += 1
-        fid = f"f{n}"
-        kind = item[0]  # type: ignore[index]
-        if kind == "date":
-            _, s, e, value, rule = item  # type: ignore[misc]
-            facts.append(DateFact(id=fid, section=section_at(s), span=_span(text, s, e), value=value,
-                                  provenance=Provenance(rule=rule)))
-        elif kind == "date_range":
-            _, s, e, (a, b), rule = item  # type: ignore[misc]
-            facts.append(DateRange(id=fid, section=section_at(s), span=_span(text, s, e), start=a, end=b,
-                                   provenance=Provenance(rule=rule)))
-        elif kind == "qty":
-            q: Qty = item[1]  # type: ignore[index]
-            common = dict(id=fid, section=section_at(q.start), span=_span(text, q.start, q.end),
-                          provenance=Provenance(rule=q.rule))
-            if q.kind == "amount":
-                facts.append(Amount(value=q.value, **common))
-                continue
-            cls = Hours if q.kind == "hours" else Count
-            facts.append(cls(value=q.value, subject=q.subject if q.parent is None else None,
-                             label=q.label, part_of=ids.get(id(q.parent)) if q.parent is not None else None,
-                             subset=q.subset, approximate=q.approximate, planned=q.planned, **common))
+    ids = {id(item): f"f{n}" for n, (_s, item) in enumerate(items, 1)}
+    facts: list[Fact] = []
+    for _start, item in items:
+        fid = ids[id(item)]
+        if isinstance(item, Qty):
+            facts.append(_quantity(text, item, fid, ids, section_at))
+        elif isinstance(item, PlaceMention):
+            facts.append(Location(id=fid, section=section_at(item.start), span=_span(text, item.start, item.end),
+                                  value=item.value, kind=item.kind,
+                                  provenance=Provenance(rule=item.rule)))
+            if item.typo:
+                findings.append(Finding(code="typo", severity="info", section=section_at(item.start),
+                                        evidence=[_span(text, item.start, item.start + len(item.typo[0]))],
+                                        message=f"'{item.typo[0]}' odczytano jako '{item.typo[1]}'"))
         else:
-            p = item[1]  # type: ignore[index]
-            facts.append(Location(id=fid, section=section_at(p.start), span=_span(text, p.start, p.end),
-                                  value=p.value, kind=p.kind, provenance=Provenance(rule=p.rule)))
-            if p.typo:
-                findings.append(Finding(code="typo", severity="info", section=section_at(p.start),
-                                        evidence=[_span(text, p.start, p.start + len(p.typo[0]))],
-                                        message=f"'{p.typo[0]}' odczytano jako '{p.typo[1]}'"))
+            mention, value = item
+            common = dict(id=fid, section=section_at(mention.start), span=_span(text, mention.start, mention.end),
+                          provenance=Provenance(rule=mention.rule))
+            if isinstance(mention, RangeMention):
+                facts.append(DateRange(start=value[0], end=value[1], **common))
+            else:
+                facts.append(DateFact(value=value, **common))
     for h in st.headings:
         if h.typo_of:
             findings.append(Finding(code="typo", severity="info", section=h.code,
@@ -130,7 +124,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     digit_nums = [x for x in nums if not x.words]
     explained = sum(1 for x in digit_nums if x.role in explained_roles or id(x) in fact_nums)
     report = Report(
-        source=source, kind=st.kind,  # type: ignore[arg-type]
+        source=source, kind=st.kind,
         kind_span=_span(text, *st.kind_span) if st.kind_span else None,
         period=period, sections=sections, facts=facts, findings=findings,
         stats=Stats(numbers=len(digit_nums), explained=explained),
@@ -142,7 +136,20 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     return report
 
 
-def _unexplained(report: Report, view: View, nums, roles, fact_nums, section_at) -> None:  # type: ignore[no-untyped-def]
+def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],
+              section_at: Callable[[int], str | None]) -> Fact:
+    common: dict[str, Any] = dict(id=fid, section=section_at(q.start), span=_span(text, q.start, q.end),
+                                  provenance=Provenance(rule=q.rule))
+    if q.kind == "amount":
+        return Amount(value=q.value, **common)
+    cls = Hours if q.kind == "hours" else Count
+    return cls(value=q.value, subject=q.subject if q.parent is None else None, label=q.label,
+               part_of=ids.get(id(q.parent)) if q.parent is not None else None, subset=q.subset,
+               approximate=q.approximate, planned=q.planned, **common)
+
+
+def _unexplained(report: Report, view: View, nums: list[Num], roles: set[str], fact_nums: set[int],
+                 section_at: Callable[[int], str | None]) -> None:
     text = view.text
     for x in nums:
         if x.role in roles or id(x) in fact_nums:

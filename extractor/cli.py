@@ -62,7 +62,8 @@ def extract(
 
     Example: sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
     """
-    from extractor import ReadError, extract as do_extract
+    from extractor import ReadError
+    from extractor import extract as do_extract
 
     from .emit import to_facts
 
@@ -143,9 +144,9 @@ def eval_cmd(
             for g in s.missed:
                 console.print(f"  [red]missed[/]   {gold['source']} {g['section']} {g['type']} {g['value']!r} "
                               f"«{g.get('text', '')}»", highlight=False)
-            for p in s.spurious:
-                console.print(f"  [yellow]spurious[/] {gold['source']} {p.get('_sec')} {p['type']} "
-                              f"{p.get('value')!r} «{p.get('text', '')}»", highlight=False)
+            for sp in s.spurious:
+                console.print(f"  [yellow]spurious[/] {gold['source']} {sp.get('_sec')} {sp['type']} "
+                              f"{sp.get('value')!r} «{sp.get('text', '')}»", highlight=False)
     t = Table(title=f"Reports ({len(rows)})")
     for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
         t.add_column(col, justify="left" if col == "report" else "right")

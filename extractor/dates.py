@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from .lexicon import lexicon
-from .structure import D, M, Y, PeriodMatch
+from .structure import D, M, PeriodMatch, Y
 from .text import View
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
@@ -237,7 +238,7 @@ def parse_month_name_date(text: str) -> dt.date | None:
 
 
 @cache
-def _dateparser():  # type: ignore[no-untyped-def]
+def _dateparser() -> Any:
     from dateparser.date import DateDataParser
 
     return DateDataParser(languages=["pl"], settings={

@@ -130,10 +130,10 @@ def score(gold: dict[str, Any], pred: dict[str, Any], by_code: bool = False) -> 
     parts = [g for g in gold["facts"] if g.get("part_of")]
     ok = 0
     for g in parts:
-        i = match.get(g["id"])
-        if i is None:
+        mi = match.get(g["id"])
+        if mi is None:
             continue
-        parent = pfacts[i].get("part_of")
+        parent = pfacts[mi].get("part_of")
         if parent is not None and pid.get(parent) is not None and pid[parent] == match.get(g["part_of"]):
             ok += 1
     res.links = (ok, len(parts))

@@ -131,7 +131,7 @@ def adj_form(adj_lemma: str, number: str, case: str, gender: str) -> str | None:
         i = _parse(form, _lem, tag, [])
         if i.pos == "adj" and number in i.number and case in i.case and gender in i.gender \
                 and tag.endswith(":pos"):
-            return form
+            return str(form)
     return None
 
 

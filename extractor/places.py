@@ -184,9 +184,9 @@ def find_places(view: View) -> list[PlaceMention]:
             continue
         kw = _keyword(t, view, _WOJ, "woj")
         if kw is not None and not _inside_name(view, t):
-            name = _voivodeship_adj(view, idx + 1 + kw[1])
-            if name:
-                add(t.start, name[1], "województwo " + name[0], "voivodeship", "voivodeship")
+            voiv = _voivodeship_adj(view, idx + 1 + kw[1])
+            if voiv:
+                add(t.start, voiv[1], "województwo " + voiv[0], "voivodeship", "voivodeship")
             continue
         kw = _keyword(t, view, _GMINA, "gm")
         if kw is not None and (not _inside_name(view, t) or (nxt is not None and nxt.text == ":")):

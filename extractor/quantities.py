@@ -177,7 +177,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
                 n.role = "ordinal"
                 continue
         # hours: "240 h", "17h", "12 godz.", "40 godzin"
-        if nxt is not None and _is_hour_unit(view, nxt) and not (prev_text.lower() in ("godz", "godz.")):
+        if nxt is not None and _is_hour_unit(view, nxt) and prev_text.lower() not in ("godz", "godz."):
             unit_end = nxt.end + (1 if norm[nxt.end:nxt.end + 1] == "." and nxt.text.lower() == "godz" else 0)
             out.append(Qty("hours", n.start, unit_end, n.int_value, n, rule="hours_unit"))
             continue
@@ -396,50 +396,94 @@ def _clause_start(view: View, pos: int) -> int:
     return s + cut + 1 if cut >= 0 else s
 
 
+_VERB_POS = {"fin", "praet", "imps", "inf", "impt", "pcon", "pant", "bedzie", "winien", "pred"}
+_SKIP_WORDS = {"ok", "około", "ponad", "prawie", "blisko", "min", "łącznie", "razem", "ogółem", "w", "sumie"}
+
+
+def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
+    """The noun phrase that ends right before `pos` (verbs and markers in between skipped):
+    (start offset, words). 'Szkolenie z księgowości trwało 16 godz.' -> 'Szkolenie z księgowości'."""
+    toks = [t for t in view.tokens_between(cs, pos)]
+    words: list[Tok] = []
+    k = len(toks) - 1
+    # skip trailing verbs, markers and punctuation ("trwało", "wyniosło łącznie", "–", ":")
+    while k >= 0 and (not toks[k].is_word or toks[k].text.lower() in _SKIP_WORDS or
+                      any(a.pos in _VERB_POS for a in morph.analyse(toks[k].text))):
+        if toks[k].is_digit:
+            return None
+        k -= 1
+    while k >= 0:
+        t = toks[k]
+        if t.text == "/" or t.text == "." and k > 0 and (toks[k - 1].text.lower() + ".") in lexicon().abbreviations:
+            k -= 1
+            continue
+        if not t.is_word:
+            break
+        an = morph.analyse(t.text)
+        if any(a.pos in _VERB_POS for a in an) and not morph.is_noun(t.text):
+            break
+        if any(a.pos == "prep" for a in an) and not morph.is_noun(t.text):
+            # keep "z księgowości" inside a phrase, not a phrase-initial preposition
+            if not words:
+                break
+            prev = toks[k - 1] if k > 0 else None
+            if prev is None or not prev.is_word or not morph.is_noun(prev.text):
+                break
+        words.insert(0, t)
+        k -= 1
+        if len(words) >= 5:
+            break
+    while words and any(a.pos == "prep" for a in morph.analyse(words[0].text)) and not morph.is_noun(words[0].text):
+        words = words[1:]
+    if not words:
+        return None
+    return words[0].start, [w.text for w in words]
+
+
+def _subject_phrase(view: View, start: int, end: int) -> str:
+    """Lemma phrase of a service: the head noun in the nominative, its adjectives agreeing,
+    a prepositional complement kept as written ('szkolenie z księgowości')."""
+    text = _dehyphen(view.norm[start:end]).strip(" -:")
+    m = re.search(r"\s(?:z|ze|dla|w|we|na|do|o)\s", text)
+    head, rest = (text[:m.start()], text[m.start():]) if m else (text, "")
+    out = lemma_phrase(head) + rest
+    return out[:1].lower() + out[1:] if out[:1].isupper() and not out.split()[0].isupper() else out
+
+
 def hours_subjects(view: View, qtys: list[Qty]) -> None:
     """'mentoring biznesowy 240 h' -> subject and span start; 'kadrowe 17h' takes the head
-    noun of the list it is in ('doradztwo')."""
-    last_head: tuple[int, str] | None = None
+    noun of the list it is in ('doradztwo'); '120 godzin doradztwa' takes the noun after."""
+    lx = lexicon()
+    done: list[Qty] = []
     for q in sorted((q for q in qtys if q.kind == "hours"), key=lambda q: q.start):
         cs = _clause_start(view, q.start)
-        words = [t for t in view.tokens_between(cs, q.start) if t.is_word or t.text in "/."]
-        # drop approximate markers and leading function words
-        lx = lexicon()
-        words = [t for t in words if t.text.lower() not in {"ok", "około", "ponad", "prawie", "blisko", "min",
-                                                               "łącznie", "razem", "w", "z", "dla", "na"}]
-        while words and not words[0].is_word:
-            words = words[1:]
         sent_start, _ = view.sentence(q.start)
-        head = None
-        if words:
-            ph_start = words[0].start
-            text = view.norm[ph_start:q.start].strip()
-            text = re.sub(r"[\s:–-]+$", "", text)
-            first = words[0].text
-            first_lem = head_lemma(first) or (lx.abbreviations.get(first.lower() + ".") or "")
-            if first_lem in _service_heads() or (first.lower() + ".") in lx.abbreviations and \
-                    lx.abbreviations[first.lower() + "."] in _service_heads():
-                exp = lx.abbreviations.get(first.lower() + ".") if view.norm[words[0].end:words[0].end + 1] == "." else None
-                head = exp or first_lem
-                rest = text[len(first) + (1 if exp else 0):].strip()
-                q.subject = (head + " " + _agree_list(rest, head)).strip() if rest else head
-            elif _adj_lemma(first) is not None and last_head and last_head[0] >= sent_start:
-                q.subject = last_head[1] + " " + _agree_list(text, last_head[1])
+        np = _np_before(view, cs, q.start)
+        if np is not None:
+            ph_start, words = np
+            first = words[0]
+            first_is_adj = _adj_lemma(first) is not None and not lx.acronym_base(first) and \
+                (morph.only_adj(first) or head_lemma(first) not in lx.consultancy | lx.hours_heads)
+            inherited = _list_head(view, sent_start, q.start, done) if first_is_adj else None
+            if inherited:
+                adj_text = view.norm[ph_start:q.start].strip(" -:")
+                q.subject = inherited + " " + _agree_list(adj_text, inherited)
             else:
-                q.subject = lemma_phrase(text) if text else None
-                h = q.subject.split()[0] if q.subject else None
-                if h:
-                    head = h
-            q.start = min(q.start, ph_start)
+                end = view.tokens_between(ph_start, q.start)
+                last_word = [t for t in end if t.text in words][-1] if end else None
+                q.subject = _subject_phrase(view, ph_start, last_word.end if last_word else q.start)
+                exp = lx.abbreviations.get(first.lower() + ".") if view.norm[ph_start + len(first):ph_start + len(first) + 1] == "." else None
+                if exp and exp in lx.consultancy:
+                    rest = view.norm[ph_start + len(first) + 1:q.start].strip(" -:")
+                    q.subject = (exp + " " + _agree_list(rest, exp)).strip()
+            between = view.norm[ph_start:q.start]
+            if not any(any(a.pos in _VERB_POS for a in morph.analyse(w)) for w in re.findall(r"[^\W\d_]+", between)):
+                q.start = ph_start
         else:
-            # '(prawie) 3000 godzin doradztwa' — subject after the unit
             nxt = view.next_tok(q.end)
             if nxt is not None and nxt.is_word and view.norm[q.end:nxt.start] == " " and morph.is_noun(nxt.text):
-                q.subject = lemma_phrase(nxt.text)
-        if head:
-            last_head = (sent_start, head)
-        elif q.subject and last_head is None:
-            last_head = (sent_start, q.subject.split()[0])
+                q.subject = _subject_phrase(view, nxt.start, _extend_phrase(view, nxt.i))
+        done.append(q)
 
 
 def _agree_list(text: str, head: str) -> str:
@@ -618,6 +662,11 @@ def _has_number_word(text: str) -> bool:
     return any(w.lower() in forms for w in re.findall(r"[^\W\d_]+", text))
 
 
+_SUBSET_OPENER = re.compile(
+    r"(?P<skip>[^\d():;]{0,70}?|\s*\([^()]{0,60}\))\s*,?\s*(?P<paren>\()?\s*"
+    r"(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", re.I)
+
+
 def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
     """Find lists of parts after totals and link them; returns new part quantities."""
     norm = view.norm
@@ -637,12 +686,14 @@ def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
             close = norm.find(")", tot.end, s_end)
             limit = close if close >= 0 else s_end
         tail = norm[tot.end:limit]
-        m_sub = re.match(r"(?:[^\d():;]{0,70}?|\s*\([^()]{0,60}\))\s*,?\s*(?:w tym|z czego|spośród nich|z nich)\s*:?\s*",
-                         tail, re.I)
+        m_sub = _SUBSET_OPENER.match(tail)
         subset = False
-        if m_sub and not any(tot.end <= q.start < tot.end + m_sub.end() for q in counts if q is not tot):
+        if m_sub and not any(tot.end <= q.start < tot.end + len(m_sub["skip"]) for q in counts
+                             if q is not tot and not _in_brackets(norm, tot.end, q.start)):
             open_at = tot.end + m_sub.end()
             subset = True
+            if m_sub["paren"] and ")" in norm[open_at:limit]:
+                limit = norm.index(")", open_at)
         else:
             if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)", tail):
                 continue  # hours lists are separate services, not parts, unless bracketed
@@ -729,7 +780,7 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
         colon = seg.rfind(":")
         base = s + colon + 1 if colon >= 0 else s
         seg = norm[base:base + len(seg) - (base - s)]
-        parts = []
+        parts: list[Qty] = []
         pos = 0
         bounds = []
         for m in _ITEM_SPLIT.finditer(seg):
@@ -761,12 +812,13 @@ def subject_from_context(view: View, qtys: list[Qty]) -> None:
         head = q.subject.split()[0]
         s, _ = view.sentence(q.start)
         for t in view.tokens_between(s, q.start):
-            if not t.is_word or head_lemma(t.text) != head.lower():
+            if not t.is_word or head.lower() not in {i.lemma.lower() for i in morph.analyse(t.text)
+                                                     if i.pos in ("subst", "ger")}:
                 continue
             nxt = view.next_tok(t.end)
             if nxt is not None and nxt.is_word and view.norm[t.end:nxt.start] == " " and \
                     _adj_lemma(nxt.text) and not morph.is_noun(nxt.text):
-                q.subject = lemma_phrase(view.norm[t.start:nxt.end])
+                q.subject = head + " " + _agree_list(nxt.text, head)
                 break
 
 

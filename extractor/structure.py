@@ -223,9 +223,11 @@ def match_known(title: str) -> tuple[str, str, float] | None:
     f = fold(_ACR_END.sub("", title))
     if len(f) < 4:
         return None
+    words = " ".join(fold(w) for w in _ACR_END.sub("", title).split())
     best = None
     for fname, name, canon in _known_names():
-        score = fuzz.ratio(f, fname)
+        # glued or misspelt words (ratio on the folded string) or reordered words (token sort)
+        score = max(fuzz.ratio(f, fname), fuzz.token_sort_ratio(words, " ".join(fold(w) for w in name.split())))
         if best is None or score > best[2]:
             best = (name, canon, score)
     return best
@@ -285,7 +287,8 @@ def find_headings(view: View) -> list[Heading]:
             continue
         lead = len(raw) - len(raw.lstrip())
         ls = line_start + lead
-        is_title = fold(stripped.split(" ")[0]) in {fold(w) for w in lx.title_words}
+        # "Sprawozdanie …", "Informacja za okres …": a title line, before any heading
+        is_title = not out and fold(stripped.split(" ")[0]) in {fold(w) for w in lx.title_words}
         if first_line:
             first_line = False
             if is_title:
@@ -336,7 +339,9 @@ def _task_heading(line: str, ls: int) -> Heading | None:
         title = m["label"]
         if line[m.end("label"):m.end()].strip().startswith(":"):
             title = line[:line.index(":", m.end("label")) + 1]
-    return _finish(title, ls, f"ZADANIE {num.upper()}")
+    acr = _ACR_END.search(title)
+    # "ZADANIE 3. INKUBATORY … (IPS)": the acronym names the section
+    return _finish(title, ls, None if acr and acr.end() >= len(title.rstrip(" :.")) - 1 else f"ZADANIE {num.upper()}")
 
 
 def _caps_heading(line: str, ls: int) -> Heading | None:
@@ -358,19 +363,26 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
 
 
 def _named_heading(line: str, ls: int) -> Heading | None:
-    """Mixed-case headings that name a known section ('Inkubator Przedsiębiorczości Społecznej:')."""
+    """Mixed-case headings alone on their line: a known section name ('Inkubator
+    Przedsiębiorczości Społecznej:', 'Promocja i informacja:'), 'Name (ACR)', or a short
+    Title Case label ending with a colon ('Usługi Szkoleniowe i Doradcze:'). A label followed
+    by text on the same line ('Szkolenia: Moduł II …') is not a heading."""
     lx = lexicon()
-    cand = line
-    if ":" in line:
-        cand = line[:line.index(":")]
-    if not cand[:1].isupper() or len(cand) > 80 or cand.rstrip().endswith(".") or len(cand.split()) > 8:
+    cand = line.rstrip()
+    if cand.endswith(":"):
+        cand = cand[:-1].rstrip()
+    elif ":" in cand:
         return None
-    if cand != line and not line.rstrip().endswith(":") and len(line) - len(cand) > 1:
-        # "Name: text…" — only when the part before the colon is a known section
-        pass
+    if not cand[:1].isupper() or len(cand) > 80 or cand.endswith((".", ",", ";")) or len(cand.split()) > 8:
+        return None
+    if re.search(r"\d", cand):
+        return None
     acr = _ACR_END.search(cand)
     known = match_known(cand)
-    if known and known[2] >= lx.section_match_score or acr and acr.end() >= len(cand.rstrip()) - 1:
+    if known and known[2] >= lx.section_match_score or acr and acr.end() >= len(cand) - 1:
+        return _finish(cand, ls, None)
+    content = [w for w in re.findall(r"[^\W\d_]+", cand) if len(w) > 3]
+    if line.rstrip().endswith(":") and len(content) >= 2 and all(w[0].isupper() for w in content):
         return _finish(cand, ls, None)
     return None
 

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _facts(text: str, ftype: str | None = None, header: str | None = None):
+    """Extract from a report body; a header with a period is added unless given."""
+    from extractor import extract_text
+
+    head = header if header is not None else "Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCENTRUM PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (CPS)\n\n"
+    rep = extract_text(head + text)
+    out = [f for f in rep.facts if ftype is None or f.type == ftype]
+    return rep, out
+
+
+@pytest.fixture
+def facts():
+    return _facts
+
+
+def values(fs):
+    out = []
+    for f in fs:
+        if f.type == "date_range":
+            out.append((f.start.isoformat(), f.end.isoformat()))
+        elif f.type == "date":
+            out.append(f.value.isoformat())
+        else:
+            out.append(f.value)
+    return out

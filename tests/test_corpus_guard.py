@@ -1,0 +1,43 @@
+"""Regression guard: the corpus score may not fall below the level reached.
+
+Levels are the measured totals of `sprawozdania eval corpus` (see README); raise them
+when the extractor improves, never lower them to make a change pass.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor import extract
+from extractor.emit import to_facts
+from extractor.evaluate import Totals, score
+
+ROOT = Path(__file__).resolve().parent.parent
+GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}
+
+
+def _totals(corpus: Path) -> Totals:
+    total = Totals()
+    for g in sorted((corpus / "gold").glob("*.facts.json")):
+        gold = json.loads(g.read_text(encoding="utf-8"))
+        total.add(score(gold, to_facts(extract(corpus / gold["source"]))))
+    return total
+
+
+def test_corpus_at_or_above_guard():
+    t = _totals(ROOT / "corpus")
+    assert t.periods[1] >= 24, "the corpus lost reports"
+    assert t.f1 >= GUARD["f1"] - 1e-9, t.total_line()
+    assert t.link_accuracy >= GUARD["links"] - 1e-9, t.total_line()
+    assert t.findings_f1 >= GUARD["findings_f1"] - 1e-9, t.total_line()
+    assert t.periods[0] / t.periods[1] >= GUARD["periods"] - 1e-9, t.total_line()
+
+
+def test_annotations_build_the_committed_gold():
+    import subprocess
+    import sys
+
+    srcs = sorted(str(p) for p in (ROOT / "corpus" / "gold" / "src").glob("*.toml"))
+    res = subprocess.run([sys.executable, str(ROOT / "corpus" / "tools" / "annotate.py"), "--check", *srcs],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

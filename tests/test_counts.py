@@ -1,0 +1,140 @@
+"""Counts, breakdowns and the numbers that are never counts — sentences of our own."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import values
+
+
+def counts(facts, text):
+    rep, fs = facts(text, "count")
+    return rep, fs
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Przeprowadzono 14 spotkań z sołtysami.", [14]),
+    ("Wsparciem objęto 5 nowych spółdzielni socjalnych.", [5]),
+    ("Działały 2 IPS-y oraz 4 KIS-y.", [2, 4]),
+    ("Grupy robocze (6) zebrały się w maju.", [6]),
+    ("W 4 warsztatach udział wzięło 57 seniorów.", [4, 57]),
+    ("Wsparliśmy pięciu przedsiębiorców i dwie fundacje.", [5, 2]),
+    ("Utworzono trzydzieści dwa miejsca pracy.", [32]),
+    ("Doradcy spotkali się z jedenastoma grupami.", [11]),
+    ("Wsparcie otrzymało 3 nowo powstałe PS.", [3]),
+    ("Zorganizowano 9 spot. z mieszkańcami.", [9]),
+    ("Zrekrutowano 12 os. do szkolenia.", [12]),
+])
+def test_counts(facts, text, expected):
+    _, fs = counts(facts, text)
+    assert values(fs) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Odbyło się I Forum Ekonomii Społecznej i II edycja targów.",
+    "Prowadzono szkolenia w ramach m. IV oraz modułu III.",
+    "W 2019 r. rozpoczęto prace; na lata 2021–2027 zaplanowano nowe działania.",
+    "Dyżury odbywały się 3 dni w tygodniu w godz. 9:00–15:30.",
+    "Kontakt: tel. 89 527 31 40, ul. Kościuszki 12, 10-503 Olsztyn.",
+    "Udział PS wzrósł o 15% w ciągu roku, a 20 proc. stanowiły kobiety.",
+    "Przyznano dotacje w kwocie 1 204 556,20 zł oraz 310 000 PLN; wkład 45 tys. zł.",
+    "Spółdzielnia uzyskała certyfikat ISO 9001 mimo pandemii SARS-CoV-2.",
+    "Zgłosiło się kilkanaście osób i kilka organizacji.",
+    "Strona 2 z 5",
+])
+def test_never_counts(facts, text):
+    _, fs = counts(facts, text)
+    assert fs == []
+
+
+def test_money_is_an_amount_not_a_count(facts):
+    rep, _ = facts("Przyznano 6 dotacji na łączną kwotę 142 500,00 zł.")
+    amounts = [f for f in rep.facts if f.type == "amount"]
+    assert [a.value for a in amounts] == [142500.0]
+    assert values([f for f in rep.facts if f.type == "count"]) == [6]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Na konferencję przyszło ok. 120 osób.", 120),
+    ("Wsparciem objęto ponad 70 podmiotów.", 70),
+    ("Przeszkolono prawie 200 wolontariuszy.", 200),
+    ("Powstało min. 35 miejsc pracy.", 35),
+    ("Działało co najmniej 8 grup.", 8),
+])
+def test_approximate(facts, text, value):
+    _, fs = counts(facts, text)
+    assert [(f.value, f.approximate) for f in fs] == [(value, True)]
+
+
+def test_planned_beside_achieved(facts):
+    _, fs = counts(facts, "Utworzyliśmy 64 miejsca pracy (zakładaliśmy 50), a planowano 12 dotacji.")
+    got = [(f.value, f.planned) for f in fs]
+    assert (64, False) in got and (50, True) in got and (12, True) in got
+    planned = [f for f in fs if f.value == 50][0]
+    assert planned.subject == fs[0].subject
+
+
+def test_number_first_breakdown_with_sum(facts):
+    rep, fs = counts(facts, "Spotkania informacyjne – 21 spotkań: 9 w GOPS, 8 w szkołach i 4 w bibliotekach.")
+    total = fs[0]
+    assert (total.value, total.subject) == (21, "spotkanie informacyjne")
+    parts = [f for f in fs if f.part_of == total.id]
+    assert [(p.value, p.label) for p in parts] == [(9, "GOPS"), (8, "szkoła"), (4, "biblioteka")]
+    assert not [f for f in rep.findings if f.code == "sum_mismatch"]
+
+
+def test_category_first_breakdown_with_dash_separators(facts):
+    rep, fs = counts(facts, "Zorganizowano 15 spotkań – UG/UM -6, PUP- 5, OPS-3, szkoły 2.")
+    total = fs[0]
+    parts = [f for f in fs if f.part_of == total.id]
+    assert [(p.value, p.label) for p in parts] == [(6, "UG/UM"), (5, "PUP"), (3, "OPS"), (2, "szkoła")]
+    mism = [f for f in rep.findings if f.code == "sum_mismatch"]
+    assert len(mism) == 1 and "16" in mism[0].message and "6+5+3+2" in mism[0].message
+    assert mism[0].evidence[0].text == "15 spotkań"
+
+
+def test_abbreviated_total_and_noun_first_total(facts):
+    _, fs = counts(facts, "Animacja: 7 spot.: UG 3, OPS 4. Grupy inicjatywne – 5 (w tym 2 nowe).")
+    assert [(f.value, f.part_of is not None) for f in fs] == [(7, False), (3, True), (4, True), (5, False), (2, True)]
+    assert fs[4].subset
+
+
+def test_total_after_its_label_list(facts):
+    _, fs = counts(facts, "Spotkania: UG/UM 4, PUP 2, OPS 3 – razem 9 spotkań.")
+    total = [f for f in fs if f.part_of is None][0]
+    assert total.value == 9
+    assert sorted(f.value for f in fs if f.part_of == total.id) == [2, 3, 4]
+
+
+def test_w_tym_subset_has_no_sum_check(facts):
+    rep, fs = counts(facts, "Wsparciem objęto 318 osób, w tym 201 kobiet.")
+    assert [(f.value, bool(f.part_of)) for f in fs] == [(318, False), (201, True)]
+    assert fs[1].subset
+    assert not [f for f in rep.findings if f.code == "sum_mismatch"]
+
+
+def test_parts_in_words_and_bracketed_details(facts):
+    _, fs = counts(facts, "Odbyło się dziesięć pikników: sześć w powiecie piskim (m.in. w Rynie 4.09.2018), cztery w giżyckim.")
+    total = fs[0]
+    assert [(f.value, f.part_of == total.id) for f in fs] == [(10, False), (6, True), (4, True)]
+
+
+def test_label_continues_after_i(facts):
+    _, fs = counts(facts, "Przeprowadzono 11 spotkań, w tym 6 w urzędach gmin i miast oraz 5 w ośrodkach pomocy.")
+    parts = [f for f in fs if f.part_of]
+    assert [(p.value, p.label) for p in parts] == [(6, "urząd gmin i miast"), (5, "ośrodek pomocy")]
+
+
+def test_elliptic_subset(facts):
+    _, fs = counts(facts, "Przeprowadzono 30 szkoleń (zakładano 25), w tym 7 wyjazdowych.")
+    assert [(f.value, f.planned, bool(f.part_of)) for f in fs] == [(30, False, False), (25, True, False), (7, False, True)]
+
+
+def test_pdf_line_break_inside_count(facts):
+    _, fs = counts(facts, "Animatorzy przeprowadzili 12\nspotkań animacyjnych oraz wsparli 40 uczest-\nników.")
+    assert values(fs) == [12, 40]
+    assert fs[0].subject == "spotkanie animacyjne"
+
+
+def test_total_context_subject(facts):
+    _, fs = counts(facts, "Warsztaty kulinarne dla seniorów – łącznie 6 warsztatów.")
+    assert fs[0].subject == "warsztat kulinarny"

@@ -1,0 +1,61 @@
+"""Dates and ranges in every written form, years taken from the period."""
+from __future__ import annotations
+
+import pytest
+
+from extractor import extract_text
+from tests.conftest import values
+
+HEAD = "Sprawozdanie częściowe za okres 01.03.2021 – 31.05.2021\n\nANIMACJA (AN)\n\n"
+
+
+def dates(text, head=HEAD):
+    rep = extract_text(head + text)
+    return [(f.type, v) for f, v in zip(rep.facts, values(rep.facts), strict=True)
+            if f.type in ("date", "date_range")], rep
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Spotkanie (12.03) i warsztat 7.04.", [("date", "2021-03-12"), ("date", "2021-04-07")]),
+    ("Targi 15.05.2021 r. oraz 16.05.2021r.", [("date", "2021-05-15"), ("date", "2021-05-16")]),
+    ("Wizyta 8.IV.2021 i 20 V 2021.", [("date", "2021-04-08"), ("date", "2021-05-20")]),
+    ("Spotkanie 23 marca, potem 3 i 4 maja 2021 r.", [("date", "2021-03-23"), ("date", "2021-05-03"),
+                                                      ("date", "2021-05-04")]),
+    ("Moduł III (6,7,13,14.04) zakończono.", [("date", "2021-04-06"), ("date", "2021-04-07"),
+                                              ("date", "2021-04-13"), ("date", "2021-04-14")]),
+    ("Zajęcia (9.03, 16.03, 23.03) odbyły się.", [("date", "2021-03-09"), ("date", "2021-03-16"),
+                                                  ("date", "2021-03-23")]),
+    ("Targi (22.04.).Potem spotkanie.", [("date", "2021-04-22")]),
+    ("Szkolenie 18-19.03., wizyta 30.04-02.05 i 4-5.05.", [("date_range", ("2021-03-18", "2021-03-19")),
+                                                           ("date_range", ("2021-04-30", "2021-05-02")),
+                                                           ("date_range", ("2021-05-04", "2021-05-05"))]),
+    ("Festyn od 14 do 16 maja i wyjazd od 29 kwietnia do 2 maja.",
+     [("date_range", ("2021-05-14", "2021-05-16")), ("date_range", ("2021-04-29", "2021-05-02"))]),
+    ("Akcja trwała od 10.03 do 12.03, a kiermasz 3.V.2021 – 5.V.2021.",
+     [("date_range", ("2021-03-10", "2021-03-12")), ("date_range", ("2021-05-03", "2021-05-05"))]),
+])
+def test_date_forms(text, expected):
+    got, _ = dates(text)
+    assert got == expected
+
+
+def test_new_year_crossing():
+    head = "Sprawozdanie częściowe za okres 01-11-2020 31-01-2021\n\nANIMACJA (AN)\n\n"
+    got, rep = dates("Spotkania 18.12. i 12.01. oraz 30.11.", head)
+    assert got == [("date", "2020-12-18"), ("date", "2021-01-12"), ("date", "2020-11-30")]
+    assert not [f for f in rep.findings if f.code == "date_outside_period"]
+
+
+def test_period_dates_are_not_facts_and_outside_dates_are_flagged():
+    got, rep = dates("Spotkanie 14.06.")
+    assert got == [("date", "2021-06-14")]
+    out = [f for f in rep.findings if f.code == "date_outside_period"]
+    assert len(out) == 1 and out[0].evidence[0].text == "14.06."
+
+
+@pytest.mark.parametrize("text", [
+    "Godziny pracy 8.00-16.00.", "Zgodnie z pkt 3.2 regulaminu.", "Oddano 2019 r. do użytku.",
+])
+def test_not_dates(text):
+    got, _ = dates(text)
+    assert got == []

@@ -1,0 +1,69 @@
+"""Report kind and reporting period, written every way titles state them."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor import extract_text
+
+D = dt.date
+
+
+@pytest.mark.parametrize("title, kind, start, end", [
+    ("Sprawozdanie częściowe za okres 01-03-2017 31-05-2017", "partial", D(2017, 3, 1), D(2017, 5, 31)),
+    ("Sprawozdanie częściowe za okres 01.06.2021 – 31.08.2021", "partial", D(2021, 6, 1), D(2021, 8, 31)),
+    ("Sprawozdanie z działalności za okres od 1 kwietnia 2020 r. do 30 czerwca 2020 r.", None,
+     D(2020, 4, 1), D(2020, 6, 30)),
+    ("Sprawozdanie roczne za rok 2021", "annual", D(2021, 1, 1), D(2021, 12, 31)),
+    ("Sprawozdanie kwartalne – II kwartał 2020", "partial", D(2020, 4, 1), D(2020, 6, 30)),
+    ("Sprawozdanie za IV kwartał 2017 r.", None, D(2017, 10, 1), D(2017, 12, 31)),
+    ("Sprawozdanie częściowe: marzec–maj 2022", "partial", D(2022, 3, 1), D(2022, 5, 31)),
+    ("Informacja za okres grudzień 2020 – luty 2021", None, D(2020, 12, 1), D(2021, 2, 28)),
+    ("SPRAWOZDANIE ZA OKRES 01.10.2023 DO 31.03.2024", None, D(2023, 10, 1), D(2024, 3, 31)),
+    ("Sprawozdanie od 01.02.2019 r. do 30.04.2019r.", None, D(2019, 2, 1), D(2019, 4, 30)),
+    ("Sprawozdanie końcowe za okres 10.01.2022 – 09.07.2022", "final", D(2022, 1, 10), D(2022, 7, 9)),
+    ("Sprawozdanie z realizacji – I półrocze 2018", None, D(2018, 1, 1), D(2018, 6, 30)),
+])
+def test_period_and_kind(title, kind, start, end):
+    rep = extract_text(title + "\n\nANIMACJA LOKALNA\n\nOdbyło się 5 spotkań.")
+    assert rep.kind == kind
+    assert rep.period is not None
+    assert (rep.period.start, rep.period.end) == (start, end)
+    assert rep.period.span is not None and rep.period.span.text in title
+
+
+def test_period_span_indexes_original_text():
+    title = "Sprawozdanie częściowe za okres 01.06.2021\u00a0–\u00a031.08.2021"
+    rep = extract_text(title + "\n\nTekst.")
+    s = rep.period.span
+    assert title[s.start:s.end] == s.text == "01.06.2021\u00a0–\u00a031.08.2021"
+
+
+def test_no_period_gives_null_and_finding():
+    rep = extract_text("Sprawozdanie z działań animacyjnych\n\nANIMACJA LOKALNA\n\nOdbyło się 5 spotkań w Ełku.")
+    assert rep.period is None
+    assert [f.code for f in rep.findings if f.code == "period_missing"] == ["period_missing"]
+
+
+def test_backward_period_kept_and_flagged():
+    rep = extract_text("Sprawozdanie za okres 01.09.2020 – 31.05.2020\n\nANIMACJA\n\nOdbyło się 5 spotkań.")
+    assert (rep.period.start, rep.period.end) == (D(2020, 9, 1), D(2020, 5, 31))
+    assert any(f.code == "period_invalid" and f.severity == "error" for f in rep.findings)
+
+
+def test_period_in_body_of_final_report():
+    text = ("Sprawozdanie końcowe z realizacji projektu\n\nPODSUMOWANIE\n\n"
+            "Projekt realizowaliśmy od 1 października 2017 r. do 31 marca 2020 r. na terenie subregionu.")
+    rep = extract_text(text)
+    assert rep.kind == "final"
+    assert (rep.period.start, rep.period.end) == (D(2017, 10, 1), D(2020, 3, 31))
+    assert rep.period.origin == "body"
+    assert not [f for f in rep.facts if f.type in ("date", "date_range")]
+
+
+def test_period_from_start_and_end_months_in_body():
+    text = ("Sprawozdanie końcowe\n\nREZULTATY\n\n"
+            "Działania rozpoczęliśmy w lutym 2017 roku, a zakończyliśmy z końcem listopada 2019 roku.")
+    rep = extract_text(text)
+    assert (rep.period.start, rep.period.end) == (D(2017, 2, 1), D(2019, 11, 30))

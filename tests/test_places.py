@@ -1,0 +1,54 @@
+"""Places to canonical nominative names, and organisation names that are not places."""
+from __future__ import annotations
+
+import pytest
+
+
+def places(facts, text):
+    _, fs = facts(text, "location")
+    return [(f.value, f.kind) for f in fs]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Spotkanie odbyło się w Nowym Mieście Lubawskim.", [("Nowe Miasto Lubawskie", "locality")]),
+    ("Targi zorganizowano w Dobrym Mieście i w Barczewie.", [("Dobre Miasto", "locality"), ("Barczewo", "locality")]),
+    ("Grupa z Gołdapi pojechała do Węgorzewa.", [("Gołdap", "locality"), ("Węgorzewo", "locality")]),
+    ("Warsztaty w Mikołajkach i w Rucianem-Nidzie.", [("Mikołajki", "locality"), ("Ruciane-Nida", "locality")]),
+    ("Działamy w powiecie olsztyńskim i nidzickim.", [("powiat olsztyński", "county"), ("powiat nidzicki", "county")]),
+    ("Spotkanie w powicie piskim.", [("powiat piski", "county")]),
+    ("Wsparcie objęło powiaty: ostródzki, iławski i nowomiejski.",
+     [("powiat ostródzki", "county"), ("powiat iławski", "county"), ("powiat nowomiejski", "county")]),
+    ("Doradztwo w gminie Purda i w gm. Stawiguda.", [("gmina Purda", "commune"), ("gmina Stawiguda", "commune")]),
+    ("Projekt obejmuje woj. warmińsko-mazurskie.", [("województwo warmińsko-mazurskie", "voivodeship")]),
+    ("Szkolenia w Ełku, Oleckui Gołdapi.", [("Ełk", "locality")]),
+    ("Spotkania w Giżycku, Piszu i Mrągowie.", [("Giżycko", "locality"), ("Pisz", "locality"), ("Mrągowo", "locality")]),
+    ("Wizyty w Iławie (3.03.), Suszu (5.03.) i Zalewie (9.03.).",
+     [("Iława", "locality"), ("Susz", "locality"), ("Zalewo", "locality")]),
+    ("Rozmowy w Urzędzie Gminy w Dywitach.", [("Dywity", "locality")]),
+    ("Działały IPS Elbląg i IPS Iława.", [("Elbląg", "locality"), ("Iława", "locality")]),
+    ("Wyjazdy studyjne (Toruń, Nowe Miasto Lubawskie) dla 20 osób.",
+     [("Toruń", "locality"), ("Nowe Miasto Lubawskie", "locality")]),
+    ("Spotkania w 3 powiatach: 4 w powiecie ełckim, 2 w oleckim i 1 w piskim.",
+     [("powiat ełcki", "county"), ("powiat olecki", "county"), ("powiat piski", "county")]),
+    ("Szkolenie w Ol-\nsztynie i w Lidzbarku\nWarmińskim.", [("Olsztyn", "locality"), ("Lidzbark Warmiński", "locality")]),
+])
+def test_places(facts, text, expected):
+    assert places(facts, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Współpraca ze Stowarzyszeniem Dolina Pasłęki i z Bankiem Żywności.",
+    "Partnerem był Caritas Archidiecezji Warmińskiej.",
+    "Środki z Regionalnego Programu Operacyjnego Województwa Warmińsko-Mazurskiego.",
+    "Zorganizowano festyn „Dni Gołdapi nad jeziorem”.",
+    "OWES Olsztyn prowadził kampanię w Polsce i na Warmii.",
+    "Wystąpił Jan Kowalski z Janem Nowakiem.",
+])
+def test_not_places(facts, text):
+    assert places(facts, text) == []
+
+
+def test_location_span_and_typo_finding(facts):
+    rep, fs = facts("Spotkanie w powicie piskim.", "location")
+    assert fs[0].span.text == "powicie piskim"
+    assert any(f.code == "typo" and "powicie" in f.message for f in rep.findings)
