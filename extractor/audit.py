@@ -34,9 +34,13 @@ def period_checks(report: Report, text: str) -> list[Finding]:
     if p.end < p.start:
         out.append(Finding(code="period_invalid", severity="error", evidence=ev,
                            message=f"Okres kończy się ({p.end:%d.%m.%Y}) przed początkiem ({p.start:%d.%m.%Y})."))
-    elif p.days > 3 * 366 + 31:
-        out.append(Finding(code="period_invalid", severity="warning", evidence=ev,
-                           message=f"Okres trwa {p.days} dni — nietypowo długo dla sprawozdania."))
+    else:
+        longest = {"partial": 400, "annual": 400, "final": 8 * 366}.get(report.kind or "", 8 * 366)
+        if p.days > longest or p.days < 7:
+            what = {"partial": "częściowego", "annual": "rocznego", "final": "końcowego"}.get(report.kind or "", "")
+            out.append(Finding(code="period_invalid", severity="warning", evidence=ev,
+                               message=f"Okres trwa {p.days} dni — nieprawdopodobnie "
+                                       f"{'długo' if p.days >= 7 else 'krótko'} dla sprawozdania {what}".rstrip() + "."))
     return out
 
 
@@ -101,10 +105,15 @@ _EMPTY_NAME = re.compile(r"\b(pn\.|pt\.|pod nazwą|pod tytułem|o nazwie)(?=\s*(
                          re.I | re.M)
 
 
+_WEEKDAYS = re.compile(r"\b(?:pon|pn|wt|śr|sr|czw|pt|sob|niedz|nd)\.,?\s*", re.I)
+
+
 @check
 def empty_name(report: Report, text: str) -> list[Finding]:
     out = []
     for m in _EMPTY_NAME.finditer(text):
+        if _WEEKDAYS.search(text[max(0, m.start() - 14):m.start()]) or _WEEKDAYS.match(text, m.end() + 1):
+            continue  # "(pon., śr., pt.)" — days of the week
         # evidence: the noun before the marker plus the marker ("inicjatywy pn.")
         before = text[:m.start()].rstrip()
         w = re.search(r"[^\W\d_]+$", before)
@@ -128,6 +137,51 @@ def absurd_values(report: Report, text: str) -> list[Finding]:
         elif isinstance(f, Count) and f.value > 100_000:
             out.append(Finding(code="absurd_value", severity="warning", section=f.section, evidence=[f.span],
                                facts=[f.id], message=f"Liczba {_num(f.value)} jest nieprawdopodobnie duża"))
+    return out
+
+
+@check
+def inconsistent_repeat(report: Report, text: str) -> list[Finding]:
+    """The same indicator stated twice in one section with different values."""
+    seen: dict[tuple[str | None, str, str], list[Quantity]] = {}
+    out = []
+    for f in report.facts:
+        if not isinstance(f, Quantity) or f.part_of or f.planned or f.approximate:
+            continue
+        key_name = f.indicator or (f.subject if f.subject and " " in f.subject else None)
+        if key_name is None:
+            continue
+        key = (f.section, f.type, key_name)
+        earlier = seen.setdefault(key, [])
+        earlier.append(f)
+        # a restatement: another sentence saying the same with the same verb ("przeprowadzono")
+        first = next((e for e in earlier[:-1] if _sentence(text, e.span.start) != _sentence(text, f.span.start)
+                      and _verbs(text, e.span.start) & _verbs(text, f.span.start)), None)
+        if first is not None and first.value != f.value:
+            sec = f"{f.section}: " if f.section else ""
+            out.append(Finding(
+                code="inconsistent_repeat", severity="warning", section=f.section,
+                evidence=[first.span, f.span], facts=[first.id, f.id],
+                message=f"{sec}'{key_name}' podano dwukrotnie z różnymi wartościami: "
+                        f"{_num(first.value)} i {_num(f.value)}"))
+    return out
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [e for e in (text.find(". ", pos), text.find("\n", pos)) if e >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def _verbs(text: str, pos: int) -> set[str]:
+    from . import morph
+
+    s, e = _sentence(text, pos)
+    out = set()
+    for w in re.findall(r"[^\W\d_]+", text[s:e]):
+        for i in morph.analyse(w):
+            if i.pos in ("fin", "praet", "imps", "ppas", "pred"):
+                out.add(i.lemma)
     return out
 
 

@@ -118,7 +118,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                     evidence=[_span(text, h.start, h.end)],
                                     message=f"Nagłówek '{h.title}' odczytano jako '{h.typo_of}'"))
 
-    explained_roles = {"period", "page", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
+    explained_roles = {"period", "page", "enumeration", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
                        "ordinal", "duration", "compound", "phrase"}
     fact_nums = {id(q.num) for q in qtys}
     digit_nums = [x for x in nums if not x.words]

@@ -185,6 +185,64 @@ def eval_cmd(
         raise typer.Exit(1)
 
 
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+@app.command()
+def audit(
+    reports: Annotated[list[Path], typer.Argument(help="Report files to check.")],
+    fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Rich tables or JSON.")] = AuditFormat.table,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding has this severity or worse.")]
+    = FailOn.error,
+    show_info: Annotated[bool, typer.Option("--info/--no-info", help="Show info findings (typos, numbers "
+                                            "not captured).")] = True,
+) -> None:
+    """Check that a report's figures hold together; every finding quotes its evidence.
+
+    Exit codes: 0 no finding at or above --fail-on, 1 some, 2 an input could not be read.
+
+    Example: sprawozdania audit corpus/*.txt --fail-on warning
+    """
+    from extractor import ReadError
+    from extractor import extract as do_extract
+
+    rank = {"info": 0, "warning": 1, "error": 2}
+    threshold = {"error": 2, "warning": 1, "never": 99}[fail_on.value]
+    results = []
+    unreadable = False
+    for path in reports:
+        try:
+            results.append(do_extract(path))
+        except ReadError as e:
+            _err(str(e))
+            unreadable = True
+    worst = max((rank[f.severity] for r in results for f in r.findings), default=-1)
+    if fmt is AuditFormat.json:
+        docs = [{"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,
+                 "findings": [json.loads(f.model_dump_json()) for f in r.findings]} for r in results]
+        _write(None, json.dumps(docs, ensure_ascii=False, indent=1))
+    else:
+        from rich.console import Console
+
+        from .view import render_findings
+
+        console = Console()
+        for r in results:
+            render_findings(console, r, show_info=show_info)
+    if unreadable:
+        raise typer.Exit(2)
+    if worst >= threshold:
+        raise typer.Exit(1)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the Report record (generated from the models).

@@ -151,6 +151,15 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
         if not n.words and n.value == int(n.value) and 1900 <= n.value <= 2099 and n.end - n.start == 4:
             n.role = "year"
             continue
+        line_start = norm.rfind("\n", 0, n.start) + 1
+        if not norm[line_start:n.start].strip() and re.match(r"[.)]\s*[A-ZĄĆĘŁŃÓŚŹŻ]{2,}", norm[n.end:n.end + 6]):
+            n.role = "enumeration"  # "2.DZIAŁANIA DORADCZE:" — a numbered sub-heading
+            continue
+        if prev is not None and prev.text == "/" and prev.start == n.start - 1:
+            before = next((x for x in nums if x.end == prev.start), None)
+            if before is not None and before.role:
+                n.role = before.role  # "82/3" after a street: the same address
+                continue
         if prev is not None and _is_reference_word(view, prev, n):
             n.role = "reference"
             continue

@@ -317,9 +317,13 @@ def _finish(title: str, start: int, code: str | None) -> Heading:
         canonical = acr
     if known and known[2] >= lx.section_match_score:
         canonical = canonical or known[1]
-    if known and known[2] >= lx.section_typo_score and \
-            " ".join(name.lower().split()) != known[0].lower():
-        typo_of, typo_score = known[0], known[2]
+    if known and known[2] >= lx.section_match_score:
+        from rapidfuzz import fuzz
+
+        written, correct = " ".join(name.lower().split()), known[0].lower()
+        spelled = fuzz.ratio(written, correct)  # letters as written: a reordering is no typo
+        if written != correct and spelled >= lx.section_typo_score:
+            typo_of, typo_score = known[0], spelled
     return Heading(start, start + len(title), title, code, canonical, typo_of, typo_score)
 
 

@@ -72,3 +72,24 @@ def render_report(console: Console, rep: Report) -> None:
                         x.message, ev)
         parts.append(fnd)
     console.print(Panel(Group(*parts), title="sprawozdanie", expand=True))  # type: ignore[arg-type]
+
+
+def render_findings(console: Console, rep: Report, show_info: bool = True) -> None:
+    """One table per report, errors first, each finding with its quoted evidence."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    shown = [f for f in rep.findings if show_info or f.severity != "info"]
+    share = rep.stats.explained_share
+    title = (f"{rep.source.name} — ustalenia: {len(shown)}; liczby wyjaśnione "
+             f"{rep.stats.explained}/{rep.stats.numbers} ({share:.0%})")
+    if not shown:
+        console.print(Text(title + " — brak uwag", style="green"))
+        return
+    t = Table(title=title, show_lines=False, title_justify="left")
+    for col in ("waga", "kod", "sekcja", "komunikat", "dowód (znaki)"):
+        t.add_column(col, overflow="fold")
+    for f in sorted(shown, key=lambda f: (order[f.severity], f.evidence[0].start if f.evidence else -1)):
+        ev = "; ".join(f"„{e.text.replace(chr(10), ' ')}” ({e.start}–{e.end})" for e in f.evidence[:3])
+        if len(f.evidence) > 3:
+            ev += f"; … (+{len(f.evidence) - 3})"
+        t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, f.section or "—", f.message, ev)
+    console.print(t)
