@@ -52,13 +52,13 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     if st.period:
         period = Period(start=st.period.start, end=st.period.end, span=_span(text, *st.period.span),
                         origin="body" if st.period.origin == "body" else "header")
-    exclude = [st.period.span] if st.period else []
+    exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else [])
     for a, b in exclude:
         view.claim(a, b, "period")
     find_times(view)
     dates, ranges = find_dates(view, exclude)
     qtys, nums = extract_quantities(view)
-    places = find_places(view)
+    places = find_places(view, st.header_end if st.headings else 0)
 
     fallback_year = None
     if st.period is None:

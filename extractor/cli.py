@@ -35,8 +35,10 @@ class ExtractFormat(str, Enum):
 
 def _err(msg: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]error:[/] {msg}", highlight=False)
+    # one line whatever the terminal width; a file name with [brackets] is not markup
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(msg)}", highlight=False)
 
 
 def _write(out: Path | None, text: str) -> None:

@@ -43,7 +43,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lx = lexicon()
     mon = "(?:" + "|".join(sorted((re.escape(k) for k in lx.months if len(k) > 3), key=len, reverse=True)) + ")"
     rom = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
-    nb = r"(?<![\d.,/:])"  # not glued to a preceding number
+    nb = r"(?<![\d./:])(?<!\d,)"  # not glued to a preceding number ("3,4" is a decimal)
     return [
         # ranges first: they own their numbers
         ("range_dm_dm", re.compile(

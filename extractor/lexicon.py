@@ -23,6 +23,7 @@ class Lexicon:
     vague_numbers: frozenset[str]
     approximate: tuple[str, ...]
     planned: tuple[str, ...]
+    achieved: tuple[str, ...]
     subset: tuple[str, ...]
     total: tuple[str, ...]
     empty_name: tuple[str, ...]
@@ -36,8 +37,10 @@ class Lexicon:
     money_multipliers: dict[str, int]
     before_non_count: frozenset[str]
     site_prefixes: frozenset[str]
+    place_nouns: frozenset[str]
     place_prepositions: frozenset[str]
     not_localities: frozenset[str]
+    common_word_names: frozenset[str]
     org_heads: frozenset[str]
     own_name_heads: frozenset[str]
     consultancy: frozenset[str]
@@ -71,6 +74,7 @@ def lexicon() -> Lexicon:
         vague_numbers=frozenset(lx["vague_numbers"]["words"]),
         approximate=tuple(lx["markers"]["approximate"]),
         planned=tuple(lx["markers"]["planned"]),
+        achieved=tuple(lx["markers"]["achieved"]),
         subset=tuple(lx["markers"]["subset"]),
         total=tuple(lx["markers"]["total"]),
         empty_name=tuple(lx["markers"]["empty_name"]),
@@ -84,8 +88,10 @@ def lexicon() -> Lexicon:
         money_multipliers=units["money_multipliers"],
         before_non_count=frozenset(lx["words_before_non_count"]["words"]),
         site_prefixes=frozenset(lx["places"]["site_prefixes"]),
+        place_nouns=frozenset(lx["places"]["place_nouns"]),
         place_prepositions=frozenset(lx["places"]["prepositions"]),
         not_localities=frozenset(lx["places"]["not_localities"]),
+        common_word_names=frozenset(lx["places"]["common_word_names"]),
         org_heads=frozenset(lx["places"]["org_heads"]),
         own_name_heads=frozenset(lx["places"]["own_name_heads"]),
         consultancy=frozenset(lx["services"]["consultancy"]),

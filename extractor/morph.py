@@ -67,17 +67,56 @@ def _parse(form: str, lemma: str, tag: str, quals: list[str]) -> Interp:
                   frozenset(gender), tuple(quals), pt)
 
 
-@lru_cache(maxsize=200_000)
-def analyse(word: str) -> tuple[Interp, ...]:
-    """All interpretations of one word form (a single token, no spaces)."""
-    if not word or " " in word:
-        return ()
+def _raw(word: str) -> tuple[Interp, ...]:
     out = []
     for _s, _e, (form, lemma, tag, quals, _q2) in _morfeusz().analyse(word):
         if _s != 0:  # Morfeusz splits some forms ("ES-u"): keep first-segment readings only
             continue
         out.append(_parse(form, lemma, tag, quals))
     return tuple(out)
+
+
+_DIACRITIC = {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "źż",
+              "A": "Ą", "C": "Ć", "E": "Ę", "L": "Ł", "N": "Ń", "O": "Ó", "S": "Ś", "Z": "ŹŻ"}
+MAX_VARIANTS = 1024
+
+
+def restore_diacritics(word: str) -> str | None:
+    """'spotkan' -> 'spotkań', 'Bialogardzie' -> 'Białogardzie': the first variant with Polish
+    letters that Morfeusz knows, for text typed without diacritics. None when none is known."""
+    slots = [(i, _DIACRITIC[ch]) for i, ch in enumerate(word) if ch in _DIACRITIC]
+    total = 1
+    for _, alts in slots:
+        total *= len(alts) + 1
+    if not slots or total > MAX_VARIANTS:
+        return None
+    # fewest substitutions first: the closest known spelling wins
+    from itertools import combinations, product
+
+    for k in range(1, min(len(slots), 4) + 1):
+        for chosen in combinations(slots, k):
+            for letters in product(*(alts for _, alts in chosen)):
+                chars = list(word)
+                for (i, _), letter in zip(chosen, letters, strict=True):
+                    chars[i] = letter
+                cand = "".join(chars)
+                if any(i.pos != "ign" for i in _raw(cand)):
+                    return cand
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def analyse(word: str) -> tuple[Interp, ...]:
+    """All interpretations of one word form (a single token, no spaces). An unknown word
+    written without Polish letters is read as its restored spelling ('uczestnikow')."""
+    if not word or " " in word:
+        return ()
+    out = _raw(word)
+    if word.isascii() and word.isalpha() and len(word) > 2 and all(i.pos == "ign" for i in out):
+        fixed = restore_diacritics(word)
+        if fixed is not None:
+            return _raw(fixed)
+    return out
 
 
 def known(word: str) -> bool:

@@ -46,6 +46,10 @@ def lemma_phrase(text: str) -> str:
 
 
 def _phrase(text: str) -> str:
+    # a prepositional complement stays as written: "miejsce pracy w przedsiębiorstwach społecznych"
+    m = re.search(r"\s(?:w|we|z|ze|dla|na|do|o|przy|po|od)\s", text)
+    if m and m.start() > 0:
+        return (_phrase(text[:m.start()]) + text[m.start():]).strip()
     words = re.findall(r"[^\W\d_]+\.?|\d+", text)
     while words and words[0].lower().rstrip(".") in _PREPS:
         words = words[1:]

@@ -7,6 +7,7 @@ lemma ("Ornecie" -> "Orneta"); multi-word names are rebuilt in the nominative
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,7 +34,45 @@ class PlaceMention:
 
 @cache
 def _towns() -> frozenset[str]:
-    return frozenset(load_data("places.toml")["towns"])
+    """Hand-listed towns plus the GeoNames gazetteer of Polish places."""
+    from importlib import resources
+
+    raw = resources.files("extractor.data").joinpath("gazetteer_pl.txt").read_text(encoding="utf-8")
+    names = {line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")}
+    return frozenset(names | set(load_data("places.toml")["towns"]))
+
+
+def _fold(s: str) -> str:
+    s = s.replace("ł", "l").replace("Ł", "L")
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+
+
+@cache
+def _stem_index() -> dict[str, list[tuple[str, str]]]:
+    """Single-word gazetteer names by their first four folded letters."""
+    idx: dict[str, list[tuple[str, str]]] = {}
+    for name in _towns():
+        if " " in name or "-" in name:
+            continue
+        f = _fold(name)
+        idx.setdefault(f[:4], []).append((f, name))
+    return idx
+
+
+def gazetteer_stem(form: str) -> str | None:
+    """A gazetteer name this inflected form can belong to: 'Polanowie' -> 'Polanów',
+    'Karlinie' -> 'Karlino' (the name's stem is a prefix of the form, a short ending remains)."""
+    f = _fold(form)
+    best: tuple[int, str] | None = None
+    for gf, name in _stem_index().get(f[:4], []):
+        n = 0
+        for a, b in zip(gf, f, strict=False):
+            if a != b:
+                break
+            n += 1
+        if n >= max(4, len(gf) - 2) and len(f) - n <= 4 and (best is None or n > best[0]):
+            best = (n, name)
+    return best[1] if best else None
 
 
 def _quoted(norm: str) -> list[tuple[int, int]]:
@@ -46,11 +85,19 @@ def _quoted(norm: str) -> list[tuple[int, int]]:
 
 def _geo_readings(word: str, case: str | None) -> list[morph.Interp]:
     lx = lexicon()
+    an = morph.analyse(word)
+    if word.isascii() and not any(i.geo and (case is None or case in i.case) for i in an):
+        fixed = morph.restore_diacritics(word)  # "Sianow" (typed without ó) in the nominative
+        if fixed is not None:
+            an = morph.analyse(fixed)
+    ambiguous = any(i.pos == "adj" for i in an)
     out = []
-    for i in morph.analyse(word):
+    for i in an:
         if i.pos == "subst" and (i.geo or i.geo_part) and (case is None or case in i.case):
             if i.geo and i.lemma in lx.not_localities:
-                continue
+                continue  # regions, countries, rivers
+            if i.geo and i.lemma in lx.common_word_names and (ambiguous or i.lemma == word):
+                continue  # "Nowe"/"Dobra" as words; "w Nowem" is unambiguous
             out.append(i)
     return out
 
@@ -61,9 +108,10 @@ def _adj_readings(word: str, case: str | None) -> list[morph.Interp]:
 
 def _pick(readings: list[morph.Interp], plural_form: bool = False) -> morph.Interp:
     towns = _towns()
-    for i in readings:
-        if i.lemma in towns:
-            return i
+    known = [i for i in readings if i.lemma in towns]
+    if known:
+        # "Wieliczkach": the plurale tantum Wieliczki, not the town Wieliczka in the plural
+        return next((i for i in known if i.pt), known[0]) if plural_form else known[0]
     geo = [i for i in readings if i.geo] or readings
     if plural_form:
         pt = [i for i in geo if i.pt]
@@ -75,14 +123,35 @@ def _pick(readings: list[morph.Interp], plural_form: bool = False) -> morph.Inte
 def _single(word: str, case: str | None, before_name: bool = False) -> str | None:
     """One-word place name; `before_name`: a capitalised word follows, so an adjectival
     reading ("w Olsztyńskich Dniach Seniora") is the start of another name, not a place."""
-    if "-" in word:  # "Rucianem-Nidzie" -> "Ruciane-Nida"; "Rutka-Tartak" stays
-        parts = [_single(p, case) or _single(p, "nom") for p in word.split("-")]
-        return "-".join(p for p in parts if p) if all(parts) else None
+    if "-" in word:
+        return _hyphenated(word, case)
     r = [i for i in _geo_readings(word, case) if i.geo]
     if not r or before_name and any(i.pos == "adj" and (case is None or case in i.case) for i in morph.analyse(word)):
         return None
     plural = all("pl" in i.number for i in r) and any(i.pt for i in r)
-    return _pick(r, plural).lemma
+    best = _pick(r, plural).lemma
+    if best not in _towns() and case != "nom":
+        # Morfeusz knows a village of another name: "Polanowie" read as Polanowo, the town is Polanów
+        return gazetteer_stem(word) or best
+    return best
+
+
+def _hyphenated(word: str, case: str | None) -> str | None:
+    """'Rucianem-Nidzie' -> 'Ruciane-Nida', 'Golubiu-Dobrzyniu' -> 'Golub-Dobrzyń'."""
+    from itertools import product
+
+    options = []
+    for part in word.split("-"):
+        lemmas = [i.lemma for i in morph.analyse(part) if i.pos == "subst" and (case is None or case in i.case)
+                  and i.lemma[:1].isupper()]
+        lemmas += [part] if not lemmas or case in (None, "nom") else []
+        options.append(list(dict.fromkeys(lemmas)))
+    combos = ["-".join(c) for c in product(*options)]
+    for c in combos:
+        if c in _towns():
+            return c
+    geo_any = any(i.geo for p in word.split("-") for i in morph.analyse(p))
+    return combos[0] if combos and geo_any else None
 
 
 def resolve_name(words: list[str], case: str | None, before_name: bool = False) -> str | None:
@@ -98,9 +167,54 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False) 
                 if name in towns:
                     return name
                 found.append(name)
-    if found and found[0] not in lexicon().not_localities:
+    # every word a geographic noun in the same case: "Wysokiem Mazowieckiem" -> "Wysokie Mazowieckie"
+    readings = [[i for i in _geo_readings(w, case) if i.geo] for w in words]
+    if all(readings):
+        for combo in _cases_agree(readings):
+            name = " ".join(i.lemma for i in combo)
+            if name in towns:
+                return name
+    if found and found[0] not in lexicon().not_localities | lexicon().common_word_names:
         return found[0]
+    return gazetteer_phrase(words, case)
+
+
+@cache
+def _phrase_index() -> dict[tuple[int, str], list[tuple[list[str], str]]]:
+    """Multi-word gazetteer names by (word count, first three folded letters)."""
+    idx: dict[tuple[int, str], list[tuple[list[str], str]]] = {}
+    for name in _towns():
+        parts = name.split()
+        if len(parts) > 1:
+            idx.setdefault((len(parts), _fold(parts[0])[:3]), []).append(([_fold(p) for p in parts], name))
+    return idx
+
+
+def gazetteer_phrase(words: list[str], case: str | None) -> str | None:
+    """A multi-word gazetteer name the run spells, inflected or not: 'Nowa Karczma',
+    'Nowej Karczmie' (each word keeps the name word's stem, a short ending differs)."""
+    folded = [_fold(w) for w in words]
+    for parts, name in _phrase_index().get((len(words), folded[0][:3]), []):
+        if folded == parts and case in (None, "nom"):
+            return name
+        if case != "nom" and all(_stem_ok(p, f) for p, f in zip(parts, folded, strict=True)):
+            return name
     return None
+
+
+def _stem_ok(name_word: str, form: str) -> bool:
+    n = 0
+    for a, b in zip(name_word, form, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n >= max(3, len(name_word) - 3) and len(form) - n <= 4
+
+
+def _cases_agree(readings: list[list[morph.Interp]]) -> list[tuple[morph.Interp, ...]]:
+    from itertools import product
+
+    return [c for c in product(*readings) if frozenset.intersection(*(i.case for i in c))]
 
 
 def _compose(words: list[str], h: int, head: morph.Interp, case: str | None) -> str | None:
@@ -146,10 +260,12 @@ def _locality_at(view: View, i: int, case: str | None) -> tuple[list[Word], str]
 
 
 _LIST_BEFORE = re.compile(r"(?:[(,:;]|\s[-–]|\bi|\boraz|•)\s*$")
-_LIST_AFTER = re.compile(r"\s*(?:[),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
+_LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
 
 
-def find_places(view: View) -> list[PlaceMention]:
+def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
+    """All place mentions; bare names in lists count only after the header (the title block
+    names the centre itself: "Ośrodek … – Koszalin")."""
     lx = lexicon()
     norm = view.norm
     toks = view.toks
@@ -173,12 +289,12 @@ def find_places(view: View) -> list[PlaceMention]:
         kw = _keyword(t, view, _POWIAT, "pow")
         if kw is not None and not _inside_name(view, t):
             adjs = _adj_list(view, _skip_to_list(view, idx + 1 + kw[1]), ("ski", "cki", "dzki"))
-            for n, (a_tok, a_lemma) in enumerate(adjs):
+            for n, adj in enumerate(adjs):
                 typo = (t.text, kw[0]) if kw[0] != low and n == 0 and not kw[1] else None
-                add(t.start if n == 0 else a_tok.start, a_tok.end, "powiat " + a_lemma, "county", "county", typo)
-                used.add(a_tok.i)
+                add(t.start if n == 0 else adj.start, adj.end, "powiat " + adj.lemma, "county", "county", typo)
+                used.add(adj.i)
             if adjs:
-                for a_tok, a_lemma in _elided_counties(view, adjs[-1][0]):
+                for a_tok, a_lemma in _elided_counties(view, view.toks[adjs[-1].i]):
                     add(a_tok.start, a_tok.end, "powiat " + a_lemma, "county", "county_elided")
                     used.add(a_tok.i)
             continue
@@ -196,7 +312,7 @@ def find_places(view: View) -> list[PlaceMention]:
             if j < len(toks) and toks[j].text.lower() in ("miejska", "miejskiej", "wiejska", "wiejskiej",
                                                           "miejsko-wiejska", "miejsko-wiejskiej"):
                 j += 1
-            for n, (words, name) in enumerate(_name_list(view, j, None)):
+            for n, (words, name) in enumerate(_name_list(view, j, "nom") or _name_list(view, j, None)):
                 add(t.start if n == 0 and words[0].start - t.end < 4 else words[0].start, words[-1].end,
                     "gmina " + name, "commune", "commune")
                 used.update(range(words[0].last - 2, words[-1].last + 1))
@@ -212,14 +328,18 @@ def find_places(view: View) -> list[PlaceMention]:
                 add(words[0].start, words[-1].end, name, "locality", "preposition")
                 used.update(range(words[0].last, words[-1].last + 1))
             continue
-        # --- a branch named by its town: "IPS Olsztyn", "biuro Giżycko"
-        if t.text in lx.site_prefixes and nxt is not None and norm[t.end:nxt.start] == " ":
-            for words, name in _name_list(view, idx + 1, "nom"):
+        # --- a branch or place named by its town: "IPS Olsztyn", "biuro Giżycko", "miejscowość Nowy Duninów"
+        if (t.text in lx.site_prefixes or low in lx.place_nouns) and nxt is not None and norm[t.end:nxt.start] == " ":
+            names = _name_list(view, idx + 1, "nom")
+            if not names and low in lx.place_nouns:
+                names = _name_list(view, idx + 1, None)  # "miejscowość Nowa Karczma": a name as written
+            for words, name in names:
                 add(words[0].start, words[-1].end, name, "locality", "site")
                 used.update(range(words[0].last, words[-1].last + 1))
             continue
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
-        if t.text[0].isupper() and not t.text.isupper() and _LIST_BEFORE.search(norm[max(0, t.start - 8):t.start]):
+        if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
+                _LIST_BEFORE.search(norm[max(0, t.start - 8):t.start]):
             prev = view.prev_tok(t.start)
             if prev is not None and prev.text in lx.own_name_heads:
                 continue
@@ -240,6 +360,8 @@ def _list_context(view: View, start: int, end: int) -> bool:
     before = view.norm[s:start]
     if not before.strip():
         return False
+    if re.match(r"\s*[-–•*]\s+$", before):
+        return True  # a bulleted line that starts with the place: "- Świecie, 19.03.2022 – 9 os."
     return bool(re.search(r"[(:]|\s[-–]\s|•", before[-60:])) or bool(re.search(r"[(,]", before[-3:]))
 
 
@@ -294,22 +416,49 @@ def _inside_name(view: View, t: Tok) -> bool:
     return view.norm[s:t.start].strip() not in ("", "-", "•", "*")
 
 
-def _adj_list(view: View, j: int, endings: tuple[str, ...]) -> list[tuple[Tok, str]]:
-    """'olsztyńskim i giżyckim', 'olecki, gołdapski i giżycki' -> [(token, lemma), …]."""
+@dataclass(frozen=True)
+class AdjWord:
+    start: int
+    end: int
+    i: int          # index of its last token
+    lemma: str
+
+
+def _adj_at(view: View, j: int, endings: tuple[str, ...]) -> AdjWord | None:
+    """A county-like adjective at token j, also hyphenated: 'golubsko-dobrzyńskim'."""
     toks = view.toks
-    out: list[tuple[Tok, str]] = []
+    t = toks[j]
+    if not t.is_word:
+        return None
+    if j + 2 < len(toks) and toks[j + 1].text == "-" and toks[j + 1].start == t.end and \
+            toks[j + 2].start == toks[j + 1].end and toks[j + 2].is_word:
+        second = toks[j + 2]
+        lem = next((a.lemma for a in morph.analyse(second.text.lower()) if a.pos == "adj"
+                    and a.lemma.endswith(endings)), None)
+        if lem and t.text.lower().endswith("o"):
+            return AdjWord(t.start, second.end, j + 2, f"{t.text.lower()}-{lem}")
+    lem = next((a.lemma for a in morph.analyse(t.text.lower()) if a.pos == "adj" and a.lemma.endswith(endings)),
+               None)
+    return AdjWord(t.start, t.end, j, lem) if lem else None
+
+
+def _adj_list(view: View, j: int, endings: tuple[str, ...]) -> list[AdjWord]:
+    """'olsztyńskim i giżyckim', 'olecki, gołdapski i giżycki', 'kolneńskim (74) i grajewskim'."""
+    toks = view.toks
+    out: list[AdjWord] = []
     if j < len(toks) and toks[j].text == ":":
         j += 1
     while j < len(toks):
-        t = toks[j]
-        if not t.is_word:
+        a = _adj_at(view, j, endings)
+        if a is None:
             break
-        lem = next((a.lemma for a in morph.analyse(t.text.lower()) if a.pos == "adj"
-                    and a.lemma.endswith(endings)), None)
-        if lem is None:
-            break
-        out.append((t, lem))
-        j += 1
+        out.append(a)
+        j = a.i + 1
+        if j < len(toks) and toks[j].text == "(":  # "(74)", "(Kolno, Mały Płock)"
+            close = view.norm.find(")", toks[j].end, toks[j].end + 80)
+            if close < 0:
+                break
+            j = view.tok_index(close + 1)
         if j < len(toks) and (toks[j].text == "," or toks[j].text in ("i", "oraz")):
             j += 1
             continue

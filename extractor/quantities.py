@@ -68,7 +68,7 @@ def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     approx = re.compile(rf"(?:^|[\s(])(?:{alt(lx.approximate)})\s*$", re.I)
-    planned = re.compile(rf"(?:^|[\s(:])(?:{alt(lx.planned)})\b[^.;,()]{{0,30}}$", re.I)
+    planned = re.compile(rf"(?:^|[\s(:])(?:{alt(lx.planned)})\b(?:[^.;,()]|\.(?!\s+[A-ZĄĆĘŁŃÓŚŹŻ])){{0,40}}$", re.I)
     subset = re.compile(rf"(?:^|[\s,(])(?:{alt(lx.subset)})\s*:?\s*$", re.I)
     return approx, planned, subset
 
@@ -148,8 +148,9 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
         if _PERCENT.match(after):
             n.role = "percent"
             continue
-        if not n.words and n.value == int(n.value) and 1900 <= n.value <= 2099 and n.end - n.start == 4:
-            n.role = "year"
+        if not n.words and n.value == int(n.value) and 1900 <= n.value <= 2099 and n.end - n.start == 4 \
+                and not (nxt is not None and _is_hour_unit(view, nxt)) and not _plural_noun_follows(view, n):
+            n.role = "year"  # "2019 r.", "w 2020" — but "ponad 2000 h", "1950 uczestników" are figures
             continue
         line_start = norm.rfind("\n", 0, n.start) + 1
         if not norm[line_start:n.start].strip() and re.match(r"[.)]\s*[A-ZĄĆĘŁŃÓŚŹŻ]{2,}", norm[n.end:n.end + 6]):
@@ -190,6 +191,13 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             unit_end = nxt.end + (1 if norm[nxt.end:nxt.end + 1] == "." and nxt.text.lower() == "godz" else 0)
             out.append(Qty("hours", n.start, unit_end, n.int_value, n, rule="hours_unit"))
             continue
+        m_tys = re.match(r"\s?(tys\.|tysięcy|tysiące|tysiąca|mln\.?|milion\w*)\s", after)
+        if m_tys and not n.words:
+            scaled = Num(n.start, n.end + m_tys.end() - 1, n.value * lx.money_multipliers.get(m_tys.group(1).lower(), 1000))
+            noun = _counted_noun(view, scaled) or _elliptic(view, scaled)
+            if noun is not None and noun[1] is not None:
+                out.append(Qty("count", n.start, noun[0], scaled.int_value, n, subject=noun[1], rule="number_noun"))
+                continue
         noun = _counted_noun(view, n)
         if noun is not None:
             end, subject = noun
@@ -210,6 +218,15 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
         if ell is not None:
             out.append(Qty("count", n.start, ell[0], n.int_value, n, subject=ell[1], rule="elliptic"))
     return out
+
+
+def _plural_noun_follows(view: View, n: Num) -> bool:
+    """'1950 uczestników': a counted noun in the genitive plural right after the number."""
+    nxt = view.next_tok(n.end)
+    if nxt is None or not nxt.is_word or view.norm[n.end:nxt.start] != " ":
+        return False
+    return any(i.pos == "subst" and "pl" in i.number and "gen" in i.case and i.lemma not in lexicon().not_counted
+               for i in morph.analyse(nxt.text))
 
 
 def _is_acronym_label(word: str) -> bool:
@@ -436,7 +453,7 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
             if not words:
                 break
             prev = toks[k - 1] if k > 0 else None
-            if prev is None or not prev.is_word or not morph.is_noun(prev.text):
+            if prev is None or not prev.is_word or not (morph.is_noun(prev.text) or not morph.known(prev.text)):
                 break
         words.insert(0, t)
         k -= 1
@@ -592,6 +609,8 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
         words = re.findall(r"[^\W\d_]+", phrase)
         if not words or len(words) > 5:
             continue
+        if all(w.lower() in _figure_words() for w in words):
+            continue  # "plan – 24", "wykonanie – 27": the counted thing is named by the line's head
         if not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
             continue
         if any(a.pos in ("fin", "praet", "inf", "impt", "imps") for w in words for a in morph.analyse(w)):
@@ -602,9 +621,62 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
     return out
 
 
+@cache
+def _figure_words() -> frozenset[str]:
+    """Words that name a kind of figure, not a counted thing: plan, wykonanie, …"""
+    lx = lexicon()
+    return frozenset(w.lower() for w in lx.planned + lx.achieved if " " not in w)
+
+
+_HEAD = re.compile(r"\s*(?:[-•*]\s*)?(?P<head>[^\W\d_][^:\n]{2,80}?)\s*:\s")
+
+
+def head_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
+    """'• Miejsca pracy: zakładaliśmy 96, osiągnięto 104', 'Nowe PS: plan – 24, wykonanie – 27':
+    bare numbers after a line's 'Head:' count what the head names."""
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    for n in nums:
+        if n.role or id(n) in used or n.words and n.value == 1 or not _ITEM_END.match(view.norm, n.end):
+            continue
+        line_start = view.norm.rfind("\n", 0, n.start) + 1
+        m = _HEAD.match(view.norm, line_start, n.start)
+        if not m:
+            continue
+        words = re.findall(r"[^\W\d_]+", m["head"])
+        if not words or len(words) > 8 or not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
+            continue
+        s, _ = view.sentence(n.start)
+        if s > m.end():
+            continue  # the head is in an earlier sentence
+        out.append(Qty("count", n.start, n.end, n.int_value, n, subject=lemma_phrase(m["head"]), rule="head"))
+        used.add(id(n))
+    return out
+
+
+def postposed_subsets(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
+    """'ok. 40 grup – 14 z nich przekształciło się …': a subset of the count before it."""
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    for n in nums:
+        m = re.match(r"\s+(?:z|spośród|spomiędzy)\s+nich\b", view.norm[n.end:n.end + 20])
+        if n.role or id(n) in used or not m:
+            continue
+        s, _ = view.sentence(n.start)
+        before = [q for q in qtys if q.kind == "count" and s <= q.start < n.start and q.parent is None]
+        if not before:
+            continue
+        q = Qty("count", n.start, n.end + m.end(), n.int_value, n, label="z nich", rule="subset_after")
+        q.parent, q.subset = before[-1], True
+        before[-1].parts.append(q)
+        out.append(q)
+        used.add(id(n))
+    return out
+
+
 def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
-    """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)': the planned figure takes the subject
-    of the achieved one before it."""
+    """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)', '… 40 miejsc pracy – utworzono 43':
+    a bare number after a planning word or a verb takes the subject of the figure before it."""
     _approx, planned_re, _subset = _marker_res()
     used = {id(q.num) for q in qtys}
     out: list[Qty] = []
@@ -613,15 +685,21 @@ def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
             continue
         before = view.norm[max(0, n.start - 30):n.start]
         m = re.search(r"([^\W\d_]+)\s*:?\s*$", before)
-        if not m or not planned_re.search(" " + m.group(0).rstrip()) :
+        if not m:
             continue
         s, _ = view.sentence(n.start)
         prev = [q for q in qtys if q.kind in ("count", "hours") and s <= q.start < n.start and q.parent is None]
+        is_planned = bool(planned_re.search(" " + m.group(0).rstrip()))
+        if not is_planned:
+            # "utworzono 43, z czego …": a verb, a bare number, and a figure earlier in the sentence
+            if not prev or not _ITEM_END.match(view.norm, n.end) or \
+                    not any(a.pos in ("fin", "praet", "imps") for a in morph.analyse(m.group(1))):
+                continue
         kind = prev[-1].kind if prev else "count"
         subject = prev[-1].subject if prev else None
         q = Qty(kind, n.start - len(m.group(0)) + (len(m.group(0)) - len(m.group(0).lstrip())), n.end,
-                n.int_value, n, subject=subject, rule="planned")
-        q.planned = True
+                n.int_value, n, subject=subject, rule="planned" if is_planned else "bare_after_verb")
+        q.planned = is_planned
         out.append(q)
         used.add(id(n))
     return out
@@ -633,7 +711,7 @@ def mark_flags(view: View, qtys: list[Qty]) -> None:
         before = view.norm[max(0, q.num.start - 40):q.num.start]
         if approx.search(before):
             q.approximate = True
-        if planned.search(before[-35:]):
+        if planned.search(before):
             q.planned = True
 
 
@@ -755,6 +833,9 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     label_text = re.sub(r"\s*-\s*$|^\s*-\s*", "", label_text).strip()
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
+    if any(morph.analyse(w) and all(a.pos in ("fin", "praet", "imps") for a in morph.analyse(w))
+           for w in re.findall(r"[^\W\d_]+", label_text)):
+        return None  # "utworzono 43": a statement of its own, not a category
     kind = "count"
     after = norm[n.end:e].strip().lower()
     if re.match(r"(?:h|godz)\b", after):
@@ -784,6 +865,15 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
             continue
         s, _ = view.sentence(tot.start)
         seg_end = tot.start - len(before) + (total_re.search(before.rstrip(" -(")).start())  # type: ignore[union-attr]
+        if not view.norm[s:seg_end].strip():
+            bullets = _bullet_parts(view, s, qtys)
+            if len(bullets) >= 2:
+                for bq in bullets:
+                    bq.parent = tot
+                    bq.label = lemma_phrase(_bullet_label(view, bq))
+                    bq.subject = None
+                    tot.parts.append(bq)
+                continue
         seg = norm[s:seg_end].rstrip(" -(,")
         # the list is the part after the last colon (or the whole sentence start)
         colon = seg.rfind(":")
@@ -813,6 +903,32 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
     return new
 
 
+def _bullet_parts(view: View, line_start: int, qtys: list[Qty]) -> list[Qty]:
+    """'- Grudziądz, 12.03.2022 – 14 os.' lines right above a 'Razem: 34 osoby' line, one count each."""
+    norm = view.norm
+    out: list[Qty] = []
+    end = line_start - 1
+    while end > 0:
+        start = norm.rfind("\n", 0, end) + 1
+        line = norm[start:end]
+        if not re.match(r"\s*[-•*]\s", line):
+            break
+        here = [q for q in qtys if start <= q.start < end and q.kind == "count" and q.parent is None and not q.parts]
+        if len(here) != 1:
+            break
+        out.insert(0, here[0])
+        end = start - 1
+    return out
+
+
+def _bullet_label(view: View, q: Qty) -> str:
+    line_start = view.norm.rfind("\n", 0, q.start) + 1
+    text = view.norm[line_start:q.start]
+    text = re.sub(r"^\s*[-•*]\s*", "", text)
+    text = re.sub(r"[\d.]+", " ", text)
+    return re.sub(r"[\s,–-]+$", "", re.sub(r"\s+", " ", text)).strip() or "pozycja"
+
+
 def subject_from_context(view: View, qtys: list[Qty]) -> None:
     """'Spotkania animacyjne … – 30 spotkań' -> subject 'spotkanie animacyjne'."""
     for q in qtys:
@@ -839,9 +955,11 @@ def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
     hours_subjects(view, qtys)
     qtys += unitless_hours(view, nums, qtys)
     qtys += noun_number_counts(view, nums, qtys)
+    qtys += head_counts(view, nums, qtys)
     qtys += planned_counts(view, nums, qtys)
     qtys.sort(key=lambda q: q.start)
-    parts = link_breakdowns(view, qtys, nums)
+    parts = postposed_subsets(view, nums, qtys)
+    parts += link_breakdowns(view, qtys, nums)
     parts += totals_after_lists(view, qtys, nums)
     subject_from_context(view, qtys)
     allq = sorted(qtys + parts + amounts, key=lambda q: q.start)

@@ -78,7 +78,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "quarter": re.compile(rf"\b(?P<q>{roman_q})\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y})", re.I),
         "half": re.compile(rf"\b(?P<h>II|I|1|2|pierwsze|drugie)\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y})", re.I),
         "months": re.compile(
-            rf"(?:od\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s*(?P<y1>{Y})?\s*(?:-|do)\s*(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})",
+            rf"(?:od\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s*(?:(?P<y1>{Y}){R_SUFFIX})?\s*(?:-|do)\s*(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})",
             re.I),
     }
 

@@ -14,6 +14,8 @@ from extractor.evaluate import Totals, score
 
 ROOT = Path(__file__).resolve().parent.parent
 GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}
+# corpus/holdout was scored blind first (F1 0.903, see README); these are its levels since
+HOLDOUT_GUARD = {"f1": 0.997, "links": 0.952, "findings_f1": 1.0, "periods": 1.0}
 
 
 def _totals(corpus: Path) -> Totals:
@@ -33,11 +35,20 @@ def test_corpus_at_or_above_guard():
     assert t.periods[0] / t.periods[1] >= GUARD["periods"] - 1e-9, t.total_line()
 
 
+def test_holdout_at_or_above_guard():
+    t = _totals(ROOT / "corpus" / "holdout")
+    assert t.periods[1] >= 8, "the held-out corpus lost reports"
+    assert t.f1 >= HOLDOUT_GUARD["f1"] - 1e-9, t.total_line()
+    assert t.link_accuracy >= HOLDOUT_GUARD["links"] - 1e-9, t.total_line()
+    assert t.findings_f1 >= HOLDOUT_GUARD["findings_f1"] - 1e-9, t.total_line()
+    assert t.periods[0] / t.periods[1] >= HOLDOUT_GUARD["periods"] - 1e-9, t.total_line()
+
+
 def test_annotations_build_the_committed_gold():
     import subprocess
     import sys
 
-    srcs = sorted(str(p) for p in (ROOT / "corpus" / "gold" / "src").glob("*.toml"))
+    srcs = sorted(str(p) for p in (ROOT / "corpus").glob("**/gold/src/*.toml"))
     res = subprocess.run([sys.executable, str(ROOT / "corpus" / "tools" / "annotate.py"), "--check", *srcs],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr

@@ -138,3 +138,53 @@ def test_pdf_line_break_inside_count(facts):
 def test_total_context_subject(facts):
     _, fs = counts(facts, "Warsztaty kulinarne dla seniorów – łącznie 6 warsztatów.")
     assert fs[0].subject == "warsztat kulinarny"
+
+
+def test_text_without_polish_letters(facts):
+    rep, fs = facts("Odbylo sie 14 spotkan animacyjnych: OPS - 8, szkoly - 6. Wzielo w nich udzial 95 uczestnikow.")
+    assert [(f.value, f.part_of is not None) for f in fs] == [(14, False), (8, True), (6, True), (95, False)]
+    assert fs[0].subject == "spotkanie animacyjne" and fs[3].subject == "uczestnik"
+
+
+def test_line_head_names_the_bare_figures(facts):
+    _, fs = facts("• Nowe miejsca pracy: zakładaliśmy 30, osiągnięto 34 (w tym 20 dla kobiet).\n"
+                  "• Przeszkolone osoby: plan – 120, wykonanie – 131.\n")
+    got = [(f.value, f.planned, f.part_of is not None) for f in fs]
+    assert got == [(30, True, False), (34, False, False), (20, False, True), (120, True, False), (131, False, False)]
+    assert fs[1].subject.startswith("nowe miejsce pracy")
+
+
+def test_bare_figure_after_a_verb_continues_the_sentence(facts):
+    rep, fs = facts("Planowaliśmy 25 miejsc pracy – utworzono 28, z czego 10 dla kobiet i 18 dla mężczyzn.")
+    got = [(f.value, f.planned) for f in fs]
+    assert got == [(25, True), (28, False), (10, False), (18, False)]
+    assert fs[2].part_of == fs[1].id and fs[3].part_of == fs[1].id
+    assert not [f for f in rep.findings if f.code == "sum_mismatch"]
+
+
+def test_postposed_subset(facts):
+    _, fs = facts("Wsparciem objęto 25 grup nieformalnych – 9 z nich zarejestrowało stowarzyszenia.")
+    assert [(f.value, f.part_of == fs[0].id, f.subset) for f in fs] == [(25, False, False), (9, True, True)]
+
+
+def test_thousands_written_as_tys(facts):
+    _, fs = facts("Kiermasz odwiedziło ok. 3 tys. mieszkańców.")
+    assert [(f.value, f.approximate) for f in fs] == [(3000, True)]
+
+
+def test_year_like_figures_with_units(facts):
+    rep, _ = facts("W 2020 r. udzieliliśmy 2000 h doradztwa i objęliśmy wsparciem 1950 uczestników.")
+    got = sorted((f.type, f.value) for f in rep.facts if f.type in ("count", "hours"))
+    assert got == [("count", 1950), ("hours", 2000)]
+
+
+def test_total_line_after_bulleted_counts(facts):
+    _, fs = facts("Spotkania informacyjne:\n- Ostróda, 3.10.2018 – 12 os.\n- Iława, 10.10.2018 – 8 os.\nRazem: 20 osób.\n",
+                  "count")
+    total = [f for f in fs if f.value == 20][0]
+    assert sorted(f.value for f in fs if f.part_of == total.id) == [8, 12]
+
+
+def test_age_is_not_a_second_number_in_an_item(facts):
+    _, fs = facts("Udział wzięło 40 osób, w tym 25 kobiet i 7 osób powyżej 65 r.ż. Następnie odbył się piknik.")
+    assert [(f.value, f.part_of is not None) for f in fs] == [(40, False), (25, True), (7, True)]

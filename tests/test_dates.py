@@ -59,3 +59,21 @@ def test_period_dates_are_not_facts_and_outside_dates_are_flagged():
 def test_not_dates(text):
     got, _ = dates(text)
     assert got == []
+
+
+def test_month_period_with_years_marked_r_and_year_less_dates():
+    head = "Informacja za okres grudzień 2021 r. – luty 2022 r.\n\nANIMACJA (AN)\n\n"
+    got, rep = dates("Spotkania 14.12., 19.01. i 10 lutego.", head)
+    assert (rep.period.start.isoformat(), rep.period.end.isoformat()) == ("2021-12-01", "2022-02-28")
+    assert got == [("date", "2021-12-14"), ("date", "2022-01-19"), ("date", "2022-02-10")]
+
+
+def test_period_restated_in_header_is_not_a_range_fact():
+    head = "Sprawozdanie nr 3\nOkres: I kwartał 2021 r. (01.01.2021–31.03.2021)\n\nANIMACJA (AN)\n\n"
+    got, _ = dates("Spotkanie 12.02.", head)
+    assert got == [("date", "2021-02-12")]
+
+
+def test_date_after_a_glued_comma():
+    got, _ = dates("Forum (online,20.05.) i szkolenie (stacjonarnie,21.05.).")
+    assert got == [("date", "2021-05-20"), ("date", "2021-05-21")]

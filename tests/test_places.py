@@ -52,3 +52,30 @@ def test_location_span_and_typo_finding(facts):
     rep, fs = facts("Spotkanie w powicie piskim.", "location")
     assert fs[0].span.text == "powicie piskim"
     assert any(f.code == "typo" and "powicie" in f.message for f in rep.findings)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Spotkania w Bialogardzie i w gminie Bedzino.", [("Białogard", "locality"), ("gmina Będzino", "commune")]),
+    ("Grupy powstały w Drawsku i Swidwinie.", [("Drawsko", "locality"), ("Świdwin", "locality")]),
+    ("Wizyty w Karlinie, Polanowie i Stawiskach.", [("Karlino", "locality"), ("Polanów", "locality"),
+                                                    ("Stawiski", "locality")]),
+    ("Inkubator w Golubiu-Dobrzyniu i punkt w Kowalewie Pomorskim.",
+     [("Golub-Dobrzyń", "locality"), ("Kowalewo Pomorskie", "locality")]),
+    ("Targi w Wysokiem Mazowieckiem.", [("Wysokie Mazowieckie", "locality")]),
+    ("Grupa z miejscowości Nowa Karczma.", [("Nowa Karczma", "locality")]),
+    ("Spotkania w powiatach chełmińskim (12) i golubsko-dobrzyńskim (4).",
+     [("powiat chełmiński", "county"), ("powiat golubsko-dobrzyński", "county")]),
+    ("Szkolenia:\n- Grudziądz, 12.03.2022 – 14 os.\n- Świecie, 19.03.2022 – 9 os.",
+     [("Grudziądz", "locality"), ("Świecie", "locality")]),
+    ("Dyżury w Kętrzynie i Wieliczkach.", [("Kętrzyn", "locality"), ("Wieliczki", "locality")]),
+])
+def test_places_gazetteer_and_spelling(facts, text, expected):
+    assert places(facts, text) == expected
+
+
+def test_centre_named_in_the_title_block_is_not_a_place():
+    from extractor import extract_text
+
+    rep = extract_text("Ośrodek Wsparcia Ekonomii Społecznej – Koszalin\nSprawozdanie za okres 01.01.2021 – 31.03.2021\n\n"
+                       "ANIMACJA (AN)\n\nSpotkanie w Koszalinie.")
+    assert [(f.value, f.section) for f in rep.facts if f.type == "location"] == [("Koszalin", "AN")]
