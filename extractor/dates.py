@@ -93,12 +93,13 @@ def find_times(view: View) -> None:
 
 def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMention], list[RangeMention]]:
     norm = view.norm
-    taken: list[tuple[int, int]] = list(exclude)
     dates: list[DateMention] = []
     ranges: list[RangeMention] = []
+    for ex_start, ex_end in exclude:
+        view.claim(ex_start, ex_end, "period")
 
     def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in taken) and not view.is_claimed(s, e)
+        return not view.is_claimed(s, e)
 
     for rule, rx in _patterns():
         for m in rx.finditer(norm):
@@ -142,7 +143,6 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
                 if rule == "dm_numeric" and _looks_like_number(view, s, e):
                     continue
                 dates.append(dm)
-            taken.append((s, e))
             view.claim(s, e, "date")
     dates.sort(key=lambda d: d.start)
     dates, merged = _merge_pairs(norm, dates)

@@ -81,6 +81,7 @@ _DIACRITIC = {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", 
 MAX_VARIANTS = 1024
 
 
+@lru_cache(maxsize=50_000)
 def restore_diacritics(word: str) -> str | None:
     """'spotkan' -> 'spotkań', 'Bialogardzie' -> 'Białogardzie': the first variant with Polish
     letters that Morfeusz knows, for text typed without diacritics. None when none is known."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from models import Report, SourceInfo
 
 from .build import build_report
-from .text import TOKEN_RE, View, normalise, tok_from
+from .text import TOKEN_RE, View, normalise, tokenize
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,9 +68,11 @@ def _register() -> None:
 
     @Language.component("sprawozdania_view")
     def view_component(doc: Doc) -> Doc:
-        toks = [tok_from(i, t.idx, t.idx + len(t.text), doc.text) for i, t in
-                enumerate(t for t in doc if not t.is_space)]
-        doc._.spr_view = View(doc.text, toks=[t for t in toks if t is not None])
+        text = doc.text  # built from the tokens on every access: once here
+        norm = normalise(text)
+        # the same tokens as the Doc's non-space ones (GenreTokenizer uses TOKEN_RE), without
+        # walking spaCy Token objects from Python
+        doc._.spr_view = View(text, norm=norm, toks=tokenize(norm))
         return doc
 
     @Language.component("sprawozdania_facts")

@@ -395,6 +395,8 @@ def _skip_to_list(view: View, j: int) -> int:
 def _keyword(t: Tok, view: View, forms: tuple[str, ...], abbrev: str) -> tuple[str, int] | None:
     """(the correct form, tokens to skip) when `t` is the keyword, misspelt or abbreviated."""
     low = t.text.lower()
+    if low[:2] != forms[0][:2]:
+        return None
     if low == abbrev and view.norm[t.end:t.end + 1] == ".":
         return abbrev + ".", 1
     if low in forms:

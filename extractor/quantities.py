@@ -77,7 +77,6 @@ def find_numbers(view: View) -> list[Num]:
     """Every number in the text not inside a date or time: digits, 1 204 556, number words."""
     norm = view.norm
     nums: list[Num] = []
-    taken: list[tuple[int, int]] = []
     for m in _PHONE.finditer(norm):
         view.claim(m.start(), m.end(), "phone")
     for m in _PAGE.finditer(norm):
@@ -85,15 +84,16 @@ def find_numbers(view: View) -> list[Num]:
     for m in _POSTCODE.finditer(norm):
         if not view.is_claimed(m.start(), m.end()):
             view.claim(m.start(), m.end(), "postcode")
+    taken = bytearray(len(norm) + 1)
     for rx in (_GROUPED, _PLAIN):
         for m in rx.finditer(norm):
             s, e = m.start(), m.end()
-            if any(a < e and s < b for a, b in taken):
+            if any(taken[s:e]):
                 continue
             if rx is _GROUPED and not _grouping_ok(norm, e):
                 continue
             what = view.is_claimed(s, e)
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
             v = float(m.group().replace(" ", "").replace(",", "."))
             nums.append(Num(s, e, v, role=what))
     # number words: "pięciu grup", "dwadzieścia pięć"

@@ -207,13 +207,18 @@ _CAPS_WORD = re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][A-ZĄĆĘŁŃÓŚŹŻ0-9\-/
 
 
 @cache
-def _known_names() -> list[tuple[str, str, str]]:
-    """(folded name, display name, canonical)."""
+def _known_names() -> list[tuple[str, str, str, str]]:
+    """(folded name, display name, canonical, folded words)."""
     out = []
     for sec in lexicon().sections:
         for name in sec["names"]:
-            out.append((fold(name), name, sec["canonical"]))
+            out.append((fold(name), name, sec["canonical"], " ".join(fold(w) for w in name.split())))
     return out
+
+
+@cache
+def _title_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon().title_words)
 
 
 def match_known(title: str) -> tuple[str, str, float] | None:
@@ -225,9 +230,9 @@ def match_known(title: str) -> tuple[str, str, float] | None:
         return None
     words = " ".join(fold(w) for w in _ACR_END.sub("", title).split())
     best = None
-    for fname, name, canon in _known_names():
+    for fname, name, canon, fwords in _known_names():
         # glued or misspelt words (ratio on the folded string) or reordered words (token sort)
-        score = max(fuzz.ratio(f, fname), fuzz.token_sort_ratio(words, " ".join(fold(w) for w in name.split())))
+        score = max(fuzz.ratio(f, fname), fuzz.token_sort_ratio(words, fwords))
         if best is None or score > best[2]:
             best = (name, canon, score)
     return best
@@ -274,7 +279,6 @@ def _drop_sentence_start(line: str, end: int) -> int:
 
 
 def find_headings(view: View) -> list[Heading]:
-    lx = lexicon()
     out: list[Heading] = []
     norm = view.norm
     pos = 0
@@ -288,7 +292,7 @@ def find_headings(view: View) -> list[Heading]:
         lead = len(raw) - len(raw.lstrip())
         ls = line_start + lead
         # "Sprawozdanie …", "Informacja za okres …": a title line, before any heading
-        is_title = not out and fold(stripped.split(" ")[0]) in {fold(w) for w in lx.title_words}
+        is_title = not out and fold(stripped.split(" ")[0]) in _title_words()
         if first_line:
             first_line = False
             if is_title:

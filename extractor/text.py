@@ -54,12 +54,6 @@ class Tok:
         return self.text[0].isupper() and (len(self.text) == 1 or not self.text[1:].isupper())
 
 
-def tok_from(i: int, start: int, end: int, text: str) -> Tok | None:
-    """A Tok over the normalised slice of `text` (None for whitespace)."""
-    piece = normalise(text[start:end])
-    return Tok(i, start, end, piece) if piece.strip() else None
-
-
 def tokenize(norm: str) -> list[Tok]:
     return [Tok(i, m.start(), m.end(), m.group()) for i, m in enumerate(TOKEN_RE.finditer(norm))]
 
@@ -74,12 +68,15 @@ class View:
     starts: list[int] = field(default_factory=list)
     sent_bounds: list[int] = field(default_factory=list)
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
+    _mask: bytearray = field(default_factory=bytearray)
 
     def __post_init__(self) -> None:
-        self.norm = normalise(self.text)
+        if not self.norm:
+            self.norm = normalise(self.text)
         if not self.toks:
             self.toks = tokenize(self.norm)
         self.starts = [t.start for t in self.toks]
+        self._mask = bytearray(len(self.norm) + 1)
         self.sent_bounds = _sentence_bounds(self.norm, self.toks)
 
     # --- tokens -------------------------------------------------------------------------
@@ -117,8 +114,11 @@ class View:
     # --- claimed regions (dates, times, money …) ----------------------------------------
     def claim(self, start: int, end: int, what: str) -> None:
         self.claimed.append((start, end, what))
+        self._mask[start:end] = b"\x01" * (end - start)
 
     def is_claimed(self, start: int, end: int) -> str | None:
+        if not any(self._mask[start:end]):
+            return None
         for s, e, what in self.claimed:
             if s < end and start < e:
                 return what
