@@ -124,7 +124,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     digit_nums = [x for x in nums if not x.words]
     explained = sum(1 for x in digit_nums if x.role in explained_roles or id(x) in fact_nums)
     report = Report(
-        source=source, kind=st.kind,
+        source=source, kind=st.kind, organisation=st.organisation,
         kind_span=_span(text, *st.kind_span) if st.kind_span else None,
         period=period, sections=sections, facts=facts, findings=findings,
         stats=Stats(numbers=len(digit_nums), explained=explained),

@@ -13,7 +13,7 @@ from functools import cache
 from . import morph
 from .lexicon import lexicon
 from .phrases import _adj_lemma, head_lemma, lemma_phrase
-from .text import Tok, View, word_at
+from .text import Tok, View, Word, word_at
 
 
 @dataclass
@@ -322,6 +322,8 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
             return None
         is_noun = any(a.pos in ("subst", "ger") for a in an)
         adj_only = all(a.pos in ("adj", "pact", "ppas", "adja") for a in an)
+        if not adj_only and adjs < 2 and any(a.pos == "adj" for a in an) and _noun_next(view, w):
+            adj_only = True  # "12 nowych miejsc pracy", "3 nowe PS": an adjective before its noun
         if adj_only and adjs < 2:
             adjs += 1
             k, prev_end = w.last + 1, w.end
@@ -339,6 +341,16 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
         end = _extend_phrase(view, w.last)
         return end, lemma_phrase(_dehyphen(norm[toks[i].start:end]))
     return None
+
+
+def _noun_next(view: View, w: Word) -> bool:
+    nxt = word_at(view, w.last + 1)
+    if nxt is None or view.norm[w.end:nxt.start] not in (" ", "\n"):
+        return False
+    if lexicon().acronym_base(nxt.text):
+        return True
+    an = morph.analyse(nxt.text)
+    return any(a.pos == "subst" for a in an) and not any(a.pos == "adj" for a in an)
 
 
 def _dehyphen(s: str) -> str:
@@ -381,7 +393,8 @@ def _extend_phrase(view: View, k: int) -> int:
         if gap not in (" ", "\n", " \n") or not t.is_word:
             break
         w = word_at(view, j)
-        if w is not None and (morph.only_adj(w.text) or (_adj_lemma(w.text) and not morph.is_noun(w.text))):
+        if w is not None and _adj_lemma(w.text) and not morph.is_noun(w.text) and \
+                not any(a.pos in ("pact", "ppas") for a in morph.analyse(w.text)):
             end = w.end
             j = w.last + 1
             taken += 1
@@ -423,7 +436,8 @@ def _clause_start(view: View, pos: int) -> int:
 
 
 _VERB_POS = {"fin", "praet", "imps", "inf", "impt", "pcon", "pant", "bedzie", "winien", "pred"}
-_SKIP_WORDS = {"ok", "około", "ponad", "prawie", "blisko", "min", "łącznie", "razem", "ogółem", "w", "sumie"}
+_SKIP_WORDS = {"ok", "około", "ponad", "prawie", "blisko", "min", "łącznie", "razem", "ogółem", "w", "sumie",
+               "wymiarze", "wymiar", "łącznym", "łącznej", "ilości", "liczbie", "wysokości", "zakresie"}
 
 
 def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
@@ -445,6 +459,11 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
             continue
         if not t.is_word:
             break
+        if k >= 2 and toks[k - 1].text == "-" and toks[k - 2].is_word and toks[k - 2].end == toks[k - 1].start \
+                and "\n" in view.norm[toks[k - 1].end:t.start] and t.text[0].islower():
+            # "marketingo-\nwe": a word hyphenated at a line end
+            t = Tok(toks[k - 2].i, toks[k - 2].start, t.end, toks[k - 2].text + t.text)
+            k -= 2
         an = morph.analyse(t.text)
         if any(a.pos in _VERB_POS for a in an) and not morph.is_noun(t.text):
             break
@@ -463,6 +482,9 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
         words = words[1:]
     if not words:
         return None
+    if any((head_lemma(w.text) or "") in lexicon().not_counted for w in words) \
+            and not any(head_lemma(w.text) in _service_heads() for w in words):
+        return None  # "2016 r. – 120 h": a year, not the service
     return words[0].start, [w.text for w in words]
 
 
@@ -492,7 +514,7 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
                 (morph.only_adj(first) or head_lemma(first) not in lx.consultancy | lx.hours_heads)
             inherited = _list_head(view, sent_start, q.start, done) if first_is_adj else None
             if inherited:
-                adj_text = view.norm[ph_start:q.start].strip(" -:")
+                adj_text = _dehyphen(view.norm[ph_start:q.start]).strip(" -:")
                 q.subject = inherited + " " + _agree_list(adj_text, inherited)
             else:
                 end = view.tokens_between(ph_start, q.start)
@@ -509,6 +531,19 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
             nxt = view.next_tok(q.end)
             if nxt is not None and nxt.is_word and view.norm[q.end:nxt.start] == " " and morph.is_noun(nxt.text):
                 q.subject = _subject_phrase(view, nxt.start, _extend_phrase(view, nxt.i))
+            else:
+                colon = view.norm.rfind(":", sent_start, q.start)
+                head_np = _np_before(view, sent_start, colon) if colon > sent_start else None
+                if head_np is not None and (head_lemma(head_np[1][-1]) or "") in lexicon().not_counted:
+                    head_np = None  # "… coaching zespołów w kolejnych latach:" ends in a time phrase
+                if head_np is None and colon > sent_start:
+                    # "… mentoring biznesowy w kolejnych latach:": the phrase before its complement
+                    m = list(re.finditer(r"\s(?:w|we|z|ze|na|dla|do|od|po|przez)\s", view.norm[sent_start:colon]))
+                    if m:
+                        colon = sent_start + m[-1].start()
+                        head_np = _np_before(view, sent_start, colon)
+                if head_np is not None:  # "mentoring biznesowy w latach: 2016 r. – 120 h"
+                    q.subject = _subject_phrase(view, head_np[0], colon)
         done.append(q)
 
 

@@ -41,6 +41,7 @@ class Heading:
 class Structure:
     kind: str | None = None
     kind_span: tuple[int, int] | None = None
+    organisation: str | None = None
     period: PeriodMatch | None = None
     period_candidates: list[PeriodMatch] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
@@ -305,6 +306,12 @@ def find_headings(view: View) -> list[Heading]:
     return out
 
 
+def _arabic(numeral: str) -> int | str:
+    if numeral.isdigit():
+        return int(numeral)
+    return lexicon().roman.get(numeral.upper(), numeral)
+
+
 def _finish(title: str, start: int, code: str | None) -> Heading:
     title = title.strip().rstrip(":.- ").strip()
     m = _ACR_END.search(title)
@@ -319,7 +326,10 @@ def _finish(title: str, start: int, code: str | None) -> Heading:
     typo_of, typo_score = None, 0.0
     if acr and any(s["canonical"] == acr for s in lx.sections):
         canonical = acr
-    if known and known[2] >= lx.section_match_score:
+    if task:
+        # a centre numbers its tasks: "ZADANIE II", "Zad. 2" and "ZADANIE 2. … (IPS)" align across years
+        canonical = "ZADANIE " + str(_arabic(task["num"]))
+    elif known and known[2] >= lx.section_match_score:
         canonical = canonical or known[1]
     if known and known[2] >= lx.section_match_score:
         from rapidfuzz import fuzz
@@ -395,6 +405,37 @@ def _named_heading(line: str, ls: int) -> Heading | None:
     return None
 
 
+_ORG_SHORT = re.compile(r"\b(?P<acr>[A-Z]{3,5})\s+(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźżĄĆĘŁŃÓŚŹŻ-]+)")
+_ORG_LONG = re.compile(r"Ośrodek Wsparcia Ekonomii Społecznej\s*(?:w|we|-|–)\s*(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+"
+                       r"(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+)?)")
+
+
+def find_organisation(view: View, header_end: int) -> str | None:
+    """The reporting centre as the text names it: 'OWES Olsztyn', 'CWES Ostróda', 'OWES Subregion
+    Ełcki' (from 'Ośrodek Wsparcia Ekonomii Społecznej – Subregion Ełcki'); the title block first,
+    then the body."""
+    from .places import resolve_name
+
+    lx = lexicon()
+    norm = view.norm
+    regions = [(0, max(header_end, norm.find("\n", norm.find("\n") + 1))), (0, len(norm))]
+    for start, end in regions:
+        for m in _ORG_SHORT.finditer(norm, start, end):
+            if m["acr"] in lx.own_name_heads:
+                name = m["name"]
+                if name.isupper():
+                    name = name.capitalize()
+                if name.lower() in lx.abbreviations or name.lower() in ("za", "w", "z") or name in lx.months:
+                    continue
+                return f"{m['acr']} {name}"
+        long = _ORG_LONG.search(norm, start, end)
+        if long:
+            words = long["name"].split()
+            place = resolve_name(words, "loc") or resolve_name(words[:1], "loc")
+            return f"OWES {place or long['name']}"
+    return None
+
+
 def analyse_structure(view: View) -> Structure:
     st = Structure()
     st.headings = find_headings(view)
@@ -409,6 +450,7 @@ def analyse_structure(view: View) -> Structure:
     header_end = min(header_end, max(len(norm), 0))
     st.header_end = header_end
     st.kind, st.kind_span = find_kind(norm, header_end)
+    st.organisation = find_organisation(view, header_end)
     cands = find_periods(norm, 0, header_end)
     st.period_candidates = cands
     if cands:

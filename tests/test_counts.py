@@ -188,3 +188,8 @@ def test_total_line_after_bulleted_counts(facts):
 def test_age_is_not_a_second_number_in_an_item(facts):
     _, fs = facts("Udział wzięło 40 osób, w tym 25 kobiet i 7 osób powyżej 65 r.ż. Następnie odbył się piknik.")
     assert [(f.value, f.part_of is not None) for f in fs] == [(40, False), (25, True), (7, True)]
+
+
+def test_adjective_before_noun_and_participles_are_not_subjects(facts):
+    _, fs = facts("Złożono 7 wniosków przewidujących 15 nowych stanowisk pracy. Powstały 2 nowe KIS.", "count")
+    assert [(f.value, f.subject) for f in fs] == [(7, "wniosek"), (15, "nowe stanowisko"), (2, "nowy KIS")]

@@ -47,3 +47,10 @@ def test_time_of_day_is_not_hours(facts):
 def test_approximate_hours(facts):
     _, fs = facts("Udzieliliśmy prawie 2500 godzin doradztwa.", "hours")
     assert [(f.value, f.approximate) for f in fs] == [(2500, True)]
+
+
+def test_subjects_skip_years_generic_words_and_join_hyphenation(facts):
+    assert hours(facts, "Świadczono coaching zespołów w kolejnych latach: 2019 r. – 40 h, 2020 r. – 55 h.") == \
+        [(40, "coaching zespołów"), (55, "coaching zespołów")]
+    assert hours(facts, "Doradztwo prawne w łącznym wymiarze 84 godzin.") == [(84, "doradztwo prawne")]
+    assert hours(facts, "Doradztwo: kadrowe 4 h, finanso-\nwe 9 h.") == [(4, "doradztwo kadrowe"), (9, "doradztwo finansowe")]

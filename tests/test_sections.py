@@ -74,3 +74,17 @@ def test_inline_label_is_not_a_heading_but_a_title_case_label_line_is():
     cs, _ = codes("Doradztwo: udzielono 12 h porad.\n\nDziałania Sieciujące i Partnerskie:\n• spotkanie 3 partnerów\n\n"
                   "Informacja i promocja:\n• 4 artykuły")
     assert cs == ["DZIAŁANIA SIECIUJĄCE I PARTNERSKIE", "INFORMACJA I PROMOCJA"]
+
+
+def test_task_headings_align_whatever_the_numeral():
+    rep_a = extract_text(HEAD + "ZADANIE II – INKUBACJA\nTekst.\n\nZADANIE 3. USŁUGI (USW)\nTekst.")
+    rep_b = extract_text(HEAD + "Zad. 2.: Wsparcie\nTekst.\n\nZad.3 Doradztwo\nTekst.")
+    assert [s.canonical for s in rep_a.sections] == [s.canonical for s in rep_b.sections] == ["ZADANIE 2", "ZADANIE 3"]
+    assert [s.code for s in rep_a.sections] == ["ZADANIE II", "USW"]
+
+
+def test_organisation_from_the_text():
+    assert extract_text("OWES GNIEZNO\nSprawozdanie za rok 2020\n\nANIMACJA\nTekst.").organisation == "OWES Gniezno"
+    rep = extract_text("Ośrodek Wsparcia Ekonomii Społecznej w Lesznie\nSprawozdanie za rok 2020\n\nANIMACJA\nTekst.")
+    assert rep.organisation == "OWES Leszno"
+    assert extract_text(HEAD + "ANIMACJA\nTekst o 5 spotkaniach.").organisation is None
