@@ -26,7 +26,15 @@ from models import (
 )
 
 from .audit import run_checks
-from .dates import RangeMention, find_dates, find_times, parse_month_name_date, resolve_year
+from .dates import (
+    RangeMention,
+    find_dates,
+    find_times,
+    hint_before,
+    parse_month_name_date,
+    resolve_year,
+    year_hints,
+)
 from .places import PlaceMention, find_places
 from .quantities import Num, Qty, extract_quantities
 from .structure import Structure, analyse_structure
@@ -65,11 +73,18 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
         years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm))
         fallback_year = years.most_common(1)[0][0] if years else None
 
+    period_spans = [p.span for p in st.period_candidates] + ([st.period.span] if st.period else [])
+    hints = [(p, y) for p, y in year_hints(view.norm) if not any(a <= p < b for a, b in period_spans)]
+
+    def section_start(pos: int) -> int:
+        return next((s.start for s in reversed(sections) if s.start <= pos), 0)
+
     findings: list[Finding] = []
     items: list[tuple[int, Any]] = []   # (start, mention) in text order; ids follow that order
 
     for d in dates:
-        y = d.year if d.year is not None else resolve_year(d.day, d.month, st.period, fallback_year)
+        y = d.year if d.year is not None else resolve_year(d.day, d.month, st.period, fallback_year,
+                                                           hint_before(hints, d.start, section_start(d.start)))
         if y is None:
             findings.append(Finding(code="date_unresolved", severity="warning", section=section_at(d.start),
                                     evidence=[_span(text, d.start, d.end)],
@@ -79,7 +94,8 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
         if value is not None:
             items.append((d.start, (d, value)))
     for r in ranges:
-        yb = r.b.year if r.b.year is not None else resolve_year(r.b.day, r.b.month, st.period, fallback_year)
+        yb = r.b.year if r.b.year is not None else resolve_year(
+            r.b.day, r.b.month, st.period, fallback_year, hint_before(hints, r.start, section_start(r.start)))
         if yb is None:
             continue
         ya = r.a.year if r.a.year is not None else (yb if (r.a.month, r.a.day) <= (r.b.month, r.b.day) else yb - 1)

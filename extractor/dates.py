@@ -61,7 +61,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("list_numeric", re.compile(
             rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{M})(?:\.(?P<y>{Y}){R}|\.|(?![\d.]))")),
         # single dates
-        ("dmy_numeric", re.compile(rf"{nb}(?P<d>{D})[.\-/](?P<m>{M})[.\-/](?P<y>{Y}){R}(?!\d)")),
+        ("dmy_numeric", re.compile(rf"{nb}(?P<d>{D})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
         ("roman", re.compile(rf"{nb}(?P<d>{D})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
         ("roman_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{rom})\.(?!\w)")),
@@ -71,6 +71,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _TIME = re.compile(r"(?<![\d.])(?:\d{1,2})[:.]\d{2}\s?-\s?\d{1,2}[:.]\d{2}(?!\d)|(?<![\d.])\d{1,2}:\d{2}(?!\d)")
+# opening hours written as whole hours: "czynne pn-pt 8-16", "w godz. 9-15"
+_HOURS_RANGE = re.compile(r"(?:czynn\w*|otwart\w*|godz\.?|godzinach|(?:pn|pon|wt|śr|czw|pt|sob|nd)\.?)\s*"
+                          r"(?:-\s*(?:pt|sob|nd|niedz)\.?\s*)?(?P<r>(?:[01]?\d|2[0-4])\s?-\s?(?:[01]?\d|2[0-4]))(?!\d)",
+                          re.I)
 _TIME_CTX = re.compile(r"(?:godz\.?|godzinach|godzinie|w\s+godz\.?|od\s+godz\.?)\s*$", re.I)
 
 
@@ -84,6 +88,8 @@ def _month(token: str) -> int:
 
 def find_times(view: View) -> None:
     """Claim times of day ("9:00-15:30", "godz. 10.00") so no date or count takes them."""
+    for m in _HOURS_RANGE.finditer(view.norm):
+        view.claim(m.start("r"), m.end("r"), "time")
     for m in _TIME.finditer(view.norm):
         txt = m.group()
         before = view.norm[max(0, m.start() - 14):m.start()]
@@ -210,11 +216,13 @@ def _looks_like_number(view: View, s: int, e: int) -> bool:
     return False
 
 
-def resolve_year(day: int, month: int, period: PeriodMatch | None, fallback_year: int | None) -> int | None:
-    """The year that puts day.month inside the period, else the nearest to it."""
+def resolve_year(day: int, month: int, period: PeriodMatch | None, fallback_year: int | None,
+                 hint_year: int | None = None) -> int | None:
+    """The year that puts day.month inside the period, else the nearest to it. When several
+    years fit (a final report over 2017–2019), the year the text last named (`hint_year`) wins."""
     if period is None:
-        return fallback_year
-    best: tuple[int, int] | None = None
+        return hint_year or fallback_year
+    best: tuple[int, int, int] | None = None
     for y in range(period.start.year - 1, period.end.year + 2):
         try:
             d = dt.date(y, month, day)
@@ -224,9 +232,29 @@ def resolve_year(day: int, month: int, period: PeriodMatch | None, fallback_year
             dist = 0
         else:
             dist = min(abs((d - period.start).days), abs((d - period.end).days))
-        if best is None or dist < best[0]:
-            best = (dist, y)
-    return best[1] if best else None
+        rank = (dist, 0 if y == hint_year else 1, y)
+        if best is None or rank < best:
+            best = rank
+    return best[2] if best else None
+
+
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?!\d)")
+
+
+def year_hints(norm: str) -> list[tuple[int, int]]:
+    """(position, year) of every year the text names, for year-less dates that follow."""
+    return [(m.start(), int(m.group(1))) for m in _YEAR.finditer(norm)]
+
+
+def hint_before(hints: list[tuple[int, int]], pos: int, floor: int) -> int | None:
+    """The last year named before `pos`, not before `floor` (the section start)."""
+    year = None
+    for p, y in hints:
+        if p >= pos:
+            break
+        if p >= floor:
+            year = y
+    return year
 
 
 @lru_cache(maxsize=4096)

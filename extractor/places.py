@@ -83,7 +83,7 @@ def _quoted(norm: str) -> list[tuple[int, int]]:
     return out
 
 
-def _geo_readings(word: str, case: str | None) -> list[morph.Interp]:
+def _geo_readings(word: str, case: str | None, lenient: bool = False) -> list[morph.Interp]:
     lx = lexicon()
     an = morph.analyse(word)
     if word.isascii() and not any(i.geo and (case is None or case in i.case) for i in an):
@@ -96,7 +96,8 @@ def _geo_readings(word: str, case: str | None) -> list[morph.Interp]:
         if i.pos == "subst" and (i.geo or i.geo_part) and (case is None or case in i.case):
             if i.geo and i.lemma in lx.not_localities:
                 continue  # regions, countries, rivers
-            if i.geo and i.lemma in lx.common_word_names and (ambiguous or i.lemma == word):
+            if i.geo and i.lemma in lx.common_word_names and (ambiguous or i.lemma == word) and \
+                    not (lenient and i.lemma in _towns()):
                 continue  # "Nowe"/"Dobra" as words; "w Nowem" is unambiguous
             out.append(i)
     return out
@@ -120,12 +121,12 @@ def _pick(readings: list[morph.Interp], plural_form: bool = False) -> morph.Inte
     return geo[0]
 
 
-def _single(word: str, case: str | None, before_name: bool = False) -> str | None:
+def _single(word: str, case: str | None, before_name: bool = False, lenient: bool = False) -> str | None:
     """One-word place name; `before_name`: a capitalised word follows, so an adjectival
     reading ("w Olsztyńskich Dniach Seniora") is the start of another name, not a place."""
     if "-" in word:
         return _hyphenated(word, case)
-    r = [i for i in _geo_readings(word, case) if i.geo]
+    r = [i for i in _geo_readings(word, case, lenient) if i.geo]
     if not r or before_name and any(i.pos == "adj" and (case is None or case in i.case) for i in morph.analyse(word)):
         return None
     plural = all("pl" in i.number for i in r) and any(i.pt for i in r)
@@ -154,10 +155,12 @@ def _hyphenated(word: str, case: str | None) -> str | None:
     return combos[0] if combos and geo_any else None
 
 
-def resolve_name(words: list[str], case: str | None, before_name: bool = False) -> str | None:
-    """Nominative canonical name of a run of capitalised words, or None if not a place."""
+def resolve_name(words: list[str], case: str | None, before_name: bool = False,
+                 lenient: bool = False) -> str | None:
+    """Nominative canonical name of a run of capitalised words, or None if not a place.
+    `lenient`: the name stands in a list of places, so a town named like a common word counts."""
     if len(words) == 1:
-        return _single(words[0], case, before_name)
+        return _single(words[0], case, before_name, lenient)
     towns = _towns()
     found: list[str] = []
     for h, w in enumerate(words):
@@ -166,7 +169,8 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False) 
             if name:
                 if name in towns:
                     return name
-                found.append(name)
+                if head.geo:  # "Podkarpackich Targach" (a fair) is no town named "Podkarpacki Targ"
+                    found.append(name)
     # every word a geographic noun in the same case: "Wysokiem Mazowieckiem" -> "Wysokie Mazowieckie"
     readings = [[i for i in _geo_readings(w, case) if i.geo] for w in words]
     if all(readings):
@@ -250,16 +254,24 @@ def _cap_run(view: View, i: int, limit: int = 3) -> list[Word]:
     return run
 
 
-def _locality_at(view: View, i: int, case: str | None) -> tuple[list[Word], str] | None:
+_RIVER = re.compile(r" (nad|pod) ([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż]+(?: [A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż]+)?)")
+
+
+def _locality_at(view: View, i: int, case: str | None, lenient: bool = False) -> tuple[list[Word], str] | None:
     run = _cap_run(view, i)
     for n in range(len(run), 0, -1):
-        name = resolve_name([w.text for w in run[:n]], case, before_name=n < len(run))
+        name = resolve_name([w.text for w in run[:n]], case, before_name=n < len(run), lenient=lenient)
         if name:
-            return run[:n], name
+            words = run[:n]
+            m = _RIVER.match(view.norm, words[-1].end)
+            if m:  # "Rudniku nad Sanem" -> "Rudnik nad Sanem"
+                k = view.tok_containing(m.end() - 1)
+                return words + [Word(view.toks[k].start, m.end(), m.group(2), k)], f"{name} {m.group(1)} {m.group(2)}"
+            return words, name
     return None
 
 
-_LIST_BEFORE = re.compile(r"(?:[(,:;]|\s[-–]|\bi|\boraz|•)\s*$")
+_LIST_BEFORE = re.compile(r"(?:[(,:;\n]|\s[-–]|\bi|\boraz|•)\s*$")
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
 
 
@@ -343,7 +355,9 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             prev = view.prev_tok(t.start)
             if prev is not None and prev.text in lx.own_name_heads:
                 continue
-            hit = _locality_at(view, idx, "nom")
+            # right after another place of the list ("Kożuchów i Sława") a common-word name counts
+            after_place = bool(out) and re.fullmatch(r"\s*(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None
+            hit = _locality_at(view, idx, "nom", lenient=after_place)
             if hit is not None:
                 words, name = hit
                 if _LIST_AFTER.match(norm, words[-1].end) and _list_context(view, words[0].start, words[-1].end):
@@ -359,9 +373,12 @@ def _list_context(view: View, start: int, end: int) -> bool:
     s, _ = view.sentence(start)
     before = view.norm[s:start]
     if not before.strip():
-        return False
+        # a sign-off line: "Rzeszów, 28.01.2020 r."
+        return bool(re.match(r",\s*\d{1,2}[.\s]\s*(?:\d{1,2}|[IVX]+|[a-ząćęłńóśźż]+)[.\s]\s*\d{4}", view.norm[end:end + 30]))
     if re.match(r"\s*[-–•*]\s+$", before):
         return True  # a bulleted line that starts with the place: "- Świecie, 19.03.2022 – 9 os."
+    if before.rfind("(") > before.rfind(")"):
+        return True  # inside an open bracket: "(Sulechów, …, Kożuchów i Sława)"
     return bool(re.search(r"[(:]|\s[-–]\s|•", before[-60:])) or bool(re.search(r"[(,]", before[-3:]))
 
 
@@ -461,6 +478,9 @@ def _adj_list(view: View, j: int, endings: tuple[str, ...]) -> list[AdjWord]:
             if close < 0:
                 break
             j = view.tok_index(close + 1)
+        m = re.match(r"\s*[-–:]\s*\d+", view.norm[a.end:a.end + 12])  # "brzeski - 4, kluczborski - 3"
+        if m:
+            j = view.tok_index(a.end + m.end())
         if j < len(toks) and (toks[j].text == "," or toks[j].text in ("i", "oraz")):
             j += 1
             continue
@@ -508,7 +528,7 @@ def _name_list(view: View, j: int, case: str | None) -> list[tuple[list[Word], s
         if not m:
             break
         k = view.tok_index(m.end())
-        nxt = _locality_at(view, k, case)
+        nxt = _locality_at(view, k, case, lenient=True)
         if nxt is None and case is None:
             run = _cap_run(view, k, 2)
             if run and any(i.geo for w in run for i in morph.analyse(w.text.split("-")[0])):

@@ -178,8 +178,10 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
                 n.role = "compound"  # "2-dniowe", "3-osobowa"
                 continue
         if n.words and nxt_text.lower() in ("z", "ze") and n.value == 1:
-            n.role = "phrase"  # "jeden z uczestników"
-            continue
+            after_z = view.next_tok(nxt.end) if nxt is not None else None
+            if after_z is None or not after_z.text[:1].isupper():
+                n.role = "phrase"  # "jeden z uczestników" — but "jedna z Kostrzyna" counts
+                continue
         if nxt is not None and nxt_text == "." and nxt.start == n.end and not n.words:
             n3 = view.next_tok(nxt.end)
             if n3 is not None and n3.is_word and n3.text.islower() and norm[nxt.end:n3.start] == " " \
@@ -437,6 +439,7 @@ def _clause_start(view: View, pos: int) -> int:
 
 _VERB_POS = {"fin", "praet", "imps", "inf", "impt", "pcon", "pant", "bedzie", "winien", "pred"}
 _SKIP_WORDS = {"ok", "około", "ponad", "prawie", "blisko", "min", "łącznie", "razem", "ogółem", "w", "sumie",
+               "lacznie", "ogolem",
                "wymiarze", "wymiar", "łącznym", "łącznej", "ilości", "liczbie", "wysokości", "zakresie"}
 
 
@@ -580,7 +583,9 @@ def _list_head(view: View, sent_start: int, pos: int, qtys: list[Qty]) -> str | 
     colon = pre.rfind(":")
     if colon < 0:
         return None
-    words = re.findall(r"[^\W\d_]+\.?", pre[max(0, colon - 60):colon])[-4:]
+    # "Doradztwo indywidualne (stan na koniec maja 2022 r.):" — the bracket says nothing of the head
+    head_text = re.sub(r"\([^()]*\)", " ", pre[max(0, colon - 80):colon])
+    words = re.findall(r"[^\W\d_]+\.?", head_text)[-4:]
     for w in words:
         exp = lx.abbreviations.get(w.lower()) if w.endswith(".") else None
         hl = exp or head_lemma(w.rstrip("."))
@@ -589,8 +594,12 @@ def _list_head(view: View, sent_start: int, pos: int, qtys: list[Qty]) -> str | 
     return None
 
 
+_UNIT_IN_HEAD = re.compile(r"\((?:w\s+)?(?:godz\.?|godzinach|h)\)\s*:\s*[^:]*$", re.I)
+
+
 def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
-    """'doradztwo: księgowe 48, prawne 6, marketingowe 12 h', 'dor. prawne/księgowe 36'."""
+    """'doradztwo: księgowe 48, prawne 6, marketingowe 12 h', 'dor. prawne/księgowe 36',
+    'Doradztwo (w godz.): prawne 16, z zakresu zamówień publicznych 8'."""
     lx = lexicon()
     used = {id(q.num) for q in qtys}
     out: list[Qty] = []
@@ -598,7 +607,7 @@ def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         if n.role or id(n) in used:
             continue
         nxt = view.next_tok(n.end)
-        if nxt is not None and nxt.text not in ",;.)" and nxt.text.lower() not in ("i", "oraz", "a") \
+        if nxt is not None and nxt.text not in ",;.)-" and nxt.text.lower() not in ("i", "oraz", "a") \
                 and "\n" not in view.norm[n.end:nxt.start]:
             continue
         cs = _clause_start(view, n.start)
@@ -613,7 +622,9 @@ def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
             rest = view.norm[words[0].end + (1 if first_exp else 0):n.start].strip(" -:")
             subject = (head + " " + _agree_list(rest, head)).strip() if rest else head
         else:
-            inherited = _list_head(view, s, n.start, qtys + out) if _adj_lemma(first) is not None else None
+            unit_in_head = bool(_UNIT_IN_HEAD.search(view.norm[s:n.start]))
+            inherited = _list_head(view, s, n.start, qtys + out) \
+                if _adj_lemma(first) is not None or unit_in_head else None
             if inherited is None:
                 continue
             subject = inherited + " " + _agree_list(view.norm[words[0].start:n.start].strip(" -:"), inherited)
@@ -623,7 +634,7 @@ def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
 
 
 _DASH_BEFORE = re.compile(r"(?:^|[\n•;(]|[,:]\s|^\s*-\s)\s*(?:-\s+)?(?P<phrase>[^\W\d_][^\n:;,()\d]{0,60}?)\s?(?:-|:)\s?$")
-_ITEM_END = re.compile(r"\s*(?:[,;.)(]|\n|$)")
+_ITEM_END = re.compile(r"\s*(?:[,;.)(/]|\n|$)")
 
 
 def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
@@ -640,7 +651,7 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
         if not m:
             continue
         ph_start = start + m.start("phrase")
-        phrase = m["phrase"].strip()
+        phrase = _dehyphen(m["phrase"]).strip()
         words = re.findall(r"[^\W\d_]+", phrase)
         if not words or len(words) > 5:
             continue
@@ -674,7 +685,7 @@ def head_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
     for n in nums:
         if n.role or id(n) in used or n.words and n.value == 1 or not _ITEM_END.match(view.norm, n.end):
             continue
-        line_start = view.norm.rfind("\n", 0, n.start) + 1
+        line_start = view.sentence(n.start)[0]  # a sentence may run over flattened PDF lines
         m = _HEAD.match(view.norm, line_start, n.start)
         if not m:
             continue
@@ -760,6 +771,9 @@ def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
     'i'/'oraz' without a number continues the previous item ('w urzędach gmin i miast')."""
     seg = view.norm[start:end]
     masked = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), seg)
+    if "," in masked and ";" in masked:
+        cut = masked.index(";")
+        seg, masked = seg[:cut], masked[:cut]
     items: list[tuple[int, int]] = []
     pos = 0
     seps: list[str] = []
@@ -769,13 +783,20 @@ def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
         pos = m.end()
     items.append((pos, len(seg.rstrip(" .;\n"))))
     merged: list[tuple[int, int]] = []
+    carry: int | None = None  # start of a fragment waiting for the item after it
     for k, (a, b) in enumerate(items):
         has_num = bool(re.search(r"\d", masked[a:b])) or _has_number_word(masked[a:b])
-        if merged and not has_num and k > 0 and seps[k - 1] in ("i", "oraz") and \
-                k + 1 < len(items) and len(re.findall(r"[^\W\d_]+", masked[a:b])) <= 3:
-            merged[-1] = (merged[-1][0], b)
+        short = len(re.findall(r"[^\W\d_]+", masked[a:b])) <= 3
+        if not has_num and short and k + 1 < len(items) and seps[k] in ("i", "oraz") and \
+                not re.match(r"\s*\d", masked[items[k + 1][0]:items[k + 1][1]]):
+            carry = a  # "parafie i KGW: 3": the next item's label starts here
             continue
-        merged.append((a, b))
+        if merged and not has_num and k > 0 and seps[k - 1] in ("i", "oraz") and \
+                k + 1 < len(items) and short:
+            merged[-1] = (merged[-1][0], b)  # "8 w urzędach gmin i miast"
+            continue
+        merged.append((carry if carry is not None else a, b))
+        carry = None
     return [(start + a, start + b) for a, b in merged if b > a]
 
 
@@ -785,7 +806,7 @@ def _has_number_word(text: str) -> bool:
 
 
 _SUBSET_OPENER = re.compile(
-    r"(?P<skip>[^\d():;]{0,70}?|\s*\([^()]{0,60}\))\s*,?\s*(?P<paren>\()?\s*"
+    r"(?P<skip>[^\d():;]{0,70}?|\s*\([^()]{0,200}\))\s*,?\s*(?P<paren>\()?\s*"
     r"(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", re.I)
 
 
@@ -819,7 +840,10 @@ def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
         else:
             if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)", tail):
                 continue  # hours lists are separate services, not parts, unless bracketed
-            m_open = re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
+            # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"),
+            # then a colon, bracket or dash right after the total
+            m_open = re.match(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?", tail) or \
+                re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
             if not m_open:
                 continue
             if len(re.findall(r"[^\W\d_]+", tail[:m_open.end()])) > 10:
@@ -828,7 +852,10 @@ def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
             if "(" in m_open.group() and ")" in norm[open_at:limit]:
                 limit = norm.index(")", open_at)
         parts: list[Qty] = []
-        for s0, e0 in _split_items(view, open_at, limit):
+        line_end = norm.find("\n", tot.end)  # "…, w tym:" and the list on the lines below
+        bullets = _bullet_lines(norm, line_end) \
+            if line_end >= 0 and (line_end < open_at or not norm[open_at:line_end].strip()) else []
+        for s0, e0 in bullets or _split_items(view, open_at, limit):
             part = _item(view, s0, e0, free_nums, by_start)
             if part is None:
                 break
@@ -893,15 +920,16 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
     total_re = re.compile(r"(?:" + "|".join(re.escape(w) for w in lx.total) + r")\s*:?\s*$", re.I)
     by_start = {q.num.start: q for q in qtys}
     free_nums = {n.start: n for n in nums if not n.role}
-    for tot in sorted((q for q in qtys if q.kind == "count" and not q.parts and q.parent is None),
+    for tot in sorted((q for q in qtys if q.kind in ("count", "hours") and not q.parts and q.parent is None),
                       key=lambda q: q.start):
-        before = norm[max(0, tot.start - 20):tot.start]
+        anchor = tot.num.start
+        before = norm[max(0, anchor - 20):anchor]
         if not total_re.search(before.rstrip(" -(")):
             continue
-        s, _ = view.sentence(tot.start)
-        seg_end = tot.start - len(before) + (total_re.search(before.rstrip(" -(")).start())  # type: ignore[union-attr]
-        if not view.norm[s:seg_end].strip():
-            bullets = _bullet_parts(view, s, qtys)
+        s, _ = view.sentence(anchor)
+        seg_end = anchor - len(before) + (total_re.search(before.rstrip(" -(")).start())  # type: ignore[union-attr]
+        if not view.norm[s:seg_end].strip(" -•*\n"):
+            bullets = _bullet_parts(view, s, qtys, tot.kind)
             if len(bullets) >= 2:
                 for bq in bullets:
                     bq.parent = tot
@@ -932,14 +960,30 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
                 old = by_start.get(p.num.start)
                 if old is not None and old in qtys:
                     qtys.remove(old)
+                p.kind = tot.kind
                 p.parent = tot
                 tot.parts.append(p)
                 new.append(p)
     return new
 
 
-def _bullet_parts(view: View, line_start: int, qtys: list[Qty]) -> list[Qty]:
-    """'- Grudziądz, 12.03.2022 – 14 os.' lines right above a 'Razem: 34 osoby' line, one count each."""
+def _bullet_lines(norm: str, pos: int) -> list[tuple[int, int]]:
+    """The bulleted lines that start right after `pos` (a line end): their content spans."""
+    out: list[tuple[int, int]] = []
+    while pos < len(norm) and norm[pos] == "\n":
+        start = pos + 1
+        end = norm.find("\n", start)
+        end = len(norm) if end < 0 else end
+        m = re.match(r"\s*[-•*]\s+", norm[start:end])
+        if not m:
+            break
+        out.append((start + m.end(), start + len(norm[start:end].rstrip(" ,;."))))
+        pos = end
+    return out
+
+
+def _bullet_parts(view: View, line_start: int, qtys: list[Qty], kind: str = "count") -> list[Qty]:
+    """'- Grudziądz, 12.03.2022 – 14 os.' lines right above a 'Razem: 34 osoby' line, one figure each."""
     norm = view.norm
     out: list[Qty] = []
     end = line_start - 1
@@ -948,7 +992,7 @@ def _bullet_parts(view: View, line_start: int, qtys: list[Qty]) -> list[Qty]:
         line = norm[start:end]
         if not re.match(r"\s*[-•*]\s", line):
             break
-        here = [q for q in qtys if start <= q.start < end and q.kind == "count" and q.parent is None and not q.parts]
+        here = [q for q in qtys if start <= q.start < end and q.kind == kind and q.parent is None and not q.parts]
         if len(here) != 1:
             break
         out.insert(0, here[0])

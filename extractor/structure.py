@@ -298,8 +298,13 @@ def find_headings(view: View) -> list[Heading]:
             first_line = False
             if is_title:
                 continue
-        if is_title or stripped[0] in "•-*" or stripped[0].isdigit():
-            continue  # title, bullets and numbered sub-headings ("2.DZIAŁANIA DORADCZE:")
+        if stripped[0].isdigit():
+            h = _numbered_heading(stripped, ls)  # numbered sub-headings are not sections…
+            if h:                                # …unless they carry a section acronym
+                out.append(h)
+            continue
+        if is_title or stripped[0] in "•-*":
+            continue  # title lines and bullets
         h = _task_heading(stripped, ls) or _caps_heading(stripped, ls) or _named_heading(stripped, ls)
         if h:
             out.append(h)
@@ -397,12 +402,24 @@ def _named_heading(line: str, ls: int) -> Heading | None:
         return None
     acr = _ACR_END.search(cand)
     known = match_known(cand)
-    if known and known[2] >= lx.section_match_score or acr and acr.end() >= len(cand) - 1:
-        return _finish(cand, ls, None)
     content = [w for w in re.findall(r"[^\W\d_]+", cand) if len(w) > 3]
+    if acr and acr.end() >= len(cand) - 1 or known and known[2] >= lx.section_match_score and len(content) >= 2:
+        return _finish(cand, ls, None)  # one word with a colon ("Szkolenia:") labels a list, not a section
     if line.rstrip().endswith(":") and len(content) >= 2 and all(w[0].isupper() for w in content):
         return _finish(cand, ls, None)
     return None
+
+
+def _numbered_heading(line: str, ls: int) -> Heading | None:
+    """'3. WSPARCIE TWORZENIA PRZEDSIĘBIORSTW SPOŁECZNYCH (WTPS)': a numbered heading that names
+    its section with an acronym is a section; '2.DZIAŁANIA DORADCZE:' without one is not."""
+    m = re.match(r"\d{1,2}[.)]\s*", line)
+    if not m:
+        return None
+    h = _caps_heading(line[m.end():], ls + m.end())
+    if h is None or not _ACR_END.search(h.title):
+        return None
+    return _finish(line[:m.end()] + h.title, ls, h.code)
 
 
 _ORG_SHORT = re.compile(r"\b(?P<acr>[A-Z]{3,5})\s+(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźżĄĆĘŁŃÓŚŹŻ-]+)")

@@ -84,6 +84,10 @@ class View:
         """Index of the first token starting at or after `pos`."""
         return bisect_left(self.starts, pos)
 
+    def tok_containing(self, pos: int) -> int:
+        """Index of the token that covers `pos` (or the last one starting before it)."""
+        return max(0, bisect_right(self.starts, pos) - 1)
+
     def tokens_between(self, start: int, end: int) -> list[Tok]:
         return self.toks[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
@@ -170,8 +174,12 @@ def _line_break_ends_sentence(norm: str, pos: int) -> bool:
     nxt = norm[pos + 1:nxt_end if nxt_end >= 0 else len(norm)].lstrip()
     if not prev or not nxt:
         return True
-    if nxt[0] in "•-*" or re.match(r"\d+[.)]\s*[^\W\d]", nxt):
+    if nxt[0] in "•*" or re.match(r"\d+[.)]\s*[^\W\d]", nxt):
         return True
+    if nxt[0] == "-":
+        # a dash bullet, unless a long flattened line breaks mid-phrase ("biznesowe\n– 720 godz.")
+        prev_is_bullet = prev.lstrip()[:1] in "-•*"
+        return prev[-1] in ".!?;:," or prev_is_bullet or len(prev) < 50
     if prev[-1] in ".!?;":
         return True
     if prev[-1] in "-," or nxt[0].islower() or nxt[0].isdigit():

@@ -193,3 +193,41 @@ def test_age_is_not_a_second_number_in_an_item(facts):
 def test_adjective_before_noun_and_participles_are_not_subjects(facts):
     _, fs = facts("Złożono 7 wniosków przewidujących 15 nowych stanowisk pracy. Powstały 2 nowe KIS.", "count")
     assert [(f.value, f.subject) for f in fs] == [(7, "wniosek"), (15, "nowe stanowisko"), (2, "nowy KIS")]
+
+
+def test_bulleted_parts_under_a_total(facts):
+    rep, fs = facts("Udzielono 90 godzin doradztwa, w tym:\n– doradztwo prawne – 30 godzin,\n– coaching – 60 godzin.\n"
+                    "Zrealizowano też 4 szkolenia.")
+    hours = [f for f in rep.facts if f.type == "hours"]
+    assert [(h.value, h.part_of == hours[0].id) for h in hours] == [(90, False), (30, True), (60, True)]
+
+
+def test_total_line_after_dash_bulleted_hours(facts):
+    rep, _ = facts("Doradztwo w 2021 r.:\n• prawne – 12 h\n• kadrowe – 8 h\n– łącznie 20 h.\n")
+    hours = [f for f in rep.facts if f.type == "hours"]
+    total = [h for h in hours if h.value == 20][0]
+    assert sorted(h.value for h in hours if h.part_of == total.id) == [8, 12]
+
+
+def test_semicolon_closes_a_comma_list(facts):
+    rep, fs = facts("Utworzono 7 miejsc pracy (planowano 6): w Lubsku – 4, w Żarach – 3; powstały 2 nowe PS.", "count")
+    total = fs[0]
+    assert sorted(f.value for f in fs if f.part_of == total.id) == [3, 4]
+    assert not [f for f in rep.findings if f.code == "sum_mismatch"]
+
+
+def test_label_fragment_joins_the_next_item(facts):
+    rep, fs = facts("Spotkania – 12, w podziale: OPS: 5, szkoły: 4, parafie i KGW: 3.", "count")
+    parts = [f for f in fs if f.part_of]
+    assert [(p.value, p.label) for p in parts][-1][0] == 3 and "parafia" in parts[-1].label
+    assert not [f for f in rep.findings if f.code == "sum_mismatch"]
+
+
+def test_one_from_a_place_counts(facts):
+    _, fs = facts("Ekonomizację rozpoczęły trzy PES: dwie z Żagania i jedna z Nowej Soli.", "count")
+    assert [(f.value, f.part_of is not None) for f in fs] == [(3, False), (2, True), (1, True)]
+
+
+def test_opening_hours_are_not_figures(facts):
+    _, fs = facts("Kontakt: biuro czynne pn-pt 9-17, sob. 10-14.", "count")
+    assert fs == []

@@ -77,3 +77,14 @@ def test_period_restated_in_header_is_not_a_range_fact():
 def test_date_after_a_glued_comma():
     got, _ = dates("Forum (online,20.05.) i szkolenie (stacjonarnie,21.05.).")
     assert got == [("date", "2021-05-20"), ("date", "2021-05-21")]
+
+
+def test_year_less_date_in_a_multi_year_report_takes_the_year_named_before():
+    head = "Sprawozdanie końcowe za okres 01.01.2017 – 31.12.2019\n\nANIMACJA (AN)\n\n"
+    got, _ = dates("W 2018 r. odbyła się wizyta studyjna (15.11.), a w 2019 r. targi (3.06.).", head)
+    assert got == [("date", "2018-11-15"), ("date", "2019-06-03")]
+
+
+def test_year_after_a_line_break():
+    got, _ = dates("Wizyta odbyła się 15.05.\n2021 r. w Kielcach.")
+    assert got == [("date", "2021-05-15")]

@@ -54,3 +54,8 @@ def test_subjects_skip_years_generic_words_and_join_hyphenation(facts):
         [(40, "coaching zespołów"), (55, "coaching zespołów")]
     assert hours(facts, "Doradztwo prawne w łącznym wymiarze 84 godzin.") == [(84, "doradztwo prawne")]
     assert hours(facts, "Doradztwo: kadrowe 4 h, finanso-\nwe 9 h.") == [(4, "doradztwo kadrowe"), (9, "doradztwo finansowe")]
+
+
+def test_unit_named_in_the_list_head(facts):
+    got = hours(facts, "Doradztwo specjalistyczne (w godz.): prawne 9, z zakresu RODO 4.")
+    assert [v for v, _ in got] == [9, 4]

@@ -79,3 +79,12 @@ def test_centre_named_in_the_title_block_is_not_a_place():
     rep = extract_text("Ośrodek Wsparcia Ekonomii Społecznej – Koszalin\nSprawozdanie za okres 01.01.2021 – 31.03.2021\n\n"
                        "ANIMACJA (AN)\n\nSpotkanie w Koszalinie.")
     assert [(f.value, f.section) for f in rep.facts if f.type == "location"] == [("Koszalin", "AN")]
+
+
+def test_river_names_sign_off_and_common_word_towns_in_lists(facts):
+    assert places(facts, "Spotkania w Nowym Mieście nad Pilicą i w Kostrzynie nad Odrą.") == \
+        [("Nowe Miasto nad Pilicą", "locality"), ("Kostrzyn nad Odrą", "locality")]
+    assert places(facts, "Partnerstwa: Żary, Lubsko i Sława.") == \
+        [("Żary", "locality"), ("Lubsko", "locality"), ("Sława", "locality")]
+    assert places(facts, "Opracował: Jan Nowak\nKrosno, 14.01.2020 r.\n") == [("Krosno", "locality")]
+    assert places(facts, "Sława i uznanie dla wolontariuszy.") == []

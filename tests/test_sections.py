@@ -88,3 +88,9 @@ def test_organisation_from_the_text():
     rep = extract_text("Ośrodek Wsparcia Ekonomii Społecznej w Lesznie\nSprawozdanie za rok 2020\n\nANIMACJA\nTekst.")
     assert rep.organisation == "OWES Leszno"
     assert extract_text(HEAD + "ANIMACJA\nTekst o 5 spotkaniach.").organisation is None
+
+
+def test_numbered_heading_with_acronym_is_a_section_single_word_label_is_not():
+    cs, rep = codes("1. ANIMACJA LOKALNA (AL)\nTekst.\nSzkolenia:\n– kurs A – 12 os.\n\n2. WSPARCIE PES (WP)\nTekst.")
+    assert cs == ["AL", "WP"]
+    assert rep.sections[0].title == "1. ANIMACJA LOKALNA (AL)"
