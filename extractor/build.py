@@ -134,7 +134,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                     evidence=[_span(text, h.start, h.end)],
                                     message=f"Nagłówek '{h.title}' odczytano jako '{h.typo_of}'"))
 
-    explained_roles = {"period", "page", "enumeration", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
+    explained_roles = {"period", "page", "age", "enumeration", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
                        "ordinal", "duration", "compound", "phrase"}
     fact_nums = {id(q.num) for q in qtys}
     digit_nums = [x for x in nums if not x.words]
@@ -170,7 +170,7 @@ def _unexplained(report: Report, view: View, nums: list[Num], roles: set[str], f
     for x in nums:
         if x.role in roles or id(x) in fact_nums:
             continue
-        if view.is_claimed(x.start, x.end) in ("date", "time", "phone", "postcode", "page", "period"):
+        if view.is_claimed(x.start, x.end) in ("date", "time", "phone", "postcode", "page", "period", "age"):
             continue
         s, e = max(0, x.start - 25), min(len(text), x.end + 25)
         report.findings.append(Finding(

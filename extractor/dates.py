@@ -58,6 +58,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
         ("list_words", re.compile(
             rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|i|oraz)\s?{D})\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
+        ("list_roman", re.compile(
+            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
         ("list_numeric", re.compile(
             rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{M})(?:\.(?P<y>{Y}){R}|\.|(?![\d.]))")),
         # single dates
@@ -65,6 +67,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
         ("roman", re.compile(rf"{nb}(?P<d>{D})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
         ("roman_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{rom})\.(?!\w)")),
+        # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
+        ("roman_bare", re.compile(rf"(?<![\d.,/:\w])(?P<d>{D})\s(?P<m>{rom})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
         ("words", re.compile(rf"{nb}(?P<d>{D})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
         ("dm_numeric", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))")),
     ]

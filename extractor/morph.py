@@ -82,9 +82,11 @@ MAX_VARIANTS = 1024
 
 
 @lru_cache(maxsize=50_000)
-def restore_diacritics(word: str) -> str | None:
+def restore_diacritics(word: str, want: str | None = None) -> str | None:
     """'spotkan' -> 'spotkań', 'Bialogardzie' -> 'Białogardzie': the first variant with Polish
-    letters that Morfeusz knows, for text typed without diacritics. None when none is known."""
+    letters that Morfeusz knows, for text typed without diacritics. None when none is known.
+    `want` = a part of speech the variant must have ("adj": 'Slaskim' -> 'Śląskim', not the
+    surname 'Ślaskim')."""
     slots = [(i, _DIACRITIC[ch]) for i, ch in enumerate(word) if ch in _DIACRITIC]
     total = 1
     for _, alts in slots:
@@ -101,7 +103,7 @@ def restore_diacritics(word: str) -> str | None:
                 for (i, _), letter in zip(chosen, letters, strict=True):
                     chars[i] = letter
                 cand = "".join(chars)
-                if any(i.pos != "ign" for i in _raw(cand)):
+                if any(i.pos != "ign" and (want is None or i.pos == want) for i in _raw(cand)):
                     return cand
     return None
 
@@ -122,6 +124,11 @@ def analyse(word: str) -> tuple[Interp, ...]:
 
 def known(word: str) -> bool:
     return any(i.pos != "ign" for i in analyse(word))
+
+
+def known_as_written(word: str) -> bool:
+    """Known to Morfeusz exactly as spelt (no diacritic restoration)."""
+    return any(i.pos != "ign" for i in _raw(word))
 
 
 @lru_cache(maxsize=100_000)

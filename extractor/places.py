@@ -32,14 +32,25 @@ class PlaceMention:
     typo: tuple[str, str] | None = None   # (as written, corrected)
 
 
+class _Towns(frozenset):  # type: ignore[type-arg]
+    """Town names; membership also ignores diacritics ("Bielsko-Biala" lists Bielsko-Biała)."""
+
+    folded: frozenset[str]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (frozenset.__contains__(self, name) or _fold(name) in self.folded)
+
+
 @cache
-def _towns() -> frozenset[str]:
+def _towns() -> _Towns:
     """Hand-listed towns plus the GeoNames gazetteer of Polish places."""
     from importlib import resources
 
     raw = resources.files("extractor.data").joinpath("gazetteer_pl.txt").read_text(encoding="utf-8")
     names = {line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")}
-    return frozenset(names | set(load_data("places.toml")["towns"]))
+    towns = _Towns(names | set(load_data("places.toml")["towns"]))
+    towns.folded = frozenset(_fold(n) for n in towns)
+    return towns
 
 
 def _fold(s: str) -> str:
@@ -104,7 +115,12 @@ def _geo_readings(word: str, case: str | None, lenient: bool = False) -> list[mo
 
 
 def _adj_readings(word: str, case: str | None) -> list[morph.Interp]:
-    return [i for i in morph.analyse(word) if i.pos == "adj" and (case is None or case in i.case)]
+    out = [i for i in morph.analyse(word) if i.pos == "adj" and (case is None or case in i.case)]
+    if not out and word.isascii():
+        fixed = morph.restore_diacritics(word, "adj")  # "Slaskim" is a surname; "Śląskim" the adjective
+        if fixed is not None:
+            out = [i for i in morph.analyse(fixed) if i.pos == "adj" and (case is None or case in i.case)]
+    return out
 
 
 def _pick(readings: list[morph.Interp], plural_form: bool = False) -> morph.Interp:
@@ -143,8 +159,8 @@ def _hyphenated(word: str, case: str | None) -> str | None:
 
     options = []
     for part in word.split("-"):
-        lemmas = [i.lemma for i in morph.analyse(part) if i.pos == "subst" and (case is None or case in i.case)
-                  and i.lemma[:1].isupper()]
+        lemmas = [i.lemma[:1].upper() + i.lemma[1:] for i in morph.analyse(part)
+                  if i.pos == "subst" and (case is None or case in i.case)]  # "Zdroju" -> Zdrój
         lemmas += [part] if not lemmas or case in (None, "nom") else []
         options.append(list(dict.fromkeys(lemmas)))
     combos = ["-".join(c) for c in product(*options)]
@@ -164,7 +180,7 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False,
     towns = _towns()
     found: list[str] = []
     for h, w in enumerate(words):
-        for head in sorted(_geo_readings(w, case), key=lambda i: (not i.pt, not i.geo)):
+        for head in sorted(_geo_readings(w, case, lenient), key=lambda i: (i.lemma not in towns, not i.pt, not i.geo)):
             name = _compose(words, h, head, case)
             if name:
                 if name in towns:
@@ -224,6 +240,8 @@ def _cases_agree(readings: list[list[morph.Interp]]) -> list[tuple[morph.Interp,
 def _compose(words: list[str], h: int, head: morph.Interp, case: str | None) -> str | None:
     """Rebuild a multi-word name around its head noun, adjectives agreeing in the nominative."""
     number = "pl" if head.pt or ("pl" in head.number and "sg" not in head.number) else "sg"
+    if number == "pl" and not head.pt:
+        return None  # "Starych Jabłonkach" is Stare Jabłonki, not a plural of the village Jabłonka
     gender = next((g for g in ("m3", "f", "n", "m1", "m2") if g in head.gender), "m3")
     out = []
     for k, other in enumerate(words):
@@ -319,7 +337,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
         kw = _keyword(t, view, _GMINA, "gm")
         if kw is not None and (not _inside_name(view, t) or (nxt is not None and nxt.text == ":")):
             j = idx + 1 + kw[1]
-            if j < len(toks) and toks[j].text == ":":
+            if j < len(toks) and toks[j].text in (":", "("):  # "gminy: …", "z dwiema gminami (Kaczory, …)"
                 j += 1
             if j < len(toks) and toks[j].text.lower() in ("miejska", "miejskiej", "wiejska", "wiejskiej",
                                                           "miejsko-wiejska", "miejsko-wiejskiej"):
@@ -327,7 +345,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             for n, (words, name) in enumerate(_name_list(view, j, "nom") or _name_list(view, j, None)):
                 add(t.start if n == 0 and words[0].start - t.end < 4 else words[0].start, words[-1].end,
                     "gmina " + name, "commune", "commune")
-                used.update(range(words[0].last - 2, words[-1].last + 1))
+                used.update(range(view.tok_index(words[0].start) - 2, words[-1].last + 1))
             continue
         # --- localities after a preposition: "w Lidzbarku Warmińskim", "w Ełku (16.07.), Piszu i Olecku"
         if low in lx.place_prepositions or t.text in lx.place_prepositions:
@@ -338,7 +356,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 continue
             for words, name in _name_list(view, j, _CASE_OF_PREP.get(low)):
                 add(words[0].start, words[-1].end, name, "locality", "preposition")
-                used.update(range(words[0].last, words[-1].last + 1))
+                used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a branch or place named by its town: "IPS Olsztyn", "biuro Giżycko", "miejscowość Nowy Duninów"
         if (t.text in lx.site_prefixes or low in lx.place_nouns) and nxt is not None and norm[t.end:nxt.start] == " ":
@@ -347,7 +365,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 names = _name_list(view, idx + 1, None)  # "miejscowość Nowa Karczma": a name as written
             for words, name in names:
                 add(words[0].start, words[-1].end, name, "locality", "site")
-                used.update(range(words[0].last, words[-1].last + 1))
+                used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
         if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
@@ -362,7 +380,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 words, name = hit
                 if _LIST_AFTER.match(norm, words[-1].end) and _list_context(view, words[0].start, words[-1].end):
                     add(words[0].start, words[-1].end, name, "locality", "list")
-                    used.update(range(words[0].last, words[-1].last + 1))
+                    used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
     out.sort(key=lambda p: p.start)
     return out
 

@@ -50,6 +50,8 @@ _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?:,\d+)?(?![\d])")
 _PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+)?(?![\d])")
 _PHONE = re.compile(r"(?:tel\.?|telefon\w*|fax|kom\.?|nr\s+tel\.?)\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3}"
                     r"|(?<![\d])(?:\+48\s?)?\d{3}[\s-]\d{3}[\s-]\d{3}(?![\d])|(?<![\d])\d{2}\s\d{3}\s\d{2}\s\d{2}(?![\d])", re.I)
+_AGE = re.compile(r"\bw\s+wieku\s+(?:od\s+)?\d{1,3}\s?(?:-|do)\s?\d{1,3}(?:\s+lat)?|\b\d{1,3}\s?-\s?\d{1,3}\s+lat\b"
+                  r"|\b(?:powyżej|poniżej|do|od)\s+\d{1,3}\s+(?:roku\s+życia|r\.\s?ż\.|lat)", re.I)
 _PAGE = re.compile(r"\b(?:[Ss]trona|[Ss]tr\.|[Ss]\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
 _POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
 _PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
@@ -81,6 +83,8 @@ def find_numbers(view: View) -> list[Num]:
         view.claim(m.start(), m.end(), "phone")
     for m in _PAGE.finditer(norm):
         view.claim(m.start(), m.end(), "page")
+    for m in _AGE.finditer(norm):
+        view.claim(m.start(), m.end(), "age")
     for m in _POSTCODE.finditer(norm):
         if not view.is_claimed(m.start(), m.end()):
             view.claim(m.start(), m.end(), "postcode")
@@ -98,17 +102,29 @@ def find_numbers(view: View) -> list[Num]:
             nums.append(Num(s, e, v, role=what))
     # number words: "pięciu grup", "dwadzieścia pięć"
     forms = morph.number_forms()
+
+    def number_word(word: str) -> int | None:
+        low = word.lower()
+        if low in forms:
+            return forms[low]
+        if low.isascii() and len(low) > 3 and not morph.known_as_written(low):  # "dwadziescia", no Polish letters
+            fixed = morph.restore_diacritics(low, "num")
+            return forms.get(fixed) if fixed else None
+        return None
+
     toks = view.toks
     i = 0
     while i < len(toks):
         t = toks[i]
-        low = t.text.lower()
-        if t.is_word and low in forms and not view.is_claimed(t.start, t.end):
-            value = forms[low]
+        first = number_word(t.text) if t.is_word else None
+        if first is not None and not view.is_claimed(t.start, t.end):
+            value = first
             j = i
-            while j + 1 < len(toks) and toks[j + 1].is_word and toks[j + 1].text.lower() in forms \
-                    and forms[toks[j + 1].text.lower()] < value and norm[toks[j].end:toks[j + 1].start] == " ":
-                value += forms[toks[j + 1].text.lower()]
+            while j + 1 < len(toks) and toks[j + 1].is_word and norm[toks[j].end:toks[j + 1].start] == " ":
+                more = number_word(toks[j + 1].text)
+                if more is None or more >= value:
+                    break
+                value += more
                 j += 1
             nums.append(Num(t.start, toks[j].end, value, words=True))
             i = j + 1
@@ -169,7 +185,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             continue
         if prev is not None and prev.text == "-" and prev.end == n.start:
             p2 = view.prev_tok(prev.start)
-            if p2 is not None and p2.end == prev.start and p2.is_word and not _is_acronym_label(p2.text):
+            if p2 is not None and p2.end == prev.start and p2.is_word and lx.acronym_base(p2.text) is None:
                 n.role = "code"  # "SARS-CoV-2", "COVID-19"
                 continue
         if nxt is not None and nxt.text == "-" and nxt.start == n.end:
@@ -177,6 +193,9 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             if n3 is not None and n3.start == nxt.end and n3.is_word and n3.text[0].islower():
                 n.role = "compound"  # "2-dniowe", "3-osobowa"
                 continue
+        if prev_text.lower() == "po" or prev_text.lower() == "na" and n.words and n.value == 1:
+            n.role = "rate"  # "po 23 050 zł na jedno miejsce", "po 16 godzin na grupę"
+            continue
         if n.words and nxt_text.lower() in ("z", "ze") and n.value == 1:
             after_z = view.next_tok(nxt.end) if nxt is not None else None
             if after_z is None or not after_z.text[:1].isupper():
@@ -770,7 +789,9 @@ def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
     """Split a list into items; brackets are kept inside their item, and a fragment after
     'i'/'oraz' without a number continues the previous item ('w urzędach gmin i miast')."""
     seg = view.norm[start:end]
-    masked = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), seg)
+    # brackets are masked (kept inside their item, their commas no separators) with a character
+    # that no separator pattern eats
+    masked = re.sub(r"\([^()]*\)", lambda m: "#" * len(m.group()), seg)
     if "," in masked and ";" in masked:
         cut = masked.index(";")
         seg, masked = seg[:cut], masked[:cut]
@@ -806,8 +827,36 @@ def _has_number_word(text: str) -> bool:
 
 
 _SUBSET_OPENER = re.compile(
-    r"(?P<skip>[^\d():;]{0,70}?|\s*\([^()]{0,200}\))\s*,?\s*(?P<paren>\()?\s*"
+    r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)\s*,?\s*(?P<paren>\()?\s*"
     r"(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", re.I)
+
+
+def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty]) -> tuple[int, int, bool] | None:
+    """Where the list after a total opens: (open_at, limit, subset) or None. `start` is where to
+    look from (the total's end, or the end of a list already read)."""
+    norm = view.norm
+    tail = norm[start:limit]
+    m_sub = _SUBSET_OPENER.match(tail)
+    if m_sub and not any(start <= q.start < start + len(m_sub["skip"]) for q in counts
+                         if q is not tot and not _in_brackets(norm, start, q.start)):
+        open_at = start + m_sub.end()
+        if m_sub["paren"] and ")" in norm[open_at:limit]:
+            limit = norm.index(")", open_at)
+        return open_at, limit, True
+    if start != tot.end:
+        return None  # after a first list only a subset ("…, z czego …") may follow
+    if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)|(?:(?!\b(?:oraz|i|a|także)\b)[^\d:(),;]){0,40}:", tail):
+        return None  # hours lists are separate services, not parts, unless introduced
+    # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"),
+    # then a colon, bracket or dash right after the total
+    m_open = re.match(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?", tail) or \
+        re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
+    if not m_open or len(re.findall(r"[^\W\d_]+", tail[:m_open.end()])) > 10:
+        return None
+    open_at = start + m_open.end()
+    if m_open.group().rstrip().endswith("(") and ")" in norm[open_at:limit]:
+        limit = norm.index(")", open_at)
+    return open_at, limit, False
 
 
 def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
@@ -823,58 +872,78 @@ def link_breakdowns(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
             continue
         s_start, s_end = view.sentence(tot.start)
         opened = norm.rfind("(", s_start, tot.start)
-        inside_bracket = opened > norm.rfind(")", s_start, tot.start)
         limit = s_end
-        if inside_bracket:
+        if opened > norm.rfind(")", s_start, tot.start):  # the total is inside a bracket
             close = norm.find(")", tot.end, s_end)
             limit = close if close >= 0 else s_end
-        tail = norm[tot.end:limit]
-        m_sub = _SUBSET_OPENER.match(tail)
-        subset = False
-        if m_sub and not any(tot.end <= q.start < tot.end + len(m_sub["skip"]) for q in counts
-                             if q is not tot and not _in_brackets(norm, tot.end, q.start)):
-            open_at = tot.end + m_sub.end()
-            subset = True
-            if m_sub["paren"] and ")" in norm[open_at:limit]:
-                limit = norm.index(")", open_at)
-        else:
-            if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)", tail):
-                continue  # hours lists are separate services, not parts, unless bracketed
-            # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"),
-            # then a colon, bracket or dash right after the total
-            m_open = re.match(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?", tail) or \
-                re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
-            if not m_open:
-                continue
-            if len(re.findall(r"[^\W\d_]+", tail[:m_open.end()])) > 10:
-                continue
-            open_at = tot.end + m_open.end()
-            if "(" in m_open.group() and ")" in norm[open_at:limit]:
-                limit = norm.index(")", open_at)
-        parts: list[Qty] = []
-        line_end = norm.find("\n", tot.end)  # "…, w tym:" and the list on the lines below
-        bullets = _bullet_lines(norm, line_end) \
-            if line_end >= 0 and (line_end < open_at or not norm[open_at:line_end].strip()) else []
-        for s0, e0 in bullets or _split_items(view, open_at, limit):
-            part = _item(view, s0, e0, free_nums, by_start)
-            if part is None:
+        start = tot.end
+        for _round in range(2):  # "41 spotkań (w tym 17 online), z czego w I kwartale 19, …"
+            found = _find_list(view, tot, start, limit, counts)
+            if found is None:
                 break
-            if tot.kind == "hours":
-                part.kind = "hours"
-            parts.append(part)
-        if len(parts) < (1 if subset else 2):
-            continue
-        for p in parts:
-            old = by_start.get(p.num.start)
-            if old is not None and old in qtys:
-                claimed_parts.add(id(old))
-                qtys.remove(old)
-            p.parent = tot
-            p.subset = subset
-            tot.parts.append(p)
-            new.append(p)
-            free_nums.pop(p.num.start, None)
+            open_at, list_end, subset = found
+            line_end = norm.find("\n", tot.end)  # "…, w tym:" and the list on the lines below
+            bullets = _bullet_lines(norm, line_end) \
+                if line_end >= 0 and (line_end < open_at or not norm[open_at:line_end].strip()) else []
+            parts: list[Qty] = []
+            for s0, e0 in bullets or _split_items(view, open_at, list_end):
+                part = _item(view, s0, e0, free_nums, by_start)
+                if part is None:
+                    break
+                if tot.kind == "hours":
+                    part.kind = "hours"
+                parts.append(part)
+            if len(parts) < (1 if subset else 2):
+                break
+            target = tot
+            total = sum(p.value for p in parts)
+            if not subset and total != tot.value:
+                # "9 miejsc pracy w 3 nowych PS (…): … (4), … (3), … (2)": the figure the parts add up to
+                target = next((q for q in counts if s_start <= q.start < open_at and q.value == total and
+                               q.parent is None and not q.planned and q.kind == tot.kind), tot)
+            for p in parts:
+                old = by_start.get(p.num.start)
+                if old is not None and old in qtys:
+                    claimed_parts.add(id(old))
+                    qtys.remove(old)
+                p.parent = target
+                p.subset = subset
+                target.parts.append(p)
+                new.append(p)
+                free_nums.pop(p.num.start, None)
+            start = max(p.end for p in parts)
+            if list_end < limit and norm[list_end:list_end + 1] == ")":
+                start = max(start, list_end + 1)
+    _retarget_subsets(view, counts, new)
     return new
+
+
+def _retarget_subsets(view: View, counts: list[Qty], parts: list[Qty]) -> None:
+    """'14 szkoleń … dla 173 uczestników, z czego 9 szkoleń …': a subset that names its noun
+    belongs to the earlier total with the same noun."""
+    for p in parts:
+        if p.subset and p.parent is not None and p.kind != p.parent.kind:
+            # "7 szkoleń (łącznie 60 godz.), w tym szkolenie … – 24 godziny": hours belong to hours
+            s, _ = view.sentence(p.start)
+            same_kind = [q for q in counts if s <= q.start < p.start and q.parent is None and q.kind == p.kind]
+            if same_kind:
+                p.parent.parts.remove(p)
+                p.parent = same_kind[-1]
+                same_kind[-1].parts.append(p)
+                continue
+        if not p.subset or p.parent is None or not p.label:
+            continue
+        head = p.label.split()[0]
+        parent_head = (p.parent.subject or "").split()[:1]
+        if parent_head == [head]:
+            continue
+        s, _ = view.sentence(p.start)
+        same = [q for q in counts if s <= q.start < p.parent.start and q.parent is None and q.subject
+                and q.subject.split()[0] == head]
+        if same:
+            p.parent.parts.remove(p)
+            p.parent = same[-1]
+            same[-1].parts.append(p)
 
 
 def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty]) -> Qty | None:
@@ -884,6 +953,15 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     nums = [n for st, n in free_nums.items() if s <= st < e and not _in_brackets(norm, s, st)]
     nums += [q.num for st, q in by_start.items() if s <= st < e and q.kind in ("count", "hours")
              and q.num not in nums and not _in_brackets(norm, s, st)]
+    if not nums:
+        m = re.search(r"\(\s*(\d+)\s*\)\s*$", norm[s:e])  # "osób bezrobotnych (11)"
+        if m:
+            n0 = free_nums.get(s + m.start(1)) or (by_start[s + m.start(1)].num if s + m.start(1) in by_start else None)
+            if n0 is not None:
+                label_text = norm[s:s + m.start()].strip(" -:,")
+                label = lemma_phrase(_dehyphen(re.sub(r"^\s*(?:w|we|z|ze|na|dla|do|u)\s+", "", label_text)))
+                return Qty("count", s + len(norm[s:e]) - len(norm[s:e].lstrip()), s + m.end(), n0.int_value, n0,
+                           label=label, rule="breakdown_item")
     if len(nums) != 1:
         return None
     n = nums[0]
@@ -896,11 +974,11 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
     if any(morph.analyse(w) and all(a.pos in ("fin", "praet", "imps") for a in morph.analyse(w))
-           for w in re.findall(r"[^\W\d_]+", label_text)):
-        return None  # "utworzono 43": a statement of its own, not a category
+           for w in re.findall(r"[^\W\d_]+", norm[s:n.start])):
+        return None  # "utworzono 43": a statement of its own, not a category ("5 planuje …" is one)
     kind = "count"
     after = norm[n.end:e].strip().lower()
-    if re.match(r"(?:h|godz)\b", after):
+    if re.match(r"(?:h|godz\w*)\b", after):
         kind = "hours"
     start = s if n.start > s and norm[s:n.start].strip(" -") else n.start
     end = max(n.end, len(norm[:e_label].rstrip(" \n")))
@@ -917,19 +995,26 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
     lx = lexicon()
     norm = view.norm
     new: list[Qty] = []
-    total_re = re.compile(r"(?:" + "|".join(re.escape(w) for w in lx.total) + r")\s*:?\s*$", re.I)
+    total_re = re.compile(r"(?:" + "|".join(re.escape(w) for w in lx.total) + r")(?:\s+[^\W\d_]+){0,2}\s*:?\s*$",
+                          re.I)
     by_start = {q.num.start: q for q in qtys}
     free_nums = {n.start: n for n in nums if not n.role}
     for tot in sorted((q for q in qtys if q.kind in ("count", "hours") and not q.parts and q.parent is None),
                       key=lambda q: q.start):
         anchor = tot.num.start
-        before = norm[max(0, anchor - 20):anchor]
-        if not total_re.search(before.rstrip(" -(")):
+        before = norm[max(0, anchor - 30):anchor]
+        m_tot = total_re.search(before.rstrip(" -("))
+        if not m_tot:
             continue
+        between = re.findall(r"[^\W\d_]+", m_tot.group())[1:]
+        if between and not all(w == "się" or any(a.pos in ("fin", "praet", "imps") for a in morph.analyse(w))
+                               for w in between):
+            continue  # "Razem utworzono 15 …" is a total; "łącznie dla 28 grup" is not
         s, _ = view.sentence(anchor)
         seg_end = anchor - len(before) + (total_re.search(before.rstrip(" -(")).start())  # type: ignore[union-attr]
-        if not view.norm[s:seg_end].strip(" -•*\n"):
-            bullets = _bullet_parts(view, s, qtys, tot.kind)
+        line_start = norm.rfind("\n", 0, seg_end) + 1
+        if not view.norm[line_start:seg_end].strip(" -•*\n"):
+            bullets = _bullet_parts(view, line_start, qtys, tot.kind)
             if len(bullets) >= 2:
                 for bq in bullets:
                     bq.parent = tot
@@ -937,7 +1022,7 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
                     bq.subject = None
                     tot.parts.append(bq)
                 continue
-        seg = norm[s:seg_end].rstrip(" -(,")
+        seg = norm[s:seg_end].rstrip(" -(,;")
         # the list is the part after the last colon (or the whole sentence start)
         colon = seg.rfind(":")
         base = s + colon + 1 if colon >= 0 else s
@@ -951,6 +1036,8 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
         bounds.append((pos, len(seg)))
         for a, b in bounds:
             p = _item(view, base + a, base + b, free_nums, by_start)
+            if p is not None and p.kind != tot.kind and p.kind == "hours":
+                p = None  # "… 12 h, 5 h" are not parts of a count of groups
             if p is None:
                 parts = []
                 continue
@@ -990,7 +1077,7 @@ def _bullet_parts(view: View, line_start: int, qtys: list[Qty], kind: str = "cou
     while end > 0:
         start = norm.rfind("\n", 0, end) + 1
         line = norm[start:end]
-        if not re.match(r"\s*[-•*]\s", line):
+        if not re.match(r"\s*(?:[-•*]|\d{1,2}[.)])\s", line):
             break
         here = [q for q in qtys if start <= q.start < end and q.kind == kind and q.parent is None and not q.parts]
         if len(here) != 1:

@@ -35,6 +35,8 @@ class Heading:
     canonical: str | None = None
     typo_of: str | None = None          # the known name when the heading is a misspelling of it
     typo_score: float = 0.0
+    numbered: bool = False              # "1. ANIMACJA LOKALNA"
+    colon: bool = False                 # a mixed-case label line: "Działania animacyjne:"
 
 
 @dataclass
@@ -78,6 +80,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "year": re.compile(rf"\b(?:za\s+)?rok(?:u)?\s+(?P<y>{Y})\b|\b(?:za\s+)?(?P<y2>{Y})\s*(?:r\.|rok)", re.I),
         "quarter": re.compile(rf"\b(?P<q>{roman_q})\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y})", re.I),
         "half": re.compile(rf"\b(?P<h>II|I|1|2|pierwsze|drugie)\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y})", re.I),
+        "month": re.compile(rf"\b(?:za\s+)?(?P<m>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})(?:\s?r\.|\s+roku|\s+rok)?(?!\s*[-–])", re.I),
         "months": re.compile(
             rf"(?:od\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s*(?:(?P<y1>{Y}){R_SUFFIX})?\s*(?:-|do)\s*(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})",
             re.I),
@@ -100,6 +103,12 @@ def _month_of(word: str) -> int | None:
         if i.lemma in lx.month_lemmas:
             return lx.month_lemmas[i.lemma]
     return None
+
+
+@cache
+def _month_nominatives() -> frozenset[str]:
+    """Month names in the nominative ('listopad'): a title naming one month as its period."""
+    return frozenset(lexicon().month_lemmas)
 
 
 def _last_day(y: int, m: int) -> dt.date:
@@ -147,6 +156,13 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header") -> lis
         y = int(m["y"])
         y1 = int(m["y1"]) if m["y1"] else (y if m1 <= m2 else y - 1)
         add(dt.date(y1, m1, 1), _last_day(y, m2), m.start(), m.end())
+    if not out:
+        for m in pats["month"].finditer(region):  # "Okres sprawozdawczy: listopad 2021 r."
+            mo = _month_of(m["m"])
+            if mo and m["m"].lower() in _month_nominatives():
+                y = int(m["y"])
+                add(dt.date(y, mo, 1), _last_day(y, mo), m.start(), m.end())
+                break
     if not out:
         for m in pats["year"].finditer(region):
             y = int(m["y"] or m["y2"])
@@ -203,7 +219,9 @@ def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
 # --- headings ------------------------------------------------------------------------------
 
 _TASK = re.compile(r"(?P<label>(?:ZADANIE|Zadanie|zadanie|ZAD\.?|Zad\.?)\s*(?P<num>\d{1,2}|[IVX]{1,4})\b\.?)\s*[:.\-]?\s*")
-_ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{2,8})\s*\)")
+# "(CPS)", "(W)", and mixed-case acronyms with two capitals: "(DiS)", "(AiD)"
+_ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{1,8}|[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{1,2}[A-ZĄĆĘŁŃÓŚŹŻ]"
+                      r"[A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]{0,3})\s*\)")
 _CAPS_WORD = re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][A-ZĄĆĘŁŃÓŚŹŻ0-9\-/&,]*")
 
 
@@ -252,9 +270,11 @@ def _caps_prefix(line: str) -> int:
         m = _ACR_END.match(line, p)
         if m:
             last_good = pos = m.end()
+            if line[pos:pos + 1].strip():
+                break  # "ANIMACJA I DORADZTWO (AiD)W 2020 r. …": the text is glued to the acronym
             continue
         m = _CAPS_WORD.match(line, p)
-        if m and (len(m.group().strip("-/&,")) >= 1):
+        if m and re.search(r"[^\W\d_]", m.group()):
             nxt = line[m.end():m.end() + 1]
             if nxt and nxt.isalpha() and nxt.islower():  # "Przedsiębiorczości" — a capitalised word
                 break
@@ -299,14 +319,20 @@ def find_headings(view: View) -> list[Heading]:
             if is_title:
                 continue
         if stripped[0].isdigit():
-            h = _numbered_heading(stripped, ls)  # numbered sub-headings are not sections…
-            if h:                                # …unless they carry a section acronym
+            # numbered sub-headings inside a section are not sections ("2.DZIAŁANIA DORADCZE:"), unless
+            # they carry a section acronym; numbered headings that are the top level are
+            top = not out or out[-1].numbered
+            h = _numbered_heading(stripped, ls, top)
+            if h:
                 out.append(h)
             continue
         if is_title or stripped[0] in "•-*":
             continue  # title lines and bullets
-        h = _task_heading(stripped, ls) or _caps_heading(stripped, ls) or _named_heading(stripped, ls)
+        h = _task_heading(stripped, ls) or _caps_heading(stripped, ls) or \
+            _named_heading(stripped, ls, out[-1].title if out else "", any(x.colon for x in out),
+                           norm[pos:pos + 3].lstrip()[:1] in ("-", "•", "*", "–"))
         if h:
+            h.colon = h.colon or stripped.endswith(":")  # "ANIMACJA I ROZWÓJ LOKALNY:" — a label-line style
             out.append(h)
     return out
 
@@ -385,17 +411,24 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
     return _finish(head, ls, None)
 
 
-def _named_heading(line: str, ls: int) -> Heading | None:
+def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = False,
+                   bullets_follow: bool = False) -> Heading | None:
     """Mixed-case headings alone on their line: a known section name ('Inkubator
     Przedsiębiorczości Społecznej:', 'Promocja i informacja:'), 'Name (ACR)', or a short
     Title Case label ending with a colon ('Usługi Szkoleniowe i Doradcze:'). A label followed
     by text on the same line ('Szkolenia: Moduł II …') is not a heading."""
     lx = lexicon()
     cand = line.rstrip()
+    if ":" in cand[:-1]:
+        # "Doradztwo i szkolenia:Udzielono …" — only a known section name of two words or more
+        label = cand[:cand.index(":")].rstrip()
+        known = match_known(label)
+        words = [w for w in re.findall(r"[^\W\d_]+", label) if len(w) > 3]
+        if label[:1].isupper() and len(words) >= 2 and len(label.split()) <= 6 and known and known[2] >= 90:
+            return _colon(_finish(label, ls, None))
+        return None
     if cand.endswith(":"):
         cand = cand[:-1].rstrip()
-    elif ":" in cand:
-        return None
     if not cand[:1].isupper() or len(cand) > 80 or cand.endswith((".", ",", ";")) or len(cand.split()) > 8:
         return None
     if re.search(r"\d", cand):
@@ -403,23 +436,53 @@ def _named_heading(line: str, ls: int) -> Heading | None:
     acr = _ACR_END.search(cand)
     known = match_known(cand)
     content = [w for w in re.findall(r"[^\W\d_]+", cand) if len(w) > 3]
-    if acr and acr.end() >= len(cand) - 1 or known and known[2] >= lx.section_match_score and len(content) >= 2:
-        return _finish(cand, ls, None)  # one word with a colon ("Szkolenia:") labels a list, not a section
+    # one word with a colon that the current section already names ("Szkolenia:" inside
+    # "USŁUGI DORADCZE I SZKOLENIOWE") labels a list in it, not a new section
+    sublabel = len(content) == 1 and (fold(content[0])[:max(5, len(content[0]) - 3)] in fold(current)
+                                      or bool(current) and not colon_style)
+    if acr and acr.end() >= len(cand) - 1 or known and known[2] >= lx.section_match_score and not sublabel:
+        return _colon(_finish(cand, ls, None))
+    # a document whose headings are label lines ("Działania animacyjne:") goes on in that style:
+    # "Inkubacja i miejsca pracy:" — but not a sentence that introduces a list, nor a list label
+    if colon_style and line.rstrip().endswith(":") and not sublabel and not bullets_follow and \
+            len(cand.split()) <= 6 and not any(a.pos in ("fin", "praet", "imps") for w in cand.split()
+                                               for a in _analyse(w)):
+        return _colon(_finish(cand, ls, None))
     if line.rstrip().endswith(":") and len(content) >= 2 and all(w[0].isupper() for w in content):
         return _finish(cand, ls, None)
     return None
 
 
-def _numbered_heading(line: str, ls: int) -> Heading | None:
+def _colon(h: Heading) -> Heading:
+    h.colon = True
+    return h
+
+
+def _analyse(word: str) -> tuple:  # type: ignore[type-arg]
+    from .morph import analyse
+
+    return analyse(word)
+
+
+def _numbered_heading(line: str, ls: int, top: bool = False) -> Heading | None:
     """'3. WSPARCIE TWORZENIA PRZEDSIĘBIORSTW SPOŁECZNYCH (WTPS)': a numbered heading that names
-    its section with an acronym is a section; '2.DZIAŁANIA DORADCZE:' without one is not."""
+    its section with an acronym is a section; so is '1. ANIMACJA LOKALNA' at the top level of a
+    document numbered that way; '2.DZIAŁANIA DORADCZE:' inside a section is not."""
     m = re.match(r"\d{1,2}[.)]\s*", line)
     if not m:
         return None
     h = _caps_heading(line[m.end():], ls + m.end())
-    if h is None or not _ACR_END.search(h.title):
+    if h is None:
         return None
-    return _finish(line[:m.end()] + h.title, ls, h.code)
+    if _ACR_END.search(h.title):
+        out = _finish(line[:m.end()] + h.title, ls, h.code)
+    elif top and m.group().strip().endswith(".") and " " in m.group() + h.title:
+        out = _finish(line[:m.end()] + h.title, ls, None)
+        out.canonical = h.canonical
+    else:
+        return None
+    out.numbered = True
+    return out
 
 
 _ORG_SHORT = re.compile(r"\b(?P<acr>[A-Z]{3,5})\s+(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźżĄĆĘŁŃÓŚŹŻ-]+)")

@@ -231,3 +231,39 @@ def test_one_from_a_place_counts(facts):
 def test_opening_hours_are_not_figures(facts):
     _, fs = facts("Kontakt: biuro czynne pn-pt 9-17, sob. 10-14.", "count")
     assert fs == []
+
+
+def test_items_with_figures_in_brackets_go_to_the_total_they_add_up_to(facts):
+    rep, fs = facts("Utworzono 7 miejsc pracy w 2 nowych PS (plan: 9 miejsc): spółdzielnia w Żarach (4), "
+                    "fundacja w Lubsku (3). Dotacje wypłacono.", "count")
+    total = [f for f in fs if f.value == 7][0]
+    assert sorted(f.value for f in fs if f.part_of == total.id) == [3, 4]
+    assert not [f for f in rep.findings if f.code == "sum_mismatch"]
+
+
+def test_second_list_after_a_bracketed_subset(facts):
+    _, fs = facts("Odbyło się 30 spotkań (w tym 12 online), z czego w I kwartale 10, w II – 20.", "count")
+    total = fs[0]
+    assert sorted(f.value for f in fs if f.part_of == total.id) == [10, 12, 20]
+
+
+def test_subset_goes_to_the_total_it_names(facts):
+    _, fs = facts("Zrealizowano 12 szkoleń dla 150 uczestników, z czego 5 szkoleń odbyło się online.", "count")
+    assert [f.value for f in fs if f.part_of == fs[0].id] == [5]
+
+
+def test_ages_codes_rates_and_words_without_polish_letters(facts):
+    _, fs = facts("Udział wzięło 40 osób w wieku 18–25 lat mimo COVID-19; po 20 000 zł na jedno stanowisko. "
+                  "Wsparcie otrzymalo dwadziescia dwa PES.", "count")
+    assert [f.value for f in fs] == [40, 22]
+
+
+def test_total_after_a_semicolon_and_totals_named_with_a_verb(facts):
+    rep, fs = facts("Spotkania wg instytucji: OPS – 5, PUP – 3; razem 9 spotkań. "
+                    "Lista:\n1) Spółdzielnia „Len” – 2 miejsca pracy,\n2) Fundacja „Most” – 3 miejsca pracy.\n"
+                    "Razem utworzono 5 miejsc pracy.", "count")
+    nine = [f for f in fs if f.value == 9][0]
+    assert sorted(f.value for f in fs if f.part_of == nine.id) == [3, 5]
+    assert any(f.code == "sum_mismatch" for f in rep.findings)
+    five = [f for f in fs if f.value == 5 and f.part_of is None and f.subject][-1]
+    assert sorted(f.value for f in fs if f.part_of == five.id) == [2, 3]

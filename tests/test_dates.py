@@ -88,3 +88,15 @@ def test_year_less_date_in_a_multi_year_report_takes_the_year_named_before():
 def test_year_after_a_line_break():
     got, _ = dates("Wizyta odbyła się 15.05.\n2021 r. w Kielcach.")
     assert got == [("date", "2021-05-15")]
+
+
+def test_roman_month_lists_and_bare_roman_dates():
+    got, _ = dates("Warsztaty 8, 15 i 22.V.2021, porozumienia (12 marca i 9 IV).")
+    assert got == [("date", "2021-05-08"), ("date", "2021-05-15"), ("date", "2021-05-22"),
+                   ("date", "2021-03-12"), ("date", "2021-04-09")]
+    assert dates("Moduł IV i V oraz 3 IV kwartał.")[0] == []
+
+
+def test_single_month_period():
+    rep = extract_text("Informacja miesięczna\nOkres: październik 2021 r.\n\nZADANIE 1\nSpotkanie 14.10.")
+    assert (rep.period.start.isoformat(), rep.period.end.isoformat()) == ("2021-10-01", "2021-10-31")

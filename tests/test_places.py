@@ -88,3 +88,13 @@ def test_river_names_sign_off_and_common_word_towns_in_lists(facts):
         [("Żary", "locality"), ("Lubsko", "locality"), ("Sława", "locality")]
     assert places(facts, "Opracował: Jan Nowak\nKrosno, 14.01.2020 r.\n") == [("Krosno", "locality")]
     assert places(facts, "Sława i uznanie dla wolontariuszy.") == []
+
+
+def test_hyphenated_and_ascii_typed_multi_word_towns(facts):
+    assert places(facts, "Spotkania w Szczawnie-Zdroju, Boguszowie-Gorcach i Bielsku-Białej.") == \
+        [("Szczawno-Zdrój", "locality"), ("Boguszów-Gorce", "locality"), ("Bielsko-Biała", "locality")]
+    assert places(facts, "Warsztaty w Nowym Miescie Lubawskim i w Jaworzynie Slaskiej.") == \
+        [("Nowe Miasto Lubawskie", "locality"), ("Jaworzyna Śląska", "locality")]
+    assert places(facts, "Porozumienia z dwiema gminami (Kaczory, Szydłowo) i we wsiach Śmiłowo i Dziembowo.") == \
+        [("gmina Kaczory", "commune"), ("gmina Szydłowo", "commune"), ("Śmiłowo", "locality"),
+         ("Dziembowo", "locality")]

@@ -94,3 +94,17 @@ def test_numbered_heading_with_acronym_is_a_section_single_word_label_is_not():
     cs, rep = codes("1. ANIMACJA LOKALNA (AL)\nTekst.\nSzkolenia:\n– kurs A – 12 os.\n\n2. WSPARCIE PES (WP)\nTekst.")
     assert cs == ["AL", "WP"]
     assert rep.sections[0].title == "1. ANIMACJA LOKALNA (AL)"
+
+
+def test_acronyms_in_mixed_case_and_glued_text():
+    cs, rep = codes("ANIMACJA I DORADZTWO (AiD)W 2020 r. odbyło się 5 spotkań.\nWYDARZENIA (W)Targi odbyły się.")
+    assert cs == ["AiD", "W"]
+    assert rep.sections[0].title == "ANIMACJA I DORADZTWO (AiD)"
+
+
+def test_label_line_documents_and_top_level_numbered_headings():
+    cs, _ = codes("Działania animacyjne:\nTekst o 4 spotkaniach.\nDoradztwo i szkolenia:Udzielono 40 h porad.\n"
+                  "Inkubacja i miejsca pracy:\nTekst.")
+    assert cs == ["DZIAŁANIA ANIMACYJNE", "DORADZTWO I SZKOLENIA", "INKUBACJA I MIEJSCA PRACY"]
+    cs, _ = codes("1. ANIMACJA LOKALNA\nTekst.\n2. WSPARCIE PES\nTekst.")
+    assert cs == ["1. ANIMACJA LOKALNA", "2. WSPARCIE PES"]
