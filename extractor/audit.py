@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from models import Count, DateFact, DateRange, Finding, Hours, Quantity, Report, Span
 
@@ -101,8 +102,12 @@ def date_checks(report: Report, text: str) -> list[Finding]:
     return out
 
 
-_EMPTY_NAME = re.compile(r"\b(pn\.|pt\.|pod nazwą|pod tytułem|o nazwie)(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s))",
-                         re.I | re.M)
+@cache
+def _empty_name_re() -> re.Pattern[str]:
+    from .lexicon import lexicon
+
+    words = "|".join(re.escape(w) for w in sorted(lexicon().empty_name, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])({words})(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s))", re.I | re.M)
 
 
 _WEEKDAYS = re.compile(r"\b(?:pon|pn|wt|śr|sr|czw|pt|sob|niedz|nd)\.,?\s*", re.I)
@@ -111,7 +116,7 @@ _WEEKDAYS = re.compile(r"\b(?:pon|pn|wt|śr|sr|czw|pt|sob|niedz|nd)\.,?\s*", re.
 @check
 def empty_name(report: Report, text: str) -> list[Finding]:
     out = []
-    for m in _EMPTY_NAME.finditer(text):
+    for m in _empty_name_re().finditer(text):
         if _WEEKDAYS.search(text[max(0, m.start() - 14):m.start()]) or _WEEKDAYS.match(text, m.end() + 1):
             continue  # "(pon., śr., pt.)" — days of the week
         # evidence: the noun before the marker plus the marker ("inicjatywy pn.")
@@ -145,6 +150,14 @@ def inconsistent_repeat(report: Report, text: str) -> list[Finding]:
     """The same indicator stated twice in one section with different values."""
     seen: dict[tuple[str | None, str, str], list[Quantity]] = {}
     out = []
+    verbs_at: dict[tuple[int, int], set[str]] = {}
+
+    def verbs(pos: int) -> set[str]:
+        key = _sentence(text, pos)
+        if key not in verbs_at:
+            verbs_at[key] = _verbs(text, pos)
+        return verbs_at[key]
+
     for f in report.facts:
         if not isinstance(f, Quantity) or f.part_of or f.planned or f.approximate:
             continue
@@ -156,7 +169,7 @@ def inconsistent_repeat(report: Report, text: str) -> list[Finding]:
         earlier.append(f)
         # a restatement: another sentence saying the same with the same verb ("przeprowadzono")
         first = next((e for e in earlier[:-1] if _sentence(text, e.span.start) != _sentence(text, f.span.start)
-                      and _verbs(text, e.span.start) & _verbs(text, f.span.start)), None)
+                      and verbs(e.span.start) & verbs(f.span.start)), None)
         if first is not None and first.value != f.value:
             sec = f"{f.section}: " if f.section else ""
             out.append(Finding(

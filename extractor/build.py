@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -50,11 +51,11 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     st = analyse_structure(view)
     sections = _sections(view, st)
 
+    sec_starts = [s.start for s in sections]
+
     def section_at(pos: int) -> str | None:
-        for s in sections:
-            if s.start <= pos < s.end:
-                return s.code
-        return None
+        i = bisect_right(sec_starts, pos) - 1
+        return sections[i].code if i >= 0 and pos < sections[i].end else None
 
     period = None
     if st.period:

@@ -41,6 +41,26 @@ def _err(msg: str) -> None:
     Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(msg)}", highlight=False)
 
 
+def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]:  # type: ignore[type-arg]
+    """Extract every file; a file that cannot be read, or that the extractor fails on, is
+    reported on one line and the others go on. Returns (reports, number failed)."""
+    from extractor import ReadError
+    from extractor import extract as do_extract
+
+    out = []
+    failed = 0
+    for path in paths:
+        try:
+            out.append(do_extract(path, keep_text=keep_text))
+        except ReadError as e:
+            _err(str(e))
+            failed += 1
+        except Exception as e:  # noqa: BLE001 — one report's failure must not lose the others
+            _err(f"{path}: internal error while extracting ({type(e).__name__}: {e})")
+            failed += 1
+    return out, failed
+
+
 def _write(out: Path | None, text: str) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -64,19 +84,9 @@ def extract(
 
     Example: sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
     """
-    from extractor import ReadError
-    from extractor import extract as do_extract
-
     from .emit import to_facts
 
-    results = []
-    failed = 0
-    for path in reports:
-        try:
-            results.append(do_extract(path, keep_text=with_text))
-        except ReadError as e:
-            _err(str(e))
-            failed += 1
+    results, failed = _extract_all(reports, keep_text=with_text)
     if fmt is ExtractFormat.rich:
         from rich.console import Console
 
@@ -134,7 +144,11 @@ def eval_cmd(
     for gpath in golds:
         gold = json.loads(gpath.read_text(encoding="utf-8"))
         rpath = corpus / gold["source"]
-        pred = to_facts(do_extract(rpath))
+        try:
+            pred = to_facts(do_extract(rpath))
+        except Exception as e:  # noqa: BLE001 — scored as an empty prediction, like the reference scorer
+            _err(f"{rpath}: no usable prediction ({type(e).__name__}: {e})")
+            pred = {"facts": [], "sections": [], "findings": [], "document": {}}
         s = score(gold, pred)
         total.add(s)
         style = gold["source"].split("_")[0]
@@ -213,19 +227,10 @@ def audit(
 
     Example: sprawozdania audit corpus/*.txt --fail-on warning
     """
-    from extractor import ReadError
-    from extractor import extract as do_extract
-
     rank = {"info": 0, "warning": 1, "error": 2}
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on.value]
-    results = []
-    unreadable = False
-    for path in reports:
-        try:
-            results.append(do_extract(path))
-        except ReadError as e:
-            _err(str(e))
-            unreadable = True
+    results, failed = _extract_all(reports)
+    unreadable = failed > 0
     worst = max((rank[f.severity] for r in results for f in r.findings), default=-1)
     if fmt is AuditFormat.json:
         docs = [{"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,

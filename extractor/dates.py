@@ -70,16 +70,20 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
         ("roman_bare", re.compile(rf"(?<![\d.,/:\w])(?P<d>{D})\s(?P<m>{rom})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
         ("words", re.compile(rf"{nb}(?P<d>{D})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
-        ("dm_numeric", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))")),
+        ("dm_numeric", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
     ]
 
 
 _TIME = re.compile(r"(?<![\d.])(?:\d{1,2})[:.]\d{2}\s?-\s?\d{1,2}[:.]\d{2}(?!\d)|(?<![\d.])\d{1,2}:\d{2}(?!\d)")
 # opening hours written as whole hours: "czynne pn-pt 8-16", "w godz. 9-15"
 _HOURS_RANGE = re.compile(r"(?:czynn\w*|otwart\w*|godz\.?|godzinach|(?:pn|pon|wt|śr|czw|pt|sob|nd)\.?)\s*"
-                          r"(?:-\s*(?:pt|sob|nd|niedz)\.?\s*)?(?P<r>(?:[01]?\d|2[0-4])\s?-\s?(?:[01]?\d|2[0-4]))(?!\d)",
+                          r"(?:-\s*(?:pt|sob|nd|niedz)\.?\s*)?(?P<r>(?:[01]?\d|2[0-4])\s?-\s?(?:[01]?\d|2[0-4]))(?!\d|\.\d)",
                           re.I)
 _TIME_CTX = re.compile(r"(?:godz\.?|godzinach|godzinie|w\s+godz\.?|od\s+godz\.?)\s*$", re.I)
+
+
+# "9.00", "15.30", "10.45": hours and minutes that cannot be a day and month
+_CLOCK = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-4])\.(?:00|1[3-9]|[2-5]\d)(?![\d.]|\.\d)")
 
 
 def _month(token: str) -> int:
@@ -92,6 +96,8 @@ def _month(token: str) -> int:
 
 def find_times(view: View) -> None:
     """Claim times of day ("9:00-15:30", "godz. 10.00") so no date or count takes them."""
+    for m in _CLOCK.finditer(view.norm):
+        view.claim(m.start(), m.end(), "time")
     for m in _HOURS_RANGE.finditer(view.norm):
         view.claim(m.start("r"), m.end("r"), "time")
     for m in _TIME.finditer(view.norm):

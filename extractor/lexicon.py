@@ -41,9 +41,9 @@ class Lexicon:
     place_prepositions: frozenset[str]
     not_localities: frozenset[str]
     common_word_names: frozenset[str]
-    org_heads: frozenset[str]
     own_name_heads: frozenset[str]
     consultancy: frozenset[str]
+    complements: frozenset[str]
     hours_heads: frozenset[str]
     sections: list[dict[str, Any]] = field(default_factory=list)
     title_words: tuple[str, ...] = ()
@@ -92,9 +92,9 @@ def lexicon() -> Lexicon:
         place_prepositions=frozenset(lx["places"]["prepositions"]),
         not_localities=frozenset(lx["places"]["not_localities"]),
         common_word_names=frozenset(lx["places"]["common_word_names"]),
-        org_heads=frozenset(lx["places"]["org_heads"]),
         own_name_heads=frozenset(lx["places"]["own_name_heads"]),
         consultancy=frozenset(lx["services"]["consultancy"]),
+        complements=frozenset(lx["phrases"]["complements"]),
         hours_heads=frozenset(lx["services"]["hours_subjects"]),
         sections=sx["section"],
         title_words=tuple(sx["title_words"]),

@@ -12,15 +12,15 @@ _GENDER_ORDER = ("f", "n", "m3", "m1", "m2")
 
 
 def _head(word: str) -> tuple[str, str, str] | None:
-    """(lemma, gender, number) when `word` can be a common noun."""
+    """(lemma, gender, number) when `word` can be a common noun; 'os.' (with its dot) expands."""
     lx = lexicon()
     base = lx.acronym_base(word)
     if base:
         return base, "", "sg"
-    if word.lower() + "." in lx.abbreviations:
-        exp = lx.abbreviations[word.lower() + "."]
-        return exp, "", "sg"
-    an = morph.analyse(word)
+    if word.endswith(".") and word.lower() in lx.abbreviations:
+        return lx.abbreviations[word.lower()], "", "sg"
+    word = word.rstrip(".")
+    an = _masculine_first(morph.analyse(word))
     for pos in ("subst", "ger"):
         for i in an:
             if i.pos == pos and "nazwisko" not in i.quals and "imię" not in i.quals:
@@ -29,6 +29,18 @@ def _head(word: str) -> tuple[str, str, str] | None:
     if not morph.known(word) and word.isalpha() and word.islower() and len(word) > 3:
         return word, "", "sg"  # unknown common word ("mentoring"): keep as written
     return None
+
+
+def _masculine_first(an: tuple[morph.Interp, ...]) -> list[morph.Interp]:
+    """'Uczestnicy' is uczestnik or uczestnica: a plural of people reads as the masculine lemma."""
+    males = [i for i in an if i.pos == "subst" and "m1" in i.gender]
+    out = list(an)
+    for m in males:
+        if any(f.pos == "subst" and "f" in f.gender and f.lemma.startswith(m.lemma[:-2]) and f.lemma != m.lemma
+               for f in an):
+            out.remove(m)
+            out.insert(0, m)
+    return out
 
 
 def _adj_lemma(word: str) -> str | None:
@@ -58,15 +70,14 @@ def _phrase(text: str) -> str:
     out: list[str] = []
     head: tuple[str, str, str] | None = None
     pending_adj: list[str] = []
+    frozen = False
     for k, w in enumerate(words):
         bare = w.rstrip(".")
         if head is None:
             nxt = words[k + 1].rstrip(".") if k + 1 < len(words) else ""
             adj_first = morph.only_adj(bare) or (
                 nxt and _adj_lemma(bare) is not None and _head(nxt) is not None and not morph.only_adj(nxt))
-            h = _head(bare) if not adj_first else None
-            if h is None and w.endswith(".") and w.lower() in lexicon().abbreviations:
-                h = (lexicon().abbreviations[w.lower()], "", "sg")
+            h = _head(w) if not adj_first else None
             if h is None:
                 adj = _adj_lemma(bare)
                 if adj:
@@ -81,11 +92,12 @@ def _phrase(text: str) -> str:
             pending_adj = []
             out.append(lem)
             continue
-        adj = _adj_lemma(bare) if not bare.isupper() else None
+        adj = _adj_lemma(bare) if not bare.isupper() and not frozen else None
         if adj and head[1]:
             out.append(_agree(adj, head[1], head[2]))
         else:
             out.append(w)
+            frozen = True  # after a genitive complement the rest stays as written: "ekonomii społecznej"
     out.extend(pending_adj)
     return " ".join(out)
 
@@ -97,5 +109,5 @@ def _agree(adj_lemma: str, gender: str, number: str) -> str:
 
 
 def head_lemma(word: str) -> str | None:
-    h = _head(word.rstrip("."))
+    h = _head(word)
     return h[0].lower() if h else None

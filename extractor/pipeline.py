@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from models import Report, SourceInfo
 
 from .build import build_report
-from .text import TOKEN_RE, View, normalise, tokenize
+from .text import View, normalise, tokenize
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,8 +33,9 @@ class GenreTokenizer:
         words: list[str] = []
         spaces: list[bool] = []
         pos = 0
-        for m in TOKEN_RE.finditer(norm):
-            gap = text[pos:m.start()]
+        toks = tokenize(norm)
+        for m in toks:
+            gap = text[pos:m.start]
             if gap:
                 if gap[0] == " " and words and not spaces[-1]:
                     spaces[-1] = True
@@ -42,9 +43,9 @@ class GenreTokenizer:
                 if gap:
                     words.append(gap)
                     spaces.append(False)
-            words.append(text[m.start():m.end()])
+            words.append(text[m.start:m.end])
             spaces.append(False)
-            pos = m.end()
+            pos = m.end
         tail = text[pos:]
         if tail:
             if tail[0] == " " and words and not spaces[-1]:
@@ -53,7 +54,10 @@ class GenreTokenizer:
             if tail:
                 words.append(tail)
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["spr_norm"] = norm  # the recognisers' view reuses these, no second pass
+        doc.user_data["spr_toks"] = toks
+        return doc
 
 
 @cache
@@ -69,10 +73,9 @@ def _register() -> None:
     @Language.component("sprawozdania_view")
     def view_component(doc: Doc) -> Doc:
         text = doc.text  # built from the tokens on every access: once here
-        norm = normalise(text)
-        # the same tokens as the Doc's non-space ones (GenreTokenizer uses TOKEN_RE), without
-        # walking spaCy Token objects from Python
-        doc._.spr_view = View(text, norm=norm, toks=tokenize(norm))
+        norm = doc.user_data.get("spr_norm") or normalise(text)
+        toks = doc.user_data.get("spr_toks") or tokenize(norm)
+        doc._.spr_view = View(text, norm=norm, toks=toks)
         return doc
 
     @Language.component("sprawozdania_facts")

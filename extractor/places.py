@@ -102,6 +102,8 @@ def _geo_readings(word: str, case: str | None, lenient: bool = False) -> list[mo
         if fixed is not None:
             an = morph.analyse(fixed)
     ambiguous = any(i.pos == "adj" for i in an)
+    if any(i.geo and i.lemma in lx.not_localities and (case is None or case in i.case) for i in an):
+        return []  # "z Niemiec" names the country, not the village Niemce
     out = []
     for i in an:
         if i.pos == "subst" and (i.geo or i.geo_part) and (case is None or case in i.case):
@@ -303,8 +305,12 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     used: set[int] = set()
 
+    quote_mask = bytearray(len(norm) + 1)
+    for a, b in quoted:
+        quote_mask[a + 1:b] = b"\x01" * (b - a - 1)
+
     def in_quotes(pos: int) -> bool:
-        return any(a < pos < b for a, b in quoted)
+        return bool(quote_mask[pos])
 
     def add(start: int, end: int, value: str, kind: str, rule: str, typo: tuple[str, str] | None = None) -> None:
         if not in_quotes(start):

@@ -7,6 +7,7 @@ then hours, counts and bracketed counts; then breakdown lists are linked to thei
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -16,7 +17,7 @@ from .phrases import _adj_lemma, head_lemma, lemma_phrase
 from .text import Tok, View, Word, word_at
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two mentions of "12" are different numbers
 class Num:
     start: int
     end: int
@@ -29,7 +30,7 @@ class Num:
         return int(self.value) if float(self.value).is_integer() else self.value
 
 
-@dataclass
+@dataclass(eq=False)
 class Qty:
     kind: str                     # count | hours | amount
     start: int
@@ -46,8 +47,9 @@ class Qty:
     parts: list[Qty] = field(default_factory=list)
 
 
-_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?:,\d+)?(?![\d])")
-_PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+)?(?![\d])")
+_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
+# a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
+_PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])")
 _PHONE = re.compile(r"(?:tel\.?|telefon\w*|fax|kom\.?|nr\s+tel\.?)\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3}"
                     r"|(?<![\d])(?:\+48\s?)?\d{3}[\s-]\d{3}[\s-]\d{3}(?![\d])|(?<![\d])\d{2}\s\d{3}\s\d{2}\s\d{2}(?![\d])", re.I)
 _AGE = re.compile(r"\bw\s+wieku\s+(?:od\s+)?\d{1,3}\s?(?:-|do)\s?\d{1,3}(?:\s+lat)?|\b\d{1,3}\s?-\s?\d{1,3}\s+lat\b"
@@ -98,8 +100,12 @@ def find_numbers(view: View) -> list[Num]:
                 continue
             what = view.is_claimed(s, e)
             taken[s:e] = b"\x01" * (e - s)
-            v = float(m.group().replace(" ", "").replace(",", "."))
-            nums.append(Num(s, e, v, role=what))
+            digits = m.group().replace(" ", "")
+            digits = (digits.replace(".", "") if rx is _GROUPED else digits).replace(",", ".")
+            if len(digits.split(".")[0]) > 12:
+                nums.append(Num(s, e, 0.0, role="code"))  # an account number, not a figure
+                continue
+            nums.append(Num(s, e, float(digits), role=what))
     # number words: "pięciu grup", "dwadzieścia pięć"
     forms = morph.number_forms()
 
@@ -135,7 +141,7 @@ def find_numbers(view: View) -> list[Num]:
 
 
 def _grouping_ok(norm: str, end: int) -> bool:
-    """'1 204 556,20 zł', '3 000 osób' are one number; '13 140' inside a list is not likely."""
+    """'1 204 556,20 zł', '3 000 osób', '1.250 godzin' are one number; '13 140' inside a list is not likely."""
     rest = norm[end:end + 12].lstrip()
     return bool(rest) and (rest[0].isalpha() or rest[0] in "%")
 
@@ -155,7 +161,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
         prev = before_words[0] if before_words else None
         prev_text = prev.text if prev else ""
         # money: "45 tys. zł", "310 000 PLN", "1 204 556,20 zł"
-        m_money = re.match(r"\s?(?:(tys\.?|tysięcy|tysiące|mln\.?|milion\w*)\s?)?(zł|PLN|złot\w*|EUR|euro)\b\.?", after, re.I)
+        m_money = _money_re().match(after)
         if m_money and not n.words:
             mult = lx.money_multipliers.get((m_money.group(1) or "").lower(), 1) if m_money.group(1) else 1
             n.role = "money"
@@ -241,6 +247,17 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
     return out
 
 
+@cache
+def _money_re() -> re.Pattern[str]:
+    """'45 tys. zł', '310 000 PLN': multipliers and currencies from the lexicon."""
+    lx = lexicon()
+
+    def alt(words: Iterable[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(rf"\s?(?:({alt(lx.money_multipliers)})\s?)?({alt(lx.money)})(?![^\W\d_])", re.I)
+
+
 def _plural_noun_follows(view: View, n: Num) -> bool:
     """'1950 uczestników': a counted noun in the genitive plural right after the number."""
     nxt = view.next_tok(n.end)
@@ -285,8 +302,7 @@ def _is_hour_unit(view: View, t: Tok) -> bool:
     if low == "h":
         after = view.norm[t.end:t.end + 1]
         return not after.isalpha()
-    return low in ("godz", "godzin", "godziny", "godzina", "godzinach", "godzinami") or \
-        low.startswith("godzin")
+    return low in lexicon().hour_units
 
 
 def _noun_at(view: View, t: Tok) -> bool:
@@ -403,6 +419,8 @@ def _extend_phrase(view: View, k: int) -> int:
         end += 1
     j = k + 1
     taken = 0
+    head_forms = [a for a in morph.analyse(toks[k].text) if a.pos in ("subst", "ger")]
+    complements = lexicon().complements
     while j < len(toks) and taken < 4:
         t = toks[j]
         gap = norm[end:t.start]
@@ -414,14 +432,25 @@ def _extend_phrase(view: View, k: int) -> int:
         if gap not in (" ", "\n", " \n") or not t.is_word:
             break
         w = word_at(view, j)
-        if w is not None and _adj_lemma(w.text) and not morph.is_noun(w.text) and \
-                not any(a.pos in ("pact", "ppas") for a in morph.analyse(w.text)):
+        if w is not None and not any(a.pos in ("pact", "ppas") for a in morph.analyse(w.text)) and (
+                _adj_lemma(w.text) and not morph.is_noun(w.text) or _agrees(w.text, head_forms)):
             end = w.end
+            j = w.last + 1
+            taken += 1
+            continue
+        if w is not None and taken == 0 and w.text.lower() in complements:
+            end = w.end  # "miejsc pracy", "podmiotów ekonomii"
             j = w.last + 1
             taken += 1
             continue
         break
     return end
+
+
+def _agrees(word: str, heads: list[morph.Interp]) -> bool:
+    """An adjective reading that agrees with the head noun ('doradztwa księgowego')."""
+    return any(a.pos == "adj" and a.case & h.case and a.number & h.number for a in morph.analyse(word)
+               for h in heads)
 
 
 def _phrase_before(view: View, pos: int) -> tuple[int, str] | None:
@@ -456,15 +485,17 @@ def _clause_start(view: View, pos: int) -> int:
     return s + cut + 1 if cut >= 0 else s
 
 
+_CONJ = {"i", "oraz", "a", "lub", "albo", "czy", "także", "również"}
 _VERB_POS = {"fin", "praet", "imps", "inf", "impt", "pcon", "pant", "bedzie", "winien", "pred"}
 _SKIP_WORDS = {"ok", "około", "ponad", "prawie", "blisko", "min", "łącznie", "razem", "ogółem", "w", "sumie",
                "lacznie", "ogolem",
                "wymiarze", "wymiar", "łącznym", "łącznej", "ilości", "liczbie", "wysokości", "zakresie"}
 
 
-def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
+def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str], int] | None:
     """The noun phrase that ends right before `pos` (verbs and markers in between skipped):
-    (start offset, words). 'Szkolenie z księgowości trwało 16 godz.' -> 'Szkolenie z księgowości'."""
+    (start offset, words, end offset). 'Szkolenie z księgowości trwało 16 godz.' -> 'Szkolenie z
+    księgowości'; a word hyphenated at a line end is one word ('bizneso-\nwe')."""
     toks = [t for t in view.tokens_between(cs, pos)]
     words: list[Tok] = []
     k = len(toks) - 1
@@ -474,6 +505,8 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
         if toks[k].is_digit:
             return None
         k -= 1
+    if k >= 0 and toks[k].text.lower() in _CONJ:
+        return None  # "… oraz 20 h doradztwa księgowego": the service is named after the unit
     while k >= 0:
         t = toks[k]
         if t.text == "/" or t.text == "." and k > 0 and (toks[k - 1].text.lower() + ".") in lexicon().abbreviations:
@@ -487,7 +520,7 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
             t = Tok(toks[k - 2].i, toks[k - 2].start, t.end, toks[k - 2].text + t.text)
             k -= 2
         an = morph.analyse(t.text)
-        if any(a.pos in _VERB_POS for a in an) and not morph.is_noun(t.text):
+        if t.text.lower() in _CONJ or any(a.pos in _VERB_POS for a in an) and not morph.is_noun(t.text):
             break
         if any(a.pos == "prep" for a in an) and not morph.is_noun(t.text):
             # keep "z księgowości" inside a phrase, not a phrase-initial preposition
@@ -504,10 +537,11 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str]] | None:
         words = words[1:]
     if not words:
         return None
-    if any((head_lemma(w.text) or "") in lexicon().not_counted for w in words) \
+    if any((head_lemma(w.text + "." if view.norm[w.end:w.end + 1] == "." else w.text) or "") in lexicon().not_counted
+           for w in words) \
             and not any(head_lemma(w.text) in _service_heads() for w in words):
         return None  # "2016 r. – 120 h": a year, not the service
-    return words[0].start, [w.text for w in words]
+    return words[0].start, [w.text for w in words], words[-1].end
 
 
 def _subject_phrase(view: View, start: int, end: int) -> str:
@@ -528,9 +562,13 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
     for q in sorted((q for q in qtys if q.kind == "hours"), key=lambda q: q.start):
         cs = _clause_start(view, q.start)
         sent_start, _ = view.sentence(q.start)
-        np = _np_before(view, cs, q.start)
+        after = view.next_tok(q.end)
+        named_after = after is not None and after.is_word and view.norm[q.end:after.start] == " " and \
+            any(a.pos == "subst" and "gen" in a.case for a in morph.analyse(after.text)) and \
+            not any(a.pos == "prep" for a in morph.analyse(after.text))
+        np = None if named_after else _np_before(view, cs, q.start)
         if np is not None:
-            ph_start, words = np
+            ph_start, words, ph_end = np
             first = words[0]
             first_is_adj = _adj_lemma(first) is not None and not lx.acronym_base(first) and \
                 (morph.only_adj(first) or head_lemma(first) not in lx.consultancy | lx.hours_heads)
@@ -539,9 +577,7 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
                 adj_text = _dehyphen(view.norm[ph_start:q.start]).strip(" -:")
                 q.subject = inherited + " " + _agree_list(adj_text, inherited)
             else:
-                end = view.tokens_between(ph_start, q.start)
-                last_word = [t for t in end if t.text in words][-1] if end else None
-                q.subject = _subject_phrase(view, ph_start, last_word.end if last_word else q.start)
+                q.subject = _subject_phrase(view, ph_start, ph_end)
                 exp = lx.abbreviations.get(first.lower() + ".") if view.norm[ph_start + len(first):ph_start + len(first) + 1] == "." else None
                 if exp and exp in lx.consultancy:
                     rest = view.norm[ph_start + len(first) + 1:q.start].strip(" -:")
@@ -776,8 +812,10 @@ def mark_flags(view: View, qtys: list[Qty]) -> None:
         before = view.norm[max(0, q.num.start - 40):q.num.start]
         if approx.search(before):
             q.approximate = True
-        if planned.search(before):
-            q.planned = True
+        m = planned.search(before)
+        if m and not any(a.pos in ("fin", "praet", "imps") for w in re.findall(r"[^\W\d_]+", m.group())[1:]
+                         for a in morph.analyse(w)):
+            q.planned = True  # "zakładano utworzenie 40 miejsc" — not "realizacji planu przeprowadzono 12"
 
 
 # --- breakdowns ------------------------------------------------------------------------------
@@ -831,14 +869,22 @@ _SUBSET_OPENER = re.compile(
     r"(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", re.I)
 
 
+def _counts_in(counts: list[Qty], start: int, end: int) -> list[Qty]:
+    """The counts (sorted by start) that start in [start, end)."""
+    from bisect import bisect_left
+
+    starts = [q.start for q in counts]
+    return counts[bisect_left(starts, start):bisect_left(starts, end)]
+
+
 def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty]) -> tuple[int, int, bool] | None:
     """Where the list after a total opens: (open_at, limit, subset) or None. `start` is where to
     look from (the total's end, or the end of a list already read)."""
     norm = view.norm
     tail = norm[start:limit]
     m_sub = _SUBSET_OPENER.match(tail)
-    if m_sub and not any(start <= q.start < start + len(m_sub["skip"]) for q in counts
-                         if q is not tot and not _in_brackets(norm, start, q.start)):
+    if m_sub and not any(start <= q.start < start + len(m_sub["skip"]) and q is not tot and
+                         not _in_brackets(norm, start, q.start) for q in _counts_in(counts, start, start + len(m_sub["skip"]))):
         open_at = start + m_sub.end()
         if m_sub["paren"] and ")" in norm[open_at:limit]:
             limit = norm.index(")", open_at)
@@ -950,9 +996,14 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     """One breakdown item: exactly one number and a short label, in either order."""
     norm = view.norm
     text = re.sub(r"\([^()]*\)", "", norm[s:e])
-    nums = [n for st, n in free_nums.items() if s <= st < e and not _in_brackets(norm, s, st)]
-    nums += [q.num for st, q in by_start.items() if s <= st < e and q.kind in ("count", "hours")
-             and q.num not in nums and not _in_brackets(norm, s, st)]
+    nums: list[Num] = []
+    for t in view.tokens_between(s, e):  # the item's own tokens, not every number of the text
+        n = free_nums.get(t.start)
+        q = by_start.get(t.start)
+        if n is None and q is not None and q.kind in ("count", "hours"):
+            n = q.num
+        if n is not None and n not in nums and not _in_brackets(norm, s, t.start):
+            nums.append(n)
     if not nums:
         m = re.search(r"\(\s*(\d+)\s*\)\s*$", norm[s:e])  # "osób bezrobotnych (11)"
         if m:
@@ -1102,7 +1153,7 @@ def subject_from_context(view: View, qtys: list[Qty]) -> None:
             continue
         head = q.subject.split()[0]
         s, _ = view.sentence(q.start)
-        for t in view.tokens_between(s, q.start):
+        for t in view.tokens_between(max(s, q.start - 300), q.start):  # the phrase is near its figure
             if not t.is_word or head.lower() not in {i.lemma.lower() for i in morph.analyse(t.text)
                                                      if i.pos in ("subst", "ger")}:
                 continue

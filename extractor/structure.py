@@ -73,7 +73,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\d.])(?P<d1>{D}){SEP}(?P<m1>{M}){SEP}(?P<y1>{Y}){R_SUFFIX}"
             rf"\s*(?:-|do|,|i|–)?\s*"
             rf"(?P<d2>{D}){SEP}(?P<m2>{M}){SEP}(?P<y2>{Y})(?!\d)", re.I),
-        "iso": re.compile(rf"(?P<y1>{Y})-(?P<m1>{M})-(?P<d1>{D})\s*(?:-|do)\s*(?P<y2>{Y})-(?P<m2>{M})-(?P<d2>{D})"),
+        "iso": re.compile(rf"(?P<y1>{Y})-(?P<m1>{M})-(?P<d1>{D})\s*(?:-|do)\s*(?P<y2>{Y})-(?P<m2>{M})-(?P<d2>{D})(?!\d)"),
+        # "01.09 – 30.11.2018": the year written once
+        "numeric_short": re.compile(
+            rf"(?<![\d.])(?P<d1>{D})\.(?P<m1>{M})\.?\s*(?:-|do)\s*(?P<d2>{D})\.(?P<m2>{M})\.(?P<y2>{Y})(?!\d)"),
+        # "09.2018 – 11.2018"
+        "month_numeric": re.compile(
+            rf"(?<![\d.])(?P<m1>{M})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
         "words": re.compile(
             rf"(?:od\s+)?(?P<d1>{D})\s+(?P<m1>{mon})\s*(?P<y1>{Y})?{R_SUFFIX}\s*(?:-|do)\s*"
             rf"(?P<d2>{D})\s+(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
@@ -122,7 +128,8 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def find_periods(norm: str, start: int, end: int, origin: str = "header") -> list[PeriodMatch]:
+def find_periods(norm: str, start: int, end: int, origin: str = "header",
+                 whole_units: bool = True) -> list[PeriodMatch]:
     """Every way a title states a period, in the region [start, end)."""
     pats = _patterns()
     region = norm[start:end]
@@ -137,6 +144,12 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header") -> lis
             g = m.groupdict()
             add(_safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"])),
                 _safe_date(int(g["y2"]), int(g["m2"]), int(g["d2"])), m.start(), m.end())
+    for m in pats["numeric_short"].finditer(region):
+        ys, ms1, ms2 = int(m["y2"]), int(m["m1"]), int(m["m2"])
+        add(_safe_date(ys if ms1 <= ms2 else ys - 1, ms1, int(m["d1"])), _safe_date(ys, ms2, int(m["d2"])),
+            m.start(), m.end())
+    for m in pats["month_numeric"].finditer(region):
+        add(dt.date(int(m["y1"]), int(m["m1"]), 1), _last_day(int(m["y2"]), int(m["m2"])), m.start(), m.end())
     for m in pats["words"].finditer(region):
         m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
         y2 = int(m["y2"])
@@ -156,14 +169,14 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header") -> lis
         y = int(m["y"])
         y1 = int(m["y1"]) if m["y1"] else (y if m1 <= m2 else y - 1)
         add(dt.date(y1, m1, 1), _last_day(y, m2), m.start(), m.end())
-    if not out:
+    if not out and whole_units:
         for m in pats["month"].finditer(region):  # "Okres sprawozdawczy: listopad 2021 r."
             mo = _month_of(m["m"])
             if mo and m["m"].lower() in _month_nominatives():
                 y = int(m["y"])
                 add(dt.date(y, mo, 1), _last_day(y, mo), m.start(), m.end())
                 break
-    if not out:
+    if not out and whole_units:
         for m in pats["year"].finditer(region):
             y = int(m["y"] or m["y2"])
             add(dt.date(y, 1, 1), dt.date(y, 12, 31), m.start(), m.end())
@@ -193,7 +206,8 @@ def find_body_period(view: View, start: int) -> PeriodMatch | None:
         if m1 and m2:
             return PeriodMatch(dt.date(int(m["y1"]), m1, 1), _last_day(int(m["y2"]), m2),
                                (m.start(), m.end()), "body")
-    for p in find_periods(norm, start, len(norm), origin="body"):
+    # a body names dates, not whole years: "realizowany od 2016 r." is no period
+    for p in find_periods(norm, start, len(norm), origin="body", whole_units=False):
         s, e = view.sentence(p.span[0])
         if _BODY_TRIGGER.search(norm[s:e]) and (p.end - p.start).days >= 28:
             return p
@@ -218,7 +232,10 @@ def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
 
 # --- headings ------------------------------------------------------------------------------
 
-_TASK = re.compile(r"(?P<label>(?:ZADANIE|Zadanie|zadanie|ZAD\.?|Zad\.?)\s*(?P<num>\d{1,2}|[IVX]{1,4})\b\.?)\s*[:.\-]?\s*")
+_TASK = re.compile(
+    r"(?P<label>(?:" + "|".join(re.escape(w.rstrip(".")) + (r"\.?" if w.endswith(".") else "")
+                                for w in sorted(lexicon().task_words, key=len, reverse=True))
+    + r")\s*(?P<num>\d{1,2}|[IVX]{1,4})\b\.?)\s*[:.\-]?\s*", re.I)
 # "(CPS)", "(W)", and mixed-case acronyms with two capitals: "(DiS)", "(AiD)"
 _ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{1,8}|[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{1,2}[A-ZĄĆĘŁŃÓŚŹŻ]"
                       r"[A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]{0,3})\s*\)")
@@ -299,16 +316,30 @@ def _drop_sentence_start(line: str, end: int) -> int:
     return end
 
 
+def _title_line_start(norm: str) -> int:
+    """Offset of the report's title line ("Sprawozdanie …") among its first lines, else 0:
+    lines above it are a letterhead, not sections."""
+    pos = 0
+    for n, raw in enumerate(norm.split("\n")):
+        if n > 5:
+            break
+        if raw.strip() and fold(raw.strip().split(" ")[0]) in _title_words():
+            return pos
+        pos += len(raw) + 1
+    return 0
+
+
 def find_headings(view: View) -> list[Heading]:
     out: list[Heading] = []
     norm = view.norm
     pos = 0
     first_line = True
+    letterhead_end = _title_line_start(norm)
     for raw in norm.split("\n"):
         line_start = pos
         pos += len(raw) + 1
         stripped = raw.strip()
-        if not stripped:
+        if not stripped or line_start < letterhead_end:
             continue
         lead = len(raw) - len(raw.lstrip())
         ls = line_start + lead
@@ -408,6 +439,14 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
     if not (has_acr and words or len(words) >= 2 and letters >= 10 or len(words) == 1 and letters >= 8
             and cap >= len(line.rstrip(" :"))):
         return None
+    rest = line[cap:].lstrip(" :-–")
+    if rest and rest[0].islower() and not has_acr:
+        # "CIS/KIS/ZAZ/WTZ z terenu powiatu …", "PANDEMIA COVID-19 ograniczyła …": a sentence
+        # that opens with capitals; a heading glued to its text is followed by a capitalised
+        # word ("… INKUBACYJNE W okresie")
+        known = match_known(head)
+        if not (known and known[2] >= lexicon().section_match_score):
+            return None
     return _finish(head, ls, None)
 
 
@@ -487,7 +526,7 @@ def _numbered_heading(line: str, ls: int, top: bool = False) -> Heading | None:
 
 _ORG_SHORT = re.compile(r"\b(?P<acr>[A-Z]{3,5})\s+(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźżĄĆĘŁŃÓŚŹŻ-]+)")
 _ORG_LONG = re.compile(r"Ośrodek Wsparcia Ekonomii Społecznej\s*(?:w|we|-|–)\s*(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+"
-                       r"(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+)?)")
+                       r"(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+)?)", re.I)
 
 
 def find_organisation(view: View, header_end: int) -> str | None:
@@ -510,9 +549,9 @@ def find_organisation(view: View, header_end: int) -> str | None:
                 return f"{m['acr']} {name}"
         long = _ORG_LONG.search(norm, start, end)
         if long:
-            words = long["name"].split()
+            words = [w.capitalize() if w.isupper() else w for w in long["name"].split()]
             place = resolve_name(words, "loc") or resolve_name(words[:1], "loc")
-            return f"OWES {place or long['name']}"
+            return f"OWES {place or ' '.join(words)}"
     return None
 
 
@@ -532,6 +571,11 @@ def analyse_structure(view: View) -> Structure:
     st.kind, st.kind_span = find_kind(norm, header_end)
     st.organisation = find_organisation(view, header_end)
     cands = find_periods(norm, 0, header_end)
+    if not cands and st.kind == "annual":
+        m = re.search(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])", norm[:header_end])
+        if m:
+            y = int(m.group(1))
+            cands = [PeriodMatch(dt.date(y, 1, 1), dt.date(y, 12, 31), (m.start(), m.end()))]
     st.period_candidates = cands
     if cands:
         st.period = cands[0]

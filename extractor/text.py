@@ -21,8 +21,9 @@ _SUBST = str.maketrans({
 
 
 def normalise(text: str) -> str:
-    """Same length as `text`; only single characters replaced."""
-    out = text.translate(_SUBST)
+    """Same length as `text`; only single characters replaced (the \r of a Windows line end
+    becomes a space, a lone \r a line break)."""
+    out = text.replace("\r\n", " \n").translate(_SUBST)
     assert len(out) == len(text)
     return out
 
@@ -69,6 +70,7 @@ class View:
     sent_bounds: list[int] = field(default_factory=list)
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
     _mask: bytearray = field(default_factory=bytearray)
+    _kinds: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.norm:
@@ -117,15 +119,18 @@ class View:
 
     # --- claimed regions (dates, times, money …) ----------------------------------------
     def claim(self, start: int, end: int, what: str) -> None:
+        """Mark [start, end) as taken by a non-fact or a date; the mask holds 1 + the index of
+        the claim's kind, so a lookup costs the length of the span, not the number of claims."""
         self.claimed.append((start, end, what))
-        self._mask[start:end] = b"\x01" * (end - start)
+        if what not in self._kinds:
+            self._kinds.append(what)
+        k = self._kinds.index(what) + 1
+        self._mask[start:end] = bytes([k]) * (end - start)
 
     def is_claimed(self, start: int, end: int) -> str | None:
-        if not any(self._mask[start:end]):
-            return None
-        for s, e, what in self.claimed:
-            if s < end and start < e:
-                return what
+        for k in self._mask[start:end]:
+            if k:
+                return self._kinds[k - 1]
         return None
 
 

@@ -122,3 +122,46 @@ def test_help_does_not_import_the_pipeline():
 def test_degenerate_text_gives_a_valid_report(bad):
     rep = extract_text(bad)
     Report.model_validate_json(rep.model_dump_json())
+    assert rep.period is None and [f.code for f in rep.findings if f.code == "period_missing"] == ["period_missing"]
+    assert [f for f in rep.facts if f.type != "amount"] == []
+
+
+@pytest.mark.parametrize("body", ["Wsparcie: bizneso-\nwe 12 h.", "o-\ne 0h", "1" * 5000, "(" * 300 + "12 osób",
+                                  "\u0301\u0328" * 50, "Ą" * 2000, "12.12.12.12.12.12", "– – – 5 –"])
+def test_odd_input_gives_a_valid_report_without_invented_facts(body):
+    rep = extract_text(body)
+    Report.model_validate_json(rep.model_dump_json())
+    assert rep.period is None and any(f.code == "period_missing" for f in rep.findings)
+    for f in rep.facts:
+        assert body[f.span.start:f.span.end] == f.span.text
+
+
+def test_crlf_text_reads_like_lf():
+    lf = "Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCPS (CPS)\nOdbyło się 19\nspotkań w Lidzbarku\nWarmińskim."
+    crlf = lf.replace("\n", "\r\n")
+    a, b = extract_text(lf), extract_text(crlf)
+    assert [(f.type, getattr(f, "value", None)) for f in a.facts] == [(f.type, getattr(f, "value", None)) for f in b.facts]
+    for f in b.facts:
+        assert crlf[f.span.start:f.span.end] == f.span.text
+
+
+def test_one_failing_report_does_not_lose_the_others(tmp_path, monkeypatch):
+    import extractor
+
+    good = tmp_path / "good.txt"
+    good.write_text("Sprawozdanie za okres 01.09.2018 – 30.11.2018\n\nCPS (CPS)\nOdbyło się 5 spotkań.", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Sprawozdanie – raport, który wywróci ekstraktor", encoding="utf-8")
+    real = extractor.extract
+
+    def flaky(path, **kw):
+        if str(path).endswith("bad.txt"):
+            raise RuntimeError("boom")
+        return real(path, **kw)
+
+    monkeypatch.setattr(extractor, "extract", flaky)
+    res = runner.invoke(app, ["extract", str(good), str(bad), "-f", "facts"])
+    assert res.exit_code == 2
+    docs = json.loads(res.stdout)
+    assert [d["source"] for d in docs] == ["good.txt"]
+    assert "bad.txt: internal error" in res.output

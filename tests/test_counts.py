@@ -192,7 +192,7 @@ def test_age_is_not_a_second_number_in_an_item(facts):
 
 def test_adjective_before_noun_and_participles_are_not_subjects(facts):
     _, fs = facts("Złożono 7 wniosków przewidujących 15 nowych stanowisk pracy. Powstały 2 nowe KIS.", "count")
-    assert [(f.value, f.subject) for f in fs] == [(7, "wniosek"), (15, "nowe stanowisko"), (2, "nowy KIS")]
+    assert [(f.value, f.subject) for f in fs] == [(7, "wniosek"), (15, "nowe stanowisko pracy"), (2, "nowy KIS")]
 
 
 def test_bulleted_parts_under_a_total(facts):
@@ -267,3 +267,9 @@ def test_total_after_a_semicolon_and_totals_named_with_a_verb(facts):
     assert any(f.code == "sum_mismatch" for f in rep.findings)
     five = [f for f in fs if f.value == 5 and f.part_of is None and f.subject][-1]
     assert sorted(f.value for f in fs if f.part_of == five.id) == [2, 3]
+
+
+def test_planned_only_when_the_planning_word_governs_the_figure(facts):
+    _, fs = facts("W ramach realizacji planu przeprowadzono 12 spotkań. Zakładano utworzenie w 2019 r. 40 miejsc pracy.",
+                  "count")
+    assert [(f.value, f.planned) for f in fs] == [(12, False), (40, True)]

@@ -67,3 +67,28 @@ def test_period_from_start_and_end_months_in_body():
             "Działania rozpoczęliśmy w lutym 2017 roku, a zakończyliśmy z końcem listopada 2019 roku.")
     rep = extract_text(text)
     assert (rep.period.start, rep.period.end) == (D(2017, 2, 1), D(2019, 11, 30))
+
+
+@pytest.mark.parametrize("title, start, end", [
+    ("Sprawozdanie za okres od 2018-09-01 do 2018-11-30", D(2018, 9, 1), D(2018, 11, 30)),
+    ("Sprawozdanie za okres 01.09 – 30.11.2018", D(2018, 9, 1), D(2018, 11, 30)),
+    ("Sprawozdanie za okres 12.2018 – 02.2019", D(2018, 12, 1), D(2019, 2, 28)),
+    ("Sprawozdanie roczne 2018", D(2018, 1, 1), D(2018, 12, 31)),
+    ("Sprawozdanie miesięczne za wrzesień 2018 r.", D(2018, 9, 1), D(2018, 9, 30)),
+])
+def test_more_period_forms(title, start, end):
+    rep = extract_text(title + "\n\nANIMACJA (AN)\n\nOdbyło się 5 spotkań.")
+    assert (rep.period.start, rep.period.end) == (start, end)
+
+
+def test_a_year_in_the_body_is_no_period():
+    rep = extract_text("Sprawozdanie\n\nANIMACJA (AN)\n\nProjekt realizowany jest od 2016 r. Odbyło się 5 spotkań.")
+    assert rep.period is None and any(f.code == "period_missing" for f in rep.findings)
+
+
+def test_letterhead_and_sentences_in_capitals_are_not_sections():
+    rep = extract_text("OŚRODEK WSPARCIA EKONOMII SPOŁECZNEJ W ELBLĄGU\nSprawozdanie częściowe za okres 01.09.2018 – "
+                       "30.11.2018\n\nCENTRUM PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (CPS)\n\nCIS/KIS/ZAZ/WTZ z terenu powiatu "
+                       "uczestniczyły w 3 spotkaniach.\nPANDEMIA COVID-19 ograniczyła działania.")
+    assert [s.code for s in rep.sections] == ["CPS"]
+    assert rep.kind == "partial" and rep.organisation == "OWES Elbląg"

@@ -59,3 +59,12 @@ def test_subjects_skip_years_generic_words_and_join_hyphenation(facts):
 def test_unit_named_in_the_list_head(facts):
     got = hours(facts, "Doradztwo specjalistyczne (w godz.): prawne 9, z zakresu RODO 4.")
     assert [v for v, _ in got] == [9, 4]
+
+
+def test_decimals_thousands_and_times(facts):
+    assert hours(facts, "Doradztwo prawne 2.5 h, księgowe 7,5 h.") == [(2.5, "doradztwo prawne"), (7.5, "doradztwo księgowe")]
+    assert hours(facts, "Udzielono 1.250 godzin doradztwa.") == [(1250, "doradztwo")]
+    assert hours(facts, "Udzielono 45 godzin doradztwa prawnego oraz 20 h doradztwa księgowego.") == \
+        [(45, "doradztwo prawne"), (20, "doradztwo księgowe")]
+    rep, fs = facts("Spotkanie trwało od 9.00 do 15.00 i dotyczyło 5 PES.")
+    assert [(f.type, f.value) for f in fs if f.type in ("count", "hours", "date")] == [("count", 5)]

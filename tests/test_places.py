@@ -20,7 +20,6 @@ def places(facts, text):
      [("powiat ostródzki", "county"), ("powiat iławski", "county"), ("powiat nowomiejski", "county")]),
     ("Doradztwo w gminie Purda i w gm. Stawiguda.", [("gmina Purda", "commune"), ("gmina Stawiguda", "commune")]),
     ("Projekt obejmuje woj. warmińsko-mazurskie.", [("województwo warmińsko-mazurskie", "voivodeship")]),
-    ("Szkolenia w Ełku, Oleckui Gołdapi.", [("Ełk", "locality")]),
     ("Spotkania w Giżycku, Piszu i Mrągowie.", [("Giżycko", "locality"), ("Pisz", "locality"), ("Mrągowo", "locality")]),
     ("Wizyty w Iławie (3.03.), Suszu (5.03.) i Zalewie (9.03.).",
      [("Iława", "locality"), ("Susz", "locality"), ("Zalewo", "locality")]),
@@ -98,3 +97,8 @@ def test_hyphenated_and_ascii_typed_multi_word_towns(facts):
     assert places(facts, "Porozumienia z dwiema gminami (Kaczory, Szydłowo) i we wsiach Śmiłowo i Dziembowo.") == \
         [("gmina Kaczory", "commune"), ("gmina Szydłowo", "commune"), ("Śmiłowo", "locality"),
          ("Dziembowo", "locality")]
+
+
+def test_countries_regions_and_mountains_are_not_localities(facts):
+    assert places(facts, "Wyjazdy do Czech i z Niemiec, obozy w Bieszczadach i w Tatrach, targi w Wielkopolsce, "
+                         "grupa z Pasłęka.") == [("Pasłęk", "locality")]
