@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit eval clean
+.PHONY: run test lint typecheck unit eval clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,17 @@ eval: $(STAMP)
 	$(BIN)/sprawozdania eval corpus
 
 test: lint typecheck unit
+
+# Fuzzing, outside `make test`: the readers on mutated documents, then extract_text on
+# mutated report text, FUZZ_RUNS inputs each (see tests/fuzz/run.py). FUZZ_ENGINE=atheris
+# makes it coverage-guided where atheris installs (Linux).
+FUZZ_RUNS ?= 100000
+FUZZ_SEED ?= 1
+FUZZ_ENGINE ?= builtin
+fuzz: $(STAMP)
+	@if [ "$(FUZZ_ENGINE)" = atheris ]; then $(BIN)/pip install -q atheris; fi
+	$(BIN)/python tests/fuzz/run.py read --runs $(FUZZ_RUNS) --seed $(FUZZ_SEED) --engine $(FUZZ_ENGINE)
+	$(BIN)/python tests/fuzz/run.py extract --runs $(FUZZ_RUNS) --seed $(FUZZ_SEED) --engine $(FUZZ_ENGINE)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -8,18 +8,21 @@ The library never prints. The pipeline is built on first use and reused.
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ReadError, SprawozdaniaError
+from .errors import ReadError, SprawozdaniaError, TextError
 
 if TYPE_CHECKING:
     from models import Report
 
     from .pipeline import Extractor
 
-__all__ = ["ReadError", "SprawozdaniaError", "extract", "extract_text", "get_extractor"]
+__all__ = ["ReadError", "SprawozdaniaError", "TextError", "extract", "extract_text", "get_extractor"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -33,6 +36,9 @@ def extract_text(text: str, name: str = "<text>", *, keep_text: bool = False) ->
     """Extract a Report from text already decoded."""
     if not isinstance(text, str):
         raise TypeError("extract_text expects str")
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise TextError(f"{name}: not valid Unicode (unpaired surrogate at offset {bad.start()})")
     return get_extractor().extract_text(text, name=name, keep_text=keep_text)
 
 

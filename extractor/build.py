@@ -182,7 +182,12 @@ def _unexplained(report: Report, view: View, nums: list[Num], roles: set[str], f
 
 def _date(y: int, m: int, d: int, month_name_text: str | None = None) -> dt.date | None:
     if month_name_text:
-        parsed = parse_month_name_date(re.sub(r"\s*r(?:oku|\.)?\s*$", "", month_name_text))
+        t = month_name_text.rstrip()
+        for suffix in ("roku", "r.", "r"):
+            if t.endswith(suffix):
+                t = t[: -len(suffix)].rstrip()
+                break
+        parsed = parse_month_name_date(t)
         if parsed is not None:
             return parsed
     try:

@@ -261,6 +261,9 @@ def schema() -> None:
     _write(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
 
 
+from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (registers commands)
+
+
 def main() -> None:
     app()
 

@@ -53,7 +53,7 @@ def _adj_lemma(word: str) -> str | None:
 @lru_cache(maxsize=20_000)
 def lemma_phrase(text: str) -> str:
     """Lemmatise a short noun phrase, keeping acronyms and the slash structure."""
-    parts = [p.strip() for p in re.split(r"\s*/\s*", text.strip()) if p.strip()]
+    parts = [p.strip() for p in text.strip().split("/") if p.strip()]
     return "/".join(_phrase(p) for p in parts) if parts else text.strip()
 
 

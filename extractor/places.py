@@ -530,7 +530,10 @@ def _voivodeship_adj(view: View, j: int) -> tuple[str, int] | None:
     return None
 
 
-_BETWEEN = re.compile(r"\s*(?:\([^()\n]{0,40}\)|\s[-–]\s?[\d.\s]{2,14}(?=[,)]))?\s*(,|\bi\b|\boraz\b)\s*")
+# what may stand between two places of a list: a bracket or "– 23.07." and a comma or "i"; the
+# whitespace is bounded so a long run of spaces costs nothing
+_BETWEEN = re.compile(r"[ \n]{0,3}(?:\([^()\n]{0,40}\)|[ \n][-–] ?[\d. ]{2,14}(?=[,)]))?[ \n]{0,3}"
+                      r"(,|\bi\b|\boraz\b)[ \n]{0,3}")
 
 
 def _name_list(view: View, j: int, case: str | None) -> list[tuple[list[Word], str]]:

@@ -479,7 +479,10 @@ def _phrase_before(view: View, pos: int) -> tuple[int, str] | None:
 # --- hours subjects, markers, unit-less consultancy hours ------------------------------------
 
 def _clause_start(view: View, pos: int) -> int:
+    """Start of the clause that ends at `pos`: after the last , ; : ( ) of the sentence — looked
+    for within 200 characters, so a sentence without punctuation costs no more than that."""
     s, _ = view.sentence(pos)
+    s = max(s, pos - 200)
     seg = view.norm[s:pos]
     cut = max(seg.rfind(","), seg.rfind(";"), seg.rfind(":"), seg.rfind("("), seg.rfind(")"))
     return s + cut + 1 if cut >= 0 else s
@@ -688,7 +691,21 @@ def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
     return out
 
 
-_DASH_BEFORE = re.compile(r"(?:^|[\n•;(]|[,:]\s|^\s*-\s)\s*(?:-\s+)?(?P<phrase>[^\W\d_][^\n:;,()\d]{0,60}?)\s?(?:-|:)\s?$")
+def _phrase_before_dash(norm: str, start: int, pos: int) -> tuple[int, str] | None:
+    """'… spotkania animacyjne – ' before `pos`: (phrase start, phrase) — the words between the
+    last list boundary (line start, bullet, ',', ';', '(', ':') and a dash or colon."""
+    window = norm[start:pos]
+    stripped = window.rstrip(" ")
+    if not stripped or stripped[-1] not in "-:":
+        return None
+    body = stripped[:-1].rstrip(" ")
+    cut = max(body.rfind(c) for c in "\n•;(,:")
+    phrase = body[cut + 1:]
+    lead = len(phrase) - len(phrase.lstrip(" -"))
+    phrase = phrase[lead:]
+    if not phrase or not phrase[0].isalpha() or len(phrase) > 60 or any(ch.isdigit() or ch in ")" for ch in phrase):
+        return None
+    return start + cut + 1 + lead, phrase
 _ITEM_END = re.compile(r"\s*(?:[,;.)(/]|\n|$)")
 
 
@@ -701,12 +718,11 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
             continue
         line_start = view.norm.rfind("\n", 0, n.start) + 1
         s, _ = view.sentence(n.start)
-        start = max(line_start, s)
-        m = _DASH_BEFORE.search(view.norm[start:n.start])
-        if not m:
+        found = _phrase_before_dash(view.norm, max(line_start, s, n.start - 90), n.start)
+        if found is None:
             continue
-        ph_start = start + m.start("phrase")
-        phrase = _dehyphen(m["phrase"]).strip()
+        ph_start, phrase = found
+        phrase = _dehyphen(phrase).strip()
         words = re.findall(r"[^\W\d_]+", phrase)
         if not words or len(words) > 5:
             continue
@@ -820,7 +836,7 @@ def mark_flags(view: View, qtys: list[Qty]) -> None:
 
 # --- breakdowns ------------------------------------------------------------------------------
 
-_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\s+i\s+|\s+oraz\s+|\s+a\s+także\s+|\s+a\s+)\s*")
+_ITEM_SPLIT = re.compile(r"[ \n]{0,3}(?:,|;|[ \n]{1,3}(?:i|oraz|a[ \n]{1,3}także|a)[ \n]{1,3})[ \n]{0,3}")
 
 
 def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
@@ -865,8 +881,8 @@ def _has_number_word(text: str) -> bool:
 
 
 _SUBSET_OPENER = re.compile(
-    r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)\s*,?\s*(?P<paren>\()?\s*"
-    r"(?:w tym|z czego|spośród nich|z nich)\s*:?\s*", re.I)
+    r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3},?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"
+    r"(?:w tym|z czego|spośród nich|z nich)[ \n]{0,3}:?[ \n]{0,3}", re.I)
 
 
 def _counts_in(counts: list[Qty], start: int, end: int) -> list[Qty]:
@@ -1021,7 +1037,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     cut = norm.find("(", n.end, e)
     e_label = cut if cut >= 0 else e
     label_text = (norm[s:n.start] + " " + norm[n.end:e_label]).strip(" -:()\n")
-    label_text = re.sub(r"\s*-\s*$|^\s*-\s*", "", label_text).strip()
+    label_text = label_text.strip().strip("-").strip()
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
     if any(morph.analyse(w) and all(a.pos in ("fin", "praet", "imps") for a in morph.analyse(w))

@@ -59,6 +59,9 @@ def fold(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s)
 
 
+_W = r"[a-ząćęłńóśźż]{3,12}(?![a-ząćęłńóśźż])"  # a month-like word: one start per word, bounded
+
+
 def _month_re(names: dict[str, int]) -> str:
     return "(?:" + "|".join(sorted((re.escape(k) for k in names), key=len, reverse=True)) + ")"
 
@@ -86,10 +89,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "year": re.compile(rf"\b(?:za\s+)?rok(?:u)?\s+(?P<y>{Y})\b|\b(?:za\s+)?(?P<y2>{Y})\s*(?:r\.|rok)", re.I),
         "quarter": re.compile(rf"\b(?P<q>{roman_q})\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y})", re.I),
         "half": re.compile(rf"\b(?P<h>II|I|1|2|pierwsze|drugie)\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y})", re.I),
-        "month": re.compile(rf"\b(?:za\s+)?(?P<m>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})(?:\s?r\.|\s+roku|\s+rok)?(?!\s*[-–])", re.I),
+        "month": re.compile(rf"(?<![^\W\d_])(?P<m>{_W})\s{{1,3}}(?P<y>{Y})(?:\s?r\.|\s{{1,3}}roku|\s{{1,3}}rok)?"
+                            rf"(?!\s{{0,3}}[-–])", re.I),
         "months": re.compile(
-            rf"(?:od\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s*(?:(?P<y1>{Y}){R_SUFFIX})?\s*(?:-|do)\s*(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y>{Y})",
-            re.I),
+            rf"(?<![^\W\d_])(?P<m1>{_W})\s{{0,3}}(?:(?P<y1>{Y}){R_SUFFIX})?\s{{0,3}}(?:-|do)\s{{0,3}}"
+            rf"(?P<m2>{_W})\s{{1,3}}(?P<y>{Y})", re.I),
     }
 
 
@@ -193,9 +197,10 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
 
 _BODY_TRIGGER = re.compile(r"projekt|realizac|realizow|trwa|okres|sprawozdawcz|działal", re.I)
 _BODY_START_END = re.compile(
-    r"rozpocz\w*\s+(?:się\s+)?(?:w|z|od)\s+(?:początkiem\s+|dniem\s+)?(?P<m1>[a-ząćęłńóśźż]+)\s+(?P<y1>(?:19|20)\d\d)"
-    r"[^.]{0,80}?zako[ńn]cz\w*\s+(?:się\s+)?(?:w|z|wraz\s+z)?\s*(?:końcem\s+|koncem\s+|dniem\s+)?"
-    r"(?P<m2>[a-ząćęłńóśźż]+)\s+(?P<y2>(?:19|20)\d\d)", re.I)
+    r"rozpocz\w{0,12}\s{1,3}(?:się\s{1,3})?(?:w|z|od)\s{1,3}(?:początkiem\s{1,3}|dniem\s{1,3})?"
+    r"(?P<m1>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y1>(?:19|20)\d\d)"
+    r"[^.]{0,80}?zako[ńn]cz\w{0,12}\s{1,3}(?:się\s{1,3})?(?:(?:w|z|wraz\s{1,3}z)\s{1,3})?"
+    r"(?:końcem\s{1,3}|koncem\s{1,3}|dniem\s{1,3})?(?P<m2>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y2>(?:19|20)\d\d)", re.I)
 
 
 def find_body_period(view: View, start: int) -> PeriodMatch | None:
@@ -564,7 +569,7 @@ def analyse_structure(view: View) -> Structure:
     if first is not None:
         header_end = first
     else:
-        lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*(\n|$)", norm)][:2]
+        lines = [m.end() for m in re.finditer(r"(?m)^[^\n]*\S[^\n]*(\n|$)", norm)][:2]
         header_end = lines[-1] if lines else len(norm)
     header_end = min(header_end, max(len(norm), 0))
     st.header_end = header_end

@@ -1,54 +1,279 @@
-"""Reading report files into text: one interface, `read(path) -> Source`."""
+"""Reading report files into text: one interface, `read(path) -> Source`.
+
+    from extractor.read import read
+    src = read("raport.docx")          # Source(path, text, format, encoding, sha256, pages, warnings)
+
+The format is told by content — magic bytes and archive structure — not by the file name
+(the name only breaks a tie between plain text and a bare HTML fragment). Readers:
+txt (UTF-8 with or without BOM, UTF-16/32, cp1250, ISO-8859-2, CP852, Mac CE), html,
+docx, odt (and flat .fodt), pdf with a text layer. Every reader keeps the paragraph
+structure the .txt corpus has (a paragraph or heading per line, a blank line between), and
+offsets of facts index `Source.text`.
+
+Anything that is not a readable report raises `ReadError` with a one-line reason and a
+`kind` (see extractor.errors); an unexpected failure inside a reader is turned into one too,
+so a damaged file never surfaces as a traceback. Limits (file size, archive expansion and
+ratio, text length, PDF pages) are in `Limits`; the environment can set them
+(SPRAWOZDANIA_MAX_BYTES=… and so on).
+"""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ReadError
+from ._common import Extracted, Limits, ReadFailure, tidy
+from .txt import bom_encoding, decode_text, utf16_without_bom
 
-MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["FORMATS", "SUFFIXES", "Limits", "MAX_BYTES", "ReadError", "Source", "check_report", "decode_text",
+           "detect_format", "read", "read_bytes"]
+
+MAX_BYTES = Limits().max_bytes
+FORMATS = ("txt", "html", "docx", "odt", "pdf")
+# file names a folder scan takes for reports: what the readers read, and the formats people
+# save reports in that are refused with a clear reason rather than skipped in silence
+SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".docx", ".docm", ".dotx", ".odt", ".ott", ".fodt",
+            ".pdf", ".doc", ".rtf")
 
 
 @dataclass(frozen=True)
 class Source:
     path: str
     text: str
-    format: str
-    encoding: str | None
-    sha256: str          # of the file's bytes
+    format: str               # one of FORMATS
+    encoding: str | None      # how the bytes were decoded (txt, html); None for docx/odt/pdf
+    sha256: str               # of the file's bytes
+    pages: list[int] | None = None                # PDF: offset in `text` where each page starts
+    warnings: tuple[str, ...] = field(default=())  # readable, but something was off
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode a plain-text report: BOMs, UTF-8, then the Polish legacy code pages."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+# --- format detection ---------------------------------------------------------------------
+
+# (magic at offset 0, what it is) for formats we do not read: a clear "unsupported" beats "binary"
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"), (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "an executable (ELF)"), (b"{\\rtf", "an RTF document (save it as .docx or .pdf)"),
+    (b"%!PS", "a PostScript file"), (b"AT&TFORM", "a DjVu document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+]
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_NOTE = "; scanned reports need OCR, not supported yet"
+
+
+def _unsupported(what: str) -> ReadFailure:
+    return ReadFailure("unsupported", f"unsupported format: {what}")
+
+
+def _ole_kind(data: bytes) -> ReadFailure:
+    """An OLE2 compound file: a password-protected Office file (the OOXML package is inside,
+    encrypted) or a legacy .doc/.xls/.ppt."""
+    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+        return ReadFailure("encrypted", "password-protected Office document (remove the password and save again)")
+    if "WordDocument".encode("utf-16-le") in data:
+        return _unsupported("a legacy Word 97-2003 .doc (save it as .docx)")
+    return _unsupported("a legacy Microsoft Office file (OLE2)")
+
+
+def _zip_kind(data: bytes, ext: str) -> str:
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return data.decode("cp1250", errors="replace"), "cp1250"
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            mimetype = ""
+            if "mimetype" in names:
+                info = zf.getinfo("mimetype")
+                if info.file_size < 200 and not info.flag_bits & 0x1:
+                    mimetype = zf.read("mimetype")[:200].decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, RuntimeError,
+            NotImplementedError) as e:
+        what = {".docx": "Word document (.docx)", ".odt": "OpenDocument text (.odt)"}.get(ext, "zip archive")
+        raise ReadFailure("corrupt", f"damaged or truncated {what} ({e})") from None
+    if mimetype.startswith("application/vnd.oasis.opendocument.text"):
+        return "odt"
+    if mimetype.startswith("application/vnd.oasis.opendocument."):
+        raise _unsupported(f"OpenDocument {mimetype.rsplit('.', 1)[-1]} (not a text document)")
+    if mimetype == "application/epub+zip":
+        raise _unsupported("an EPUB e-book")
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names) and "[Content_Types].xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        raise _unsupported("an Excel workbook (.xlsx)")
+    if "ppt/presentation.xml" in names:
+        raise _unsupported("a PowerPoint presentation (.pptx)")
+    if "content.xml" in names and "META-INF/manifest.xml" in names:
+        return "odt"
+    raise _unsupported("a zip archive that is not a .docx or .odt document (unpack it first)")
 
 
-def read(path: str | Path, max_bytes: int = MAX_BYTES) -> Source:
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise ReadError(str(path), f"cannot open ({e.strerror or e})") from None
-    if p.is_dir():
-        raise ReadError(str(path), "is a directory")
-    if size > max_bytes:
-        raise ReadError(str(path), f"too large ({size} bytes > limit {max_bytes})")
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise ReadError(str(path), f"cannot read ({e.strerror or e})") from None
+def detect_format(data: bytes, name: str = "") -> str:
+    """'txt', 'html', 'docx', 'odt' or 'pdf', told by content; `name` (the file name) only
+    settles text-or-HTML. Raises ReadFailure for what is not a report format."""
+    ext = Path(name).suffix.lower()
+    head = data[:8]
     if not data.strip():
-        raise ReadError(str(path), "empty file")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError(str(path), "binary file, not a text report")
-    text, enc = decode_text(data)
-    return Source(str(path), text, "txt", enc, hashlib.sha256(data).hexdigest())
+        raise ReadFailure("empty", "empty file" if not data else "empty file (only white space)")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return _zip_kind(data, ext)
+    if head.startswith(_OLE):
+        raise _ole_kind(data)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise _unsupported(what + (_IMAGE_NOTE if "image" in what else ""))
+    bom = bom_encoding(data)
+    if bom is None and utf16_without_bom(data) is None and b"\x00" in data[:65536]:
+        raise ReadFailure("binary", "binary data, not a text report")
+    if bom is not None and bom[0] != "utf-8":
+        probe = data[bom[2]:bom[2] + 32768].decode(bom[0], errors="replace")
+    elif bom is None and utf16_without_bom(data):
+        probe = data[:32768].decode(utf16_without_bom(data) or "utf-16-le", errors="replace")
+    else:
+        probe = data[:32768].decode("latin-1")
+    from .html import looks_like_html
+
+    stripped = probe.lstrip("\ufeff\xef\xbb\xbf \t\r\n")
+    if stripped.startswith("<?xml") or stripped.startswith("<office:document"):
+        if re.search(r"<office:document\b", stripped[:4096]) and \
+                "application/vnd.oasis.opendocument.text" in stripped[:4096]:
+            return "odt"
+        if not looks_like_html(stripped, ext):
+            if "schemas.microsoft.com/office/word" in stripped[:4096] or "<?mso-application" in stripped[:1024]:
+                raise _unsupported("a Word 2003 XML document (save it as .docx)")
+            raise _unsupported("an XML document")
+    if looks_like_html(probe, ext):
+        return "html"
+    return "txt"
+
+
+# --- checks on the text ---------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def check_report(text: str) -> None:
+    """Refuse text that is clearly not a report, with ReadFailure("not_a_report").
+
+    The rule, meant to let any short real report through (one sentence is enough):
+    - there is at least one word (two or more letters in a row);
+    - letters are at least a fifth of the characters that are not white space (numbers
+      and punctuation alone are data, not prose);
+    - most letters are Latin (a Polish report is; Cyrillic or CJK mean another document or
+      a wrong decoding);
+    - it is not one long run without spaces (encoded data: base64, hex): at least half of
+      the non-space characters are in tokens of at most 40 characters;
+    - it is not JSON.
+    """
+    sample = text[:200_000]
+    if not _WORD.search(sample):
+        raise ReadFailure("not_a_report", "not a report: the text has no words")
+    nonspace = sum(1 for c in sample if not c.isspace())
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) < nonspace / 5:
+        raise ReadFailure("not_a_report", f"not a report: only {len(letters)} letters in {nonspace} characters "
+                                          "(numbers or symbols, not prose)")
+    latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
+    if latin < len(letters) / 2:
+        script = unicodedata.name(next(c for c in letters if c >= "\u0250"), "?").split(" ")[0].title()
+        raise ReadFailure("not_a_report", f"not a report: the text is not in Latin script (mostly {script})")
+    tokens = sample.split()
+    long_chars = sum(len(t) for t in tokens if len(t) > 40)
+    if long_chars > nonspace / 2:
+        raise ReadFailure("not_a_report", "not a report: no word structure (encoded data?)")
+    if sample.lstrip()[:1] in "{[":
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            raise ReadFailure("not_a_report", "not a report: JSON data")
+
+
+# --- the dispatcher ------------------------------------------------------------------------
+
+def _extract(fmt: str, data: bytes, limits: Limits) -> Extracted:
+    if fmt == "txt":
+        from .txt import read_txt
+
+        return read_txt(data)
+    if fmt == "html":
+        from .html import read_html
+
+        return read_html(data)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx(data, limits)
+    if fmt == "odt":
+        from .odt import read_fodt, read_odt
+
+        return read_odt(data, limits) if data[:4] == b"PK\x03\x04" else read_fodt(data, limits)
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, limits)
+    raise _unsupported(fmt)
+
+
+def read_bytes(data: bytes, path: str = "<bytes>", *, limits: Limits | None = None) -> Source:
+    """`read` for bytes already in memory; `path` names them in messages and picks nothing
+    but the text/HTML tie-break."""
+    limits = limits or Limits.from_env()
+    try:
+        if len(data) > limits.max_bytes:
+            raise ReadFailure("too_large", f"too large ({len(data)} bytes > limit {limits.max_bytes})")
+        fmt = detect_format(data, path)
+        got = _extract(fmt, data, limits)
+        text = tidy(got.text)
+        if len(text) > limits.max_chars:
+            raise ReadFailure("too_large", f"text too long ({len(text)} characters > limit {limits.max_chars})")
+        if not text.strip():
+            raise ReadFailure("empty", "empty file (no text)" if fmt == "txt" else f"empty {fmt} document (no text)")
+        check_report(text)
+    except ReadFailure as e:
+        raise ReadError(path, e.reason, e.kind) from None
+    except MemoryError:
+        raise ReadError(path, "too large to read in memory", "too_large") from None
+    except RecursionError:
+        raise ReadError(path, "damaged file: structure nested too deeply", "corrupt") from None
+    except Exception as e:  # a reader tripped on a damaged file: still one clear line
+        what = locals().get("fmt", "file")
+        raise ReadError(path, f"damaged or unreadable {what} ({type(e).__name__}: {str(e)[:200]})", "corrupt") from None
+    return Source(path, text, fmt, got.encoding, hashlib.sha256(data).hexdigest(), got.pages, tuple(got.warnings))
+
+
+def read(path: str | Path, max_bytes: int | None = None, *, limits: Limits | None = None) -> Source:
+    """Read one report file: format and encoding detected, text extracted and tidied.
+    Raises ReadError (one-line reason, a `kind`) for anything that is not a readable report."""
+    if limits is None:
+        limits = Limits.from_env(max_bytes=max_bytes)
+    elif max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    p = Path(path)
+    name = str(path)
+    try:
+        st = p.stat()
+    except OSError as e:
+        raise ReadError(name, f"cannot open ({e.strerror or e})", "missing") from None
+    if p.is_dir():
+        raise ReadError(name, "is a directory, not a file", "unsupported")
+    if not p.is_file():
+        raise ReadError(name, "not a regular file", "unsupported")
+    size = st.st_size
+    if size > limits.max_bytes:
+        raise ReadError(name, f"too large ({size} bytes > limit {limits.max_bytes}; "
+                              "set SPRAWOZDANIA_MAX_BYTES to change it)", "too_large")
+    try:
+        with p.open("rb") as f:
+            data = f.read(limits.max_bytes + 1)
+    except OSError as e:
+        raise ReadError(name, f"cannot read ({e.strerror or e})", "missing") from None
+    return read_bytes(data, name, limits=limits)

@@ -1,0 +1,145 @@
+"""`sprawozdania batch`: convert many reports in parallel, resumable, into a folder (and archive)."""
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..cli import app
+from ._common import err
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..batch import BatchResult, Outcome
+
+
+class BatchFormat(StrEnum):
+    json = "json"
+    facts = "facts"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+EXIT_CODES = """Exit codes: 0 every file converted or already up to date; 1 some files failed (see
+OUTDIR/errors.jsonl); 2 nothing usable (every file failed, no inputs found) or a bad invocation;
+130 interrupted (Ctrl-C) – run the same command again to resume."""
+
+
+@app.command(epilog=EXIT_CODES)
+def batch(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Report files, folders (searched recursively for report files) and glob patterns.",
+        show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (created if missing).",
+                                         show_default=False)],
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1,
+                                                help="Worker processes (default: all cores).")] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a",
+                                                 help="Also store every report in this SQLite archive.")] = None,
+    fmt: Annotated[BatchFormat, typer.Option(
+        "--format", "-f", help="json: full record per file; facts: facts/1 per file; jsonl/csv: one row per "
+                               "fact, per file and all together in OUTDIR/all.jsonl|all.csv.")] = BatchFormat.json,
+    force: Annotated[bool, typer.Option("--force", help="Convert again files already converted.")] = False,
+    org: Annotated[str | None, typer.Option(
+        "--org", help="Organisation of files whose text and name do not give one.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress",
+                                           help="Show the progress bar (on stderr).")] = True,
+) -> None:
+    """Convert many reports with N worker processes; one bad file never stops the batch.
+
+    Outputs are written atomically; a re-run skips files already converted (same content
+    sha256), so an interrupted batch is resumed by running it again. Failures are listed
+    in the summary and in OUTDIR/errors.jsonl.
+
+    Example: sprawozdania batch corpus -o out --archive reports.sqlite --workers 2
+    """
+    import signal
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Column
+
+    from ..archive import ArchiveError
+    from ..batch import BatchError, run_batch
+
+    def _term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old_term = signal.signal(signal.SIGTERM, _term)   # a polite kill stops like Ctrl-C
+    console = Console()
+    errc = Console(stderr=True)
+    bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=24),
+                   MofNCompleteColumn(), TextColumn("•"), TimeElapsedColumn(), TextColumn("• ETA"),
+                   TimeRemainingColumn(),
+                   TextColumn("[dim]{task.fields[last]}", table_column=Column(no_wrap=True, overflow="ellipsis",
+                                                                              max_width=28)),
+                   console=errc, disable=not progress, transient=False)
+    task = bar.add_task("scanning", total=None, last="")
+
+    def on_plan(todo: int, up_to_date: int) -> None:
+        bar.update(task, total=todo, visible=todo > 0,
+                   description=f"converting ({up_to_date} up to date)" if up_to_date else "converting")
+
+    def on_result(o: Outcome) -> None:
+        if o.stage == "convert":
+            bar.update(task, advance=1, last=Path(o.path).name[:40])
+
+    try:
+        with bar:
+            result = run_batch(inputs, output, fmt=fmt.value, workers=workers, archive=archive, force=force,
+                               org=org, on_plan=on_plan, on_result=on_result)
+    except (BatchError, ArchiveError) as e:
+        err(str(e))
+        raise typer.Exit(2) from None
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+    _summary(console, result)
+    raise typer.Exit(result.exit_code)
+
+
+def _summary(console: Console, r: BatchResult) -> None:
+    from rich.table import Table
+
+    conv, skip, fail = r.converted, r.skipped, r.failed
+    how = f"{r.workers} worker{'s' if r.workers != 1 else ''}" if r.workers else "nothing to convert"
+    console.print(f"[bold]batch[/] → {r.outdir}  ({r.fmt}, {how})", highlight=False)
+    t = Table(show_header=False)
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    t.add_row("converted", str(len(conv)))
+    t.add_row("up to date (skipped)", str(len(skip)))
+    t.add_row("failed", f"[red]{len(fail)}[/]" if fail else "0")
+    if r.ignored:
+        t.add_row("not reports (ignored)", str(r.ignored))
+    arch = [o.archive for o in conv if o.archive]
+    if arch:
+        t.add_row("archive", ", ".join(f"{k} {arch.count(k)}" for k in ("added", "updated", "unchanged")
+                                       if arch.count(k)))
+    if conv:
+        t.add_row("facts / findings", f"{sum(o.facts for o in conv)} / {sum(o.findings for o in conv)}")
+    rate = f", {len(conv) / r.seconds:.1f} files/s" if conv and r.seconds > 0 else ""
+    t.add_row("time", f"{r.seconds:.1f} s{rate}")
+    if r.combined:
+        t.add_row("all rows", str(r.outdir / r.combined))
+    if r.interrupted:
+        t.add_row("[yellow]interrupted[/]", "run again to resume")
+    console.print(t)
+    if fail:
+        ft = Table(title=f"Failed ({len(fail)}) – also in {r.outdir / 'errors.jsonl'}", title_justify="left")
+        ft.add_column("file", overflow="fold")
+        ft.add_column("kind")
+        ft.add_column("reason", overflow="fold")
+        for o in sorted(fail, key=lambda o: o.path):
+            ft.add_row(o.path, o.error_kind or "", o.reason or "")
+        console.print(ft)

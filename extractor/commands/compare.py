@@ -1,0 +1,153 @@
+"""`sprawozdania compare`: indicator x period for one organisation, from the archive."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..cli import app
+from ._common import ARCHIVE_HELP, archive_path, err, warn
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..compare import Comparison
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Kind(StrEnum):
+    partial = "partial"
+    final = "final"
+    annual = "annual"
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+@app.command(epilog="Exit codes: 0 compared; 1 compared, with error findings (e.g. an invalid period); "
+                    "2 nothing to compare or a bad invocation.")
+def compare(
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", help=ARCHIVE_HELP, show_default=False)] = None,
+    org: Annotated[str | None, typer.Option(
+        "--org", help="Organisation (name or key such as owes-olsztyn); optional when the archive holds one.")]
+    = None,
+    section: Annotated[str | None, typer.Option("--section", help="Only this section (canonical name or code, "
+                                                                    "e.g. CPS).")] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only reports of this kind.")] = None,
+    factor: Annotated[float, typer.Option("--factor",
+                                          help="Flag a change between consecutive periods by this factor or more.")]
+    = 2.0,
+    known_only: Annotated[bool, typer.Option("--known-only", help="Only taxonomy indicators (hide subjects the "
+                                                                   "taxonomy does not know).")] = False,
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f")] = CompareFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+) -> None:
+    """Compare an organisation's reports across periods: values, changes, cumulative totals, findings.
+
+    CSV: one row per (section, indicator), one column per period (chronological), then the
+    change from the previous period (Δ, Δ%) and cumulative totals (Σ, flows only).
+
+    Example: sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format csv
+    """
+    from ..archive import Archive, ArchiveError
+    from ..compare import CompareError, build_comparison, to_csv, to_json
+
+    if factor <= 1:
+        err(f"--factor must be greater than 1, got {factor}")
+        raise typer.Exit(2)
+    try:
+        with Archive(archive_path(archive), create=False) as ar:
+            if ar.stale():
+                warn(f"{ar.stale()} report(s) were indexed with another taxonomy version; "
+                     "run `sprawozdania archive reindex`")
+            cmp = build_comparison(ar, org=org, section=section, kind=kind.value if kind else None,
+                                   factor=factor, known_only=known_only)
+    except (ArchiveError, CompareError) as e:
+        err(str(e))
+        raise typer.Exit(2) from None
+    if fmt is CompareFormat.table:
+        from rich.console import Console
+
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None,  # noqa: SIM115
+                          width=200 if output else None)
+        render_comparison(console, cmp)
+        if output:
+            console.file.close()
+    else:
+        text = to_csv(cmp) if fmt is CompareFormat.csv else json.dumps(to_json(cmp), ensure_ascii=False, indent=1) + "\n"
+        if output:
+            from ..batch import atomic_write
+
+            atomic_write(output, text)
+        else:
+            sys.stdout.write(text)
+    if any(f.severity == "error" for f in cmp.findings):
+        raise typer.Exit(1)
+
+
+def _head(start: dt.date, end: dt.date) -> str:
+    """Compact period label: months when the period runs from a 1st to a month's end."""
+    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    return f"{start:%Y-%m}\n{end:%Y-%m}" if whole else f"{start:%Y-%m-%d}\n{end:%Y-%m-%d}"
+
+
+def render_comparison(console: Console, cmp: Comparison) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..compare import fmt_num
+
+    t = Table(title=f"{cmp.organisation}: {len(cmp.periods)} periods, {len(cmp.rows)} rows "
+                    f"(taxonomy v{cmp.taxonomy_version}; Σ = cumulative, flows only)", title_justify="left",
+              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
+    # the indicator's name only when the terminal has room for it besides the periods
+    with_names = console.width >= 34 + 9 * (len(cmp.periods) + 1) + 30
+    t.add_column("section", no_wrap=True)
+    t.add_column("indicator", no_wrap=True, overflow="ellipsis", max_width=22 if with_names else 18)
+    if with_names:
+        t.add_column("name", no_wrap=True, overflow="ellipsis", max_width=34)
+    for p in cmp.periods:
+        t.add_column(_head(p.start, p.end), justify="right", no_wrap=True, min_width=7)
+    t.add_column("Σ", justify="right", no_wrap=True, min_width=5)
+    for r in cmp.rows:
+        cells: list[Text | str] = []
+        for i, v in enumerate(r.values):
+            cell = Text(("~" if r.approximate[i] else "") + fmt_num(v) if v is not None else "—",
+                        style="" if v is not None else "dim")
+            change = r.change[i] if i else None
+            if change is not None:
+                style = "green" if change > 0 else "red" if change < 0 else "dim"
+                cell.append(f"\n{fmt_num(change, signed=True)}", style=style)
+                pct = r.change_pct[i]
+                cell.append(f"\n{pct:+.0f}%" if pct is not None else "\n", style=style)
+            cells.append(cell)
+        total = next((c for c in reversed(r.cumulative) if c is not None), None)
+        ind = Text(r.indicator, style="bold") if r.indicator else Text("?", style="dim")
+        name = Text(r.name, style="" if r.indicator else "italic dim")
+        if not with_names and not r.indicator:
+            ind = Text(f"?{r.name}", style="italic dim")
+        if r.unit == "hours":
+            ind.append(" [h]", style="dim")
+        t.add_row(r.section or "—", ind, *([name] if with_names else []), *cells,
+                  fmt_num(total) if total is not None else "")
+    console.print(t)
+    if cmp.findings:
+        ft = Table(title=f"Findings across periods ({len(cmp.findings)})", title_justify="left", box=None,
+                   show_header=False, pad_edge=False)
+        ft.add_column(no_wrap=True)
+        ft.add_column(no_wrap=True)
+        ft.add_column(overflow="fold")
+        for f in cmp.findings:
+            ft.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.code, f.message)
+        console.print(ft)

@@ -1,0 +1,322 @@
+"""Comparison across periods: indicator x period for one organisation, from the archive.
+
+    from extractor.archive import Archive
+    from extractor.compare import build_comparison, to_csv
+    with Archive("reports.sqlite") as ar:
+        cmp = build_comparison(ar, org="owes-olsztyn", factor=2.0)
+    print(to_csv(cmp))
+
+Periods come in chronological order; each row (section, indicator) has its value per period,
+the absolute and percentage change from the previous period, and cumulative totals (flows
+only: a stock such as "PS objęte wsparciem" is a level, its running sum means nothing).
+Findings across periods: gaps or overlaps between consecutive periods, an indicator that
+appears or disappears, a change beyond a factor. The library never prints.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import SprawozdaniaError
+
+if TYPE_CHECKING:
+    from .archive import Archive, ReportRow
+
+DEFAULT_FACTOR = 2.0
+# Period lengths differing by more than this share make flows compare per day.
+LENGTH_TOLERANCE = 0.10
+
+
+class CompareError(SprawozdaniaError):
+    """Nothing to compare (no such organisation, ambiguous organisation, no periods …)."""
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    sha256: str
+    name: str
+    kind: str | None
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass
+class Row:
+    section: str
+    key: str
+    indicator: str | None
+    name: str
+    unit: str
+    measure: str
+    values: list[float | None]
+    approximate: list[bool]
+    change: list[float | None] = field(default_factory=list)
+    change_pct: list[float | None] = field(default_factory=list)
+    cumulative: list[float | None] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return self.indicator is not None
+
+
+@dataclass(frozen=True)
+class CrossFinding:
+    code: str
+    severity: str
+    message: str
+    section: str | None = None
+    indicator: str | None = None
+    periods: tuple[str, ...] = ()
+
+
+@dataclass
+class Comparison:
+    organisation: str
+    periods: list[PeriodColumn]
+    rows: list[Row]
+    findings: list[CrossFinding]
+    factor: float
+    taxonomy_version: int
+    skipped: list[str] = field(default_factory=list)
+
+
+def _num(v: float | None) -> float | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else round(v, 4)
+
+
+def fmt_num(v: float | None, pct: bool = False, signed: bool = False) -> str:
+    """'' for missing; integers without decimals; percentages with one decimal."""
+    if v is None:
+        return ""
+    if pct:
+        return f"{v:+.1f}" if signed else f"{v:.1f}"
+    if float(v).is_integer():
+        return f"{int(v):+d}" if signed else str(int(v))
+    return f"{v:+.2f}" if signed else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _resolve_org(archive: Archive, org: str | None) -> str:
+    from .archive import org_key
+
+    orgs = archive.organisations()
+    if org is None:
+        named = [o for o in orgs if o[0] is not None]
+        if len(named) == 1:
+            return named[0][0]  # type: ignore[return-value]
+        if not named:
+            raise CompareError("the archive holds no report with a known organisation")
+        raise CompareError("several organisations in the archive, choose one with --org: "
+                           + ", ".join(f"{o[1]} ({o[2]})" for o in named))
+    key = org_key(org)
+    if key not in {o[0] for o in orgs}:
+        # the name the files carry ("owes-elk_2019-….txt") may differ from the one the text gives
+        # ("OWES Subregion Ełcki"): accept it when it points at one organisation
+        from .archive import organisation_from_name
+
+        aliases = {r.org_key for r in archive.reports() if org_key(organisation_from_name(r.name)) == key}
+        if len(aliases) == 1 and None not in aliases:
+            return aliases.pop()  # type: ignore[return-value]
+        known = ", ".join(str(o[1]) for o in orgs if o[0] is not None) or "none"
+        raise CompareError(f"no reports of organisation {org!r} in the archive (known: {known})")
+    return key  # type: ignore[return-value]
+
+
+def _choose_periods(reports: list[ReportRow], findings: list[CrossFinding], skipped: list[str]
+                    ) -> list[PeriodColumn]:
+    by_period: dict[tuple[dt.date, dt.date], list[ReportRow]] = {}
+    for r in reports:
+        if r.period_start is None or r.period_end is None:
+            skipped.append(r.name)
+            findings.append(CrossFinding("period_missing", "info",
+                                         f"{r.name}: brak okresu sprawozdawczego – pominięto w porównaniu"))
+            continue
+        if r.period_end < r.period_start:
+            skipped.append(r.name)
+            findings.append(CrossFinding("period_invalid", "error",
+                                         f"{r.name}: okres {r.period_start:%d.%m.%Y}–{r.period_end:%d.%m.%Y} "
+                                         "kończy się przed początkiem – pominięto w porównaniu"))
+            continue
+        by_period.setdefault((r.period_start, r.period_end), []).append(r)
+    cols = []
+    for (start, end), rs in sorted(by_period.items()):
+        rs = sorted(rs, key=lambda r: (r.updated_at, r.name))
+        chosen = rs[-1]
+        if len(rs) > 1:
+            others = [r.name for r in rs[:-1]]
+            skipped.extend(others)
+            findings.append(CrossFinding(
+                "duplicate_period", "warning",
+                f"Okres {start:%d.%m.%Y}–{end:%d.%m.%Y}: {len(rs)} sprawozdania; porównano ostatnio "
+                f"zarchiwizowane {chosen.name}, pominięto: {', '.join(others)}",
+                periods=(f"{start.isoformat()}/{end.isoformat()}",)))
+        cols.append(PeriodColumn(chosen.sha256, chosen.name, chosen.kind, start, end))
+    return cols
+
+
+def _period_findings(cols: list[PeriodColumn]) -> list[CrossFinding]:
+    out = []
+    for a, b in zip(cols, cols[1:], strict=False):
+        pair = (a.label, b.label)
+        if b.start > a.end + dt.timedelta(days=1):
+            gap = (b.start - a.end).days - 1
+            out.append(CrossFinding(
+                "period_gap", "warning",
+                f"Luka {gap} dni między okresami {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} i "
+                f"{b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} ({a.end + dt.timedelta(days=1):%d.%m.%Y}–"
+                f"{b.start - dt.timedelta(days=1):%d.%m.%Y} bez sprawozdania)", periods=pair))
+        elif b.start <= a.end:
+            overlap_end = min(a.end, b.end)
+            days = (overlap_end - b.start).days + 1
+            how = "zawiera" if b.end <= a.end else "zachodzi na"
+            out.append(CrossFinding(
+                "period_overlap", "warning",
+                f"Okres {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} {how} okres {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} "
+                f"({days} dni wspólnych: wartości mogą być liczone podwójnie)", periods=pair))
+    return out
+
+
+def _row_name(indicator: str | None, subject: str | None, unit: str, names: dict[str, str]) -> str:
+    if indicator:
+        return names.get(indicator, indicator)
+    from .indicators import NO_SUBJECT
+
+    return subject or NO_SUBJECT
+
+
+def _fill(row: Row, cols: list[PeriodColumn], factor: float, out: list[CrossFinding]) -> None:
+    n = len(cols)
+    row.change = [None] * n
+    row.change_pct = [None] * n
+    row.cumulative = [None] * n
+    running: float | None = None
+    for i, v in enumerate(row.values):
+        if row.measure == "flow" and (v is not None or running is not None):
+            running = (running or 0) + (v or 0)
+            row.cumulative[i] = _num(running)
+        if i == 0:
+            continue
+        prev = row.values[i - 1]
+        a, b = cols[i - 1], cols[i]
+        what = f"{row.section + ': ' if row.section else ''}{row.name}"
+        if prev is not None and v is not None:
+            row.change[i] = _num(v - prev)
+            row.change_pct[i] = round((v - prev) / prev * 100, 1) if prev else None
+            per_day = row.measure == "flow" and abs(a.days - b.days) > LENGTH_TOLERANCE * max(a.days, b.days)
+            x, y = (prev / a.days, v / b.days) if per_day else (prev, v)
+            if (x == 0 and y > 0) or (x > 0 and y == 0) or (x > 0 and (y / x >= factor or x / y >= factor)):
+                ratio = "∞" if x == 0 or y == 0 else f"{max(x, y) / min(x, y):.1f}"
+                trend = "wzrost" if y > x else "spadek"
+                basis = " (na dzień; okresy różnej długości)" if per_day else ""
+                out.append(CrossFinding(
+                    "change_beyond_factor", "warning",
+                    f"{what}: {trend} {fmt_num(prev)} → {fmt_num(v)} ({ratio}×{basis}, próg {factor:g}×) "
+                    f"między {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} a {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y}",
+                    section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
+        elif prev is not None and v is None:
+            out.append(CrossFinding(
+                "indicator_disappeared", "info",
+                f"{what}: było {fmt_num(prev)} w {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y}, "
+                f"brak w {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y}",
+                section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
+        elif prev is None and v is not None:
+            out.append(CrossFinding(
+                "indicator_appeared", "info",
+                f"{what}: pojawia się w {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} ({fmt_num(v)}), "
+                f"brak w {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y}",
+                section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
+
+
+def build_comparison(archive: Archive, org: str | None = None, section: str | None = None,
+                     kind: str | None = None, factor: float = DEFAULT_FACTOR,
+                     known_only: bool = False) -> Comparison:
+    """Indicator x period table of one organisation (the only one when `org` is None)."""
+    if factor <= 1:
+        raise CompareError(f"the change factor must be greater than 1, got {factor}")
+    key = _resolve_org(archive, org)
+    reports = archive.reports(org=key, kind=kind)
+    if not reports:
+        raise CompareError(f"no {kind + ' ' if kind else ''}reports of {org or key} in the archive")
+    findings: list[CrossFinding] = []
+    skipped: list[str] = []
+    cols = _choose_periods(reports, findings, skipped)
+    if not cols:
+        raise CompareError(f"no report of {org or key} has a usable period")
+    findings.extend(_period_findings(cols))
+    tax = archive.taxonomy
+    names = {c: i.name for c, i in tax.indicators.items()}
+    order = {c: i for i, c in enumerate(tax.indicators)}
+    index = {c.sha256: i for i, c in enumerate(cols)}
+    rows: dict[tuple[str, str], Row] = {}
+    for sha, sec, rkey, ind, subject, unit, measure, value, approx, _ids in archive.indicator_rows(
+            list(index), section):
+        if known_only and ind is None:
+            continue
+        row = rows.get((sec, rkey))
+        if row is None:
+            row = rows[(sec, rkey)] = Row(sec, rkey, ind, _row_name(ind, subject, unit, names), unit, measure,
+                                          [None] * len(cols), [False] * len(cols))
+        row.values[index[sha]] = _num(value)
+        row.approximate[index[sha]] = bool(approx)
+    ordered = sorted(rows.values(), key=lambda r: (r.section == "", r.section, r.indicator is None,
+                                                   order.get(r.indicator or "", 0), r.unit, r.name))
+    per_row: list[CrossFinding] = []
+    for r in ordered:
+        # findings only for taxonomy indicators: an unknown lemma coming and going is noise
+        _fill(r, cols, factor, per_row if r.indicator else [])
+    name = next((r.organisation for r in reports if r.organisation), key)
+    return Comparison(organisation=name or key, periods=cols, rows=ordered, findings=findings + per_row,
+                      factor=factor, taxonomy_version=tax.version, skipped=skipped)
+
+
+# --- outputs ------------------------------------------------------------------------------
+
+def to_csv(cmp: Comparison) -> str:
+    """One row per (section, indicator), one column per period; then the changes from the
+    previous period (Δ, Δ%) and the cumulative totals (Σ, flows only)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    labels = [p.label for p in cmp.periods]
+    w.writerow(["section", "indicator", "name", "unit", "measure", *labels,
+                *(f"Δ {lb}" for lb in labels[1:]), *(f"Δ% {lb}" for lb in labels[1:]),
+                *(f"Σ {lb}" for lb in labels)])
+    for r in cmp.rows:
+        w.writerow([r.section, r.indicator or "", r.name, r.unit, r.measure,
+                    *(fmt_num(v) for v in r.values),
+                    *(fmt_num(v) for v in r.change[1:]),
+                    *(fmt_num(v, pct=True) for v in r.change_pct[1:]),
+                    *(fmt_num(v) for v in r.cumulative)])
+    return buf.getvalue()
+
+
+def to_json(cmp: Comparison) -> dict[str, Any]:
+    return {
+        "organisation": cmp.organisation,
+        "taxonomy_version": cmp.taxonomy_version,
+        "factor": cmp.factor,
+        "periods": [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
+                     "kind": p.kind, "source": p.name, "sha256": p.sha256} for p in cmp.periods],
+        "rows": [{"section": r.section, "indicator": r.indicator, "key": r.key, "name": r.name, "unit": r.unit,
+                  "measure": r.measure, "values": r.values, "approximate": r.approximate,
+                  "change": r.change, "change_pct": r.change_pct, "cumulative": r.cumulative}
+                 for r in cmp.rows],
+        "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "section": f.section,
+                      "indicator": f.indicator, "periods": list(f.periods)} for f in cmp.findings],
+        "skipped": cmp.skipped,
+    }
+
+
+__all__ = ["DEFAULT_FACTOR", "CompareError", "Comparison", "CrossFinding", "PeriodColumn", "Row",
+           "build_comparison", "fmt_num", "to_csv", "to_json"]

@@ -1,0 +1,301 @@
+"""PDF with a text layer, through pdfminer.six's layout analysis.
+
+pdfminer groups the characters of a page into text boxes in reading order; a box is a
+paragraph, split further where a line is a heading (upper case), ends a sentence well short
+of the right margin, or starts a bullet. Lines of a paragraph are joined with a space, and
+a word hyphenated across a line break is joined back ("przedsię-" + "biorstw"). Pages are
+separated like paragraphs, except a sentence running on to the next page, which is joined;
+`Extracted.pages` holds where each page starts in the text, for OCR and review later.
+
+A PDF without any text (scanned pages) is refused with its own reason until OCR exists;
+pages without text among pages with text are reported as a warning. Fonts without a
+Unicode mapping ("(cid:12)" glyphs) count as no text.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ._common import Extracted, Limits, ReadFailure, join_blocks_at, tidy
+
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+_SPACES = re.compile(r"[ \t]{2,}")
+_CID = re.compile(r"\(cid:\d+\)")
+_BULLET = re.compile(r"^\s*(?:[•◦▪●■□○►✓–\-*\uf0b7\uf0a7]|\d{1,2}[.)])\s")
+_HYPHENATED = re.compile(r"[^\W\d_][-\u00ad]$")
+_SENTENCE_END = re.compile(r"[.:!?;]\s*$")
+
+
+def _quiet() -> None:
+    """pdfminer logs warnings about damaged files; with no logging set up Python would print
+    them on stderr. A NullHandler keeps them for applications that configure logging."""
+    log = logging.getLogger("pdfminer")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
+
+
+def _is_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _clean_line(s: str) -> str:
+    """One line of a PDF: ligatures spelt out, white space single (a PDF has no meaningful
+    double spaces; justified lines and layout gaps produce them)."""
+    return _SPACES.sub(" ", tidy(s.translate(_LIGATURES)).replace("\n", " ")).strip()
+
+
+def join_lines(lines: list[str]) -> str:
+    out = ""
+    for ln in lines:
+        if not out:
+            out = ln
+        elif _HYPHENATED.search(out) and ln[:1].islower():
+            out = out[:-1] + ln
+        else:
+            out = out + " " + ln
+    return out
+
+
+def box_paragraphs(lines: list[tuple[str, float, float]], x0: float, x1: float) -> list[tuple[str, bool]]:
+    """Lines of one text box (text, left, right) into paragraphs (text, is list item)."""
+    width = max(x1 - x0, 1.0)
+    # justified text: most lines reach the right edge, so any short line ends a paragraph;
+    # ragged text: a line is short only well before the edge
+    full = sum(1 for _t, _a, b in lines if b >= x1 - 2.0)
+    end_ratio = 0.85 if full >= 0.6 * len(lines) else 0.65
+    paras: list[tuple[list[str], bool]] = []
+    prev: tuple[str, float, float] | None = None
+    for line in lines:
+        text, _lx0, _lx1 = line
+        if not text:
+            continue
+        bullet = bool(_BULLET.match(text))
+        new = prev is None or bullet
+        if prev is not None and not new:
+            ptext, _px0, px1 = prev
+            short = px1 < x0 + end_ratio * width
+            very_short = px1 < x0 + 0.5 * width
+            if _is_heading(ptext) != _is_heading(text):
+                new = True  # an upper-case heading line above or below text
+            elif short and _SENTENCE_END.search(ptext):
+                new = True  # the last line of a paragraph
+            elif very_short and (text[:1].isupper() or text[:1].isdigit()):
+                new = True  # a title or an address line
+        if new:
+            paras.append(([text], bullet))
+        else:
+            paras[-1][0].append(text)
+        prev = line
+    return [(join_lines(ls), item) for ls, item in paras]
+
+
+def _walk(obj: Any, boxes: list[Any], counts: dict[str, int], depth: int = 0) -> None:
+    from pdfminer.layout import LTChar, LTFigure, LTImage, LTTextBox
+
+    for el in obj:
+        if isinstance(el, LTTextBox):
+            boxes.append(el)
+        elif isinstance(el, LTImage):
+            counts["images"] += 1
+        elif isinstance(el, LTFigure) and depth < 50:
+            _walk(el, boxes, counts, depth + 1)
+        elif isinstance(el, LTChar):
+            counts["loose"] += 1
+
+
+def _merge_boxes(boxes: list[Any]) -> list[tuple[list[Any], float, float]]:
+    """Boxes that continue one another, as (lines, left, right). pdfminer starts a new box
+    where a line is not aligned with the one above, which splits list items with a hanging
+    indent: a box right below another, indented a little and opening in lower case, is the
+    same paragraph."""
+    from pdfminer.layout import LTTextLine
+
+    out: list[tuple[list[Any], float, float]] = []
+    prev: Any = None
+    for box in boxes:
+        lines = [ln for ln in box if isinstance(ln, LTTextLine)]
+        if not lines:
+            continue
+        if prev is not None and out:
+            last = out[-1][0][-1]
+            first = lines[0]
+            height = max(float(last.height), 1.0)
+            gap = float(last.y0) - float(first.y1)
+            indent = float(first.x0) - float(last.x0)
+            text = first.get_text().lstrip()
+            if -0.3 * height <= gap <= 0.8 * height and -2.0 <= indent <= 4 * height \
+                    and (text[:1].islower() or indent > 0.5 * height) and not _SENTENCE_END.search(last.get_text()) \
+                    and not _BULLET.match(text):
+                group, x0, x1 = out[-1]
+                out[-1] = (group + lines, min(x0, float(box.x0)), max(x1, float(box.x1)))
+                prev = box
+                continue
+        out.append((lines, float(box.x0), float(box.x1)))
+        prev = box
+    return out
+
+
+def _page_blocks(layout: Any, counts: dict[str, int]) -> list[tuple[str, bool, bool]]:
+    """(paragraph, is list item, sits in the top or bottom margin) of one page."""
+    boxes: list[Any] = []
+    _walk(layout, boxes, counts)
+    y0, y1 = float(layout.y0), float(layout.y1)
+    band = 0.1 * max(y1 - y0, 1.0)
+    out: list[tuple[str, bool, bool]] = []
+    for group, x0, x1 in _merge_boxes(boxes):
+        lines = []
+        for ln in group:
+            raw = ln.get_text()
+            counts["cid"] += sum(len(m) for m in _CID.findall(raw))
+            raw = _CID.sub("", raw)
+            counts["chars"] += len(raw.strip())
+            lines.append((_clean_line(raw), float(ln.x0), float(ln.x1)))
+        top, bottom = max(float(ln.y1) for ln in group), min(float(ln.y0) for ln in group)
+        margin = bottom > y1 - band or top < y0 + band
+        out.extend((text, item, margin) for text, item in box_paragraphs(lines, x0, x1))
+    return out
+
+
+_PAGE_NO = re.compile(r"^(?:-\s*)?(?:strona|str\.|s\.|page)?\s*\d+(?:\s*(?:z|/|of|ze)\s*\d+)?(?:\s*-)?$", re.I)
+
+
+def _furniture(pages: list[list[tuple[str, bool, bool]]]) -> set[tuple[int, int]]:
+    """(page, block) of running headers and footers: blocks in the top or bottom margin
+    that are a page number or repeat on other pages (digits aside)."""
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", text.lower()).strip()
+
+    seen: dict[str, set[int]] = {}
+    for k, blocks in enumerate(pages):
+        for text, _item, margin in blocks:
+            if margin:
+                seen.setdefault(key(text), set()).add(k)
+    out = set()
+    for k, blocks in enumerate(pages):
+        for b, (text, _item, margin) in enumerate(blocks):
+            if margin and len(text) <= 200 and (_PAGE_NO.match(text) or len(seen.get(key(text), ())) >= 2):
+                out.add((k, b))
+    return out
+
+
+def _pages(data: bytes) -> Iterator[Any]:
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    parser = PDFParser(io.BytesIO(data))
+    try:
+        doc = PDFDocument(parser, password="")
+    except PDFPasswordIncorrect:
+        raise ReadFailure("encrypted", "password-protected PDF (it cannot be opened without its password)") from None
+    except PDFEncryptionError as e:
+        raise ReadFailure("encrypted", f"encrypted PDF that cannot be decrypted ({e})") from None
+    except NotImplementedError as e:
+        raise ReadFailure("encrypted" if "crypt" in str(e).lower() else "corrupt",
+                          f"PDF uses a feature that cannot be read ({e})") from None
+    yield from PDFPage.create_pages(doc)
+
+
+def read_pdf(data: bytes, limits: Limits) -> Extracted:
+    _quiet()
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.psexceptions import PSException
+
+    rsrc = PDFResourceManager(caching=True)
+    # char_margin 3 (pdfminer: 2) keeps the wide word gaps of justified lines in one line
+    device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True, char_margin=3.0))
+    interp = PDFPageInterpreter(rsrc, device)
+    counts = {"images": 0, "chars": 0, "cid": 0, "loose": 0}
+    per_page: list[list[tuple[str, bool, bool]]] = []
+    empty_pages: list[int] = []
+    failed_pages: list[int] = []
+    n = 0
+    pages = _pages(data)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            break
+        except ReadFailure:
+            raise
+        except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
+                RecursionError) as e:
+            if n == 0:
+                raise ReadFailure("corrupt", f"damaged PDF ({type(e).__name__}: {e})") from None
+            failed_pages.append(n + 1)
+            break
+        n += 1
+        if n > limits.max_pages:
+            raise ReadFailure("too_large", f"PDF has more than {limits.max_pages} pages (limit)")
+        before = counts["chars"]
+        try:
+            interp.process_page(page)
+            page_blocks = _page_blocks(device.get_result(), counts)
+        except ReadFailure:
+            raise
+        except Exception:  # a damaged page: keep the others
+            failed_pages.append(n)
+            page_blocks = []
+        if counts["chars"] > limits.max_chars:
+            raise ReadFailure("too_large", f"PDF text is longer than {limits.max_chars} characters (limit)")
+        if counts["chars"] == before:
+            empty_pages.append(n)
+        per_page.append(page_blocks)
+    furniture = _furniture(per_page)
+    blocks: list[tuple[str, bool]] = []
+    marks: list[tuple[int, int]] = []            # (block index, offset in it) where a page starts
+    for k, page_blocks in enumerate(per_page):
+        body = [(t, item) for b, (t, item, _m) in enumerate(page_blocks) if (k, b) not in furniture]
+        mark = (len(blocks), 0)
+        if body and blocks and not _SENTENCE_END.search(blocks[-1][0]) and body[0][0][:1].islower() \
+                and not body[0][1]:
+            # the sentence runs on from the previous page
+            prev_text, prev_item = blocks[-1]
+            first = body.pop(0)[0]
+            if _HYPHENATED.search(prev_text):
+                joined, at = prev_text[:-1] + first, len(prev_text) - 1
+            else:
+                joined, at = prev_text + " " + first, len(prev_text) + 1
+            blocks[-1] = (joined, prev_item)
+            mark = (len(blocks) - 1, at)
+        marks.append(mark)
+        blocks.extend(body)
+    if n == 0:
+        raise ReadFailure("corrupt", "damaged PDF: no pages")
+    if counts["chars"] == 0:
+        if counts["cid"]:
+            raise ReadFailure("no_text_layer", "PDF text has no Unicode mapping (fonts without ToUnicode); "
+                                               "it needs OCR, not supported yet")
+        if len(failed_pages) == n:
+            raise ReadFailure("corrupt", "damaged PDF: no page could be read")
+        what = f"{counts['images']} image(s), " if counts["images"] else ""
+        raise ReadFailure("no_text_layer", f"PDF has no text layer ({n} page(s), {what}scanned?); "
+                                           "OCR is not supported yet")
+    if counts["cid"] > counts["chars"]:
+        raise ReadFailure("no_text_layer", "PDF text is mostly glyphs without a Unicode mapping; "
+                                           "it needs OCR, not supported yet")
+    text, starts = join_blocks_at(blocks)
+    pages_at = [starts[b] + off if b < len(starts) else len(text) for b, off in marks]
+    warnings = []
+    if empty_pages and len(empty_pages) < n:
+        warnings.append(f"page(s) without text (scanned?): {_ranges(empty_pages)}")
+    if failed_pages:
+        warnings.append(f"page(s) that could not be read: {_ranges(failed_pages)}")
+    return Extracted(text, None, pages_at, warnings)
+
+
+def _ranges(ns: list[int]) -> str:
+    out: list[str] = []
+    for k in ns:
+        if out and out[-1].split("-")[-1] == str(k - 1):
+            out[-1] = out[-1].split("-")[0] + f"-{k}"
+        else:
+            out.append(str(k))
+    return ", ".join(out)

@@ -1,0 +1,236 @@
+"""Batch conversion: bad files reported not fatal, resumable re-runs, atomic outputs, Ctrl-C."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.archive import org_key
+from extractor.batch import ERRORS, MANIFEST, collect, convert_file, load_manifest, run_batch
+from extractor.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+OLSZTYN = sorted(CORPUS.glob("owes-olsztyn_2018-09-01_2018-11-30.txt"))[0]
+runner = CliRunner()
+
+
+def _crashy_convert(path: str, fmt: str, org: str | None, want_record: bool) -> dict:
+    """A converter whose worker dies on files named crash*: stands in for a segfault or OOM kill."""
+    if Path(path).name.startswith("crash"):
+        os._exit(70)
+    return convert_file(path, fmt, org, want_record)
+
+
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    shutil.copy(OLSZTYN, d / "good.txt")
+    shutil.copy(CORPUS / "owes-olsztyn_2019-03-01_2019-05-31.txt", d / "sub" / "good2.txt")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (d / "corrupt.docx").write_bytes(b"PK\x03\x04" + b"\x14\x00\x00\x00\x08\x00" + os.urandom(300))
+    (d / "notes.json").write_text("{}", encoding="utf-8")          # not a report: ignored
+    (d / ".hidden.txt").write_text("ukryty", encoding="utf-8")      # hidden: ignored
+    return d
+
+
+def test_bad_files_are_reported_and_the_good_ones_converted(bad_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = run_batch([bad_folder], out, fmt="json", workers=2)
+    assert sorted(Path(o.path).name for o in res.converted) == ["good.txt", "good2.txt"]
+    failed = {Path(o.path).name: o for o in res.failed}
+    assert set(failed) == {"empty.txt", "binary.txt", "corrupt.docx"}
+    assert all(o.reason and o.error_kind for o in failed.values())
+    assert failed["empty.txt"].error_kind == "empty"
+    assert res.ignored == 1 and res.exit_code == 1
+    # outputs mirror the folder; every output is complete JSON
+    assert json.loads((out / "good.json").read_text(encoding="utf-8"))["source"]["name"] == "good.txt"
+    assert json.loads((out / "sub" / "good2.json").read_text(encoding="utf-8"))["period"]["start"] == "2019-03-01"
+    errors = [json.loads(line) for line in (out / ERRORS).read_text(encoding="utf-8").splitlines()]
+    assert {Path(e["path"]).name for e in errors} == set(failed)
+    assert all(e["reason"] for e in errors)
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_cli_exit_codes_and_summary(bad_folder: Path, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["batch", str(bad_folder), "-o", str(tmp_path / "o1"), "-j", "1", "--no-progress"])
+    assert r.exit_code == 1, r.output
+    assert "converted" in r.output and "empty.txt" in r.output and "errors.jsonl" in r.output
+    only_bad = tmp_path / "bad"
+    only_bad.mkdir()
+    shutil.copy(bad_folder / "empty.txt", only_bad / "empty.txt")
+    r = runner.invoke(app, ["batch", str(only_bad), "-o", str(tmp_path / "o2"), "--no-progress"])
+    assert r.exit_code == 2, r.output                           # nothing usable
+    r = runner.invoke(app, ["batch", str(tmp_path / "nothing-here"), "-o", str(tmp_path / "o3"), "--no-progress"])
+    assert r.exit_code == 2                                      # an input that names nothing
+    r = runner.invoke(app, ["batch", str(OLSZTYN), "-o", str(tmp_path / "o4"), "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "o4" / (OLSZTYN.stem + ".json")).exists()
+
+
+def test_rerun_skips_converted_and_force_converts_again(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(CORPUS.glob("owes-olsztyn_2019-*.txt"))[:3]:
+        shutil.copy(p, src / p.name)
+    out = tmp_path / "out"
+    first = run_batch([src], out, workers=2)
+    assert len(first.converted) == 3 and first.exit_code == 0
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
+    second = run_batch([src], out, workers=2)
+    assert len(second.converted) == 0 and len(second.skipped) == 3 and second.exit_code == 0
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")} == stamps
+    # a changed file is converted again, the others stay skipped
+    changed = sorted(src.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    third = run_batch([src], out, workers=1)
+    assert [Path(o.path).name for o in third.converted] == [changed.name] and len(third.skipped) == 2
+    forced = run_batch([src], out, workers=1, force=True)
+    assert len(forced.converted) == 3
+    assert len(load_manifest(out)) == 3
+    assert len((out / MANIFEST).read_text(encoding="utf-8").splitlines()) == 3   # compacted
+
+
+def test_globs_formats_and_combined_rows(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = run_batch([str(CORPUS / "owes-olsztyn_2019-0*.txt")], out, fmt="csv", workers=2)
+    assert len(res.converted) == 3 and res.combined == "all.csv"
+    with open(out / "all.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["source"] for r in rows} == {p.name for p in CORPUS.glob("owes-olsztyn_2019-0*.txt")}
+    # the text names the centre ("OWES Olsztyn") or the file name does ("owes-olsztyn"): one key
+    assert {org_key(r["organisation"]) for r in rows} == {"owes-olsztyn"}
+    anim = [r for r in rows if r["indicator"] == "ANIM_SPOTKANIA" and r["section"] == "CPS"]
+    assert sorted(int(r["value"]) for r in anim) == [21, 27, 33]
+    out2 = tmp_path / "out2"
+    run_batch([OLSZTYN], out2, fmt="jsonl", workers=1)
+    lines = [json.loads(x) for x in (out2 / (OLSZTYN.stem + ".jsonl")).read_text(encoding="utf-8").splitlines()]
+    assert lines and all(x["source"] == OLSZTYN.name for x in lines)
+    assert (out2 / "all.jsonl").read_text(encoding="utf-8").count("\n") == len(lines)
+    out3 = tmp_path / "out3"
+    run_batch([OLSZTYN], out3, fmt="facts", workers=1)
+    assert json.loads((out3 / (OLSZTYN.stem + ".facts.json")).read_text(encoding="utf-8"))["contract"] == "facts/1"
+
+
+def test_same_name_in_two_folders_and_duplicate_inputs(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    shutil.copy(OLSZTYN, a / "r.txt")
+    shutil.copy(CORPUS / "owes-olsztyn_2019-03-01_2019-05-31.txt", b / "r.txt")
+    jobs, missing, _ = collect([a / "r.txt", b / "r.txt", a / "r.txt"])
+    assert len(jobs) == 2 and not missing
+    res = run_batch([a / "r.txt", b / "r.txt"], tmp_path / "out", workers=1)
+    outs = sorted(o.output for o in res.converted if o.output)
+    assert len(outs) == 2 and outs[0] != outs[1]
+
+
+def test_a_dying_worker_costs_only_its_file(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(CORPUS.glob("owes-olsztyn_2019-*.txt")):
+        shutil.copy(p, src / p.name)
+    (src / "crash.txt").write_text("Sprawozdanie częściowe\n", encoding="utf-8")
+    res = run_batch([src], tmp_path / "out", workers=2, convert=_crashy_convert)
+    assert [Path(o.path).name for o in res.failed] == ["crash.txt"]
+    assert res.failed[0].error_kind == "crash"
+    assert len(res.converted) == 3 and res.exit_code == 1
+
+
+def _copies(tmp_path: Path, n: int) -> Path:
+    """n distinct report files (corpus texts, each with its own trailing blank lines)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    reports = sorted(CORPUS.glob("*.txt"))
+    for i in range(n):
+        data = reports[i % len(reports)].read_bytes() + b"\n" * (i + 1)
+        (src / f"r{i:03d}.txt").write_bytes(data)
+    return src
+
+
+def _run_cli(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    code = "from extractor.cli import main; main()"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait_for_outputs(out: Path, at_least: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        m = out / MANIFEST
+        if m.exists() and len(m.read_text(encoding="utf-8").splitlines()) >= at_least:
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"batch ended before it could be interrupted: {proc.stdout.read().decode() if proc.stdout else ''}")
+        time.sleep(0.05)
+    pytest.fail("batch made no progress")
+
+
+def _check_complete(src: Path, out: Path, archive: Path) -> None:
+    names = sorted(p.stem for p in src.glob("*.txt"))
+    assert sorted(p.stem for p in out.glob("*.json")) == names
+    for p in out.glob("*.json"):
+        json.loads(p.read_text(encoding="utf-8"))          # complete, never half-written
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    manifest = load_manifest(out)
+    assert sorted(manifest) == sorted(n + ".json" for n in names)
+    con = sqlite3.connect(archive)
+    try:
+        n, distinct = con.execute("SELECT count(*), count(DISTINCT sha256) FROM reports").fetchone()
+        assert n == distinct == len(names)
+        facts_per_report = con.execute(
+            "SELECT r.sha256, count(f.id), count(DISTINCT f.id) FROM reports r JOIN facts f ON f.report = r.sha256 "
+            "GROUP BY r.sha256").fetchall()
+        assert all(c == d for _, c, d in facts_per_report)
+        assert len(facts_per_report) == len(names)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+def test_interrupted_batch_resumes_without_loss_or_duplicates(tmp_path: Path, sig: signal.Signals) -> None:
+    src = _copies(tmp_path, 36)
+    out, archive = tmp_path / "out", tmp_path / "a.sqlite"
+    args = ["batch", str(src), "-o", str(out), "--archive", str(archive), "-j", "1", "--no-progress"]
+    proc = _run_cli(args, tmp_path)
+    _wait_for_outputs(out, 4, proc)
+    os.killpg(proc.pid, sig)            # what a terminal does on Ctrl-C: the whole process group
+    rc = proc.wait(timeout=60)
+    done_before = len(load_manifest(out))
+    assert done_before < 36, "the batch finished before the interruption; make it longer"
+    if sig == signal.SIGINT:
+        assert rc == 130
+        assert b"interrupted" in (proc.stdout.read() if proc.stdout else b"")
+    second = _run_cli(args, tmp_path)
+    output = second.communicate(timeout=120)[0].decode()
+    assert second.returncode == 0, output
+    _check_complete(src, out, archive)
+    third = run_batch([src], out, archive=archive, workers=1)
+    assert len(third.skipped) == 36 and third.exit_code == 0     # all up to date
+    _check_complete(src, out, archive)
+
+
+def test_second_batch_in_the_same_folder_is_refused(tmp_path: Path) -> None:
+    from extractor.batch import BatchError, _Lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = _Lock(out)
+    try:
+        with pytest.raises(BatchError, match="another batch"):
+            run_batch([OLSZTYN], out, workers=1)
+    finally:
+        lock.release()
