@@ -15,6 +15,7 @@ The library never prints.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -468,7 +469,23 @@ class Archive:
             sql += " AND kind = ?"
             args.append(kind)
         sql += " ORDER BY org_key IS NULL, org_key, period_start IS NULL, period_start, period_end, name"
-        return [_row(r) for r in self.conn.execute(sql, args)]
+        names = self._display_names()
+        out = []
+        for r in self.conn.execute(sql, args):
+            row = _row(r)
+            if row.org_key in names:  # one name per organisation, whichever report gave it
+                row = dataclasses.replace(row, organisation=names[row.org_key])
+            out.append(row)
+        return out
+
+    def _display_names(self) -> dict[str, str]:
+        """The name an organisation is shown by: one its texts give ("OWES Olsztyn") rather
+        than a file-name slug ("owes-olsztyn"), when any report of it gives one."""
+        names: dict[str, str] = {}
+        for key, name in self.conn.execute("SELECT org_key, organisation FROM reports WHERE org_key IS NOT NULL"):
+            if name and (key not in names or names[key] == key and name != key):
+                names[key] = name
+        return names
 
     def find(self, ref: str) -> list[ReportRow]:
         """Reports a reference names: a sha256 (or a prefix of 6+ characters), a path, a file name."""
@@ -511,8 +528,9 @@ class Archive:
         return iter(self.conn.execute(sql + " ORDER BY section, key", args).fetchall())
 
     def organisations(self) -> list[tuple[str | None, str | None, int]]:
-        """(key, a display name, number of reports) per organisation."""
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+        """(key, its display name, number of reports) per organisation."""
+        names = self._display_names()
+        return [(r[0], names.get(r[0], r[1]), r[2]) for r in self.conn.execute(
             "SELECT org_key, min(organisation), count(*) FROM reports GROUP BY org_key "
             "ORDER BY org_key IS NULL, org_key")]
 
