@@ -38,6 +38,7 @@ class Lexicon:
     before_non_count: frozenset[str]
     site_prefixes: frozenset[str]
     place_nouns: frozenset[str]
+    place_genitive_heads: frozenset[str]
     place_prepositions: frozenset[str]
     not_localities: frozenset[str]
     common_word_names: frozenset[str]
@@ -89,6 +90,7 @@ def lexicon() -> Lexicon:
         before_non_count=frozenset(lx["words_before_non_count"]["words"]),
         site_prefixes=frozenset(lx["places"]["site_prefixes"]),
         place_nouns=frozenset(lx["places"]["place_nouns"]),
+        place_genitive_heads=frozenset(lx["places"]["place_genitive_heads"]),
         place_prepositions=frozenset(lx["places"]["prepositions"]),
         not_localities=frozenset(lx["places"]["not_localities"]),
         common_word_names=frozenset(lx["places"]["common_word_names"]),

@@ -373,6 +373,13 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 add(words[0].start, words[-1].end, name, "locality", "site")
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
+        # --- a place as the genitive of a noun that calls for one: "z mieszkańcami Brynka", "wójt Dywit"
+        if nxt is not None and nxt.text[:1].isupper() and norm[t.end:nxt.start] == " " and \
+                any(a.pos == "subst" and a.lemma in lx.place_genitive_heads for a in morph.analyse(t.text)):
+            for words, name in _name_list(view, idx + 1, "gen"):
+                add(words[0].start, words[-1].end, name, "locality", "genitive")
+                used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
+            continue
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
         if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
                 _LIST_BEFORE.search(norm[max(0, t.start - 8):t.start]):

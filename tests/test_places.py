@@ -102,3 +102,9 @@ def test_hyphenated_and_ascii_typed_multi_word_towns(facts):
 def test_countries_regions_and_mountains_are_not_localities(facts):
     assert places(facts, "Wyjazdy do Czech i z Niemiec, obozy w Bieszczadach i w Tatrach, targi w Wielkopolsce, "
                          "grupa z Pasłęka.") == [("Pasłęk", "locality")]
+
+
+def test_places_as_the_genitive_of_a_noun_that_calls_for_one(facts):
+    assert places(facts, "Spotkania z mieszkańcami Kiwit i z wójtem Purdy; okolice Barczewa.") == \
+        [("Kiwity", "locality"), ("Purda", "locality"), ("Barczewo", "locality")]
+    assert places(facts, "Mieszkańcy Polski i teren Gminy.") == []
