@@ -50,4 +50,8 @@ def extract(path: str | Path, *, keep_text: bool = False) -> Report:
     rep = get_extractor().extract_text(src.text, name=Path(src.path).name, fmt=src.format,
                                        encoding=src.encoding, keep_text=keep_text)
     rep.source.sha256 = src.sha256
+    if src.raw is not None:
+        from .offsets import remap_report
+
+        remap_report(rep, src.raw, src.maps)
     return rep

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ReadError
-from ._common import Extracted, Limits, ReadFailure, tidy
+from ._common import Extracted, Limits, OffsetMap, ReadFailure, tidy_mapped
 from .txt import bom_encoding, decode_text, utf16_without_bom
 
 __all__ = ["FORMATS", "SUFFIXES", "Limits", "MAX_BYTES", "ReadError", "Source", "check_report", "decode_text",
@@ -51,6 +51,10 @@ class Source:
     sha256: str               # of the file's bytes
     pages: list[int] | None = None                # PDF: offset in `text` where each page starts
     warnings: tuple[str, ...] = field(default=())  # readable, but something was off
+    # a .txt file: the string it decodes to, when tidying changed it (CRLF, soft hyphens …),
+    # and the maps from offsets in `text` back to offsets in `raw`
+    raw: str | None = None
+    maps: list[OffsetMap] = field(default_factory=list)
 
 
 # --- format detection ---------------------------------------------------------------------
@@ -232,7 +236,7 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, limits: Limits | None = No
             raise ReadFailure("too_large", f"too large ({len(data)} bytes > limit {limits.max_bytes})")
         fmt = detect_format(data, path)
         got = _extract(fmt, data, limits)
-        text = tidy(got.text)
+        text, maps = tidy_mapped(got.text)
         if len(text) > limits.max_chars:
             raise ReadFailure("too_large", f"text too long ({len(text)} characters > limit {limits.max_chars})")
         if not text.strip():
@@ -247,7 +251,10 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, limits: Limits | None = No
     except Exception as e:  # a reader tripped on a damaged file: still one clear line
         what = locals().get("fmt", "file")
         raise ReadError(path, f"damaged or unreadable {what} ({type(e).__name__}: {str(e)[:200]})", "corrupt") from None
-    return Source(path, text, fmt, got.encoding, hashlib.sha256(data).hexdigest(), got.pages, tuple(got.warnings))
+    if fmt != "txt" or not maps:  # other formats: the extracted text is the source text
+        maps = []
+    return Source(path, text, fmt, got.encoding, hashlib.sha256(data).hexdigest(), got.pages, tuple(got.warnings),
+                  raw=got.text if maps else None, maps=maps)
 
 
 def read(path: str | Path, max_bytes: int | None = None, *, limits: Limits | None = None) -> Source:

@@ -1,9 +1,11 @@
 """What every reader shares: limits, the reader result, the failure type, text tidying."""
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 MiB = 1024 * 1024
@@ -59,22 +61,91 @@ class Extracted:
 # --- text tidying --------------------------------------------------------------------------
 
 # invisible format characters a reader drops (soft hyphen, zero-width space, word joiner, BOM)
-_DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\ufffe\uffff"))
-# C0/C1 controls other than tab and newline: never text, often a sign of a wrong decoding
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_LINE_ENDS = re.compile(r"\r\n?|\u2028|\x85")
+_DROP_CHARS = "\u00ad\u200b\u2060\ufeff\ufffe\uffff"
+# every place tidying changes: line ends, paragraph separators and form feeds, invisible
+# format characters, and C0/C1 controls other than tab and newline (never text, often a sign
+# of a wrong decoding)
+_EDITS = re.compile(r"\r\n?|[\u2028\x85\x0c]|(\u2029)|[" + _DROP_CHARS + r"\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# a base character and the combining marks after it (what NFC may compose)
+_COMBINING = re.compile(r".?[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+", re.S)
+
+
+class OffsetMap:
+    """Where the characters of a changed text came from in the text it was made from: the
+    edits (new start, new end, old start, old end), everything between them copied as is."""
+
+    def __init__(self, edits: list[tuple[int, int, int, int]]) -> None:
+        self._ts = [e[0] for e in edits]
+        self._te = [e[1] for e in edits]
+        self._rs = [e[2] for e in edits]
+        self._re = [e[3] for e in edits]
+        self._delta = [e[3] - e[1] for e in edits]  # old - new after each edit
+
+    def __bool__(self) -> bool:
+        return bool(self._ts)
+
+    def start(self, t: int) -> int:
+        """The old offset of the character at new offset `t` (a span's start)."""
+        i = bisect.bisect_right(self._te, t)  # edits ending at or before t (deletions at t too)
+        if i < len(self._ts) and self._ts[i] <= t < self._te[i]:
+            return self._rs[i]
+        return t + (self._delta[i - 1] if i else 0)
+
+    def end(self, t: int) -> int:
+        """The old offset just after the character before new offset `t` (a span's end)."""
+        i = bisect.bisect_left(self._te, t)  # edits ending before t
+        if i < len(self._ts) and self._te[i] == t and self._ts[i] < t:
+            i += 1  # an edit whose output ends exactly at t belongs to the span
+        if i < len(self._ts) and self._ts[i] < t < self._te[i]:
+            return self._re[i]
+        return t + (self._delta[i - 1] if i else 0)
+
+
+def _apply(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> tuple[str, OffsetMap]:
+    out: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    pos = new = 0
+    for m in pattern.finditer(text):
+        rep = repl(m)
+        if rep == m[0]:
+            continue
+        out.append(text[pos:m.start()])
+        new += m.start() - pos
+        edits.append((new, new + len(rep), m.start(), m.end()))
+        out.append(rep)
+        new += len(rep)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), OffsetMap(edits)
+
+
+def _edit(m: re.Match[str]) -> str:
+    s = m[0]
+    if s[0] in "\r\u2028\x85\x0c":
+        return "\n"
+    return "\n\n" if m[1] else ""
+
+
+def tidy_mapped(text: str) -> tuple[str, list[OffsetMap]]:
+    """`tidy`, and how to map offsets in its result back to `text`: apply the maps from last
+    to first (empty when nothing changed)."""
+    maps: list[OffsetMap] = []
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text, m = _apply(text, _COMBINING, lambda m: unicodedata.normalize("NFC", m[0]))
+        maps.append(m)
+        if not unicodedata.is_normalized("NFC", text):  # compatibility singletons and the like
+            text, m = _apply(text, re.compile(r"[^\x00-\u02ff]"), lambda m: unicodedata.normalize("NFC", m[0]))
+            maps.append(m)
+    text, m = _apply(text, _EDITS, _edit)
+    maps.append(m)
+    return text, [m for m in maps if m]
 
 
 def tidy(text: str) -> str:
     """The text every reader hands on: Unicode NFC (so "e" + combining ogonek is "ę"), "\\n"
     line ends, form feeds as line breaks, paragraph separators as blank lines, no control or
     invisible format characters."""
-    text = _LINE_ENDS.sub("\n", text)
-    text = text.replace("\u2029", "\n\n").replace("\x0c", "\n")
-    text = _CONTROLS.sub("", text.translate(_DROP))
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return text
+    return tidy_mapped(text)[0]
 
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
