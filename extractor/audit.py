@@ -1,6 +1,7 @@
 """Checks over a Report: findings an auditor can act on, each pointing at its evidence."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from functools import cache
@@ -28,6 +29,8 @@ def _num(v: float | int) -> str:
 def period_checks(report: Report, text: str) -> list[Finding]:
     p = report.period
     if p is None:
+        if any(f.code == "period_invalid" for f in report.findings):
+            return []  # a period was written, with a day the calendar lacks
         return [Finding(code="period_missing", severity="error",
                         message="Nie znaleziono okresu sprawozdawczego; daty bez roku nie mogą być rozstrzygnięte.")]
     out = []
@@ -89,6 +92,9 @@ def date_checks(report: Report, text: str) -> list[Finding]:
         return []
     out = []
     for f in report.facts:
+        if isinstance(f, DateFact) and f.provenance and f.provenance.rule == "document_date" and \
+                p.end <= f.value <= p.end + dt.timedelta(days=366):
+            continue  # the report dated and signed after its period: as it should be
         if isinstance(f, DateFact) and not (p.start <= f.value <= p.end):
             out.append(Finding(code="date_outside_period", severity="warning", section=f.section,
                                evidence=[f.span], facts=[f.id],

@@ -28,6 +28,7 @@ from models import (
 
 from .audit import run_checks
 from .dates import (
+    DateMention,
     RangeMention,
     find_dates,
     find_times,
@@ -36,6 +37,7 @@ from .dates import (
     resolve_year,
     year_hints,
 )
+from .lexicon import lexicon
 from .places import PlaceMention, find_places
 from .quantities import Num, Qty, extract_quantities
 from .structure import Structure, analyse_structure
@@ -61,7 +63,8 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     if st.period:
         period = Period(start=st.period.start, end=st.period.end, span=_span(text, *st.period.span),
                         origin="body" if st.period.origin == "body" else "header")
-    exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else [])
+    exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
+        ([st.period_impossible] if st.period_impossible else [])
     for a, b in exclude:
         view.claim(a, b, "period")
     find_times(view)
@@ -81,6 +84,10 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
         return next((s.start for s in reversed(sections) if s.start <= pos), 0)
 
     findings: list[Finding] = []
+    if st.period_impossible:
+        a, b = st.period_impossible
+        findings.append(Finding(code="period_invalid", severity="error", evidence=[_span(text, a, b)],
+                                message=f"Okres sprawozdawczy „{text[a:b]}” zawiera datę, której nie ma w kalendarzu."))
     items: list[tuple[int, Any]] = []   # (start, mention) in text order; ids follow that order
 
     for d in dates:
@@ -123,8 +130,10 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                         message=f"'{item.typo[0]}' odczytano jako '{item.typo[1]}'"))
         else:
             mention, value = item
+            rule = "document_date" if isinstance(mention, DateMention) and \
+                is_document_date(view.norm, mention.start, mention.end) else mention.rule
             common = dict(id=fid, section=section_at(mention.start), span=_span(text, mention.start, mention.end),
-                          provenance=Provenance(rule=mention.rule))
+                          provenance=Provenance(rule=rule))
             if isinstance(mention, RangeMention):
                 facts.append(DateRange(start=value[0], end=value[1], **common))
             else:
@@ -136,8 +145,8 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                     message=f"Nagłówek '{h.title}' odczytano jako '{h.typo_of}'"))
 
     explained_roles = {"period", "page", "age", "enumeration", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
-                       "ordinal", "duration", "compound", "phrase"}
-    fact_nums = {id(q.num) for q in qtys}
+                       "ordinal", "duration", "compound", "phrase", "fraction"}
+    fact_nums = {id(q.num) for q in qtys} | {id(q.num.low) for q in qtys if q.num.low is not None}
     digit_nums = [x for x in nums if not x.words]
     explained = sum(1 for x in digit_nums if x.role in explained_roles or id(x) in fact_nums)
     report = Report(
@@ -151,6 +160,29 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
     report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
     return report
+
+
+def is_document_date(norm: str, start: int, end: int) -> bool:
+    """The date that dates the report itself: 'Olsztyn, 15.07.2021 r.' alone on a line, or a
+    sign-off ('Sporządziła: …, 14.07.2021') — near the top or the end of the text."""
+    lx = lexicon()
+    ls = norm.rfind("\n", 0, start) + 1
+    le = norm.find("\n", end)
+    le = len(norm) if le < 0 else le
+    line = norm[ls:le].strip()
+    if len(line) > 100:
+        return False
+    before = norm[ls:start].strip()
+    after = norm[end:le].strip(" .")
+    dated = re.fullmatch(r"(?:[A-ZĄĆĘŁŃÓŚŹŻ][\w.-]*(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ\w.-]+){0,2}\s*,)?\s*(?:dnia|dn\.)?", before) \
+        is not None and re.fullmatch(r"(?:r|roku)?", after) is not None
+    low = line.lower()
+    signed = any(low.startswith(w) and not low[len(w):len(w) + 1].isalpha() for w in lx.signoff)
+    if not (dated or signed):
+        return False
+    n = lx.document_edge_lines
+    return norm[:ls].count("\n") - norm[:ls].count("\n\n") < n or \
+        norm[le:].count("\n") - norm[le:].count("\n\n") < n
 
 
 def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],

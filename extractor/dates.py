@@ -17,6 +17,14 @@ from .structure import D, M, PeriodMatch, Y
 from .text import View
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
+# a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
+Y2 = r"(?:(?:19|20)\d\d|\d\d(?!\d|[.,]\d|\s?(?:h\b|godz|%|proc)))"
+
+
+def _year(y: str | None) -> int | None:
+    if not y:
+        return None
+    return int(y) + 2000 if len(y) == 2 else int(y)
 
 
 @dataclass
@@ -47,9 +55,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [
         # ranges first: they own their numbers
         ("range_dm_dm", re.compile(
-            rf"{nb}(?P<d1>{D})\.(?P<m1>{M})\.?(?:(?P<y1>{Y}){R})?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y}){R}|\.|(?![\d]))")),
+            rf"{nb}(?P<d1>{D})\.(?P<m1>{M})\.?(?:(?P<y1>{Y}){R})?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d]))")),
         ("range_d_dm", re.compile(
-            rf"{nb}(?P<d1>{D})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y}){R}|\.|(?![\d.]))")),
+            rf"{nb}(?P<d1>{D})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d.]))")),
         ("range_words", re.compile(
             rf"(?:\bod\s+)?{nb}(?P<d1>{D})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{Y}){R})?\s*(?:-|do)\s*"
             rf"(?P<d2>{D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
@@ -61,9 +69,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("list_roman", re.compile(
             rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
         ("list_numeric", re.compile(
-            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{M})(?:\.(?P<y>{Y}){R}|\.|(?![\d.]))")),
+            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))")),
         # single dates
         ("dmy_numeric", re.compile(rf"{nb}(?P<d>{D})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
+        ("dmy_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
         ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
         ("roman", re.compile(rf"{nb}(?P<d>{D})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
         ("roman_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{rom})\.(?!\w)")),
@@ -129,8 +138,8 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
             if rule.startswith("range"):
                 m2 = _month(g["m2"])
                 m1 = _month(g["m1"]) if g.get("m1") else m2
-                y2 = int(g["y2"]) if g.get("y2") else None
-                y1 = int(g["y1"]) if g.get("y1") else None
+                y2 = _year(g.get("y2"))
+                y1 = _year(g.get("y1"))
                 if y1 is None and y2 is not None:
                     y1 = y2 if m1 <= m2 else y2 - 1
                 a = DateMention(s, s, int(g["d1"]), m1, y1, rule)
@@ -142,7 +151,7 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
                 ranges.append(RangeMention(s, e, a, b, rule))
             elif rule.startswith("list"):
                 mo = _month(g["m"])
-                y = int(g["y"]) if g.get("y") else None
+                y = _year(g.get("y"))
                 days = [(d.start(), d.end(), int(d.group())) for d in re.finditer(r"\d+", g["days"])]
                 if len(days) < 2 or any(x[2] >= y_[2] for x, y_ in zip(days, days[1:], strict=False)):
                     continue
@@ -153,7 +162,7 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
                     if _valid(dm):
                         dates.append(dm)
             else:
-                dm = DateMention(s, e, int(g["d"]), _month(g["m"]), int(g["y"]) if g.get("y") else None, rule)
+                dm = DateMention(s, e, int(g["d"]), _month(g["m"]), _year(g.get("y")), rule)
                 if not _valid(dm):
                     continue
                 if rule == "dm_numeric" and _looks_like_number(view, s, e):
@@ -213,8 +222,7 @@ def _is_reference(view: View, start: int) -> bool:
     """'pkt 3.2', 'art. 12.1' — numbers after a reference word are not dates."""
     prev = view.prev_word(start, 2)
     words = {t.text.lower() for t in prev if t.is_word}
-    return bool(words & {"pkt", "art", "ust", "par", "poz", "nr", "rozdział", "wersja", "v", "iso", "tel", "godz"}) \
-        and prev[0].end + 2 >= start
+    return bool(words & lexicon().before_non_date) and prev[0].end + 2 >= start
 
 
 def _looks_like_number(view: View, s: int, e: int) -> bool:

@@ -23,10 +23,16 @@ class Lexicon:
     vague_numbers: frozenset[str]
     approximate: tuple[str, ...]
     planned: tuple[str, ...]
+    planned_needs_complement: frozenset[str]
+    breakdown: tuple[str, ...]
     achieved: tuple[str, ...]
     subset: tuple[str, ...]
     total: tuple[str, ...]
     empty_name: tuple[str, ...]
+    fillers: tuple[str, ...]
+    measure_heads: dict[str, str]
+    signoff: tuple[str, ...]
+    document_edge_lines: int
     abbreviations: dict[str, str]
     terminal_abbreviations: frozenset[str]
     acronyms: dict[str, str]
@@ -36,6 +42,7 @@ class Lexicon:
     money: frozenset[str]
     money_multipliers: dict[str, int]
     before_non_count: frozenset[str]
+    before_non_date: frozenset[str]
     site_prefixes: frozenset[str]
     place_nouns: frozenset[str]
     place_genitive_heads: frozenset[str]
@@ -51,6 +58,8 @@ class Lexicon:
     task_words: tuple[str, ...] = ()
     section_match_score: float = 86.0
     section_typo_score: float = 80.0
+    section_inline_score: float = 90.0
+    organisation_words: tuple[str, ...] = ()
 
     def acronym_base(self, word: str) -> str | None:
         """'IPSy' -> 'IPS', 'PES-ów' -> 'PES', 'KIS' -> 'KIS'; None when not a known acronym."""
@@ -75,10 +84,16 @@ def lexicon() -> Lexicon:
         vague_numbers=frozenset(lx["vague_numbers"]["words"]),
         approximate=tuple(lx["markers"]["approximate"]),
         planned=tuple(lx["markers"]["planned"]),
+        planned_needs_complement=frozenset(lx["markers"]["planned_needs_complement"]),
+        breakdown=tuple(lx["markers"]["breakdown"]),
         achieved=tuple(lx["markers"]["achieved"]),
         subset=tuple(lx["markers"]["subset"]),
         total=tuple(lx["markers"]["total"]),
         empty_name=tuple(lx["markers"]["empty_name"]),
+        fillers=tuple(lx["markers"]["fillers"]),
+        measure_heads=lx["measure_heads"],
+        signoff=tuple(lx["document_date"]["signoff"]),
+        document_edge_lines=int(lx["document_date"]["edge_lines"]),
         abbreviations=lx["abbreviations"],
         terminal_abbreviations=frozenset(lx["terminal_abbreviations"]["words"]),
         acronyms=lx["acronyms"],
@@ -88,6 +103,7 @@ def lexicon() -> Lexicon:
         money=frozenset(units["money"]),
         money_multipliers=units["money_multipliers"],
         before_non_count=frozenset(lx["words_before_non_count"]["words"]),
+        before_non_date=frozenset(lx["words_before_non_date"]["words"]),
         site_prefixes=frozenset(lx["places"]["site_prefixes"]),
         place_nouns=frozenset(lx["places"]["place_nouns"]),
         place_genitive_heads=frozenset(lx["places"]["place_genitive_heads"]),
@@ -103,4 +119,6 @@ def lexicon() -> Lexicon:
         task_words=tuple(sx["task_words"]),
         section_match_score=float(sx["match_score"]),
         section_typo_score=float(sx["typo_score"]),
+        section_inline_score=float(sx["inline_match_score"]),
+        organisation_words=tuple(sx["organisation_words"]),
     )

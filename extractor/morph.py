@@ -23,6 +23,7 @@ class Interp:
     gender: frozenset[str]
     quals: tuple[str, ...]
     pt: bool            # plurale tantum ("Piecki")
+    aspect: str | None = None  # verbs: perf | imperf
 
     @property
     def geo(self) -> bool:
@@ -51,6 +52,7 @@ def _parse(form: str, lemma: str, tag: str, quals: list[str]) -> Interp:
     case: set[str] = set()
     gender: set[str] = set()
     pt = False
+    aspect = None
     for f in fields[1:]:
         alts = set(f.split("."))
         if alts <= _NUMBERS:
@@ -61,10 +63,12 @@ def _parse(form: str, lemma: str, tag: str, quals: list[str]) -> Interp:
             gender |= alts
         elif f == "pt":
             pt = True
+        elif f in ("perf", "imperf"):
+            aspect = f
     if pt:
         number = {"pl"}
     return Interp(form, lemma.split(":")[0], fields[0], frozenset(number), frozenset(case),
-                  frozenset(gender), tuple(quals), pt)
+                  frozenset(gender), tuple(quals), pt, aspect)
 
 
 def _raw(word: str) -> tuple[Interp, ...]:
@@ -118,8 +122,36 @@ def analyse(word: str) -> tuple[Interp, ...]:
     if word.isascii() and word.isalpha() and len(word) > 2 and all(i.pos == "ign" for i in out):
         fixed = restore_diacritics(word)
         if fixed is not None:
-            return _raw(fixed)
-    return out
+            return _common_first(_raw(fixed))
+    return _common_first(out)
+
+
+@cache
+def _preferred_lemmas() -> frozenset[str]:
+    from .lexicon import load_data
+
+    return frozenset(load_data("lexicon.toml")["preferred_lemmas"]["words"])
+
+
+def _common_first(an: tuple[Interp, ...]) -> tuple[Interp, ...]:
+    """Two common nouns with the same form ('gminy': gmin or gmina, 'umów': um or umowa): the
+    genre's word first (lexicon: preferred_lemmas), else the lemma with more readings of the
+    form, as the likelier word (a stable order otherwise)."""
+    lemmas: dict[str, int] = {}
+    for i in an:
+        if i.pos == "subst":
+            if i.geo or i.lemma[:1].isupper():
+                return an  # a proper name is weighed elsewhere (places)
+            lemmas[i.lemma] = lemmas.get(i.lemma, 0) + 1
+    if len(lemmas) < 2:
+        return an
+    preferred = _preferred_lemmas()
+    if len(set(lemmas.values())) < 2 and not preferred.intersection(lemmas):
+        return an
+    rank = {lem: (lem not in preferred, -n) for lem, n in lemmas.items()}
+    subst = sorted((i for i in an if i.pos == "subst"), key=lambda i: rank[i.lemma])
+    it = iter(subst)
+    return tuple(next(it) if i.pos == "subst" else i for i in an)
 
 
 def known(word: str) -> bool:
@@ -142,6 +174,14 @@ def noun_lemma(word: str) -> str | None:
         if i.pos in ("ger", "depr") and best is None:
             best = i.lemma
     return best
+
+
+def is_future(word: str) -> bool:
+    """A verb form that speaks of the future: 'zorganizujemy', 'przeprowadzi' (a perfective
+    non-past form), 'będzie', 'będą'."""
+    an = analyse(word)
+    verbs = [i for i in an if i.pos in ("fin", "bedzie")]
+    return bool(verbs) and len(verbs) == len(an) and all(i.pos == "bedzie" or i.aspect == "perf" for i in verbs)
 
 
 def is_noun(word: str) -> bool:
@@ -178,6 +218,40 @@ def adj_form(adj_lemma: str, number: str, case: str, gender: str) -> str | None:
         i = _parse(form, _lem, tag, [])
         if i.pos == "adj" and number in i.number and case in i.case and gender in i.gender \
                 and tag.endswith(":pos"):
+            return str(form)
+    return None
+
+
+@cache
+def noun_forms(lemma: str) -> tuple[str, ...]:
+    """All forms of a common noun, lower-case, the lemma first: noun_forms('gmina') ->
+    ('gmina', 'gminy', …)."""
+    out = [lemma]
+    try:
+        forms = _morfeusz().generate(lemma)
+    except RuntimeError:
+        return (lemma,)
+    for form, lem, tag, _q, _q2 in forms:
+        if tag.startswith("subst") and lem.split(":")[0] == lemma and form.lower() not in out:
+            out.append(form.lower())
+    return tuple(out)
+
+
+@lru_cache(maxsize=20_000)
+def participle_form(word: str, number: str, case: str, gender: str) -> str | None:
+    """Make a participle agree with its noun: participle_form('objęte', 'sg', 'nom', 'f') ->
+    'objęta', ('monitorujące', 'sg', 'nom', 'f') -> 'monitorująca'."""
+    part = next((i for i in analyse(word) if i.pos in ("pact", "ppas")), None)
+    if part is None:
+        return None
+    try:
+        forms = _morfeusz().generate(part.lemma)
+    except RuntimeError:
+        return None
+    for form, _lem, tag, _q, _q2 in forms:
+        i = _parse(form, _lem, tag, [])
+        if i.pos == part.pos and i.aspect == part.aspect and number in i.number and case in i.case \
+                and gender in i.gender and tag.endswith(":aff") and form[:2].lower() == word[:2].lower():
             return str(form)
     return None
 

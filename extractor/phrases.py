@@ -95,6 +95,8 @@ def _phrase(text: str) -> str:
         adj = _adj_lemma(bare) if not bare.isupper() and not frozen else None
         if adj and head[1]:
             out.append(_agree(adj, head[1], head[2]))
+        elif not frozen and head[1] and (part := morph.participle_form(bare, head[2], "nom", head[1])):
+            out.append(part)  # "osoby objęte wsparciem" -> "osoba objęta wsparciem"
         else:
             out.append(w)
             frozen = True  # after a genitive complement the rest stays as written: "ekonomii społecznej"

@@ -17,9 +17,6 @@ from .text import Tok, View, Word, word_at
 
 _CASE_OF_PREP = {"w": "loc", "we": "loc", "przy": "loc", "z": "gen", "ze": "gen", "do": "gen", "od": "gen",
                  "spod": "gen", "koło": "gen", "k": "gen", "dla": "gen", "pod": "inst"}
-_POWIAT = ("powiat", "powiatu", "powiecie", "powiatem", "powiaty", "powiatach", "powiatów", "powiatami", "powiatom")
-_GMINA = ("gmina", "gminy", "gminie", "gminę", "gminą", "gminach", "gmin", "gminami", "gminom")
-_WOJ = ("województwo", "województwa", "województwie", "województwem", "województwach", "województw")
 
 
 @dataclass
@@ -274,6 +271,15 @@ def _cap_run(view: View, i: int, limit: int = 3) -> list[Word]:
     return run
 
 
+def _name_goes_on(word: str) -> bool:
+    """A capitalised word after a town's form that continues a proper name instead: a common
+    noun in the genitive ('Gospodyń') or an adjective that is no part of a place name."""
+    an = morph.analyse(word)
+    if not an or any(a.geo or a.geo_part for a in an):
+        return False
+    return any(a.pos == "subst" and "gen" in a.case and not a.lemma[:1].isupper() for a in an)
+
+
 _RIVER = re.compile(r" (nad|pod) ([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż]+(?: [A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż]+)?)")
 
 
@@ -281,6 +287,8 @@ def _locality_at(view: View, i: int, case: str | None, lenient: bool = False) ->
     run = _cap_run(view, i)
     for n in range(len(run), 0, -1):
         name = resolve_name([w.text for w in run[:n]], case, before_name=n < len(run), lenient=lenient)
+        if name and n < len(run) and _name_goes_on(run[n].text):
+            return None  # "w Kole Gospodyń Wiejskich", "przy Sądzie Rejonowym": a name, not a town
         if name:
             words = run[:n]
             m = _RIVER.match(view.norm, words[-1].end)
@@ -322,7 +330,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
         low = t.text.lower()
         nxt = toks[idx + 1] if idx + 1 < len(toks) else None
         # --- counties: "w powiecie mrągowskim", "powicie kętrzyńskim", "powiatach subregionu: ełckim, …"
-        kw = _keyword(t, view, _POWIAT, "pow")
+        kw = _keyword(t, view, morph.noun_forms("powiat"), "pow")
         if kw is not None and not _inside_name(view, t):
             adjs = _adj_list(view, _skip_to_list(view, idx + 1 + kw[1]), ("ski", "cki", "dzki"))
             for n, adj in enumerate(adjs):
@@ -334,13 +342,13 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                     add(a_tok.start, a_tok.end, "powiat " + a_lemma, "county", "county_elided")
                     used.add(a_tok.i)
             continue
-        kw = _keyword(t, view, _WOJ, "woj")
+        kw = _keyword(t, view, morph.noun_forms("województwo"), "woj")
         if kw is not None and not _inside_name(view, t):
             voiv = _voivodeship_adj(view, idx + 1 + kw[1])
             if voiv:
                 add(t.start, voiv[1], "województwo " + voiv[0], "voivodeship", "voivodeship")
             continue
-        kw = _keyword(t, view, _GMINA, "gm")
+        kw = _keyword(t, view, morph.noun_forms("gmina"), "gm")
         if kw is not None and (not _inside_name(view, t) or (nxt is not None and nxt.text == ":")):
             j = idx + 1 + kw[1]
             if j < len(toks) and toks[j].text in (":", "("):  # "gminy: …", "z dwiema gminami (Kaczory, …)"

@@ -24,6 +24,7 @@ class Num:
     value: float
     words: bool = False           # written in words
     role: str | None = None       # why it is not a fact: year, money, percent, …
+    low: Num | None = None        # "10–15 osób", "od 5 do 8": the range's lower figure
 
     @property
     def int_value(self) -> float | int:
@@ -47,7 +48,7 @@ class Qty:
     parts: list[Qty] = field(default_factory=list)
 
 
-_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
+_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
 # a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
 _PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])")
 _PHONE = re.compile(r"(?:tel\.?|telefon\w*|fax|kom\.?|nr\s+tel\.?)\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3}"
@@ -72,7 +73,7 @@ def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     approx = re.compile(rf"(?:^|[\s(])(?:{alt(lx.approximate)})\s*$", re.I)
-    planned = re.compile(rf"(?:^|[\s(:])(?:{alt(lx.planned)})\b(?:[^.;,()]|\.(?!\s+[A-ZĄĆĘŁŃÓŚŹŻ])){{0,40}}$", re.I)
+    planned = re.compile(rf"(?:^|[\s(:])(?P<marker>{alt(lx.planned)})\b(?:[^.;,()]|\.(?!\s+(?-i:[A-ZĄĆĘŁŃÓŚŹŻ]))){{0,40}}$", re.I)
     subset = re.compile(rf"(?:^|[\s,(])(?:{alt(lx.subset)})\s*:?\s*$", re.I)
     return approx, planned, subset
 
@@ -175,8 +176,9 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             n.role = "year"  # "2019 r.", "w 2020" — but "ponad 2000 h", "1950 uczestników" are figures
             continue
         line_start = norm.rfind("\n", 0, n.start) + 1
-        if not norm[line_start:n.start].strip() and re.match(r"[.)]\s*[A-ZĄĆĘŁŃÓŚŹŻ]{2,}", norm[n.end:n.end + 6]):
-            n.role = "enumeration"  # "2.DZIAŁANIA DORADCZE:" — a numbered sub-heading
+        if not norm[line_start:n.start].strip(" \t•*-") and not n.words and \
+                re.match(r"(?:[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]|[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]{2,})", norm[n.end:n.end + 6]):
+            n.role = "enumeration"  # "2.DZIAŁANIA DORADCZE:", "1. Animacja lokalna", "3) Szkolenia"
             continue
         if prev is not None and prev.text == "/" and prev.start == n.start - 1:
             before = next((x for x in nums if x.end == prev.start), None)
@@ -191,8 +193,9 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             continue
         if prev is not None and prev.text == "-" and prev.end == n.start:
             p2 = view.prev_tok(prev.start)
-            if p2 is not None and p2.end == prev.start and p2.is_word and lx.acronym_base(p2.text) is None:
-                n.role = "code"  # "SARS-CoV-2", "COVID-19"
+            if p2 is not None and p2.end == prev.start and p2.is_word and lx.acronym_base(p2.text) is None \
+                    and not _list_item_at(view, p2.start, n.end):
+                n.role = "code"  # "SARS-CoV-2", "COVID-19" — but not "gminy-5, szkoły-3" in a list
                 continue
         if nxt is not None and nxt.text == "-" and nxt.start == n.end:
             n3 = view.next_tok(nxt.end)
@@ -247,15 +250,33 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
     return out
 
 
+_LIST_AFTER = re.compile(r"\s*(?:[,;)]|\.?\s*(?:\n|$)|\s(?:i|oraz|a)\s)")
+
+
+def _list_item_at(view: View, start: int, end: int) -> bool:
+    """`norm[start:end]` ("gminy-5") stands as an item of a list: a separator (or a line
+    start) before it and one after it."""
+    line_start = view.norm.rfind("\n", 0, start) + 1
+    before = view.norm[max(line_start, start - 12):start].rstrip()
+    if before.endswith(("-", "•", "*")):  # a bullet
+        before = before[:-1].rstrip()
+    words = before.rsplit(maxsplit=1)
+    opened = not before or before.endswith((":", ",", ";", "(")) or \
+        (len(words) == 2 and words[1] in ("i", "oraz", "a"))
+    return opened and bool(_LIST_AFTER.match(view.norm, end)) \
+        and (start - line_start < 12 or bool(re.search(r"[:,;(]", view.norm[line_start:start])))
+
+
 @cache
 def _money_re() -> re.Pattern[str]:
-    """'45 tys. zł', '310 000 PLN': multipliers and currencies from the lexicon."""
+    """'45 tys. zł', '310 000 PLN', '1500,- zł', '200,-- PLN': multipliers and currencies from
+    the lexicon."""
     lx = lexicon()
 
     def alt(words: Iterable[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
-    return re.compile(rf"\s?(?:({alt(lx.money_multipliers)})\s?)?({alt(lx.money)})(?![^\W\d_])", re.I)
+    return re.compile(rf"(?:,-{{1,2}})?\s?(?:({alt(lx.money_multipliers)})\s?)?({alt(lx.money)})(?![^\W\d_])", re.I)
 
 
 def _plural_noun_follows(view: View, n: Num) -> bool:
@@ -332,6 +353,8 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
             return None
         if w is None:
             return None
+        if "\n" in gap and w.text[:1].isupper() and not w.text.isupper():
+            return None  # "Warsztaty: 12\nUczestnicy: 180": a figure ends its line, a row begins
         low = w.text.lower()
         if low in lx.vague_numbers or low in morph.number_forms():
             return None
@@ -490,9 +513,15 @@ def _clause_start(view: View, pos: int) -> int:
 
 _CONJ = {"i", "oraz", "a", "lub", "albo", "czy", "także", "również"}
 _VERB_POS = {"fin", "praet", "imps", "inf", "impt", "pcon", "pant", "bedzie", "winien", "pred"}
-_SKIP_WORDS = {"ok", "około", "ponad", "prawie", "blisko", "min", "łącznie", "razem", "ogółem", "w", "sumie",
-               "lacznie", "ogolem",
-               "wymiarze", "wymiar", "łącznym", "łącznej", "ilości", "liczbie", "wysokości", "zakresie"}
+
+
+@cache
+def _skip_words() -> frozenset[str]:
+    """Words between a figure and its noun phrase that name neither: the approximate and total
+    markers and the fillers of "w wymiarze 40 h", "w liczbie 5" (lexicon)."""
+    lx = lexicon()
+    words = {w.rstrip(".").lower() for m in lx.approximate + lx.total + lx.fillers for w in m.split()}
+    return frozenset(words)
 
 
 def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str], int] | None:
@@ -503,7 +532,7 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str], int] | No
     words: list[Tok] = []
     k = len(toks) - 1
     # skip trailing verbs, markers and punctuation ("trwało", "wyniosło łącznie", "–", ":")
-    while k >= 0 and (not toks[k].is_word or toks[k].text.lower() in _SKIP_WORDS or
+    while k >= 0 and (not toks[k].is_word or toks[k].text.lower() in _skip_words() or
                       any(a.pos in _VERB_POS for a in morph.analyse(toks[k].text))):
         if toks[k].is_digit:
             return None
@@ -706,7 +735,53 @@ def _phrase_before_dash(norm: str, start: int, pos: int) -> tuple[int, str] | No
     if not phrase or not phrase[0].isalpha() or len(phrase) > 60 or any(ch.isdigit() or ch in ")" for ch in phrase):
         return None
     return start + cut + 1 + lead, phrase
-_ITEM_END = re.compile(r"\s*(?:[,;.)(/]|\n|$)")
+_ITEM_END = re.compile(r"\s*(?:[,;.)(/:]|\n|$)")
+
+
+def _measured(label: str) -> tuple[str, str]:
+    """A row label's kind and subject: 'Liczba godzin doradztwa' is ('hours', 'doradztwo'),
+    'Liczba uczestników' ('count', 'uczestnik'), anything else ('count', its lemma phrase)."""
+    label = _dehyphen(label).strip()
+    low = label.lower()
+    for head in sorted(lexicon().measure_heads, key=len, reverse=True):
+        if low.startswith(head + " ") and label[len(head):].strip():
+            return lexicon().measure_heads[head], lemma_phrase(label[len(head):].strip())
+    return "count", lemma_phrase(label)
+
+
+_ROW_LABEL = re.compile(r"[ \t]{0,40}(?:[-•*][ \t]{0,10}|\d{1,2}[.)][ \t]{1,10}|[a-z][)][ \t]{1,10})?"
+                        r"(?P<label>[^\W\d_][^\n\d:;,()–]{1,80}?)(?:[ \t]{0,10}[:–-][ \t]{0,10}|\t[ \t]{0,10}|[ ]{1,3})$")
+_ROW_END = re.compile(r"[ \t]*\.?[ \t]*(?:\n|$)")
+
+
+def row_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
+    """Table rows and label lines: 'Liczba spotkań animacyjnych<TAB>24', 'Szkolenia 6',
+    'Osoby objęte wsparciem: 45' — a line that is a noun-phrase label and one figure."""
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    norm = view.norm
+    for n in nums:
+        if n.role or id(n) in used or n.words or not _ROW_END.match(norm, n.end):
+            continue
+        line_start = norm.rfind("\n", 0, n.start) + 1
+        m = _ROW_LABEL.match(norm, line_start, n.start)
+        if not m:
+            continue
+        label = m["label"].strip(" \t-–")
+        words = re.findall(r"[^\W\d_]+", label)
+        if not words or len(words) > 8 or all(w.lower() in _figure_words() for w in words):
+            continue
+        if all(w.lower() in lexicon().total for w in words):
+            continue  # "razem 35": a total, named by what it adds up
+        if not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
+            continue
+        if any(a.pos in ("fin", "praet", "inf", "impt", "imps", "bedzie") for w in words for a in morph.analyse(w)):
+            continue
+        kind, subject = _measured(label)
+        out.append(Qty(kind, line_start + m.start("label") - line_start, n.end, n.int_value, n,
+                       subject=subject, rule="row"))
+        used.add(id(n))
+    return out
 
 
 def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
@@ -728,12 +803,14 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
             continue
         if all(w.lower() in _figure_words() for w in words):
             continue  # "plan – 24", "wykonanie – 27": the counted thing is named by the line's head
+        if all(w.lower() in lexicon().total for w in words):
+            continue  # "razem – 35": a total of the list before it (totals_after_lists)
         if not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
             continue
         if any(a.pos in ("fin", "praet", "inf", "impt", "imps") for w in words for a in morph.analyse(w)):
             continue
-        subject = lemma_phrase(phrase)
-        out.append(Qty("count", ph_start, n.end, n.int_value, n, subject=subject, rule="noun_number"))
+        kind, subject = _measured(phrase)
+        out.append(Qty(kind, ph_start, n.end, n.int_value, n, subject=subject, rule="noun_number"))
         used.add(id(n))
     return out
 
@@ -766,7 +843,8 @@ def head_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         s, _ = view.sentence(n.start)
         if s > m.end():
             continue  # the head is in an earlier sentence
-        out.append(Qty("count", n.start, n.end, n.int_value, n, subject=lemma_phrase(m["head"]), rule="head"))
+        kind, subject = _measured(m["head"])
+        out.append(Qty(kind, n.start, n.end, n.int_value, n, subject=subject, rule="head"))
         used.add(id(n))
     return out
 
@@ -824,14 +902,30 @@ def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
 
 def mark_flags(view: View, qtys: list[Qty]) -> None:
     approx, planned, _subset = _marker_res()
+    lx = lexicon()
     for q in qtys:
         before = view.norm[max(0, q.num.start - 40):q.num.start]
         if approx.search(before):
             q.approximate = True
         m = planned.search(before)
-        if m and not any(a.pos in ("fin", "praet", "imps") for w in re.findall(r"[^\W\d_]+", m.group())[1:]
-                         for a in morph.analyse(w)):
-            q.planned = True  # "zakładano utworzenie 40 miejsc" — not "realizacji planu przeprowadzono 12"
+        if m:
+            marker = m["marker"]
+            rest = [w for w in re.findall(r"[^\W\d_]+", m.group()[m.end("marker") - m.start():])
+                    if w.lower() not in _skip_words()]
+            if any(a.pos in ("praet", "imps") for w in rest for a in morph.analyse(w)):
+                pass  # "realizacji planu przeprowadzono 12": done, whatever the plan said
+            elif not rest and any(marker.lower().startswith(w) for w in lx.planned_needs_complement):
+                pass  # "założono 4 spółdzielnie": founded, not assumed
+            else:
+                q.planned = True  # "zakładano utworzenie 40 miejsc", "Plan na 2022 r. obejmuje 10 szkoleń"
+        if not q.planned and q.parent is None and _future_clause(view, q.num.start):
+            q.planned = True  # "zorganizujemy 3 wizyty", "będą przeprowadzone 4 szkolenia"
+
+
+def _future_clause(view: View, pos: int) -> bool:
+    """The clause before `pos` is in the future tense."""
+    cs = _clause_start(view, pos)
+    return any(t.is_word and morph.is_future(t.text) for t in view.tokens_between(cs, pos))
 
 
 # --- breakdowns ------------------------------------------------------------------------------
@@ -880,9 +974,20 @@ def _has_number_word(text: str) -> bool:
     return any(w.lower() in forms for w in re.findall(r"[^\W\d_]+", text))
 
 
-_SUBSET_OPENER = re.compile(
-    r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3},?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"
-    r"(?:w tym|z czego|spośród nich|z nich)[ \n]{0,3}:?[ \n]{0,3}", re.I)
+def _subset_opener() -> re.Pattern[str]:
+    """The subset marker after a total ("…, w tym 5 …", "(z czego 3 …)") or a marker of a full
+    breakdown ("…, tj. 10 prawnych i 8 księgowych"): `sub` is set for a subset."""
+    lx = lexicon()
+
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", "[ \n]{1,3}") for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(
+        r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3},?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"
+        rf"(?:(?P<sub>{alt(lx.subset)})|{alt(lx.breakdown)})(?![^\W\d_])[ \n]{{0,3}}:?[ \n]{{0,3}}", re.I)
+
+
+_SUBSET_OPENER = _subset_opener()  # only ever .match()ed at the end of a total
 
 
 def _counts_in(counts: list[Qty], start: int, end: int) -> list[Qty]:
@@ -899,12 +1004,14 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty]) 
     norm = view.norm
     tail = norm[start:limit]
     m_sub = _SUBSET_OPENER.match(tail)
+    if m_sub and not m_sub["sub"] and (start != tot.end or len(re.findall(r"[^\W\d_]+", m_sub["skip"])) > 3):
+        m_sub = None  # a full breakdown follows its total at once
     if m_sub and not any(start <= q.start < start + len(m_sub["skip"]) and q is not tot and
                          not _in_brackets(norm, start, q.start) for q in _counts_in(counts, start, start + len(m_sub["skip"]))):
         open_at = start + m_sub.end()
         if m_sub["paren"] and ")" in norm[open_at:limit]:
             limit = norm.index(")", open_at)
-        return open_at, limit, True
+        return open_at, limit, bool(m_sub["sub"])
     if start != tot.end:
         return None  # after a first list only a subset ("…, z czego …") may follow
     if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)|(?:(?!\b(?:oraz|i|a|także)\b)[^\d:(),;]){0,40}:", tail):
@@ -912,7 +1019,7 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty]) 
     # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"),
     # then a colon, bracket or dash right after the total
     m_open = re.match(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?", tail) or \
-        re.match(r"[^\d:()]{0,80}?(?:\s?:\s?|\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)
+        re.match(r"[^\d:(),;]{0,80}?(?:\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)  # "5 os., księgowe – 7": no opener
     if not m_open or len(re.findall(r"[^\W\d_]+", tail[:m_open.end()])) > 10:
         return None
     open_at = start + m_open.end()
@@ -1011,6 +1118,7 @@ def _retarget_subsets(view: View, counts: list[Qty], parts: list[Qty]) -> None:
 def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty]) -> Qty | None:
     """One breakdown item: exactly one number and a short label, in either order."""
     norm = view.norm
+    s += len(norm[s:e]) - len(norm[s:e].lstrip())
     text = re.sub(r"\([^()]*\)", "", norm[s:e])
     nums: list[Num] = []
     for t in view.tokens_between(s, e):  # the item's own tokens, not every number of the text
@@ -1025,10 +1133,18 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
         if m:
             n0 = free_nums.get(s + m.start(1)) or (by_start[s + m.start(1)].num if s + m.start(1) in by_start else None)
             if n0 is not None:
-                label_text = norm[s:s + m.start()].strip(" -:,")
+                label_text = norm[s:s + m.start()]
+                first = s
+                verbs = [w for w in re.finditer(r"[^\W\d_]+", label_text)
+                         if w[0] == "się" or any(a.pos in _VERB_POS for a in morph.analyse(w[0]))
+                         and not morph.is_noun(w[0])]
+                if verbs:  # "Spotkania odbyły się w Ełku (5)": the item is what follows the verb
+                    rest = label_text[verbs[-1].end():]
+                    first = s + verbs[-1].end() + len(rest) - len(rest.lstrip())
+                    label_text = rest
+                label_text = label_text.strip(" -:,")
                 label = lemma_phrase(_dehyphen(re.sub(r"^\s*(?:w|we|z|ze|na|dla|do|u)\s+", "", label_text)))
-                return Qty("count", s + len(norm[s:e]) - len(norm[s:e].lstrip()), s + m.end(), n0.int_value, n0,
-                           label=label, rule="breakdown_item")
+                return Qty("count", first, s + m.end(), n0.int_value, n0, label=label, rule="breakdown_item")
     if len(nums) != 1:
         return None
     n = nums[0]
@@ -1064,6 +1180,7 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
     new: list[Qty] = []
     total_re = re.compile(r"(?:" + "|".join(re.escape(w) for w in lx.total) + r")(?:\s+[^\W\d_]+){0,2}\s*:?\s*$",
                           re.I)
+    qtys += _bare_totals(view, nums, qtys, total_re)
     by_start = {q.num.start: q for q in qtys}
     free_nums = {n.start: n for n in nums if not n.role}
     for tot in sorted((q for q in qtys if q.kind in ("count", "hours") and not q.parts and q.parent is None),
@@ -1119,6 +1236,59 @@ def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty
                 tot.parts.append(p)
                 new.append(p)
     return new
+
+
+def _bare_totals(view: View, nums: list[Num], qtys: list[Qty], total_re: re.Pattern[str]) -> list[Qty]:
+    """'w Ełku (5), Olecku (4) i Gołdapi (3) – łącznie 12', 'kobiety – 20, mężczyźni – 15,
+    razem – 35': a figure after a total marker that names nothing counts what the sentence
+    counts — the head before the list's colon, else the sentence's first noun."""
+    norm = view.norm
+    used = {id(q.num) for q in qtys}
+    out: list[Qty] = []
+    for n in nums:
+        if n.role or id(n) in used or n.words or not _ITEM_END.match(norm, n.end):
+            continue
+        before = norm[max(0, n.start - 30):n.start]
+        m = total_re.search(before.rstrip(" -(:"))
+        if not m or len(re.findall(r"[^\W\d_]+", m.group())) != 1:
+            continue
+        marker_start = n.start - len(before) + m.start()
+        s, _ = view.sentence(n.start)
+        if not re.search(r"\d", norm[s:marker_start]):
+            continue  # no list before it
+        subject = _context_subject(view, s, marker_start)
+        if subject is None:
+            continue
+        out.append(Qty("count", marker_start, n.end, n.int_value, n, subject=subject, rule="bare_total"))
+        used.add(id(n))
+    return out
+
+
+def _context_subject(view: View, s: int, pos: int) -> str | None:
+    """What a sentence counts: its 'Head:' before a colon, else its first common noun in the
+    nominative that no preposition governs ('Spotkania odbyły się w …' -> spotkanie)."""
+    norm = view.norm
+    colon = norm.rfind(":", s, pos)
+    if colon >= 0:
+        head = norm[s:colon].strip(" -•*\n")
+        words = re.findall(r"[^\W\d_]+", head)
+        if words and len(words) <= 6 and any(morph.is_noun(w) for w in words):
+            return _measured(head)[1]
+    prev_prep = False
+    for t in view.tokens_between(s, pos):
+        if not t.is_word:
+            continue
+        an = morph.analyse(t.text)
+        if any(a.pos == "prep" for a in an):
+            prev_prep = True
+            continue
+        nom = [a for a in an if a.pos in ("subst", "ger") and "nom" in a.case and not a.geo and not a.lemma[:1].isupper()]
+        if nom and not prev_prep:
+            return lemma_phrase(t.text)
+        if any(a.pos in _VERB_POS for a in an):
+            return None  # the verb came before any subject
+        prev_prep = False
+    return None
 
 
 def _bullet_lines(norm: str, pos: int) -> list[tuple[int, int]]:
@@ -1180,8 +1350,50 @@ def subject_from_context(view: View, qtys: list[Qty]) -> None:
                 break
 
 
+_RANGE_DASH = re.compile(r" ?- ?")
+_RANGE_WORDS = re.compile(r" (?:do|-) ")
+
+
+def mark_ranges(view: View, nums: list[Num]) -> None:
+    """'10–15 osób', 'ok. 20-30 osób', 'od 5 do 8 osób', '2-3 godziny': a range is one
+    approximate figure (the upper one, named by the noun after it); the lower one is no fact."""
+    norm = view.norm
+    for a, b in zip(nums, nums[1:], strict=False):
+        if a.role or b.role or a.words != b.words or not a.value < b.value:
+            continue
+        gap = norm[a.end:b.start]
+        if gap == "/" and not a.words and b.value <= 10 and not norm[a.start - 1:a.start].isalnum() \
+                and not norm[b.end:b.end + 1].isalnum() and norm[a.start - 1:a.start] != "/":
+            a.role = b.role = "fraction"  # "1/2 etatu", "3/4 czasu pracy"
+            continue
+        w = norm[max(0, a.start - 4):a.start].lower()
+        opened = w.endswith("od ") and (len(w) < 4 or not (w[0].isalnum() or w[0] == "_"))
+        if not (_RANGE_DASH.fullmatch(gap) or opened and _RANGE_WORDS.fullmatch(gap)):
+            continue
+        if re.match(r"\.\d", norm[b.end:b.end + 2]) or re.match(r"\d[.:]", norm[a.end - 1:a.end + 1]):
+            continue  # a date or clock-time range belongs to the dates
+        if not opened and norm[a.start - 1:a.start].isalpha():
+            continue
+        a.role = "range"
+        b.low = a
+
+
+def _range_spans(view: View, qtys: list[Qty]) -> None:
+    """A figure of a range spans the whole range and is approximate."""
+    for q in qtys:
+        low = q.num.low
+        if low is None or q.start != q.num.start:
+            continue
+        start = low.start
+        if view.norm[max(0, start - 3):start].lower().endswith("od "):
+            start -= 3
+        q.start = start
+        q.approximate = True
+
+
 def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
     nums = find_numbers(view)
+    mark_ranges(view, nums)
     qtys = classify(view, nums)
     amounts = [q for q in qtys if q.kind == "amount"]
     qtys = [q for q in qtys if q.kind != "amount"]
@@ -1189,6 +1401,7 @@ def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
     qtys += unitless_hours(view, nums, qtys)
     qtys += noun_number_counts(view, nums, qtys)
     qtys += head_counts(view, nums, qtys)
+    qtys += row_counts(view, nums, qtys)
     qtys += planned_counts(view, nums, qtys)
     qtys.sort(key=lambda q: q.start)
     parts = postposed_subsets(view, nums, qtys)
@@ -1196,5 +1409,7 @@ def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
     parts += totals_after_lists(view, qtys, nums)
     subject_from_context(view, qtys)
     allq = sorted(qtys + parts + amounts, key=lambda q: q.start)
+    _range_spans(view, allq)
+    allq.sort(key=lambda q: q.start)
     mark_flags(view, allq)
     return allq, nums

@@ -46,6 +46,7 @@ class Structure:
     organisation: str | None = None
     period: PeriodMatch | None = None
     period_candidates: list[PeriodMatch] = field(default_factory=list)
+    period_impossible: tuple[int, int] | None = None  # "31.02.2020 – 30.06.2020": no such day
     headings: list[Heading] = field(default_factory=list)
     header_end: int = 0
 
@@ -86,6 +87,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "words": re.compile(
             rf"(?:od\s+)?(?P<d1>{D})\s+(?P<m1>{mon})\s*(?P<y1>{Y})?{R_SUFFIX}\s*(?:-|do)\s*"
             rf"(?P<d2>{D})\s+(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
+        # "w latach 2016–2019", "za lata 2019-2020"
+        "years": re.compile(rf"[wzo](?<!\w[wzo])(?:(?<=w)\s+latach|(?<=z)a\s+lata|(?<=o)kres(?:ie)?)\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d)",
+                            re.I),
         "year": re.compile(rf"\b(?:za\s+)?rok(?:u)?\s+(?P<y>{Y})\b|\b(?:za\s+)?(?P<y2>{Y})\s*(?:r\.|rok)", re.I),
         "quarter": re.compile(rf"\b(?P<q>{roman_q})\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y})", re.I),
         "half": re.compile(rf"\b(?P<h>II|I|1|2|pierwsze|drugie)\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y})", re.I),
@@ -133,8 +137,9 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 
 def find_periods(norm: str, start: int, end: int, origin: str = "header",
-                 whole_units: bool = True) -> list[PeriodMatch]:
-    """Every way a title states a period, in the region [start, end)."""
+                 whole_units: bool = True, impossible: list[tuple[int, int]] | None = None) -> list[PeriodMatch]:
+    """Every way a title states a period, in the region [start, end); a period written with a
+    day the calendar lacks ("31.02.2020") goes to `impossible` when given."""
     pats = _patterns()
     region = norm[start:end]
     out: list[PeriodMatch] = []
@@ -142,6 +147,8 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
     def add(a: dt.date | None, b: dt.date | None, s: int, e: int) -> None:
         if a and b:
             out.append(PeriodMatch(a, b, (start + s, start + e), origin))
+        elif impossible is not None:
+            impossible.append((start + s, start + e))
 
     for key in ("numeric", "iso"):
         for m in pats[key].finditer(region):
@@ -160,6 +167,9 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
         y1 = int(m["y1"]) if m["y1"] else (y2 if m1 and m2 and m1 <= m2 else y2 - 1)
         if m1 and m2:
             add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])), m.start(), m.end())
+    for m in pats["years"].finditer(region):
+        y1, y2 = int(m["y1"]), int(m["y2"])
+        add(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.start("y1"), m.end())
     for m in pats["quarter"].finditer(region):
         q, y = _QUARTER[m["q"].lower()], int(m["y"])
         add(dt.date(y, 3 * q - 2, 1), _last_day(y, 3 * q), m.start(), m.end())
@@ -244,6 +254,7 @@ _TASK = re.compile(
 # "(CPS)", "(W)", and mixed-case acronyms with two capitals: "(DiS)", "(AiD)"
 _ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{1,8}|[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{1,2}[A-ZĄĆĘŁŃÓŚŹŻ]"
                       r"[A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]{0,3})\s*\)")
+_ENUM = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s*")
 _CAPS_WORD = re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][A-ZĄĆĘŁŃÓŚŹŻ0-9\-/&,]*")
 
 
@@ -334,12 +345,36 @@ def _title_line_start(norm: str) -> int:
     return 0
 
 
+_NUMBERED_LINE = re.compile(r"^[ \t]{0,20}(?P<num>\d{1,2})[.)][ \t]*(?P<title>[A-ZĄĆĘŁŃÓŚŹŻ][^\d\n]{2,70}?)[ \t:]*$", re.M)
+
+
+def _numbered_titles(norm: str) -> set[int]:
+    """Line starts of '1. Animacja lokalna', '2) Wsparcie inkubacyjne' that number a document's
+    sections: short titles without a verb or a full stop, numbered 1, 2, … in order, each with
+    text between it and the next — not the items of a numbered list."""
+    cands = []
+    for m in _NUMBERED_LINE.finditer(norm):
+        title = m["title"].strip()
+        if title.endswith((".", ",", ";")) or len(title.split()) > 8 or \
+                any(a.pos in ("fin", "praet", "imps") for w in title.split() for a in _analyse(w.strip(",:;"))):
+            continue
+        cands.append((m.start(), m.end(), int(m["num"])))
+    if len(cands) < 2 or [c[2] for c in cands] != list(range(cands[0][2], cands[0][2] + len(cands))):
+        return set()
+    for (_s, e, _n), (s2, _e2, _n2) in zip(cands, cands[1:], strict=False):
+        between = norm[e:s2].strip()
+        if not between or all(re.match(r"\s*(?:\d{1,2}[.)]|[-•*])", ln) for ln in between.split("\n") if ln.strip()):
+            return set()  # consecutive numbered lines: a list
+    return {s for s, _e, _n in cands}
+
+
 def find_headings(view: View) -> list[Heading]:
     out: list[Heading] = []
     norm = view.norm
     pos = 0
     first_line = True
     letterhead_end = _title_line_start(norm)
+    numbered_titles = _numbered_titles(norm)
     for raw in norm.split("\n"):
         line_start = pos
         pos += len(raw) + 1
@@ -359,6 +394,9 @@ def find_headings(view: View) -> list[Heading]:
             # they carry a section acronym; numbered headings that are the top level are
             top = not out or out[-1].numbered
             h = _numbered_heading(stripped, ls, top)
+            if h is None and top and line_start in numbered_titles:
+                h = _finish(stripped, ls, None)
+                h.numbered = True
             if h:
                 out.append(h)
             continue
@@ -387,6 +425,7 @@ def _finish(title: str, start: int, code: str | None) -> Heading:
         code = acr or title.upper()
     task = _TASK.match(title)
     name = _ACR_END.sub("", title[task.end():] if task else title).strip(" -:.")
+    name = _ENUM.sub("", name)  # "I. Animacja lokalna", "2) Inkubacja": the number is no typo
     known = match_known(name) if name else None
     lx = lexicon()
     canonical = None
@@ -441,9 +480,14 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
     has_acr = bool(_ACR_END.search(head))
     if head.split(" ")[0] in lx.own_name_heads:
         return None
+    alone = cap >= len(line.rstrip(" :"))
+    if len(words) == 1 and alone and words[0] == head.rstrip(" :") and _section_acronym(head.rstrip(" :")):
+        return _finish(head, ls, None)  # "CPS" alone on its line
     if not (has_acr and words or len(words) >= 2 and letters >= 10 or len(words) == 1 and letters >= 8
-            and cap >= len(line.rstrip(" :"))):
+            and alone):
         return None
+    if not has_acr and _names_organisation(head):
+        return None  # "FUNDACJA ROZWOJU WSI", "URZĄD GMINY DYWITY": an organisation, not a section
     rest = line[cap:].lstrip(" :-–")
     if rest and rest[0].islower() and not has_acr:
         # "CIS/KIS/ZAZ/WTZ z terenu powiatu …", "PANDEMIA COVID-19 ograniczyła …": a sentence
@@ -455,12 +499,31 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
     return _finish(head, ls, None)
 
 
+@cache
+def _section_acronyms() -> frozenset[str]:
+    return frozenset(sec["canonical"] for sec in lexicon().sections
+                     if sec["canonical"].isupper() and " " not in sec["canonical"])
+
+
+def _section_acronym(word: str) -> bool:
+    return word in _section_acronyms()
+
+
+def _names_organisation(head: str) -> bool:
+    known = match_known(head)
+    if known and known[2] >= lexicon().section_match_score:
+        return False
+    f = " ".join(fold(w) for w in head.split())
+    return any(f == fold(w) or f.startswith(fold(w) + " ") for w in lexicon().organisation_words)
+
+
 def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = False,
                    bullets_follow: bool = False) -> Heading | None:
     """Mixed-case headings alone on their line: a known section name ('Inkubator
     Przedsiębiorczości Społecznej:', 'Promocja i informacja:'), 'Name (ACR)', or a short
     Title Case label ending with a colon ('Usługi Szkoleniowe i Doradcze:'). A label followed
-    by text on the same line ('Szkolenia: Moduł II …') is not a heading."""
+    by text on the same line ('Szkolenia: Moduł II …') is not a heading, unless it names a known
+    section in a document whose sections are all written so."""
     lx = lexicon()
     cand = line.rstrip()
     if ":" in cand[:-1]:
@@ -468,9 +531,10 @@ def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = Fa
         label = cand[:cand.index(":")].rstrip()
         known = match_known(label)
         words = [w for w in re.findall(r"[^\W\d_]+", label) if len(w) > 3]
-        if label[:1].isupper() and len(words) >= 2 and len(label.split()) <= 6 and known and known[2] >= 90:
+        if (not current or colon_style) and label[:1].isupper() and len(words) >= 2 and len(label.split()) <= 6 \
+                and known and known[2] >= lx.section_inline_score:
             return _colon(_finish(label, ls, None))
-        return None
+        return None  # inside a section written otherwise: a label of its text
     if cand.endswith(":"):
         cand = cand[:-1].rstrip()
     if not cand[:1].isupper() or len(cand) > 80 or cand.endswith((".", ",", ";")) or len(cand.split()) > 8:
@@ -575,7 +639,8 @@ def analyse_structure(view: View) -> Structure:
     st.header_end = header_end
     st.kind, st.kind_span = find_kind(norm, header_end)
     st.organisation = find_organisation(view, header_end)
-    cands = find_periods(norm, 0, header_end)
+    impossible: list[tuple[int, int]] = []
+    cands = find_periods(norm, 0, header_end, impossible=impossible)
     if not cands and st.kind == "annual":
         m = re.search(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])", norm[:header_end])
         if m:
@@ -584,6 +649,8 @@ def analyse_structure(view: View) -> Structure:
     st.period_candidates = cands
     if cands:
         st.period = cands[0]
+    elif impossible:
+        st.period_impossible = impossible[0]
     else:
         st.period = find_body_period(view, header_end)
     return st

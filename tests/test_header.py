@@ -92,3 +92,46 @@ def test_letterhead_and_sentences_in_capitals_are_not_sections():
                        "uczestniczyły w 3 spotkaniach.\nPANDEMIA COVID-19 ograniczyła działania.")
     assert [s.code for s in rep.sections] == ["CPS"]
     assert rep.kind == "partial" and rep.organisation == "OWES Elbląg"
+
+
+@pytest.mark.parametrize("title, start, end", [
+    ("Sprawozdanie końcowe z realizacji zadań OWES w latach 2017–2020", D(2017, 1, 1), D(2020, 12, 31)),
+    ("Sprawozdanie za lata 2021-2022", D(2021, 1, 1), D(2022, 12, 31)),
+])
+def test_a_span_of_years(title, start, end):
+    rep = extract_text(title + "\n\nANIMACJA (AN)\n\nOdbyło się 5 spotkań.")
+    assert (rep.period.start, rep.period.end) == (start, end)
+
+
+def test_a_programme_span_is_no_period():
+    rep = extract_text("Program regionalny na lata 2014-2020\nSprawozdanie częściowe za okres 01.04.2019 – 30.06.2019"
+                       "\n\nANIMACJA (AN)\n\nOdbyło się 5 spotkań.")
+    assert (rep.period.start, rep.period.end) == (D(2019, 4, 1), D(2019, 6, 30))
+
+
+def test_a_day_the_calendar_lacks_is_an_invalid_period():
+    rep = extract_text("Sprawozdanie częściowe za okres 30.02.2021 – 31.05.2021\n\nOdbyło się 5 spotkań.")
+    codes = [f.code for f in rep.findings]
+    assert rep.period is None and "period_invalid" in codes and "period_missing" not in codes
+    bad = next(f for f in rep.findings if f.code == "period_invalid")
+    assert bad.evidence[0].text == "30.02.2021 – 31.05.2021"
+
+
+def test_the_document_date_is_kept_but_not_flagged():
+    rep = extract_text("Ełk, dnia 10.10.2022 r.\nSprawozdanie kwartalne za okres 01.07.2022 – 30.09.2022\n\n"
+                       "Odbyło się 5 spotkań (14.08.2022), następne 12.10.2022.\n\n"
+                       "Przygotował: Jan Kos, koordynator, 09.10.2022\n")
+    dates = [(f.value.isoformat(), f.provenance.rule) for f in rep.facts if f.type == "date"]
+    assert dates == [("2022-10-10", "document_date"), ("2022-08-14", "dmy_numeric"),
+                     ("2022-10-12", "dmy_numeric"), ("2022-10-09", "document_date")]
+    flagged = [f.evidence[0].text for f in rep.findings if f.code == "date_outside_period"]
+    assert flagged == ["12.10.2022"]
+
+
+def test_a_document_dated_before_its_period_ends_is_flagged():
+    rep = extract_text("Sprawozdanie kwartalne za okres 01.07.2022 – 30.09.2022\n\nOdbyło się 5 spotkań.\n\n"
+                       "Gdańsk, 15.09.2022 r.\n")
+    assert [f.code for f in rep.findings if f.code == "date_outside_period"] == []
+    rep = extract_text("Sprawozdanie kwartalne za okres 01.07.2022 – 30.09.2022\n\nOdbyło się 5 spotkań.\n\n"
+                       "Gdańsk, 15.06.2022 r.\n")
+    assert [f.code for f in rep.findings if f.code == "date_outside_period"] == ["date_outside_period"]

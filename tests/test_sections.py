@@ -108,3 +108,39 @@ def test_label_line_documents_and_top_level_numbered_headings():
     assert cs == ["DZIAŁANIA ANIMACYJNE", "DORADZTWO I SZKOLENIA", "INKUBACJA I MIEJSCA PRACY"]
     cs, _ = codes("1. ANIMACJA LOKALNA\nTekst.\n2. WSPARCIE PES\nTekst.")
     assert cs == ["1. ANIMACJA LOKALNA", "2. WSPARCIE PES"]
+
+
+def test_numbered_mixed_case_headings_number_the_sections():
+    got, rep = codes("1. Działania animacyjne\nOdbyło się 6 spotkań.\n\n2) Usługi inkubacyjne\nWsparto 4 PS.\n")
+    assert got == ["1. DZIAŁANIA ANIMACYJNE", "2) USŁUGI INKUBACYJNE"]
+    assert [f.section for f in rep.facts] == got
+    assert not [f for f in rep.findings if f.code in ("unexplained_number", "typo")]
+
+
+def test_a_numbered_list_is_not_a_set_of_sections():
+    got, rep = codes("Tematy szkoleń:\n1. Księgowość w fundacji\n2. Marketing w sieci\n3. Prawo pracy\n"
+                     "Przeszkolono 40 osób.\n")
+    assert got == []
+    assert not [f for f in rep.findings if f.code == "unexplained_number"]
+
+
+def test_an_enumerated_known_name_is_no_typo():
+    got, rep = codes("I. Animacja lokalna\nOdbyło się 6 spotkań.\n")
+    assert got and not [f for f in rep.findings if f.code == "typo"]
+
+
+def test_a_known_acronym_alone_on_its_line_is_a_section():
+    got, _ = codes("IPS\nWsparto 4 PS.\n\nCPS\nOdbyło się 6 spotkań.\n")
+    assert got == ["IPS", "CPS"]
+
+
+def test_an_organisation_in_capitals_is_no_section():
+    got, _ = codes("STOWARZYSZENIE PRZYJACIÓŁ ZIEMI GOŁDAPSKIEJ\n\nZADANIE 1\nOdbyło się 6 spotkań.\n")
+    assert got == ["ZADANIE 1"]
+
+
+def test_an_inline_label_inside_a_task_section_is_no_section():
+    got, rep = codes("ZADANIE 3\nAnimacja lokalna: odbyło się 6 spotkań w gminach.\n")
+    assert got == ["ZADANIE 3"]
+    got, _ = codes("Animacja lokalna: odbyło się 6 spotkań.\nUsługi doradcze: udzielono 5 porad.\n")
+    assert got == ["ANIMACJA LOKALNA", "USŁUGI DORADCZE"]
