@@ -113,7 +113,9 @@ def _empty_name_re() -> re.Pattern[str]:
     from .lexicon import lexicon
 
     words = "|".join(re.escape(w) for w in sorted(lexicon().empty_name, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W\d_])({words})(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s))", re.I | re.M)
+    # the marker followed by nothing, by punctuation or a preposition, or by empty quotes ("pn. „”")
+    return re.compile(rf"(?<![^\W\d_])({words})(?:(?P<quotes>[ \t]{{0,3}}[„\x22«“][ \t]{{0,3}}[”\x22»“])|"
+                      rf"(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s)))", re.I | re.M)
 
 
 _WEEKDAYS = re.compile(r"\b(?:pon|pn|wt|śr|sr|czw|pt|sob|niedz|nd)\.,?\s*", re.I)

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from models import Report
 
+    from .lexicon import Lexicon
+
 Unit = Literal["count", "hours"]
 Measure = Literal["flow", "stock"]
 UNITS: tuple[str, ...] = ("count", "hours")
@@ -191,17 +193,10 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
 
 # --- reports ------------------------------------------------------------------------------
 
-_ROMAN = {"I": 1, "V": 5, "X": 10}
+def _lexicon() -> Lexicon:
+    from .lexicon import lexicon
 
-
-def _roman(s: str) -> int | None:
-    if not s or any(c not in _ROMAN for c in s):
-        return None
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=True):
-        v = _ROMAN[a]
-        total += -v if b in _ROMAN and _ROMAN[b] > v else v
-    return total
+    return lexicon()
 
 
 def section_key(code: str | None, canonical: str | None = None) -> str:
@@ -214,7 +209,7 @@ def section_key(code: str | None, canonical: str | None = None) -> str:
     m = re.fullmatch(r"(ZADANIE|ZAD\.?)\s*([IVX]+|\d+)\.?", code.strip(), re.IGNORECASE)
     if m:
         num = m.group(2).upper()
-        n = int(num) if num.isdigit() else _roman(num)
+        n = int(num) if num.isdigit() else _lexicon().roman.get(num)
         if n:
             return f"ZADANIE {n}"
     return code

@@ -52,6 +52,7 @@ class Lexicon:
     own_name_heads: frozenset[str]
     consultancy: frozenset[str]
     complements: frozenset[str]
+    leading_prepositions: frozenset[str]
     hours_heads: frozenset[str]
     sections: list[dict[str, Any]] = field(default_factory=list)
     title_words: tuple[str, ...] = ()
@@ -113,6 +114,7 @@ def lexicon() -> Lexicon:
         own_name_heads=frozenset(lx["places"]["own_name_heads"]),
         consultancy=frozenset(lx["services"]["consultancy"]),
         complements=frozenset(lx["phrases"]["complements"]),
+        leading_prepositions=frozenset(lx["phrases"]["leading_prepositions"]),
         hours_heads=frozenset(lx["services"]["hours_subjects"]),
         sections=sx["section"],
         title_words=tuple(sx["title_words"]),

@@ -204,7 +204,31 @@ def lemma(word: str) -> str:
         for i in an:
             if i.pos in pos and "nazwisko" not in i.quals and "imię" not in i.quals:
                 return i.lemma
-    return an[0].lemma if an and an[0].pos != "ign" else word
+    if an and an[0].pos != "ign":
+        return an[0].lemma
+    return _guess_lemma(word)
+
+
+@cache
+def _unknown_endings() -> tuple[tuple[str, str], ...]:
+    from .lexicon import load_data
+
+    endings = load_data("lexicon.toml")["unknown_word_endings"]["endings"]
+    return tuple(sorted(endings.items(), key=lambda kv: -len(kv[0])))
+
+
+def guessed_noun(word: str) -> bool:
+    """A word the dictionary lacks whose case ending marks it a noun ("mentoringu")."""
+    return not known(word) and _guess_lemma(word) != word
+
+
+def _guess_lemma(word: str) -> str:
+    """A lemma for a word the dictionary lacks, by its case ending (lexicon: unknown_word_endings)."""
+    low = word.lower()
+    for ending, base in _unknown_endings():
+        if low.endswith(ending) and len(low) > len(ending) + 2:
+            return word[:-len(ending)] + base
+    return word
 
 
 @lru_cache(maxsize=50_000)

@@ -7,7 +7,6 @@ from functools import lru_cache
 from . import morph
 from .lexicon import lexicon
 
-_PREPS = {"w", "we", "z", "ze", "na", "dla", "do", "od", "przez", "po", "o", "u", "przy", "wśród", "pośród"}
 _GENDER_ORDER = ("f", "n", "m3", "m1", "m2")
 
 
@@ -27,7 +26,7 @@ def _head(word: str) -> tuple[str, str, str] | None:
                 g = next((x for x in _GENDER_ORDER if x in i.gender), "n")
                 return i.lemma, g, "pl" if i.pt else "sg"
     if not morph.known(word) and word.isalpha() and word.islower() and len(word) > 3:
-        return word, "", "sg"  # unknown common word ("mentoring"): keep as written
+        return morph.lemma(word), "", "sg"  # unknown common word: its case ending replaced ("mentoringu")
     return None
 
 
@@ -63,7 +62,7 @@ def _phrase(text: str) -> str:
     if m and m.start() > 0:
         return (_phrase(text[:m.start()]) + text[m.start():]).strip()
     words = re.findall(r"[^\W\d_]+\.?|\d+", text)
-    while words and words[0].lower().rstrip(".") in _PREPS:
+    while words and words[0].lower().rstrip(".") in lexicon().leading_prepositions:
         words = words[1:]
     if not words:
         return text
@@ -83,7 +82,7 @@ def _phrase(text: str) -> str:
                 if adj:
                     pending_adj.append(adj)
                     continue
-                out.append(w)
+                out.append(w if morph.known(bare) else morph.lemma(w))  # "Mentoringu" -> Mentoring
                 continue
             head = h
             lem, g, num = h

@@ -596,7 +596,8 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
         sent_start, _ = view.sentence(q.start)
         after = view.next_tok(q.end)
         named_after = after is not None and after.is_word and view.norm[q.end:after.start] == " " and \
-            any(a.pos == "subst" and "gen" in a.case for a in morph.analyse(after.text)) and \
+            (any(a.pos == "subst" and "gen" in a.case for a in morph.analyse(after.text)) or
+             morph.guessed_noun(after.text)) and \
             not any(a.pos == "prep" for a in morph.analyse(after.text))
         np = None if named_after else _np_before(view, cs, q.start)
         if np is not None:
@@ -619,7 +620,8 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
                 q.start = ph_start
         else:
             nxt = view.next_tok(q.end)
-            if nxt is not None and nxt.is_word and view.norm[q.end:nxt.start] == " " and morph.is_noun(nxt.text):
+            if nxt is not None and nxt.is_word and view.norm[q.end:nxt.start] == " " and \
+                    (morph.is_noun(nxt.text) or morph.guessed_noun(nxt.text)):
                 q.subject = _subject_phrase(view, nxt.start, _extend_phrase(view, nxt.i))
             else:
                 colon = view.norm.rfind(":", sent_start, q.start)

@@ -27,6 +27,8 @@ def codes(body, head=HEAD):
     ("date_outside_period", "Targi odbyły się 14.07.", "Targi odbyły się 14.06."),
     ("date_outside_period", "Szkolenie 29.06-02.07.", "Szkolenie 28-29.06."),
     ("empty_name", "Przystąpiono do akcji pn. z Caritas.", "Przystąpiono do akcji pn. „Zielony Ogród” z Caritas."),
+    ("empty_name", "Zorganizowano warsztat pt. „ ” dla 9 osób.", "Zorganizowano warsztat pt. „Spółdzielnia” dla 9 osób."),
+    ("empty_name", 'Ruszył konkurs o nazwie "" w szkołach.', 'Ruszył konkurs o nazwie "Moja wieś" w szkołach.'),
     ("absurd_value", "Udzielono 9000 h doradztwa prawnego.", "Udzielono 90 h doradztwa prawnego."),
     ("typo", "Spotkanie w powicie ełckim.", "Spotkanie w powiecie ełckim."),
     ("unexplained_number", "Zakupiono sprzęt 17 i przekazano go dalej.", "Zakupiono 17 laptopów i przekazano je dalej."),

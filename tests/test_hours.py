@@ -14,6 +14,9 @@ def hours(facts, text):
     ("Zrealizowano doradztwo marketingowe 9h.", [(9, "doradztwo marketingowe")]),
     ("Szkolenie z księgowości trwało 16 godz. dla 10 osób.", [(16, "szkolenie z księgowości")]),
     ("Udzielono 120 godzin doradztwa.", [(120, "doradztwo")]),
+    # loanwords the dictionary lacks: the case ending replaced (lexicon: unknown_word_endings)
+    ("Networkingu dla liderów było 14 h.", [(14, "networking dla liderów")]),
+    ("Zapewniono 30 godzin crowdfundingu.", [(30, "crowdfunding")]),
 ])
 def test_hours_with_unit(facts, text, expected):
     assert hours(facts, text) == expected
