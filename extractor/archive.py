@@ -154,19 +154,30 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
+def _user_version(conn: sqlite3.Connection) -> int:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(f"archive schema version {version} is newer than this program's "
+                           f"({SCHEMA_VERSION}); upgrade sprawozdania")
+    return version
+
+
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
     """Apply the migrations above the archive's user_version up to `target`, each atomically.
-    Returns the versions applied."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise ArchiveError(f"archive schema version {current} is newer than this program's "
-                           f"({SCHEMA_VERSION}); upgrade sprawozdania")
+    Returns the versions applied (by this connection: another one opening the same archive
+    at the same time may have applied some of them)."""
+    current = _user_version(conn)
     done = []
     for m in MIGRATIONS:
         if m.version <= current or m.version > target:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # under the write lock: another connection may have migrated since the last read
+            current = _user_version(conn)
+            if m.version <= current:
+                conn.execute("COMMIT")
+                continue
             for stmt in m.statements:
                 conn.execute(stmt)
             if m.after is not None:
@@ -176,6 +187,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        current = m.version
         done.append(m.version)
     return done
 
