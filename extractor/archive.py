@@ -248,12 +248,6 @@ class ReportRow:
     updated_at: str
     taxonomy_version: int | None
 
-    @property
-    def period_label(self) -> str:
-        if self.period_start and self.period_end:
-            return f"{self.period_start.isoformat()}/{self.period_end.isoformat()}"
-        return "—"
-
 
 _REPORT_COLS = ("sha256, path, name, organisation, org_key, kind, period_start, period_end, "
                 "imported_at, updated_at, taxonomy_version")
@@ -513,14 +507,6 @@ class Archive:
                 (ref, "%/" + ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"), Path(ref).name)
             ).fetchall()
         return [_row(r) for r in rows]
-
-    def record(self, sha256: str) -> Report:
-        from models import Report
-
-        row = self.conn.execute("SELECT record FROM reports WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
-            raise ArchiveError(f"no report {sha256} in {self.path}")
-        return Report.model_validate_json(row[0])
 
     def paths(self, sha256: str) -> list[str]:
         return [r[0] for r in self.conn.execute(

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import SprawozdaniaError
+from .read import SUFFIXES
 
 Format = Literal["json", "facts", "jsonl", "csv"]
 FORMATS: tuple[str, ...] = ("json", "facts", "jsonl", "csv")
@@ -43,9 +44,6 @@ COMBINED = {"jsonl": "all.jsonl", "csv": "all.csv"}
 MANIFEST = ".manifest.jsonl"
 ERRORS = "errors.jsonl"
 LOCK = ".lock"
-# File types a folder is searched for (explicitly named files are always tried).
-REPORT_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm",
-                             })
 CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end", "section", "section_key",
                "id", "type", "value", "subject", "indicator", "label", "part_of", "subset", "approximate",
                "planned", "start", "end", "text")
@@ -233,18 +231,6 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
 
 # --- planning -------------------------------------------------------------------------------
 
-def _report_suffixes() -> frozenset[str]:
-    try:
-        from . import read
-
-        extra = getattr(read, "SUFFIXES", None)
-        if extra:
-            return frozenset(s.lower() for s in extra)
-    except ImportError:
-        pass
-    return REPORT_SUFFIXES
-
-
 def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
 
@@ -255,7 +241,7 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
 
     Returns (jobs, failures for inputs that name nothing, number of ignored non-report files).
     """
-    suffixes = _report_suffixes()
+    suffixes = frozenset(SUFFIXES)
     out_abs = outdir.resolve() if outdir is not None else None
     jobs: list[Job] = []
     missing: list[Outcome] = []
