@@ -22,7 +22,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -512,18 +512,27 @@ class Archive:
         return [r[0] for r in self.conn.execute(
             "SELECT path FROM report_paths WHERE report = ? ORDER BY first_seen, path", (sha256,))]
 
-    def indicator_rows(self, shas: list[str], section: str | None = None) -> Iterator[tuple[Any, ...]]:
-        """(report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids)."""
-        if not shas:
+    def indicator_rows(self, shas: list[str], sections: Collection[str] | None = None
+                       ) -> Iterator[tuple[Any, ...]]:
+        """(report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids),
+        of the given section keys only when `sections` is given."""
+        if not shas or (sections is not None and not sections):
             return iter(())
-        marks = ",".join("?" * len(shas))
         sql = (f"SELECT report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids "
-               f"FROM indicator_values WHERE report IN ({marks})")
+               f"FROM indicator_values WHERE report IN ({','.join('?' * len(shas))})")
         args: list[Any] = list(shas)
-        if section is not None:
-            sql += " AND section = ? COLLATE NOCASE"
-            args.append(section)
+        if sections is not None:
+            sql += f" AND section IN ({','.join('?' * len(sections))})"
+            args.extend(sections)
         return iter(self.conn.execute(sql + " ORDER BY section, key", args).fetchall())
+
+    def section_names(self, shas: list[str]) -> list[tuple[str, str | None]]:
+        """(code, canonical name) of every section of these reports, each pair once."""
+        if not shas:
+            return []
+        return [(r[0], r[1]) for r in self.conn.execute(
+            f"SELECT DISTINCT code, canonical FROM sections WHERE report IN ({','.join('?' * len(shas))}) "
+            "ORDER BY code, canonical", list(shas))]
 
     def organisations(self) -> list[tuple[str | None, str | None, int]]:
         """(key, its display name, number of reports) per organisation."""

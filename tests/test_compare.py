@@ -166,6 +166,34 @@ def test_compare_command_formats_and_options(archive: Path, tmp_path: Path) -> N
     assert r.exit_code == 2
 
 
+def test_a_section_without_facts_gives_no_rows_and_no_error(tmp_path: Path) -> None:
+    db = tmp_path / "one.sqlite"
+    rep = tmp_path / "owes-test_2019-01-01_2019-03-31.txt"
+    rep.write_text("Sprawozdanie częściowe za okres 01.01.2019 – 31.03.2019\n\n"
+                   "CENTRUM PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (CPS)\n\nOdbyło się 5 spotkań animacyjnych.\n\n"
+                   "INKUBATOR PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (IPS)\n\nPrace trwają.", encoding="utf-8")
+    with Archive(db) as ar:
+        ar.upsert(extract(rep), path=str(rep))
+        assert {r.section for r in build_comparison(ar).rows} == {"CPS"}
+        assert build_comparison(ar, section="IPS").rows == []
+        assert [r.section for r in build_comparison(ar, section="cps").rows] == ["CPS"]
+        with pytest.raises(CompareError, match=r"no section 'ZADANIE 9' .*\(sections: CPS, IPS\)"):
+            build_comparison(ar, section="ZADANIE 9")
+
+
+def test_section_by_heading_code_or_task_label(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.sqlite"
+    rep = tmp_path / "owes-test_2019-01-01_2019-03-31.txt"
+    rep.write_text("Sprawozdanie częściowe za okres 01.01.2019 – 31.03.2019\n\nZADANIE II – ANIMACJA\n\n"
+                   "Odbyło się 5 spotkań animacyjnych.", encoding="utf-8")
+    with Archive(db) as ar:
+        ar.upsert(extract(rep), path=str(rep))
+        keys = {r.section for r in build_comparison(ar).rows}
+        assert keys == {"ZADANIE 2"}
+        for name in ("ZADANIE 2", "zadanie II", "Zad. 2"):
+            assert {r.section for r in build_comparison(ar, section=name).rows} == keys, name
+
+
 def test_compare_needs_an_organisation_when_there_are_several(tmp_path: Path) -> None:
     db = tmp_path / "two.sqlite"
     with Archive(db) as ar:
