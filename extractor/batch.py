@@ -30,11 +30,12 @@ import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .errors import SprawozdaniaError
+from .output import atomic_write
 from .read import SUFFIXES
 
 Format = Literal["json", "facts", "jsonl", "csv"]
@@ -47,7 +48,7 @@ LOCK = ".lock"
 CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end", "section", "section_key",
                "id", "type", "value", "subject", "indicator", "label", "part_of", "subset", "approximate",
                "planned", "start", "end", "text")
-_TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")
+_TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left by a killed run
 
 
 class BatchError(SprawozdaniaError):
@@ -328,23 +329,6 @@ def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
     return entries
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temp file in the same folder and rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
 class _Lock:
     """An exclusive lock on OUTDIR (released by the OS if the process dies)."""
 
@@ -608,13 +592,18 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         if started:                      # (an unusable archive keeps the last run's list)
             with contextlib.suppress(OSError, KeyboardInterrupt):
                 atomic_write(out / ERRORS, "".join(
-                    json.dumps({k: v for k, v in asdict(o).items() if k in ("path", "sha256", "reason", "error_kind")},
-                               ensure_ascii=False) + "\n" for o in sorted(result.failed, key=lambda o: o.path)))
+                    json.dumps(error_entry(o), ensure_ascii=False) + "\n"
+                    for o in sorted(result.failed, key=lambda o: o.path)))
         if ar is not None:
             ar.close()
         lock.release()
         result.seconds = time.perf_counter() - t0
     return result
+
+
+def error_entry(o: Outcome) -> dict[str, Any]:
+    """A line of OUTDIR/errors.jsonl: path, sha256 (null when unread), reason, kind."""
+    return {"path": o.path, "sha256": o.sha256, "reason": o.reason, "kind": o.error_kind}
 
 
 def _compact_manifest(out: Path) -> None:
@@ -648,6 +637,6 @@ def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
 
 
 __all__ = ["COMBINED", "CSV_COLUMNS", "ERRORS", "FORMATS", "MANIFEST", "BatchError", "BatchResult", "Job",
-           "Outcome", "atomic_write", "collect", "convert_file", "default_workers", "fact_rows", "init_worker",
+           "Outcome", "collect", "error_entry", "convert_file", "default_workers", "fact_rows", "init_worker",
            "load_manifest", "render", "run_batch", "sha256_file"]
 
