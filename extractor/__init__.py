@@ -13,14 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ReadError, SprawozdaniaError, TextError
+from .errors import ConfigError, ReadError, SprawozdaniaError, TextError
 
 if TYPE_CHECKING:
     from models import Report
 
     from .pipeline import Extractor
 
-__all__ = ["ReadError", "SprawozdaniaError", "TextError", "extract", "extract_text", "get_extractor"]
+__all__ = ["ConfigError", "ReadError", "SprawozdaniaError", "TextError", "extract", "extract_text", "get_extractor"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -22,7 +22,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,19 +154,30 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
+def _user_version(conn: sqlite3.Connection) -> int:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(f"archive schema version {version} is newer than this program's "
+                           f"({SCHEMA_VERSION}); upgrade sprawozdania")
+    return version
+
+
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
     """Apply the migrations above the archive's user_version up to `target`, each atomically.
-    Returns the versions applied."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise ArchiveError(f"archive schema version {current} is newer than this program's "
-                           f"({SCHEMA_VERSION}); upgrade sprawozdania")
+    Returns the versions applied (by this connection: another one opening the same archive
+    at the same time may have applied some of them)."""
+    current = _user_version(conn)
     done = []
     for m in MIGRATIONS:
         if m.version <= current or m.version > target:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # under the write lock: another connection may have migrated since the last read
+            current = _user_version(conn)
+            if m.version <= current:
+                conn.execute("COMMIT")
+                continue
             for stmt in m.statements:
                 conn.execute(stmt)
             if m.after is not None:
@@ -176,6 +187,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        current = m.version
         done.append(m.version)
     return done
 
@@ -235,12 +247,6 @@ class ReportRow:
     imported_at: str
     updated_at: str
     taxonomy_version: int | None
-
-    @property
-    def period_label(self) -> str:
-        if self.period_start and self.period_end:
-            return f"{self.period_start.isoformat()}/{self.period_end.isoformat()}"
-        return "—"
 
 
 _REPORT_COLS = ("sha256, path, name, organisation, org_key, kind, period_start, period_end, "
@@ -502,30 +508,31 @@ class Archive:
             ).fetchall()
         return [_row(r) for r in rows]
 
-    def record(self, sha256: str) -> Report:
-        from models import Report
-
-        row = self.conn.execute("SELECT record FROM reports WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
-            raise ArchiveError(f"no report {sha256} in {self.path}")
-        return Report.model_validate_json(row[0])
-
     def paths(self, sha256: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT path FROM report_paths WHERE report = ? ORDER BY first_seen, path", (sha256,))]
 
-    def indicator_rows(self, shas: list[str], section: str | None = None) -> Iterator[tuple[Any, ...]]:
-        """(report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids)."""
-        if not shas:
+    def indicator_rows(self, shas: list[str], sections: Collection[str] | None = None
+                       ) -> Iterator[tuple[Any, ...]]:
+        """(report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids),
+        of the given section keys only when `sections` is given."""
+        if not shas or (sections is not None and not sections):
             return iter(())
-        marks = ",".join("?" * len(shas))
         sql = (f"SELECT report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids "
-               f"FROM indicator_values WHERE report IN ({marks})")
+               f"FROM indicator_values WHERE report IN ({','.join('?' * len(shas))})")
         args: list[Any] = list(shas)
-        if section is not None:
-            sql += " AND section = ? COLLATE NOCASE"
-            args.append(section)
+        if sections is not None:
+            sql += f" AND section IN ({','.join('?' * len(sections))})"
+            args.extend(sections)
         return iter(self.conn.execute(sql + " ORDER BY section, key", args).fetchall())
+
+    def section_names(self, shas: list[str]) -> list[tuple[str, str | None]]:
+        """(code, canonical name) of every section of these reports, each pair once."""
+        if not shas:
+            return []
+        return [(r[0], r[1]) for r in self.conn.execute(
+            f"SELECT DISTINCT code, canonical FROM sections WHERE report IN ({','.join('?' * len(shas))}) "
+            "ORDER BY code, canonical", list(shas))]
 
     def organisations(self) -> list[tuple[str | None, str | None, int]]:
         """(key, its display name, number of reports) per organisation."""

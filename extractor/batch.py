@@ -30,11 +30,13 @@ import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .errors import SprawozdaniaError
+from .output import atomic_write
+from .read import SUFFIXES
 
 Format = Literal["json", "facts", "jsonl", "csv"]
 FORMATS: tuple[str, ...] = ("json", "facts", "jsonl", "csv")
@@ -43,13 +45,10 @@ COMBINED = {"jsonl": "all.jsonl", "csv": "all.csv"}
 MANIFEST = ".manifest.jsonl"
 ERRORS = "errors.jsonl"
 LOCK = ".lock"
-# File types a folder is searched for (explicitly named files are always tried).
-REPORT_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm",
-                             })
 CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end", "section", "section_key",
                "id", "type", "value", "subject", "indicator", "label", "part_of", "subset", "approximate",
                "planned", "start", "end", "text")
-_TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")
+_TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left by a killed run
 
 
 class BatchError(SprawozdaniaError):
@@ -233,18 +232,6 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
 
 # --- planning -------------------------------------------------------------------------------
 
-def _report_suffixes() -> frozenset[str]:
-    try:
-        from . import read
-
-        extra = getattr(read, "SUFFIXES", None)
-        if extra:
-            return frozenset(s.lower() for s in extra)
-    except ImportError:
-        pass
-    return REPORT_SUFFIXES
-
-
 def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
 
@@ -255,7 +242,7 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
 
     Returns (jobs, failures for inputs that name nothing, number of ignored non-report files).
     """
-    suffixes = _report_suffixes()
+    suffixes = frozenset(SUFFIXES)
     out_abs = outdir.resolve() if outdir is not None else None
     jobs: list[Job] = []
     missing: list[Outcome] = []
@@ -340,23 +327,6 @@ def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
         except (ValueError, KeyError, TypeError):
             continue
     return entries
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temp file in the same folder and rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 class _Lock:
@@ -622,13 +592,18 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         if started:                      # (an unusable archive keeps the last run's list)
             with contextlib.suppress(OSError, KeyboardInterrupt):
                 atomic_write(out / ERRORS, "".join(
-                    json.dumps({k: v for k, v in asdict(o).items() if k in ("path", "sha256", "reason", "error_kind")},
-                               ensure_ascii=False) + "\n" for o in sorted(result.failed, key=lambda o: o.path)))
+                    json.dumps(error_entry(o), ensure_ascii=False) + "\n"
+                    for o in sorted(result.failed, key=lambda o: o.path)))
         if ar is not None:
             ar.close()
         lock.release()
         result.seconds = time.perf_counter() - t0
     return result
+
+
+def error_entry(o: Outcome) -> dict[str, Any]:
+    """A line of OUTDIR/errors.jsonl: path, sha256 (null when unread), reason, kind."""
+    return {"path": o.path, "sha256": o.sha256, "reason": o.reason, "kind": o.error_kind}
 
 
 def _compact_manifest(out: Path) -> None:
@@ -662,6 +637,6 @@ def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
 
 
 __all__ = ["COMBINED", "CSV_COLUMNS", "ERRORS", "FORMATS", "MANIFEST", "BatchError", "BatchResult", "Job",
-           "Outcome", "atomic_write", "collect", "convert_file", "default_workers", "fact_rows", "init_worker",
+           "Outcome", "collect", "error_entry", "convert_file", "default_workers", "fact_rows", "init_worker",
            "load_manifest", "render", "run_batch", "sha256_file"]
 

@@ -6,12 +6,16 @@ Heavy modules (spaCy, Morfeusz, pydantic models) are imported inside the command
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from .commands._common import OUTPUT_HELP, check_limits, check_output, err, render_output, write_output
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="sprawozdania",
@@ -33,14 +37,6 @@ class ExtractFormat(str, Enum):
     facts = "facts"
 
 
-def _err(msg: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    # one line whatever the terminal width; a file name with [brackets] is not markup
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(msg)}", highlight=False)
-
-
 def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]:  # type: ignore[type-arg]
     """Extract every file; a file that cannot be read, or that the extractor fails on, is
     reported on one line and the others go on. Returns (reports, number failed)."""
@@ -53,29 +49,22 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
         try:
             out.append(do_extract(path, keep_text=keep_text))
         except ReadError as e:
-            _err(str(e))
+            err(str(e))
             failed += 1
         except Exception as e:  # noqa: BLE001 — one report's failure must not lose the others
-            _err(f"{path}: internal error while extracting ({type(e).__name__}: {e})")
+            err(f"{path}: internal error while extracting ({type(e).__name__}: {e})")
             failed += 1
     return out, failed
 
 
-def _write(out: Path | None, text: str) -> None:
-    if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    tmp.replace(out)
-
-
 @app.command()
 def extract(
-    reports: Annotated[list[Path], typer.Argument(help="Report files (.txt; more formats as readers allow).")],
+    reports: Annotated[list[Path], typer.Argument(
+        help="Report files: .txt, .docx, .odt/.fodt, .pdf (with a text layer), .html; the format is told by "
+             "content.")],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
     = ExtractFormat.rich,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
     with_text: Annotated[bool, typer.Option("--text", help="Include the decoded text in --format json.")] = False,
 ) -> None:
     """Extract kind, period, sections, facts and findings from reports.
@@ -86,23 +75,26 @@ def extract(
     """
     from .emit import to_facts
 
+    check_limits()
+    check_output(output)
     results, failed = _extract_all(reports, keep_text=with_text)
-    if fmt is ExtractFormat.rich:
-        from rich.console import Console
-
+    if not results:
+        pass              # nothing to write: every report failed, each on its error line
+    elif fmt is ExtractFormat.rich:
         from .view import render_report
 
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,  # noqa: SIM115
-                          width=120 if output else None)
-        for rep in results:
-            render_report(console, rep)
-    elif results:
+        def draw(console: Console) -> None:
+            for rep in results:
+                render_report(console, rep)
+
+        render_output(output, draw)
+    else:
         if fmt is ExtractFormat.facts:
             docs = [to_facts(r) for r in results]
         else:
             docs = [json.loads(r.model_dump_json()) for r in results]
         payload = docs[0] if len(docs) == 1 and len(reports) == 1 else docs
-        _write(output, json.dumps(payload, ensure_ascii=False, indent=1))
+        write_output(output, json.dumps(payload, ensure_ascii=False, indent=1))
     if failed:
         raise typer.Exit(2)
 
@@ -125,29 +117,39 @@ def eval_cmd(
     Example: sprawozdania eval corpus --min-f1 0.95
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from extractor import extract as do_extract
 
     from .emit import to_facts
-    from .evaluate import TYPES, Totals, prf, score
+    from .evaluate import TYPES, GoldError, Totals, load_gold, prf, score
 
+    check_limits()
     console = Console()
     gdir = gold_dir or corpus / "gold"
     golds = sorted(gdir.glob("*.facts.json"))
     if not golds:
-        _err(f"no gold files (*.facts.json) in {gdir}")
+        err(f"no gold files (*.facts.json) in {gdir}")
+        raise typer.Exit(2)
+    loaded = []
+    for gpath in golds:          # every unusable gold file named, before any scoring
+        try:
+            loaded.append(load_gold(gpath))
+        except GoldError as e:
+            err(str(e))
+    if len(loaded) < len(golds):
         raise typer.Exit(2)
     total = Totals()
     styles: dict[str, Totals] = {}
     rows = []
-    for gpath in golds:
-        gold = json.loads(gpath.read_text(encoding="utf-8"))
+    for gold in loaded:
         rpath = corpus / gold["source"]
         try:
             pred = to_facts(do_extract(rpath))
         except Exception as e:  # noqa: BLE001 — scored as an empty prediction, like the reference scorer
-            _err(f"{rpath}: no usable prediction ({type(e).__name__}: {e})")
+            err(f"{rpath}: no usable prediction ({type(e).__name__}: {e})")
             pred = {"facts": [], "sections": [], "findings": [], "document": {}}
         s = score(gold, pred)
         total.add(s)
@@ -158,11 +160,13 @@ def eval_cmd(
         rows.append((gold["source"], s, one))
         if errors:
             for g in s.missed:
-                console.print(f"  [red]missed[/]   {gold['source']} {g['section']} {g['type']} {g['value']!r} "
-                              f"«{g.get('text', '')}»", highlight=False)
+                console.print("  [red]missed[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
+                                                                 f"{g['value']!r} «{g.get('text', '')}»"),
+                              highlight=False)
             for sp in s.spurious:
-                console.print(f"  [yellow]spurious[/] {gold['source']} {sp.get('_sec')} {sp['type']} "
-                              f"{sp.get('value')!r} «{sp.get('text', '')}»", highlight=False)
+                console.print("  [yellow]spurious[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
+                                                                 f"{sp.get('value')!r} «{sp.get('text', '')}»"),
+                              highlight=False)
     t = Table(title=f"Reports ({len(rows)})")
     for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
         t.add_column(col, justify="left" if col == "report" else "right")
@@ -170,7 +174,7 @@ def eval_cmd(
         p, r, f = prf(*one.facts)
         lk = f"{s.links[0]}/{s.links[1]}"
         fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
-        t.add_row(name, "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
+        t.add_row(Text(name), "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
     console.print(t)
     tt = Table(title="By type")
     for col in ("type", "P", "R", "F1", "tp/pred/gold"):
@@ -185,10 +189,10 @@ def eval_cmd(
         for col in ("style", "reports", "facts F1", "links", "findings F1"):
             st.add_column(col, justify="right")
         for name, tot in sorted(styles.items()):
-            st.add_row(name, str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
+            st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
         console.print(st)
-    console.print(total.total_line(), highlight=False)
+    console.print(Text(total.total_line()), highlight=False)
     short = []
     if min_f1 is not None and total.f1 < min_f1 - 1e-9:
         short.append(f"facts F1 {total.f1:.3f} < {min_f1}")
@@ -229,13 +233,14 @@ def audit(
     """
     rank = {"info": 0, "warning": 1, "error": 2}
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on.value]
+    check_limits()
     results, failed = _extract_all(reports)
     unreadable = failed > 0
     worst = max((rank[f.severity] for r in results for f in r.findings), default=-1)
     if fmt is AuditFormat.json:
         docs = [{"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,
                  "findings": [json.loads(f.model_dump_json()) for f in r.findings]} for r in results]
-        _write(None, json.dumps(docs, ensure_ascii=False, indent=1))
+        write_output(None, json.dumps(docs, ensure_ascii=False, indent=1))
     else:
         from rich.console import Console
 
@@ -258,7 +263,7 @@ def schema() -> None:
     """
     from models import Report
 
-    _write(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
+    write_output(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
 
 
 from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (registers commands)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -239,12 +240,43 @@ def _fill(row: Row, cols: list[PeriodColumn], factor: float, out: list[CrossFind
                 section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
 
 
+def check_factor(factor: float) -> None:
+    """The change factor flags a value that grows or falls by it or more: a finite number
+    above 1 (1 or less would flag every change, NaN or infinity none)."""
+    if not (math.isfinite(factor) and factor > 1):
+        raise CompareError(f"the change factor must be a finite number greater than 1, got {factor}")
+
+
+def _section_keys(archive: Archive, shas: list[str], section: str) -> set[str]:
+    """The comparison keys `section` names in these reports: a key, a heading's code or
+    canonical name (in any case), or a task label written another way ("Zad. 2" for
+    "ZADANIE 2"). CompareError, listing the sections there are, when it names none."""
+    from .indicators import section_key
+
+    names: dict[str, set[str]] = {}        # casefolded name -> keys
+    for code, canonical in archive.section_names(shas):
+        key = section_key(code, canonical)
+        for name in (key, code, canonical):
+            if name:
+                names.setdefault(name.casefold(), set()).add(key)
+    for row in archive.indicator_rows(shas):
+        if row[1]:
+            names.setdefault(row[1].casefold(), set()).add(row[1])
+    want = section.strip()
+    hit = names.get(want.casefold()) or names.get(section_key(want).casefold())
+    if not hit:
+        known = sorted({k for ks in names.values() for k in ks}, key=str.casefold)
+        raise CompareError(f"no section {section!r} in the compared reports (sections: "
+                           f"{', '.join(known) if known else 'none'})")
+    return hit
+
+
 def build_comparison(archive: Archive, org: str | None = None, section: str | None = None,
                      kind: str | None = None, factor: float = DEFAULT_FACTOR,
                      known_only: bool = False) -> Comparison:
-    """Indicator x period table of one organisation (the only one when `org` is None)."""
-    if factor <= 1:
-        raise CompareError(f"the change factor must be greater than 1, got {factor}")
+    """Indicator x period table of one organisation (the only one when `org` is None),
+    of one section when `section` is given (see `_section_keys`)."""
+    check_factor(factor)
     key = _resolve_org(archive, org)
     reports = archive.reports(org=key, kind=kind)
     if not reports:
@@ -259,9 +291,10 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     names = {c: i.name for c, i in tax.indicators.items()}
     order = {c: i for i, c in enumerate(tax.indicators)}
     index = {c.sha256: i for i, c in enumerate(cols)}
+    sections = _section_keys(archive, list(index), section) if section is not None else None
     rows: dict[tuple[str, str], Row] = {}
     for sha, sec, rkey, ind, subject, unit, measure, value, approx, _ids in archive.indicator_rows(
-            list(index), section):
+            list(index), sections):
         if known_only and ind is None:
             continue
         row = rows.get((sec, rkey))
@@ -319,4 +352,4 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
 
 
 __all__ = ["DEFAULT_FACTOR", "CompareError", "Comparison", "CrossFinding", "PeriodColumn", "Row",
-           "build_comparison", "fmt_num", "to_csv", "to_json"]
+           "build_comparison", "check_factor", "fmt_num", "to_csv", "to_json"]

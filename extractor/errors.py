@@ -15,6 +15,11 @@ class SprawozdaniaError(Exception):
     """Base of every error the library raises on purpose."""
 
 
+class ConfigError(SprawozdaniaError):
+    """A setting (an environment variable such as SPRAWOZDANIA_MAX_BYTES) has a value the
+    program cannot use; the message names the setting and the value."""
+
+
 class TextError(SprawozdaniaError):
     """A text handed to extract_text cannot be processed: not valid Unicode (an unpaired
     surrogate, which no decoded file contains)."""

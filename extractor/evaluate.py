@@ -8,14 +8,96 @@ match as a set of (code, section).
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from .errors import SprawozdaniaError
 
 TYPES = ("count", "hours", "date", "date_range", "location")
 CHECKED_FINDINGS = ("sum_mismatch", "date_outside_period", "period_missing")
 
 Triple = tuple[int, int, int]
+FACT_KEYS = ("id", "type", "section", "value", "start", "end")
+
+
+class GoldError(SprawozdaniaError):
+    """A gold file cannot be scored against: unreadable, not JSON, or not facts/1.
+    The message is one line, "PATH: what is wrong"."""
+
+
+def load_gold(path: str | Path) -> dict[str, Any]:
+    """Read and check a facts/1 gold file (the parts `score` relies on); GoldError if unusable."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GoldError(f"{path}: not UTF-8 text") from None
+    except OSError as e:
+        raise GoldError(f"{path}: cannot read ({e.strerror or e})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise GoldError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    problem = gold_problem(doc)
+    if problem:
+        raise GoldError(f"{path}: not a facts/1 gold file: {problem}")
+    return doc  # type: ignore[no-any-return]
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_name(v: Any) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, str) or _is_num(v)
+
+
+def gold_problem(doc: Any) -> str | None:
+    """What keeps `doc` from being a facts/1 gold document, or None."""
+    if not isinstance(doc, dict):
+        return f"the top level is a JSON {type(doc).__name__}, not an object"
+    if "source" not in doc:
+        return 'no "source" (the name of the report file it is the gold for)'
+    if not isinstance(doc["source"], str) or not doc["source"].strip():
+        return '"source" is not a file name'
+    for key in ("sections", "facts"):
+        if not isinstance(doc.get(key), list):
+            return f'"{key}" is missing or not a list'
+    for i, sec in enumerate(doc["sections"]):
+        if not isinstance(sec, dict) or "code" not in sec or not (_is_num(sec.get("start"))
+                                                                   and _is_num(sec.get("end"))):
+            return f'sections[{i}] is not an object with "code" and numeric "start" and "end"'
+    for i, f in enumerate(doc["facts"]):
+        if not isinstance(f, dict):
+            return f"facts[{i}] is not an object"
+        missing = [k for k in FACT_KEYS if k not in f]
+        if missing:
+            return f"facts[{i}] has no " + ", ".join(f'"{k}"' for k in missing)
+        if not (_is_num(f["start"]) and _is_num(f["end"])):
+            return f'facts[{i}]: "start" and "end" must be numbers'
+        if not (isinstance(f["id"], str) and isinstance(f["type"], str)):
+            return f'facts[{i}]: "id" and "type" must be strings'
+        if not (_is_name(f["section"]) and _is_name(f.get("part_of"))):
+            return f'facts[{i}]: "section" and "part_of" must be strings or null'
+        value = f["value"]
+        if not (_is_scalar(value) or isinstance(value, list) and all(_is_scalar(v) for v in value)):
+            return f'facts[{i}]: "value" must be a string, a number or a list of them'
+    findings = doc.get("findings", [])
+    if not isinstance(findings, list) or not all(
+            isinstance(x, dict) and isinstance(x.get("code"), str) and _is_name(x.get("section"))
+            for x in findings):
+        return '"findings" is not a list of objects with a string "code" (and "section" a string or null)'
+    document = doc.get("document")
+    if document is not None and (not isinstance(document, dict)
+                                 or not isinstance(document.get("period") or {}, dict)):
+        return '"document" is not an object (with "period" an object or null)'
+    return None
 
 
 def norm_text(s: Any) -> str:

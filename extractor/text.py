@@ -47,10 +47,6 @@ class Tok:
         return self.text[0].isdigit()
 
     @property
-    def is_upper(self) -> bool:
-        return self.text.isupper() and self.is_word
-
-    @property
     def is_title(self) -> bool:
         return self.text[0].isupper() and (len(self.text) == 1 or not self.text[1:].isupper())
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -50,7 +51,7 @@ def render_report(console: Console, rep: Report) -> None:
     secs.add_column("nagłówek")
     secs.add_column("znaki", justify="right")
     for s in rep.sections:
-        secs.add_row(s.code, s.title, f"{s.start}–{s.end}")
+        secs.add_row(Text(s.code), Text(s.title), f"{s.start}–{s.end}")
 
     facts = Table(title="Fakty", show_edge=False)
     for col in ("id", "sekcja", "typ", "wartość", "tekst", "przedmiot / część"):
@@ -59,7 +60,8 @@ def render_report(console: Console, rep: Report) -> None:
         extra = ""
         if isinstance(f, Quantity):
             extra = f"↳ {f.part_of}: {f.label}" if f.part_of else (f.subject or "")
-        facts.add_row(f.id, f.section or "—", f.type, _value(f), f.span.text.replace("\n", " "), extra)
+        facts.add_row(f.id, Text(f.section or "—"), f.type, Text(_value(f)),
+                      Text(f.span.text.replace("\n", " ")), Text(extra))
 
     parts: list[object] = [head, secs, facts]
     if rep.findings:
@@ -68,8 +70,8 @@ def render_report(console: Console, rep: Report) -> None:
             fnd.add_column(col, overflow="fold")
         for x in rep.findings:
             ev = x.evidence[0].text.replace("\n", " ") if x.evidence else ""
-            fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, x.section or "—",
-                        x.message, ev)
+            fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, Text(x.section or "—"),
+                        Text(x.message), Text(ev))
         parts.append(fnd)
     console.print(Panel(Group(*parts), title="sprawozdanie", expand=True))  # type: ignore[arg-type]
 
@@ -84,12 +86,13 @@ def render_findings(console: Console, rep: Report, show_info: bool = True) -> No
     if not shown:
         console.print(Text(title + " — brak uwag", style="green"))
         return
-    t = Table(title=title, show_lines=False, title_justify="left")
+    t = Table(title=escape(title), show_lines=False, title_justify="left")
     for col in ("waga", "kod", "sekcja", "komunikat", "dowód (znaki)"):
         t.add_column(col, overflow="fold")
     for f in sorted(shown, key=lambda f: (order[f.severity], f.evidence[0].start if f.evidence else -1)):
         ev = "; ".join(f"„{e.text.replace(chr(10), ' ')}” ({e.start}–{e.end})" for e in f.evidence[:3])
         if len(f.evidence) > 3:
             ev += f"; … (+{len(f.evidence) - 3})"
-        t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, f.section or "—", f.message, ev)
+        t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, Text(f.section or "—"),
+                  Text(f.message), Text(ev))
     console.print(t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from extractor.archive import (
     SCHEMA_VERSION,
     Archive,
     ArchiveError,
+    migrate,
     org_key,
     organisation_from_name,
     organisation_of,
@@ -181,6 +183,71 @@ def test_failed_migration_leaves_the_archive_as_it_was(tmp_path: Path, monkeypat
     with pytest.raises(RuntimeError):
         Archive(db)
     assert _dump(db) == before
+
+
+class _LateLock:
+    """A connection on which another opener migrates the archive between the moment this
+    one reads the schema version and the moment it takes the write lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.raced = False
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "BEGIN IMMEDIATE" and not self.raced:
+            self.raced = True
+            Archive(self.path).close()
+        return self.conn.execute(sql, *args)
+
+
+def test_migration_rechecks_the_version_under_the_write_lock(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite"
+    late = _LateLock(db)
+    try:
+        assert migrate(late) == []            # the other opener did every step; none is run twice
+    finally:
+        late.conn.close()
+    with Archive(db) as ar:
+        assert ar.schema_version == SCHEMA_VERSION and ar.migrated == []
+    old = tmp_path / "old.sqlite"             # an old archive: the same when the other one upgrades it
+    con = sqlite3.connect(old)
+    con.executescript(V1_SCHEMA)
+    con.close()
+    late = _LateLock(old)
+    try:
+        assert migrate(late) == []
+    finally:
+        late.conn.close()
+
+
+def test_archives_opened_at_the_same_time_are_migrated_once(tmp_path: Path) -> None:
+    """Several processes (here threads, each with its own connection) opening one new archive
+    at once: every one gets a usable archive, the schema is created once."""
+    for attempt in range(8):
+        db = tmp_path / f"new{attempt}.sqlite"
+        start = threading.Barrier(4)
+        failures: list[BaseException] = []
+
+        def open_it(db: Path = db, start: threading.Barrier = start, failures: list[BaseException] = failures
+                    ) -> None:
+            start.wait()
+            try:
+                with Archive(db) as ar:
+                    assert ar.schema_version == SCHEMA_VERSION
+            except BaseException as e:  # noqa: BLE001 - collected and asserted on below
+                failures.append(e)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == [], failures
+        with Archive(db) as ar:
+            assert ar.counts()["reports"] == 0
+            assert [r[0] for r in ar.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                  "AND name = 'reports'")] == ["reports"]
 
 
 def test_organisation_from_text_name_or_option() -> None:

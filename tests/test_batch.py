@@ -60,7 +60,8 @@ def test_bad_files_are_reported_and_the_good_ones_converted(bad_folder: Path, tm
     assert json.loads((out / "sub" / "good2.json").read_text(encoding="utf-8"))["period"]["start"] == "2019-03-01"
     errors = [json.loads(line) for line in (out / ERRORS).read_text(encoding="utf-8").splitlines()]
     assert {Path(e["path"]).name for e in errors} == set(failed)
-    assert all(e["reason"] for e in errors)
+    assert all(set(e) == {"path", "sha256", "reason", "kind"} and e["reason"] for e in errors)
+    assert {Path(e["path"]).name: e["kind"] for e in errors}["empty.txt"] == "empty"
     assert not list(out.rglob("*.tmp"))
 
 
@@ -78,6 +79,33 @@ def test_cli_exit_codes_and_summary(bad_folder: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["batch", str(OLSZTYN), "-o", str(tmp_path / "o4"), "--no-progress"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "o4" / (OLSZTYN.stem + ".json")).exists()
+
+
+def test_names_in_brackets_are_shown_as_they_are(tmp_path: Path) -> None:
+    """File and organisation names are not rich markup: the batch summary, `archive list`,
+    `archive show` and `compare` show them whole (and "[/i]" breaks nothing)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "[bold]pusty.txt").write_bytes(b"")
+    (src / "[bold]raport.txt").write_text(
+        "Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCENTRUM PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (CPS)"
+        "\n\nOdbyło się 5 spotkań animacyjnych w Ełku (12.10).", encoding="utf-8")
+    db = str(tmp_path / "a.sqlite")
+    org = "[bold]Fundacja [/i]"
+    wide = {"COLUMNS": "200"}
+    r = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "out"), "--archive", db, "--org", org,
+                            "-j", "1", "--no-progress"], env=wide)
+    assert r.exit_code == 1, r.output
+    assert "[bold]pusty.txt" in r.output
+    r = runner.invoke(app, ["archive", "list", "--archive", db], env=wide)
+    assert r.exit_code == 0, r.output
+    assert org in r.output and "[bold]raport.txt" in r.output
+    r = runner.invoke(app, ["archive", "show", "[bold]raport.txt", "--archive", db], env=wide)
+    assert r.exit_code == 0, r.output
+    assert "[bold]raport.txt" in r.output and org in r.output and str(src / "[bold]raport.txt") in r.output
+    r = runner.invoke(app, ["compare", "--archive", db, "--org", org], env=wide)
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"{org}: 1 periods")
 
 
 def test_rerun_skips_converted_and_force_converts_again(tmp_path: Path) -> None:

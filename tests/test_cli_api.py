@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,153 @@ def test_one_failing_report_does_not_lose_the_others(tmp_path, monkeypatch):
     docs = json.loads(res.stdout)
     assert [d["source"] for d in docs] == ["good.txt"]
     assert "bad.txt: internal error" in res.output
+
+
+# --- output files, gold files, settings: one error line, exit code 2 ----------------------
+
+def _stray(folder):
+    """Temp files a write could leave behind (.part, .NAME.PID.tmp)."""
+    return [p.name for p in folder.rglob("*") if p.name.endswith((".part", ".tmp"))]
+
+
+@pytest.mark.parametrize("fmt", ["json", "facts", "rich"])
+def test_unwritable_output_is_one_error_line_and_exit_2(tmp_path, fmt):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    for target, reason in ((folder, "is a folder"), (a_file / "x.json", "is not a folder")):
+        res = runner.invoke(app, ["extract", str(SEED), "-f", fmt, "-o", str(target)])
+        assert res.exit_code == 2, res.output
+        assert res.output.startswith(f"error: cannot write {target}: ") and reason in res.output
+        assert len(res.output.splitlines()) == 1 and "Traceback" not in res.output
+    assert _stray(tmp_path) == [] and not (tmp_path / "folder.part").exists()
+    assert a_file.read_text(encoding="utf-8") == "x"
+
+
+def test_a_write_that_fails_late_leaves_no_temp_file(tmp_path, monkeypatch):
+    import extractor.output
+
+    monkeypatch.setattr(extractor.output, "check_target", lambda path: None)   # only the write itself can fail
+    res = runner.invoke(app, ["extract", str(SEED), "-f", "facts", "-o", str(tmp_path)])
+    assert res.exit_code == 2
+    assert res.output == f"error: cannot write {tmp_path}: Is a directory\n"
+    assert not [p for p in tmp_path.parent.iterdir() if p.name.startswith(f".{tmp_path.name}.")]
+
+
+def test_output_without_permission_is_one_error_line(tmp_path, monkeypatch):
+    import extractor.output
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(extractor.output.os, "replace", refuse)   # as in a folder one may not write to
+    target = tmp_path / "seed.json"
+    res = runner.invoke(app, ["extract", str(SEED), "-f", "json", "-o", str(target)])
+    assert res.exit_code == 2
+    assert res.output == f"error: cannot write {target}: Permission denied\n"
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere")
+def test_output_in_a_read_only_folder(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        res = runner.invoke(app, ["extract", str(SEED), "-f", "facts", "-o", str(locked / "seed.json")])
+        assert res.exit_code == 2
+        assert res.output == f"error: cannot write {locked / 'seed.json'}: Permission denied\n"
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_output_folders_are_created(tmp_path):
+    for fmt, name in (("facts", "a/b/seed.facts.json"), ("rich", "c/view.txt")):
+        res = runner.invoke(app, ["extract", str(SEED), "-f", fmt, "-o", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / name).read_text(encoding="utf-8").strip()
+    assert json.loads((tmp_path / "a/b/seed.facts.json").read_text(encoding="utf-8"))["contract"] == "facts/1"
+    assert "Lidzbark Warmiński" in (tmp_path / "c/view.txt").read_text(encoding="utf-8")
+    assert _stray(tmp_path) == []
+
+
+def test_extract_help_names_the_formats_read():
+    res = runner.invoke(app, ["extract", "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    for fmt in (".txt", ".docx", ".odt", ".fodt", ".pdf", ".html"):
+        assert fmt in res.output
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ('{"facts": [', "not valid JSON (Expecting value at line 1"),
+    ('{"facts": [], "sections": []}', 'no "source"'),
+    ('[1, 2]', "not an object"),
+    ('{"source": "seed.txt", "sections": [], "facts": {}}', '"facts" is missing or not a list'),
+    ('{"source": "seed.txt", "sections": [], "facts": [{"id": "f1", "type": "count"}]}',
+     'facts[0] has no "section", "value", "start", "end"'),
+    ('{"source": "seed.txt", "sections": [], "facts": [{"id": "f1", "type": "count", "section": ["CPS"], '
+     '"value": 3, "start": 0, "end": 1}]}', '"section" and "part_of" must be strings or null'),
+    ('{"source": "seed.txt", "sections": [], "facts": [{"id": "f1", "type": "date_range", "section": "CPS", '
+     '"value": [["2018-01-01"]], "start": 0, "end": 1}]}', '"value" must be a string, a number or a list'),
+    ('{"source": "seed.txt", "sections": [], "facts": [], "findings": [{"code": "sum_mismatch", "section": {}}]}',
+     '"findings" is not a list of objects'),
+    (b"\xff\xfe{}", "not UTF-8"),
+])
+def test_eval_names_an_unusable_gold_file(tmp_path, content, says):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "owes-olsztyn_2018-09-01_2018-11-30.facts.json").write_bytes(SEED_GOLD.read_bytes())
+    bad = gold / "zly.facts.json"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    res = runner.invoke(app, ["eval", str(SEED.parent), "--gold", str(gold)])
+    assert res.exit_code == 2, res.output
+    assert res.output.splitlines() == [res.output.splitlines()[0]]          # one line, nothing scored
+    assert res.output.startswith(f"error: {bad}: ") and says in res.output, res.output
+    assert "Traceback" not in res.output and not isinstance(res.exception, (KeyError, ValueError))
+
+
+def test_eval_names_every_unusable_gold_file_and_scores_nothing(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "owes-olsztyn_2018-09-01_2018-11-30.facts.json").write_bytes(SEED_GOLD.read_bytes())
+    (gold / "a.facts.json").write_text("{", encoding="utf-8")
+    (gold / "b.facts.json").write_text('{"source": "x.txt", "sections": []}', encoding="utf-8")
+    res = runner.invoke(app, ["eval", str(SEED.parent), "--gold", str(gold)])
+    assert res.exit_code == 2, res.output
+    assert res.output.splitlines() == [
+        f"error: {gold / 'a.facts.json'}: not valid JSON (Expecting property name enclosed in double quotes at "
+        "line 1, column 2)",
+        f'error: {gold / "b.facts.json"}: not a facts/1 gold file: "facts" is missing or not a list']
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", "10x", "1.5"])
+@pytest.mark.parametrize("command", ["extract", "audit", "batch", "eval"])
+def test_a_bad_limit_in_the_environment_is_an_error(tmp_path, value, command):
+    args = {"extract": ["extract", str(SEED)], "audit": ["audit", str(SEED)],
+            "batch": ["batch", str(SEED), "-o", str(tmp_path / "out"), "--no-progress"],
+            "eval": ["eval", str(SEED.parent)]}[command]
+    res = runner.invoke(app, args, env={"SPRAWOZDANIA_MAX_BYTES": value})
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith(f"error: SPRAWOZDANIA_MAX_BYTES={value!r}: ") and "Traceback" not in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_limit_with_a_size_suffix_is_accepted():
+    res = runner.invoke(app, ["extract", str(SEED), "-f", "facts"], env={"SPRAWOZDANIA_MAX_BYTES": "10M"})
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["extract", str(SEED), "-f", "facts"], env={"SPRAWOZDANIA_MAX_BYTES": "1K"})
+    assert res.exit_code == 2 and "too large" in res.output and "limit 1024" in res.output
+
+
+def test_rich_view_shows_bracketed_text_as_it_is(tmp_path):
+    """Text in [brackets] (place kinds, file names) is shown, not read as rich markup."""
+    rep = tmp_path / "[bold]raport_2018.txt"
+    rep.write_text("Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCENTRUM PRZEDSIĘBIORCZOŚCI "
+                   "SPOŁECZNEJ (CPS)\n\nOdbyło się 5 spotkań w Ełku (12.10).", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(rep)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "Ełk [locality]" in res.output and "[bold]raport_2018.txt" in res.output
+    res = runner.invoke(app, ["audit", str(rep), "--fail-on", "never"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "[bold]raport_2018.txt" in res.output

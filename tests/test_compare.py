@@ -166,6 +166,65 @@ def test_compare_command_formats_and_options(archive: Path, tmp_path: Path) -> N
     assert r.exit_code == 2
 
 
+def test_unknown_section_is_an_error_that_lists_the_sections(archive: Path) -> None:
+    base = ["compare", "--archive", str(archive), "--org", "owes-olsztyn", "--kind", "partial", "-f", "json"]
+    r = runner.invoke(app, [*base, "--section", "XYZ"])
+    assert r.exit_code == 2
+    assert r.output == "error: no section 'XYZ' in the compared reports (sections: CPS, IPS)\n"
+    r = runner.invoke(app, [*base, "--section", "ips"])              # any case
+    assert r.exit_code == 0, r.output
+    assert {row["section"] for row in json.loads(r.output)["rows"]} == {"IPS"}
+
+
+def test_a_section_without_facts_gives_no_rows_and_no_error(tmp_path: Path) -> None:
+    db = tmp_path / "one.sqlite"
+    rep = tmp_path / "owes-test_2019-01-01_2019-03-31.txt"
+    rep.write_text("Sprawozdanie częściowe za okres 01.01.2019 – 31.03.2019\n\n"
+                   "CENTRUM PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (CPS)\n\nOdbyło się 5 spotkań animacyjnych.\n\n"
+                   "INKUBATOR PRZEDSIĘBIORCZOŚCI SPOŁECZNEJ (IPS)\n\nPrace trwają.", encoding="utf-8")
+    with Archive(db) as ar:
+        ar.upsert(extract(rep), path=str(rep))
+        assert {r.section for r in build_comparison(ar).rows} == {"CPS"}
+        assert build_comparison(ar, section="IPS").rows == []
+        assert [r.section for r in build_comparison(ar, section="cps").rows] == ["CPS"]
+        with pytest.raises(CompareError, match=r"no section 'ZADANIE 9' .*\(sections: CPS, IPS\)"):
+            build_comparison(ar, section="ZADANIE 9")
+
+
+def test_section_by_heading_code_or_task_label(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.sqlite"
+    rep = tmp_path / "owes-test_2019-01-01_2019-03-31.txt"
+    rep.write_text("Sprawozdanie częściowe za okres 01.01.2019 – 31.03.2019\n\nZADANIE II – ANIMACJA\n\n"
+                   "Odbyło się 5 spotkań animacyjnych.", encoding="utf-8")
+    with Archive(db) as ar:
+        ar.upsert(extract(rep), path=str(rep))
+        keys = {r.section for r in build_comparison(ar).rows}
+        assert keys == {"ZADANIE 2"}
+        for name in ("ZADANIE 2", "zadanie II", "Zad. 2"):
+            assert {r.section for r in build_comparison(ar, section=name).rows} == keys, name
+
+
+@pytest.mark.parametrize("factor", ["nan", "inf", "-inf", "-2", "0", "1"])
+def test_factor_must_be_a_finite_number_above_one(archive: Path, factor: str) -> None:
+    r = runner.invoke(app, ["compare", "--archive", str(archive), "--org", "owes-olsztyn", "--factor", factor])
+    assert r.exit_code == 2
+    assert r.output.startswith("error: --factor: the change factor must be a finite number greater than 1")
+    with Archive(archive) as ar, pytest.raises(CompareError, match="finite number greater than 1"):
+        build_comparison(ar, org="owes-olsztyn", factor=float(factor))
+
+
+def test_compare_output_file_errors_and_folders(archive: Path, tmp_path: Path) -> None:
+    base = ["compare", "--archive", str(archive), "--org", "owes-olsztyn", "--kind", "partial"]
+    for fmt in ("table", "csv", "json"):
+        r = runner.invoke(app, [*base, "-f", fmt, "-o", str(tmp_path)])
+        assert r.exit_code == 2 and r.output == f"error: cannot write {tmp_path}: is a folder, not a file\n"
+        out = tmp_path / fmt / "sub" / f"cmp.{fmt}"
+        r = runner.invoke(app, [*base, "-f", fmt, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        assert "ANIM_SPOTKANIA" in out.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".part"))]
+
+
 def test_compare_needs_an_organisation_when_there_are_several(tmp_path: Path) -> None:
     db = tmp_path / "two.sqlite"
     with Archive(db) as ar:

@@ -29,7 +29,7 @@ from readfixtures import (
     zip_bomb_ratio,
 )
 
-from extractor import ReadError, SprawozdaniaError
+from extractor import ConfigError, ReadError, SprawozdaniaError
 from extractor.read import Limits, read, read_bytes
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -279,3 +279,23 @@ def test_cli_json_text_is_the_extracted_text(tmp_path: Path) -> None:
     assert doc["source"]["format"] == "docx"
     for f in doc["facts"]:
         assert text[f["span"]["start"]:f["span"]["end"]] == f["span"]["text"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1000", 1000), ("1_000", 1000), (" 64 ", 64), ("10K", 10 * 1024),
+                                                 ("10M", 10 * 1024 ** 2), ("2 MiB", 2 * 1024 ** 2),
+                                                 ("1gb", 1024 ** 3), ("", Limits().max_bytes)])
+def test_limits_from_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("SPRAWOZDANIA_MAX_BYTES", value)
+    assert Limits.from_env().max_bytes == expected
+
+
+@pytest.mark.parametrize(("var", "value"), [("SPRAWOZDANIA_MAX_BYTES", "abc"), ("SPRAWOZDANIA_MAX_BYTES", "-5"),
+                                            ("SPRAWOZDANIA_MAX_BYTES", "0"), ("SPRAWOZDANIA_MAX_BYTES", "1.5M"),
+                                            ("SPRAWOZDANIA_MAX_PAGES", "2K"), ("SPRAWOZDANIA_MAX_RATIO", "nan")])
+def test_a_limit_that_is_not_a_positive_whole_number_is_refused(monkeypatch, tmp_path, var, value):
+    monkeypatch.setenv(var, value)
+    with pytest.raises(ConfigError, match=f"^{var}={value!r}: "):
+        Limits.from_env()
+    (tmp_path / "r.txt").write_text("Sprawozdanie z działań.", encoding="utf-8")
+    with pytest.raises(ConfigError):          # never read with a limit silently dropped
+        read(tmp_path / "r.txt")

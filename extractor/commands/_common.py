@@ -1,12 +1,28 @@
-"""Shared bits of the command modules (light imports only)."""
+"""Shared bits of the commands (light imports only): error lines, output files, settings.
+
+Errors are one line on stderr, "error: …", whatever the terminal width; text that comes
+from files, paths or reports is never read as rich markup. Usage and input errors exit
+with code 2.
+"""
 from __future__ import annotations
 
+import io
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEFAULT_ARCHIVE = "sprawozdania.sqlite"
 ARCHIVE_ENV = "SPRAWOZDANIA_ARCHIVE"
 ARCHIVE_HELP = f"Archive file (SQLite). Default: ${ARCHIVE_ENV} or ./{DEFAULT_ARCHIVE}."
+OUTPUT_HELP = "Write to FILE instead of stdout (missing folders are created)."
+USAGE_EXIT = 2
 
 
 def archive_path(value: Path | None) -> Path:
@@ -15,13 +31,75 @@ def archive_path(value: Path | None) -> Path:
     return Path(os.environ.get(ARCHIVE_ENV) or DEFAULT_ARCHIVE)
 
 
-def err(msg: str) -> None:
+def _stderr_line(prefix: str, msg: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]error:[/] {msg}", highlight=False)
+    # one line whatever the terminal width; a file name with [brackets] is not markup
+    Console(stderr=True, soft_wrap=True).print(f"{prefix} {escape(msg)}", highlight=False)
+
+
+def err(msg: str) -> None:
+    _stderr_line("[bold red]error:[/]", msg)
 
 
 def warn(msg: str) -> None:
+    _stderr_line("[yellow]warning:[/]", msg)
+
+
+def fail(msg: str, code: int = USAGE_EXIT) -> typer.Exit:
+    """Print the error line; return the Exit to raise (`raise fail(...) from None`)."""
+    err(msg)
+    return typer.Exit(code)
+
+
+def check_output(path: Path | None) -> None:
+    """Before any work: an output FILE that cannot be written (a folder, or under a file)
+    is an error now rather than after the work."""
+    if path is None:
+        return
+    from ..output import check_target, describe
+
+    try:
+        check_target(path)
+    except OSError as e:
+        raise fail(describe(e, path)) from None
+
+
+def write_output(path: Path | None, text: str) -> None:
+    """Text to stdout, or to FILE atomically (missing folders created); a FILE that cannot
+    be written is one error line and exit code 2, never a traceback or a stray temp file."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if path is None:
+        sys.stdout.write(text)
+        return
+    from ..output import atomic_write, describe
+
+    try:
+        atomic_write(path, text)
+    except OSError as e:
+        raise fail(describe(e, path)) from None
+
+
+def render_output(path: Path | None, draw: Callable[[Console], None], width: int = 120) -> None:
+    """A rich view to the terminal, or as plain text of `width` columns to FILE (see write_output)."""
     from rich.console import Console
 
-    Console(stderr=True).print(f"[yellow]warning:[/] {msg}", highlight=False)
+    if path is None:
+        draw(Console())
+        return
+    buf = io.StringIO()
+    draw(Console(file=buf, width=width))
+    write_output(path, buf.getvalue())
+
+
+def check_limits() -> None:
+    """The read limits set in the environment (SPRAWOZDANIA_MAX_BYTES …) must be usable."""
+    from ..errors import ConfigError
+    from ..read import Limits
+
+    try:
+        Limits.from_env()
+    except ConfigError as e:
+        raise fail(str(e)) from None

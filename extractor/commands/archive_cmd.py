@@ -71,9 +71,12 @@ def list_cmd(
         return
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=f"{archive_path(archive)}: {len(rows)} reports (schema v{version})", title_justify="left",
+    t = Table(title=f"{escape(str(archive_path(archive)))}: {len(rows)} reports (schema v{version})",
+              title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     t.add_column("organisation", no_wrap=True, overflow="ellipsis", min_width=12, max_width=24)
     t.add_column("kind", no_wrap=True, min_width=7)
@@ -86,8 +89,8 @@ def list_cmd(
         period = (f"{r.period_start:%Y-%m-%d}/{r.period_end:%Y-%m-%d}" if r.period_start and r.period_end
                   else "[red]none[/]")
         c = counts[r.sha256]
-        t.add_row(r.organisation or "—", r.kind or "—", period, str(c[1]), str(c[2]), str(c[3]), r.sha256[:10],
-                  r.name)
+        t.add_row(Text(r.organisation or "—"), r.kind or "—", period, str(c[1]), str(c[2]), str(c[3]),
+                  r.sha256[:10], Text(r.name))
     Console().print(t)
 
 
@@ -126,37 +129,40 @@ def show_cmd(
         nfacts = ar.conn.execute("SELECT count(*) FROM facts WHERE report = ?", (row.sha256,)).fetchone()[0]
         names = {c: i.name for c, i in ar.taxonomy.indicators.items()}
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from ..compare import fmt_num
 
     console = Console()
     period = (f"{row.period_start:%d.%m.%Y} – {row.period_end:%d.%m.%Y}" if row.period_start and row.period_end
               else "none")
-    console.print(f"[bold]{row.name}[/]  organisation: {row.organisation or '—'}  kind: {row.kind or '—'}  "
+    console.print(f"[bold]{escape(row.name)}[/]  organisation: {escape(row.organisation or '—')}  "
+                  f"kind: {row.kind or '—'}  "
                   f"period: {period}\nsha256 {row.sha256}  facts: {nfacts}  archived {row.imported_at}"
                   f"{'' if row.updated_at == row.imported_at else ', updated ' + row.updated_at}", highlight=False)
     for p in paths:
-        console.print(f"  [dim]{p}[/]", highlight=False)
+        console.print(f"  [dim]{escape(p)}[/]", highlight=False)
     st = Table(title="Sections", title_justify="left")
     for col in ("code", "compared as", "heading"):
         st.add_column(col)
     for code, canonical, title in sections:
-        st.add_row(code, canonical or "—", title)
+        st.add_row(Text(code), Text(canonical or "—"), Text(title))
     console.print(st)
     vt = Table(title="Indicator values", title_justify="left")
     for col in ("section", "indicator", "name / subject", "unit", "value", "facts"):
         vt.add_column(col, justify="right" if col == "value" else "left")
     for _sha, sec, _key, ind, subject, unit, _measure, value, approx, ids in values:
-        vt.add_row(sec or "—", ind or "[dim]?[/]", names.get(ind, ind) if ind else (subject or "—"), unit,
-                   ("~" if approx else "") + fmt_num(value), ", ".join(json.loads(ids)))
+        vt.add_row(Text(sec or "—"), ind or "[dim]?[/]", Text(names.get(ind, ind) if ind else (subject or "—")),
+                   unit, ("~" if approx else "") + fmt_num(value), ", ".join(json.loads(ids)))
     console.print(vt)
     if findings:
         ft = Table(title="Findings", title_justify="left")
         for col in ("severity", "code", "section", "message"):
             ft.add_column(col, overflow="fold")
         for sev, code, sec, msg in findings:
-            ft.add_row(sev, code, sec or "—", msg)
+            ft.add_row(sev, code, Text(sec or "—"), Text(msg))
         console.print(ft)
 
 

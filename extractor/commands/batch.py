@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
-from ._common import err
+from ._common import check_limits, err
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,6 +59,7 @@ def batch(
     import signal
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -76,6 +77,7 @@ def batch(
     def _term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    check_limits()                                    # workers read with the same limits
     old_term = signal.signal(signal.SIGTERM, _term)   # a polite kill stops like Ctrl-C
     console = Console()
     errc = Console(stderr=True)
@@ -93,7 +95,7 @@ def batch(
 
     def on_result(o: Outcome) -> None:
         if o.stage == "convert":
-            bar.update(task, advance=1, last=Path(o.path).name[:40])
+            bar.update(task, advance=1, last=escape(Path(o.path).name[:40]))   # the column reads markup
 
     try:
         with bar:
@@ -109,11 +111,13 @@ def batch(
 
 
 def _summary(console: Console, r: BatchResult) -> None:
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     conv, skip, fail = r.converted, r.skipped, r.failed
     how = f"{r.workers} worker{'s' if r.workers != 1 else ''}" if r.workers else "nothing to convert"
-    console.print(f"[bold]batch[/] → {r.outdir}  ({r.fmt}, {how})", highlight=False)
+    console.print(f"[bold]batch[/] → {escape(str(r.outdir))}  ({r.fmt}, {how})", highlight=False)
     t = Table(show_header=False)
     t.add_column(style="bold")
     t.add_column(justify="right")
@@ -131,15 +135,16 @@ def _summary(console: Console, r: BatchResult) -> None:
     rate = f", {len(conv) / r.seconds:.1f} files/s" if conv and r.seconds > 0 else ""
     t.add_row("time", f"{r.seconds:.1f} s{rate}")
     if r.combined:
-        t.add_row("all rows", str(r.outdir / r.combined))
+        t.add_row("all rows", Text(str(r.outdir / r.combined)))
     if r.interrupted:
         t.add_row("[yellow]interrupted[/]", "run again to resume")
     console.print(t)
     if fail:
-        ft = Table(title=f"Failed ({len(fail)}) – also in {r.outdir / 'errors.jsonl'}", title_justify="left")
+        ft = Table(title=f"Failed ({len(fail)}) – also in {escape(str(r.outdir / 'errors.jsonl'))}",
+                   title_justify="left")
         ft.add_column("file", overflow="fold")
         ft.add_column("kind")
         ft.add_column("reason", overflow="fold")
         for o in sorted(fail, key=lambda o: o.path):
-            ft.add_row(o.path, o.error_kind or "", o.reason or "")
+            ft.add_row(Text(o.path), Text(o.error_kind or ""), Text(o.reason or ""))
         console.print(ft)

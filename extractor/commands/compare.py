@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
-from ._common import ARCHIVE_HELP, archive_path, err, warn
+from ._common import (
+    ARCHIVE_HELP,
+    OUTPUT_HELP,
+    archive_path,
+    check_output,
+    fail,
+    render_output,
+    warn,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,7 +58,7 @@ def compare(
     known_only: Annotated[bool, typer.Option("--known-only", help="Only taxonomy indicators (hide subjects the "
                                                                    "taxonomy does not know).")] = False,
     fmt: Annotated[CompareFormat, typer.Option("--format", "-f")] = CompareFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
 ) -> None:
     """Compare an organisation's reports across periods: values, changes, cumulative totals, findings.
 
@@ -60,11 +68,13 @@ def compare(
     Example: sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format csv
     """
     from ..archive import Archive, ArchiveError
-    from ..compare import CompareError, build_comparison, to_csv, to_json
+    from ..compare import CompareError, build_comparison, check_factor, to_csv, to_json
 
-    if factor <= 1:
-        err(f"--factor must be greater than 1, got {factor}")
-        raise typer.Exit(2)
+    try:
+        check_factor(factor)
+    except CompareError as e:
+        raise fail(f"--factor: {e}") from None
+    check_output(output)
     try:
         with Archive(archive_path(archive), create=False) as ar:
             if ar.stale():
@@ -73,24 +83,13 @@ def compare(
             cmp = build_comparison(ar, org=org, section=section, kind=kind.value if kind else None,
                                    factor=factor, known_only=known_only)
     except (ArchiveError, CompareError) as e:
-        err(str(e))
-        raise typer.Exit(2) from None
+        raise fail(str(e)) from None
     if fmt is CompareFormat.table:
-        from rich.console import Console
-
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,  # noqa: SIM115
-                          width=200 if output else None)
-        render_comparison(console, cmp)
-        if output:
-            console.file.close()
+        render_output(output, lambda console: render_comparison(console, cmp), width=200)
+    elif fmt is CompareFormat.csv:
+        write_output(output, to_csv(cmp))
     else:
-        text = to_csv(cmp) if fmt is CompareFormat.csv else json.dumps(to_json(cmp), ensure_ascii=False, indent=1) + "\n"
-        if output:
-            from ..batch import atomic_write
-
-            atomic_write(output, text)
-        else:
-            sys.stdout.write(text)
+        write_output(output, json.dumps(to_json(cmp), ensure_ascii=False, indent=1))
     if any(f.severity == "error" for f in cmp.findings):
         raise typer.Exit(1)
 
@@ -103,12 +102,13 @@ def _head(start: dt.date, end: dt.date) -> str:
 
 def render_comparison(console: Console, cmp: Comparison) -> None:
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
     from ..compare import fmt_num
 
-    t = Table(title=f"{cmp.organisation}: {len(cmp.periods)} periods, {len(cmp.rows)} rows "
+    t = Table(title=f"{escape(cmp.organisation)}: {len(cmp.periods)} periods, {len(cmp.rows)} rows "
                     f"(taxonomy v{cmp.taxonomy_version}; Σ = cumulative, flows only)", title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     # the indicator's name only when the terminal has room for it besides the periods
@@ -139,7 +139,7 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
             ind = Text(f"?{r.name}", style="italic dim")
         if r.unit == "hours":
             ind.append(" [h]", style="dim")
-        t.add_row(r.section or "—", ind, *([name] if with_names else []), *cells,
+        t.add_row(Text(r.section or "—"), ind, *([name] if with_names else []), *cells,
                   fmt_num(total) if total is not None else "")
     console.print(t)
     if cmp.findings:
@@ -149,5 +149,5 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
         ft.add_column(no_wrap=True)
         ft.add_column(overflow="fold")
         for f in cmp.findings:
-            ft.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.code, f.message)
+            ft.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(f.message))
         console.print(ft)

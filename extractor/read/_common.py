@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
+from ..errors import ConfigError
+
 MiB = 1024 * 1024
 
 
@@ -28,16 +30,32 @@ class Limits:
 
     @classmethod
     def from_env(cls, **overrides: int | None) -> Limits:
+        """The defaults, overridden by SPRAWOZDANIA_<FIELD> variables that are set, then by
+        `overrides`. Raises ConfigError for a value that is not a positive whole number
+        (byte sizes may end in K, M or G: 10M is 10 MiB)."""
         kw: dict[str, int] = {}
         for f in fields(cls):
-            raw = os.environ.get(f"SPRAWOZDANIA_{f.name.upper()}")
+            var = f"SPRAWOZDANIA_{f.name.upper()}"
+            raw = os.environ.get(var, "").strip()
             if raw:
-                try:
-                    kw[f.name] = int(raw.replace("_", ""))
-                except ValueError:
-                    pass
+                kw[f.name] = _env_int(var, raw, f.name in _BYTE_SIZES)
         kw.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **kw)
+
+
+_BYTE_SIZES = frozenset({"max_bytes", "max_unpacked", "ratio_grace"})
+_NUMBER = re.compile(r"(\d[\d_]*)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)   # 50, 50M, 50 MiB, 1_000
+
+
+def _env_int(var: str, raw: str, size: bool) -> int:
+    m = _NUMBER.fullmatch(raw)
+    if m is None or (not size and not raw[-1].isdigit()):
+        example = "a number of bytes such as 52428800 or 50M" if size else "such as 2000"
+        raise ConfigError(f"{var}={raw!r}: not a positive whole number ({example})")
+    value: int = int(m.group(1).replace("_", "")) * 1024 ** "_KMG".index((m.group(2) or "_").upper())
+    if value <= 0:
+        raise ConfigError(f"{var}={raw!r}: must be greater than 0")
+    return value
 
 
 class ReadFailure(Exception):

@@ -21,7 +21,6 @@ from ._zip import SafeZip
 W_NS = frozenset({"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
                   "http://purl.oclc.org/ooxml/wordprocessingml/main"})
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 WHAT = "Word document (.docx)"
 Block = tuple[str, bool]
