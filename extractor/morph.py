@@ -158,6 +158,7 @@ def known(word: str) -> bool:
     return any(i.pos != "ign" for i in analyse(word))
 
 
+@lru_cache(maxsize=100_000)
 def known_as_written(word: str) -> bool:
     """Known to Morfeusz exactly as spelt (no diacritic restoration)."""
     return any(i.pos != "ign" for i in _raw(word))
