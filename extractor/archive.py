@@ -21,13 +21,13 @@ import hashlib
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SprawozdaniaError
+from .text import fold
 
 if TYPE_CHECKING:
     from models import Report
@@ -198,10 +198,7 @@ def org_key(name: str | None) -> str | None:
     """Organisation key: 'OWES Olsztyn', 'owes-olsztyn', 'OWES  OLSZTYN' are one key."""
     if not name:
         return None
-    t = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L"))
-    t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
-    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-    return t or None
+    return fold(name, joiner="-") or None
 
 
 def organisation_from_name(name: str) -> str | None:

@@ -9,12 +9,12 @@ match as a set of (code, section).
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import SprawozdaniaError
+from .text import fold
 
 TYPES = ("count", "hours", "date", "date_range", "location")
 CHECKED_FINDINGS = ("sum_mismatch", "date_outside_period", "period_missing")
@@ -101,7 +101,7 @@ def gold_problem(doc: Any) -> str | None:
 
 
 def norm_text(s: Any) -> str:
-    s = unicodedata.normalize("NFKD", str(s)).encode("ascii", "ignore").decode().lower()
+    s = fold(str(s), keep_l=False)
     return " ".join(s.replace("-", " ").split())
 
 

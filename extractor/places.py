@@ -7,13 +7,13 @@ lemma ("Ornecie" -> "Orneta"); multi-word names are rebuilt in the nominative
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from . import morph
 from .lexicon import lexicon, load_data
 from .text import Tok, View, Word, word_at
+from .text import fold as _fold
 
 _CASE_OF_PREP = {"w": "loc", "we": "loc", "przy": "loc", "z": "gen", "ze": "gen", "do": "gen", "od": "gen",
                  "spod": "gen", "koło": "gen", "k": "gen", "dla": "gen", "pod": "inst"}
@@ -48,11 +48,6 @@ def _towns() -> _Towns:
     towns = _Towns(names | set(load_data("places.toml")["towns"]))
     towns.folded = frozenset(_fold(n) for n in towns)
     return towns
-
-
-def _fold(s: str) -> str:
-    s = s.replace("ł", "l").replace("Ł", "L")
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
 @cache

@@ -4,12 +4,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import lexicon
 from .text import View
+from .text import fold as text_fold
 
 D = r"(?:0?[1-9]|[12]\d|3[01])"
 M = r"(?:0?[1-9]|1[0-2])"
@@ -55,9 +55,7 @@ class Structure:
 
 def fold(s: str) -> str:
     """Lower-case, strip diacritics (ł too) and spaces: for typo-tolerant comparisons."""
-    s = s.replace("ł", "l").replace("Ł", "L")
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]", "", s)
+    return text_fold(s, joiner="")
 
 
 _W = r"[a-ząćęłńóśźż]{3,12}(?![a-ząćęłńóśźż])"  # a month-like word: one start per word, bounded

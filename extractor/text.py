@@ -6,6 +6,7 @@ quotes), so every offset into `norm` is an offset into the original text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -27,6 +28,24 @@ def normalise(text: str) -> str:
     assert len(out) == len(text)
     return out
 
+
+def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
+    """The one comparison form of the package: lower case, diacritics stripped, other non-ASCII
+    characters dropped ('Ełk' -> 'elk', 'Łódź' -> 'lodz'). `joiner` also replaces every run of
+    characters other than a-z and 0-9 with it and trims it from the ends ('' for typo-tolerant
+    heading matching, '-' for keys). `keep_l=False` drops 'ł' as the facts/1 contract's score.py
+    does ('Ełk' -> 'ek'), so scoring agrees with it."""
+    if keep_l:
+        s = s.replace("ł", "l").replace("Ł", "L")
+    out = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    if joiner is not None:
+        out = _NOT_ALNUM.sub(joiner, out)
+        if joiner:
+            out = out.strip(joiner)
+    return out
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|\S")
 
