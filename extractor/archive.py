@@ -21,13 +21,14 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SprawozdaniaError
-from .text import fold
+from .organisation import org_key, organisation_from_name
 
 if TYPE_CHECKING:
     from models import Report
@@ -146,10 +147,18 @@ class Migration:
     after: Callable[[sqlite3.Connection], None] | None = None
 
 
+def _rekey_v3(conn: sqlite3.Connection) -> None:
+    """Organisation keys as extractor.organisation reads names: one key however a centre's name
+    is written ("OWES w Olsztynie", "Ośrodek Wsparcia Ekonomii Społecznej w Olsztynie")."""
+    for sha, org in conn.execute("SELECT sha256, organisation FROM reports").fetchall():
+        conn.execute("UPDATE reports SET org_key = ? WHERE sha256 = ?", (org_key(org), sha))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reports, sections, facts, findings", tuple(_V1)),
     Migration(2, "indicators: facts.indicator, indicator_values; organisation key; report paths",
               tuple(_V2), _backfill_v2),
+    Migration(3, "organisation keys: one per centre however its name is written", (), _rekey_v3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -193,22 +202,6 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-def org_key(name: str | None) -> str | None:
-    """Organisation key: 'OWES Olsztyn', 'owes-olsztyn', 'OWES  OLSZTYN' are one key."""
-    if not name:
-        return None
-    return fold(name, joiner="-") or None
-
-
-def organisation_from_name(name: str) -> str | None:
-    """Corpus file names read ORG_START_END.ext: the organisation is the part before '_'."""
-    stem = Path(name).name.split(".")[0]
-    if "_" not in stem:
-        return None
-    prefix = stem.split("_", 1)[0].strip(" -")
-    return prefix or None
-
 
 def organisation_of(report: Report, path: str | Path | None = None, fallback: str | None = None) -> str | None:
     """The report's organisation: from its text, else from the file name, else `fallback`."""
@@ -481,12 +474,31 @@ class Archive:
             out.append(row)
         return out
 
+    def _name_counts(self) -> dict[str, Counter[str]]:
+        """Per organisation key, how many reports give each name (in chronological order)."""
+        counts: dict[str, Counter[str]] = {}
+        for key, name in self.conn.execute(
+                "SELECT org_key, organisation FROM reports WHERE org_key IS NOT NULL AND organisation IS NOT NULL "
+                "ORDER BY period_start IS NULL, period_start, period_end, name"):
+            counts.setdefault(key, Counter())[name] += 1
+        return counts
+
+    def display_name(self, keys: set[str]) -> str | None:
+        """The name an organisation (one or more keys) is shown by: the one its texts give most
+        often ("OWES Olsztyn"; a tie goes to the earliest report), a file-name slug
+        ("owes-olsztyn") only when no report of it gives a name."""
+        total: Counter[str] = Counter()
+        for key, c in self._name_counts().items():
+            if key in keys:
+                total.update(c)
+        given = [(n, k) for n, k in total.items() if n not in keys] or list(total.items())
+        return max(given, key=lambda nk: nk[1])[0] if given else None  # max keeps the first of equals
+
     def _display_names(self) -> dict[str, str]:
-        """The name an organisation is shown by: one its texts give ("OWES Olsztyn") rather
-        than a file-name slug ("owes-olsztyn"), when any report of it gives one."""
-        names: dict[str, str] = {}
-        for key, name in self.conn.execute("SELECT org_key, organisation FROM reports WHERE org_key IS NOT NULL"):
-            if name and (key not in names or names[key] == key and name != key):
+        names = {}
+        for key in self._name_counts():
+            name = self.display_name({key})
+            if name:
                 names[key] = name
         return names
 

@@ -109,30 +109,46 @@ def fmt_num(v: float | None, pct: bool = False, signed: bool = False) -> str:
     return f"{v:+.2f}" if signed else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def _resolve_org(archive: Archive, org: str | None) -> str:
+def org_groups(archive: Archive) -> list[set[str]]:
+    """The archive's organisations, each the set of its keys. A report whose text names its centre
+    one way ("OWES Subregion Ełcki") and whose file name another ("owes-elk_2019-….txt") links the
+    two keys — unless some text gives the file name's key itself (then the file is named for
+    another centre than its text)."""
+    from .archive import org_key, organisation_from_name
+
+    rows = archive.conn.execute("SELECT org_key, organisation, name FROM reports WHERE org_key IS NOT NULL")
+    reports = [(key, org, org_key(organisation_from_name(name))) for key, org, name in rows]
+    text_keys = {key for key, org, _f in reports if org != key}
+    groups: list[set[str]] = []
+    for key, _org, fkey in reports:
+        linked = {key} | ({fkey} if fkey and fkey != key and fkey not in text_keys else set())
+        joined = [g for g in groups if g & linked]
+        for g in joined:
+            groups.remove(g)
+            linked |= g
+        groups.append(linked)
+    return sorted(groups, key=lambda g: sorted(g))
+
+
+def _resolve_org(archive: Archive, org: str | None) -> set[str]:
     from .archive import org_key
 
-    orgs = archive.organisations()
+    groups = org_groups(archive)
     if org is None:
-        named = [o for o in orgs if o[0] is not None]
-        if len(named) == 1:
-            return named[0][0]  # type: ignore[return-value]
-        if not named:
+        if len(groups) == 1:
+            return groups[0]
+        if not groups:
             raise CompareError("the archive holds no report with a known organisation")
+        counts = {key: n for key, _name, n in archive.organisations() if key is not None}
         raise CompareError("several organisations in the archive, choose one with --org: "
-                           + ", ".join(f"{o[1]} ({o[2]})" for o in named))
+                           + ", ".join(f"{archive.display_name(g)} ({sum(counts.get(k, 0) for k in g)})"
+                                       for g in groups))
     key = org_key(org)
-    if key not in {o[0] for o in orgs}:
-        # the name the files carry ("owes-elk_2019-….txt") may differ from the one the text gives
-        # ("OWES Subregion Ełcki"): accept it when it points at one organisation
-        from .archive import organisation_from_name
-
-        aliases = {r.org_key for r in archive.reports() if org_key(organisation_from_name(r.name)) == key}
-        if len(aliases) == 1 and None not in aliases:
-            return aliases.pop()  # type: ignore[return-value]
-        known = ", ".join(str(o[1]) for o in orgs if o[0] is not None) or "none"
-        raise CompareError(f"no reports of organisation {org!r} in the archive (known: {known})")
-    return key  # type: ignore[return-value]
+    for g in groups:
+        if key in g:
+            return g
+    known = ", ".join(str(archive.display_name(g)) for g in groups) or "none"
+    raise CompareError(f"no reports of organisation {org!r} in the archive (known: {known})")
 
 
 def _choose_periods(reports: list[ReportRow], findings: list[CrossFinding], skipped: list[str]
@@ -277,8 +293,9 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     """Indicator x period table of one organisation (the only one when `org` is None),
     of one section when `section` is given (see `_section_keys`)."""
     check_factor(factor)
-    key = _resolve_org(archive, org)
-    reports = archive.reports(org=key, kind=kind)
+    keys = _resolve_org(archive, org)
+    key = min(keys)
+    reports = [r for r in archive.reports(kind=kind) if r.org_key in keys]
     if not reports:
         raise CompareError(f"no {kind + ' ' if kind else ''}reports of {org or key} in the archive")
     findings: list[CrossFinding] = []
@@ -309,7 +326,7 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     for r in ordered:
         # findings only for taxonomy indicators: an unknown lemma coming and going is noise
         _fill(r, cols, factor, per_row if r.indicator else [])
-    name = next((r.organisation for r in reports if r.organisation), key)
+    name = archive.display_name(keys)
     return Comparison(organisation=name or key, periods=cols, rows=ordered, findings=findings + per_row,
                       factor=factor, taxonomy_version=tax.version, skipped=skipped)
 

@@ -124,3 +124,34 @@ def lexicon() -> Lexicon:
         section_inline_score=float(sx["inline_match_score"]),
         organisation_words=tuple(sx["organisation_words"]),
     )
+
+
+@dataclass(frozen=True)
+class Organisations:
+    """extractor/data/organisations.toml: how a report's author is named."""
+
+    acronyms: frozenset[str]
+    long_names: dict[tuple[str, ...], str]       # folded words (the first as its lemma) -> acronym
+    header_lines: int
+    place_prepositions: frozenset[str]
+    not_name_words: frozenset[str]               # folded
+    partner_markers: tuple[tuple[str, ...], ...]  # folded word sequences
+    partner_gap: int
+    file_format_tags: frozenset[str]
+
+
+@cache
+def organisations() -> Organisations:
+    from .text import fold
+
+    ox = load_data("organisations.toml")
+    return Organisations(
+        acronyms=frozenset(ox["acronyms"]),
+        long_names={tuple(fold(w) for w in k.split()): v for k, v in ox["long_names"].items()},
+        header_lines=int(ox["header_lines"]),
+        place_prepositions=frozenset(fold(w) for w in ox["place_prepositions"]),
+        not_name_words=frozenset(fold(w) for w in ox["not_name_words"]),
+        partner_markers=tuple(tuple(fold(w) for w in m.split()) for m in ox["partner_markers"]),
+        partner_gap=int(ox["partner_gap"]),
+        file_format_tags=frozenset(ox["file_format_tags"]),
+    )

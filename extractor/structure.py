@@ -591,35 +591,14 @@ def _numbered_heading(line: str, ls: int, top: bool = False) -> Heading | None:
     return out
 
 
-_ORG_SHORT = re.compile(r"\b(?P<acr>[A-Z]{3,5})\s+(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźżĄĆĘŁŃÓŚŹŻ-]+)")
-_ORG_LONG = re.compile(r"Ośrodek Wsparcia Ekonomii Społecznej\s*(?:w|we|-|–)\s*(?P<name>[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+"
-                       r"(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ][\w-]+)?)", re.I)
+def find_organisation(view: View, first_heading: int | None) -> str | None:
+    """The reporting centre as the header names it: 'OWES Olsztyn', 'CWES Ostróda', 'OWES Subregion
+    Ełcki' (from 'Ośrodek Wsparcia Ekonomii Społecznej – Subregion Ełcki'); never one the body
+    names (a partner or a beneficiary). See extractor/organisation.py."""
+    from .organisation import find_author
+    from .organisation import header_end as org_header_end
 
-
-def find_organisation(view: View, header_end: int) -> str | None:
-    """The reporting centre as the text names it: 'OWES Olsztyn', 'CWES Ostróda', 'OWES Subregion
-    Ełcki' (from 'Ośrodek Wsparcia Ekonomii Społecznej – Subregion Ełcki'); the title block first,
-    then the body."""
-    from .places import resolve_name
-
-    lx = lexicon()
-    norm = view.norm
-    regions = [(0, max(header_end, norm.find("\n", norm.find("\n") + 1))), (0, len(norm))]
-    for start, end in regions:
-        for m in _ORG_SHORT.finditer(norm, start, end):
-            if m["acr"] in lx.own_name_heads:
-                name = m["name"]
-                if name.isupper():
-                    name = name.capitalize()
-                if name.lower() in lx.abbreviations or name.lower() in ("za", "w", "z") or name in lx.months:
-                    continue
-                return f"{m['acr']} {name}"
-        long = _ORG_LONG.search(norm, start, end)
-        if long:
-            words = [w.capitalize() if w.isupper() else w for w in long["name"].split()]
-            place = resolve_name(words, "loc") or resolve_name(words[:1], "loc")
-            return f"OWES {place or ' '.join(words)}"
-    return None
+    return find_author(view.norm, org_header_end(view.norm, first_heading))
 
 
 def analyse_structure(view: View) -> Structure:
@@ -636,7 +615,7 @@ def analyse_structure(view: View) -> Structure:
     header_end = min(header_end, max(len(norm), 0))
     st.header_end = header_end
     st.kind, st.kind_span = find_kind(norm, header_end)
-    st.organisation = find_organisation(view, header_end)
+    st.organisation = find_organisation(view, first)
     impossible: list[tuple[int, int]] = []
     cands = find_periods(norm, 0, header_end, impossible=impossible)
     if not cands and st.kind == "annual":

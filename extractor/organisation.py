@@ -1,0 +1,229 @@
+"""Which support centre wrote a report, and one key per centre however its name is written.
+
+* The author is named in the header: the lines before the first section heading, at most
+  `header_lines` of them (a letterhead, "Sprawozdanie … OWES …", the period line). A centre the
+  body names ("we współpracy z OWES Gołdap") is a partner or a beneficiary, never the author; so
+  is one the header names right after a partner marker ("Partner: OWES Pisz").
+* A name is an acronym ("OWES") or a long name ("Ośrodek/Ośrodka Wsparcia Ekonomii Społecznej")
+  followed by its name on the same line ("OWES Olsztyn", "OWES Subregion Ełcki") or by a place
+  in the locative ("w Olsztynie", also on the next line after a long name broken there). The place
+  is read through Morfeusz (places.resolve_name): every form gives "OWES Olsztyn".
+* `org_key` reads any written form the same way — "OWES w Olsztynie", "Ośrodek Wsparcia Ekonomii
+  Społecznej w Olsztynie", "OWES Olsztyn", the file names' "owes-olsztyn" — so all are one key.
+* Rules are data: extractor/data/organisations.toml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .lexicon import organisations
+from .text import fold
+
+# a word, a hyphenated one whole ("Bielsko-Biała"); each repetition starts with "-": linear
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_MAX_NAME_WORDS = 3
+# what may stand between a centre's acronym or long name and its name on one line
+_GAP_OK = re.compile(r"[ \t]*(?:[-:,][ \t]*)?")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_SPACES = re.compile(r"[ \t]+")
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    line: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out = []
+    line = 0
+    pos = 0
+    for m in _WORD.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        out.append(_Tok(m.start(), m.end(), m.group(), line))
+    return out
+
+
+def _caps(word: str) -> str:
+    """'OLSZTYNIE' -> 'Olsztynie', 'BIELSKO-BIAŁA' -> 'Bielsko-Biała'; other words as written."""
+    if len(word) > 1 and word.isupper():
+        return "-".join(p.capitalize() for p in word.split("-"))
+    return word
+
+
+@lru_cache(maxsize=4096)
+def _head_lemma(word: str) -> str:
+    from .morph import lemma
+
+    return fold(lemma(_caps(word)))
+
+
+def _head_at(toks: list[_Tok], i: int, acronyms_any_case: bool = False) -> tuple[str, int] | None:
+    """(acronym, index after the head) when a centre's acronym or long name starts at token i."""
+    ox = organisations()
+    w = toks[i].text
+    if w in ox.acronyms or acronyms_any_case and w.upper() in ox.acronyms:
+        return w.upper(), i + 1
+    for words, acr in ox.long_names.items():
+        n = len(words)
+        if i + n <= len(toks) and [fold(t.text) for t in toks[i + 1:i + n]] == list(words[1:]) \
+                and _head_lemma(w) == words[0]:
+            return acr, i + n
+    return None
+
+
+def _is_partner(toks: list[_Tok], i: int) -> bool:
+    """The words before token i on its line end with a partner marker, at most `partner_gap`
+    words before it: 'we współpracy z OWES …', 'Partner: OWES …', 'partnerem projektu jest OWES …'."""
+    ox = organisations()
+    prev = [fold(t.text) for t in toks[max(0, i - 8):i] if t.line == toks[i].line]
+    for marker in ox.partner_markers:
+        n = len(marker)
+        for end in range(len(prev), max(n, len(prev) - ox.partner_gap) - 1, -1):
+            if tuple(prev[end - n:end]) == marker:
+                return True
+    return False
+
+
+def _name_words(text: str, toks: list[_Tok], j: int) -> tuple[list[str], bool]:
+    """The name after a head ending before token j: (its words, whether a preposition led them)."""
+    ox = organisations()
+    if j >= len(toks):
+        return [], False
+    prep = fold(toks[j].text) in ox.place_prepositions and j + 1 < len(toks)
+    gap = text[toks[j - 1].end:toks[j].start]
+    # the name stays on the head's line; a place with its preposition may open the next line
+    # ("Ośrodek Wsparcia Ekonomii Społecznej\nw Bartoszycach")
+    if not (_GAP_OK.fullmatch(gap) or prep and _LINE_BREAK.fullmatch(gap)):
+        return [], False
+    words: list[str] = []
+    first = j + 1 if prep else j
+    for k in range(first, min(len(toks), first + _MAX_NAME_WORDS)):
+        t = toks[k]
+        if k > j and not _SPACES.fullmatch(text[toks[k - 1].end:t.start]):
+            break
+        if not t.text[0].isupper() or fold(t.text) in ox.not_name_words or t.text in ox.acronyms:
+            break
+        words.append(t.text)
+    return words, prep
+
+
+def _compose(acr: str, words: list[str], prep: bool) -> str:
+    """'OWES' + 'w Olsztynie' -> 'OWES Olsztyn'; a name that is no place stays as written."""
+    from .places import resolve_name
+
+    shown = [_caps(w) for w in words]
+    case = "loc" if prep else "nom"
+    for k in range(len(shown), 0, -1):
+        if not all(w[:1].isupper() for w in shown[:k]):
+            continue
+        place = resolve_name(shown[:k], case)
+        if place:
+            return f"{acr} {place}"
+    return " ".join([acr, *(_nominative(shown) if not prep else shown)])
+
+
+def _nominative(words: list[str]) -> list[str]:
+    """A name in the genitive after a long name ('Ośrodek Wsparcia Ekonomii Społecznej Subregionu
+    Pilskiego') in the nominative ('Subregion Pilski'): a noun that cannot be a nominative, and the
+    adjectives after it, agreeing. Anything else stays as written."""
+    from . import morph
+
+    nouns = [i for i in morph.analyse(words[0]) if i.pos == "subst" and "gen" in i.case and i.number]
+    if not nouns or any("nom" in i.case for i in morph.analyse(words[0])):
+        return words
+    noun = nouns[0]
+    number, gender = sorted(noun.number)[0], sorted(noun.gender)[0] if noun.gender else "m3"
+    out = [noun.lemma[:1].upper() + noun.lemma[1:]]
+    for w in words[1:]:
+        adj = [i for i in morph.analyse(w) if i.pos == "adj" and "gen" in i.case and number in i.number]
+        form = morph.adj_form(adj[0].lemma, number, "nom", gender) if adj else None
+        if form is None:
+            return words
+        out.append(form[:1].upper() + form[1:] if w[:1].isupper() else form)
+    return out
+
+
+def header_end(norm: str, first_heading: int | None) -> int:
+    """Where the header ends: at the first section heading, after at least two and at most
+    `header_lines` non-empty lines."""
+    ends = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", norm[:20_000])][:organisations().header_lines]
+    if not ends:
+        return 0
+    end = first_heading if first_heading is not None else ends[min(1, len(ends) - 1)]
+    return min(max(end, ends[min(1, len(ends) - 1)]), ends[-1])
+
+
+def find_author(norm: str, end: int) -> str | None:
+    """The centre that wrote the report, as the header names it: the first centre with a name
+    in norm[:end] that no partner marker introduces. None when the header names none."""
+    text = norm[:end]
+    toks = _tokens(text)
+    for i in range(len(toks)):
+        head = _head_at(toks, i)
+        if head is None or _is_partner(toks, i):
+            continue
+        acr, j = head
+        words, prep = _name_words(text, toks, j)
+        if words:
+            return _compose(acr, words, prep)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def canonical_name(name: str) -> str:
+    """Any written form of a centre's name in the form `find_author` gives: 'OWES w Olsztynie',
+    'Ośrodek Wsparcia Ekonomii Społecznej w Olsztynie', 'OWES OLSZTYN' -> 'OWES Olsztyn'; the
+    file names' 'owes-olsztyn' -> 'OWES olsztyn' (lower case: already a nominative). A name
+    without a centre's acronym or long name is returned as written."""
+    toks = [_Tok(m.start(), m.end(), m.group(), 0) for m in re.finditer(r"[^\W_]+", name)]
+    ox = organisations()
+    for i in range(len(toks)):
+        head = _head_at(toks, i, acronyms_any_case=True)
+        if head is None:
+            continue
+        acr, j = head
+        before = [t.text for t in toks[:i]]
+        rest = [t.text for t in toks[j:]]
+        prep = bool(rest) and fold(rest[0]) in ox.place_prepositions and len(rest) > 1
+        words = rest[1:] if prep else rest
+        if words and all(w[:1].isupper() for w in words):
+            core = _compose(acr, words, prep)
+        else:
+            core = " ".join([acr, *words])
+        return " ".join([*before, core])
+    return name
+
+
+def org_key(name: str | None) -> str | None:
+    """Organisation key: 'OWES Olsztyn', 'OWES w Olsztynie', 'Ośrodek Wsparcia Ekonomii
+    Społecznej w Olsztynie', 'owes-olsztyn', 'OWES  OLSZTYN' are one key, 'owes-olsztyn'."""
+    if not name:
+        return None
+    return fold(canonical_name(name), joiner="-") or None
+
+
+def organisation_from_name(name: str) -> str | None:
+    """The corpus's file names read '<acronym>-<name>_<start>_<end>.ext' ('owes-olsztyn_2018-09-01_
+    2018-11-30.txt', 'owes-gizycko_bez-okresu.txt'): the organisation is the part before the first
+    '_' when it starts with a centre's acronym, without a trailing format tag ('owes-bartoszyce-pdf'
+    -> 'owes-bartoszyce'). Other names say nothing about the organisation."""
+    ox = organisations()
+    stem = Path(name).name.split(".")[0]
+    if "_" not in stem:
+        return None
+    parts = [p for p in stem.split("_", 1)[0].strip(" -").split("-") if p]
+    if len(parts) < 2 or parts[0].upper() not in ox.acronyms:
+        return None
+    while len(parts) > 2 and parts[-1].lower() in ox.file_format_tags:
+        parts.pop()
+    return "-".join(parts)
+
+
+__all__ = ["canonical_name", "find_author", "header_end", "org_key", "organisation_from_name"]
