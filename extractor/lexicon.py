@@ -133,6 +133,7 @@ class Organisations:
     acronyms: frozenset[str]
     long_names: dict[tuple[str, ...], str]       # folded words (the first as its lemma) -> acronym
     header_lines: int
+    header_chars: int
     place_prepositions: frozenset[str]
     not_name_words: frozenset[str]               # folded
     partner_markers: tuple[tuple[str, ...], ...]  # folded word sequences
@@ -149,6 +150,7 @@ def organisations() -> Organisations:
         acronyms=frozenset(ox["acronyms"]),
         long_names={tuple(fold(w) for w in k.split()): v for k, v in ox["long_names"].items()},
         header_lines=int(ox["header_lines"]),
+        header_chars=int(ox["header_chars"]),
         place_prepositions=frozenset(fold(w) for w in ox["place_prepositions"]),
         not_name_words=frozenset(fold(w) for w in ox["not_name_words"]),
         partner_markers=tuple(tuple(fold(w) for w in m.split()) for m in ox["partner_markers"]),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from .lexicon import organisations
@@ -152,12 +153,13 @@ def _nominative(words: list[str]) -> list[str]:
 
 def header_end(norm: str, first_heading: int | None) -> int:
     """Where the header ends: at the first section heading, after at least two and at most
-    `header_lines` non-empty lines."""
-    ends = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", norm[:20_000])][:organisations().header_lines]
+    `header_lines` non-empty lines, and at most `header_chars` characters."""
+    lines = re.finditer(r"(?m)^[^\S\n]*\S[^\n]*", norm)
+    ends = [m.end() for m in islice(lines, organisations().header_lines)]
     if not ends:
         return 0
     end = first_heading if first_heading is not None else ends[min(1, len(ends) - 1)]
-    return min(max(end, ends[min(1, len(ends) - 1)]), ends[-1])
+    return min(max(end, ends[min(1, len(ends) - 1)]), ends[-1], organisations().header_chars)
 
 
 def find_author(norm: str, end: int) -> str | None:
