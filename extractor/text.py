@@ -38,14 +38,12 @@ def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
     if keep_l:
         s = s.replace("ł", "l").replace("Ł", "L")
     out = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    if joiner is not None:
-        out = _NOT_ALNUM.sub(joiner, out)
-        if joiner:
-            out = out.strip(joiner)
+    if joiner is not None:  # no regular expression: this runs on every heading and word
+        out = joiner.join("".join(c if c in _ALNUM else " " for c in out).split())
     return out
 
 
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|\S")
 
