@@ -184,7 +184,8 @@ def canonical_name(name: str) -> str:
     'Ośrodek Wsparcia Ekonomii Społecznej w Olsztynie', 'OWES OLSZTYN' -> 'OWES Olsztyn'; the
     file names' 'owes-olsztyn' -> 'OWES olsztyn' (lower case: already a nominative). A name
     without a centre's acronym or long name is returned as written."""
-    toks = [_Tok(m.start(), m.end(), m.group(), 0) for m in re.finditer(r"[^\W_]+", name)]
+    words = "".join(c if c.isalnum() else " " for c in name).split()  # no pattern: short names
+    toks = [_Tok(0, 0, w, 0) for w in words]
     ox = organisations()
     for i in range(len(toks)):
         head = _head_at(toks, i, acronyms_any_case=True)
