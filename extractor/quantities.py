@@ -1363,6 +1363,8 @@ def mark_ranges(view: View, nums: list[Num]) -> None:
     for a, b in zip(nums, nums[1:], strict=False):
         if a.role or b.role or a.words != b.words or not a.value < b.value:
             continue
+        if all(1900 <= n.value <= 2100 and n.end - n.start == 4 for n in (a, b)):
+            continue  # "na lata 2014–2020": years, each read as one
         gap = norm[a.end:b.start]
         if gap == "/" and not a.words and b.value <= 10 and not norm[a.start - 1:a.start].isalnum() \
                 and not norm[b.end:b.end + 1].isalnum() and norm[a.start - 1:a.start] != "/":

@@ -94,6 +94,16 @@ def test_a_range_is_one_approximate_figure(facts, text, value, span):
     assert not [q for q in qs if q.subject == "do"]
 
 
+@pytest.mark.parametrize("text", [
+    "Działania wpisują się w strategię rozwoju gminy na lata 2015–2025.",
+    "Partnerstwo zawarto w ramach perspektywy 2021-2027.",
+])
+def test_a_span_of_years_is_no_count_and_is_explained(facts, text):
+    rep, fs = facts(text)
+    assert not [f for f in fs if isinstance(f, Quantity)]
+    assert not [f for f in rep.findings if f.code == "unexplained_number"]
+
+
 def test_a_date_range_is_not_a_count_range(facts):
     _, fs = facts("Szkolenie odbyło się 14-15.11.2018 w Ełku.")
     assert [f.type for f in fs] == ["date_range", "location"]
