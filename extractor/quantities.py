@@ -30,6 +30,12 @@ class Num:
     def int_value(self) -> float | int:
         return int(self.value) if float(self.value).is_integer() else self.value
 
+    @property
+    def year_shaped(self) -> bool:
+        """Four digits that could be a year: "2019", "1998"."""
+        return not self.words and self.value == int(self.value) and 1900 <= self.value <= 2099 \
+            and self.end - self.start == 4
+
 
 @dataclass(eq=False)
 class Qty:
@@ -171,8 +177,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
         if _PERCENT.match(after):
             n.role = "percent"
             continue
-        if not n.words and n.value == int(n.value) and 1900 <= n.value <= 2099 and n.end - n.start == 4 \
-                and not (nxt is not None and _is_hour_unit(view, nxt)) and not _plural_noun_follows(view, n):
+        if n.year_shaped and not (nxt is not None and _is_hour_unit(view, nxt)) and not _plural_noun_follows(view, n):
             n.role = "year"  # "2019 r.", "w 2020" — but "ponad 2000 h", "1950 uczestników" are figures
             continue
         line_start = norm.rfind("\n", 0, n.start) + 1
@@ -1363,7 +1368,7 @@ def mark_ranges(view: View, nums: list[Num]) -> None:
     for a, b in zip(nums, nums[1:], strict=False):
         if a.role or b.role or a.words != b.words or not a.value < b.value:
             continue
-        if all(1900 <= n.value <= 2100 and n.end - n.start == 4 for n in (a, b)):
+        if a.year_shaped and b.year_shaped:
             continue  # "na lata 2014–2020": years, each read as one
         gap = norm[a.end:b.start]
         if gap == "/" and not a.words and b.value <= 10 and not norm[a.start - 1:a.start].isalnum() \
