@@ -264,12 +264,10 @@ def _fact_row(sha: str, f: Any, rule: str | None) -> tuple[Any, ...]:
     elif isinstance(f, Amount):
         num = f.value
         label = f.currency
-    elif isinstance(f, DateFact):
-        txt = f.value.isoformat()
-    elif isinstance(f, DateRange):
-        txt = f"{f.start.isoformat()}/{f.end.isoformat()}"
+    elif isinstance(f, DateFact | DateRange):
+        txt = f.flat_value
     elif isinstance(f, Location):
-        txt = f.value
+        txt = f.flat_value
         label = f.kind
     return (sha, f.id, f.type, f.section, num, txt, subject, label, part_of, int(subset), int(approx),
             int(planned), f.span.start, f.span.end, f.span.text, indicator, rule if indicator else None)

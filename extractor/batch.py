@@ -170,7 +170,7 @@ def render(report: Any, fmt: str, organisation: str | None = None) -> str:
 
 def fact_rows(report: Any, organisation: str | None = None) -> list[dict[str, Any]]:
     """One flat row per fact (the jsonl/csv formats), with organisation, period and indicator."""
-    from models import Amount, DateFact, DateRange, Location, Quantity
+    from models import Location, Quantity
 
     from .indicators import section_keys
 
@@ -178,21 +178,12 @@ def fact_rows(report: Any, organisation: str | None = None) -> list[dict[str, An
     p = report.period
     rows = []
     for f in report.facts:
-        value: Any = None
-        if isinstance(f, Quantity | Amount):
-            value = f.value
-        elif isinstance(f, DateFact):
-            value = f.value.isoformat()
-        elif isinstance(f, DateRange):
-            value = f"{f.start.isoformat()}/{f.end.isoformat()}"
-        elif isinstance(f, Location):
-            value = f.value
         q = f if isinstance(f, Quantity) else None
         rows.append({
             "source": report.source.name, "sha256": report.source.sha256, "organisation": organisation,
             "period_start": p.start.isoformat() if p else None, "period_end": p.end.isoformat() if p else None,
             "section": f.section, "section_key": skeys.get(f.section, f.section) if f.section else None,
-            "id": f.id, "type": f.type, "value": value,
+            "id": f.id, "type": f.type, "value": f.flat_value,
             "subject": q.subject if q else None, "indicator": q.indicator if q else None,
             "label": q.label if q else (f.kind if isinstance(f, Location) else None),
             "part_of": q.part_of if q else None, "subset": q.subset if q else None,

@@ -91,6 +91,11 @@ class Quantity(_Fact):
     planned: bool = False
     indicator: str | None = Field(default=None, description="Taxonomy code of the subject")
 
+    @property
+    def flat_value(self) -> float | int:
+        """The value as one scalar (every fact type has one; for tables and CSV)."""
+        return self.value
+
     @model_validator(mode="after")
     def _non_negative(self) -> Quantity:
         if self.value < 0:
@@ -110,6 +115,10 @@ class DateFact(_Fact):
     type: Literal["date"] = "date"
     value: dt.date
 
+    @property
+    def flat_value(self) -> str:
+        return self.value.isoformat()
+
 
 class DateRange(_Fact):
     type: Literal["date_range"] = "date_range"
@@ -122,11 +131,20 @@ class DateRange(_Fact):
             raise ValueError("date range ends before it starts")
         return self
 
+    @property
+    def flat_value(self) -> str:
+        """ISO 8601 interval: '2018-11-09/2018-11-10'."""
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
 
 class Location(_Fact):
     type: Literal["location"] = "location"
     value: str = Field(description="Canonical nominative name")
     kind: PlaceKind
+
+    @property
+    def flat_value(self) -> str:
+        return self.value
 
 
 class Amount(_Fact):
@@ -135,6 +153,10 @@ class Amount(_Fact):
     type: Literal["amount"] = "amount"
     value: float = Field(ge=0)
     currency: str = "PLN"
+
+    @property
+    def flat_value(self) -> float:
+        return self.value
 
 
 Fact = Annotated[Union[Count, Hours, DateFact, DateRange, Location, Amount],
