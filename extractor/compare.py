@@ -213,6 +213,13 @@ def _row_name(indicator: str | None, subject: str | None, unit: str, names: dict
     return subject or NO_SUBJECT
 
 
+def _row_finding(row: Row, a: PeriodColumn, b: PeriodColumn, code: str, severity: str, message: str) -> CrossFinding:
+    """A finding on one row between two consecutive periods; the message after the row's name."""
+    what = f"{row.section + ': ' if row.section else ''}{row.name}"
+    return CrossFinding(code, severity, f"{what}: {message}", section=row.section or None,
+                        indicator=row.indicator or row.key, periods=(a.label, b.label))
+
+
 def _fill(row: Row, cols: list[PeriodColumn], factor: float, out: list[CrossFinding]) -> None:
     n = len(cols)
     row.change = [None] * n
@@ -227,7 +234,7 @@ def _fill(row: Row, cols: list[PeriodColumn], factor: float, out: list[CrossFind
             continue
         prev = row.values[i - 1]
         a, b = cols[i - 1], cols[i]
-        what = f"{row.section + ': ' if row.section else ''}{row.name}"
+        in_a, in_b = f"{a.start:%d.%m.%Y}–{a.end:%d.%m.%Y}", f"{b.start:%d.%m.%Y}–{b.end:%d.%m.%Y}"
         if prev is not None and v is not None:
             row.change[i] = _num(v - prev)
             row.change_pct[i] = round((v - prev) / prev * 100, 1) if prev else None
@@ -237,23 +244,15 @@ def _fill(row: Row, cols: list[PeriodColumn], factor: float, out: list[CrossFind
                 ratio = "∞" if x == 0 or y == 0 else f"{max(x, y) / min(x, y):.1f}"
                 trend = "wzrost" if y > x else "spadek"
                 basis = " (na dzień; okresy różnej długości)" if per_day else ""
-                out.append(CrossFinding(
-                    "change_beyond_factor", "warning",
-                    f"{what}: {trend} {fmt_num(prev)} → {fmt_num(v)} ({ratio}×{basis}, próg {factor:g}×) "
-                    f"między {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} a {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y}",
-                    section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
+                out.append(_row_finding(row, a, b, "change_beyond_factor", "warning",
+                                        f"{trend} {fmt_num(prev)} → {fmt_num(v)} ({ratio}×{basis}, "
+                                        f"próg {factor:g}×) między {in_a} a {in_b}"))
         elif prev is not None and v is None:
-            out.append(CrossFinding(
-                "indicator_disappeared", "info",
-                f"{what}: było {fmt_num(prev)} w {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y}, "
-                f"brak w {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y}",
-                section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
+            out.append(_row_finding(row, a, b, "indicator_disappeared", "info",
+                                    f"było {fmt_num(prev)} w {in_a}, brak w {in_b}"))
         elif prev is None and v is not None:
-            out.append(CrossFinding(
-                "indicator_appeared", "info",
-                f"{what}: pojawia się w {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} ({fmt_num(v)}), "
-                f"brak w {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y}",
-                section=row.section or None, indicator=row.indicator or row.key, periods=(a.label, b.label)))
+            out.append(_row_finding(row, a, b, "indicator_appeared", "info",
+                                    f"pojawia się w {in_b} ({fmt_num(v)}), brak w {in_a}"))
 
 
 def check_factor(factor: float) -> None:
