@@ -111,8 +111,9 @@ def date_checks(report: Report, text: str) -> list[Finding]:
 @cache
 def _empty_name_re() -> re.Pattern[str]:
     from .lexicon import lexicon
+    from .text import alternation
 
-    words = "|".join(re.escape(w) for w in sorted(lexicon().empty_name, key=len, reverse=True))
+    words = alternation(lexicon().empty_name)
     # the marker followed by nothing, by punctuation or a preposition, or by empty quotes ("pn. „”")
     return re.compile(rf"(?<![^\W\d_])({words})(?:(?P<quotes>[ \t]{{0,3}}[„\x22«“][ \t]{{0,3}}[”\x22»“])|"
                       rf"(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s)))", re.I | re.M)

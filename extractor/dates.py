@@ -14,7 +14,7 @@ from typing import Any
 
 from .lexicon import lexicon
 from .structure import D, M, PeriodMatch, Y
-from .text import View
+from .text import View, alternation
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
 # a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
@@ -49,7 +49,7 @@ class RangeMention:
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lx = lexicon()
-    mon = "(?:" + "|".join(sorted((re.escape(k) for k in lx.months if len(k) > 3), key=len, reverse=True)) + ")"
+    mon = "(?:" + alternation(k for k in lx.months if len(k) > 3) + ")"
     rom = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
     nb = r"(?<![\d./:])(?<!\d,)"  # not glued to a preceding number ("3,4" is a decimal)
     return [

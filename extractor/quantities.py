@@ -7,14 +7,13 @@ then hours, counts and bracketed counts; then breakdown lists are linked to thei
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from . import morph
 from .lexicon import lexicon
 from .phrases import _adj_lemma, head_lemma, lemma_phrase
-from .text import Tok, View, Word, word_at
+from .text import Tok, View, Word, alternation, word_at
 
 
 @dataclass(eq=False)  # identity: two mentions of "12" are different numbers
@@ -74,10 +73,7 @@ def _service_heads() -> frozenset[str]:
 @cache
 def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     lx = lexicon()
-
-    def alt(words: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
+    alt = alternation
     approx = re.compile(rf"(?:^|[\s(])(?:{alt(lx.approximate)})\s*$", re.I)
     planned = re.compile(rf"(?:^|[\s(:])(?P<marker>{alt(lx.planned)})\b(?:[^.;,()]|\.(?!\s+(?-i:[A-ZĄĆĘŁŃÓŚŹŻ]))){{0,40}}$", re.I)
     subset = re.compile(rf"(?:^|[\s,(])(?:{alt(lx.subset)})\s*:?\s*$", re.I)
@@ -277,10 +273,7 @@ def _money_re() -> re.Pattern[str]:
     """'45 tys. zł', '310 000 PLN', '1500,- zł', '200,-- PLN': multipliers and currencies from
     the lexicon."""
     lx = lexicon()
-
-    def alt(words: Iterable[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
+    alt = alternation
     return re.compile(rf"(?:,-{{1,2}})?\s?(?:({alt(lx.money_multipliers)})\s?)?({alt(lx.money)})(?![^\W\d_])", re.I)
 
 
@@ -987,7 +980,7 @@ def _subset_opener() -> re.Pattern[str]:
     lx = lexicon()
 
     def alt(words: tuple[str, ...]) -> str:
-        return "|".join(re.escape(w).replace(r"\ ", "[ \n]{1,3}") for w in sorted(words, key=len, reverse=True))
+        return alternation(words, gap="[ \n]{1,3}")
 
     return re.compile(
         r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3},?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import lexicon
-from .text import View
+from .text import View, alternation
 from .text import fold as text_fold
 
 D = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -62,7 +62,7 @@ _W = r"[a-ząćęłńóśźż]{3,12}(?![a-ząćęłńóśźż])"  # a month-like
 
 
 def _month_re(names: dict[str, int]) -> str:
-    return "(?:" + "|".join(sorted((re.escape(k) for k in names), key=len, reverse=True)) + ")"
+    return "(?:" + alternation(names) + ")"
 
 
 @cache

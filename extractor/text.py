@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .lexicon import lexicon
@@ -27,6 +28,13 @@ def normalise(text: str) -> str:
     out = text.replace("\r\n", " \n").translate(_SUBST)
     assert len(out) == len(text)
     return out
+
+
+def alternation(words: Iterable[str], gap: str | None = None) -> str:
+    """Words as one regex alternation, each escaped, longest first so that a word wins over its
+    prefix ("w tym" over "w"); with `gap`, a space inside a word matches that pattern instead."""
+    out = (re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(w.replace(r"\ ", gap) for w in out) if gap is not None else "|".join(out)
 
 
 def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
