@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .lexicon import lexicon
-from .structure import D, M, PeriodMatch, Y
-from .text import View, alternation
+from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
+from .text import View, choice
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
 # a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
@@ -49,37 +49,66 @@ class RangeMention:
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lx = lexicon()
-    mon = "(?:" + alternation(k for k in lx.months if len(k) > 3) + ")"
+    mon = choice(k for k in lx.months if len(k) > 3)
     rom = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
-    nb = r"(?<![\d./:])(?<!\d,)"  # not glued to a preceding number ("3,4" is a decimal)
+    # the first day: not glued to a preceding number ("3,4" is a decimal); `then`: what follows it
+    nb = (r"[\d./:]", r"\d,")
+
+    def d0(then: str) -> str:
+        return day(*nb, then=then)
+
+    d_dot = d0(r"\.")
+    d_dot_dash = d0(r"[.\s-]")
+    # "3 - 5 maja", "3 maja do 5 czerwca", "3 maja 2019 - …": a dash, "do", a month or a year next
+    d_to = d0(r"\s*+(?:[-dD]|19|20|[^\W\d_])")
+    d_sep = d0(r"[.\-/]")
+    d_dot_space = d0(r"[.\s]")
+    d_bare = day(r"[\d.,/:\w]", then=r"\s")
+    d_space = d0(r"\s")
+
+    # A day list: at least two days, commas between them, "i"/"oraz" allowed before the last; at
+    # most 31 days (bounded: a long run of "1, 2, 3, …" is not retried to its end from every
+    # number in it). Each day is taken whole (a non-digit follows it), a comma run too: what
+    # follows it is either the month or the last day. A list does not start at a day that follows
+    # "N, " where N could itself start one: the list from N is found first, and if there is none,
+    # none starts later in that run either.
+    could_start, one, two = r"[^\d./:,]", "[1-9]", r"(?:0[1-9]|[12]\d|3[01])"
+    by_width: dict[int, list[str]] = {}
+    for n, width in ((one, 1), (two, 2)):
+        for sep in (",", r",\s", r"\s,", r"\s,\s"):
+            by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
+    after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
+    first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day)
+    days = (rf"(?P<days>{first}"
+            rf"(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,30}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST})?"
+            rf"|\s?(?:\si|\soraz)\s?{DAY_IN_LIST}))")
+    days_words = days.replace(r"\si|\soraz", "i|oraz")  # "3 i 4 maja", "3i4 maja"
     return [
-        # ranges first: they own their numbers
+        # ranges first: they own their numbers; a leading "od" is added by find_dates
         ("range_dm_dm", re.compile(
-            rf"{nb}(?P<d1>{D})\.(?P<m1>{M})\.?(?:(?P<y1>{Y}){R})?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d]))")),
+            rf"(?P<d1>{d_dot})\.(?P<m1>{M})\.?(?:(?P<y1>{Y}){R})?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})"
+            rf"(?:\.(?P<y2>{Y2}){R}|\.|(?![\d]))")),
         ("range_d_dm", re.compile(
-            rf"{nb}(?P<d1>{D})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d.]))")),
+            rf"(?P<d1>{d_dot_dash})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d.]))")),
         ("range_words", re.compile(
-            rf"(?:\bod\s+)?{nb}(?P<d1>{D})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{Y}){R})?\s*(?:-|do)\s*"
+            rf"(?P<d1>{d_to})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{Y}){R})?\s*(?:-|do)\s*"
             rf"(?P<d2>{D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
-            rf"(?:\bod\s+)?{nb}(?P<d1>{D})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
+            rf"(?P<d1>{d_to})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
         # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
-        ("list_words", re.compile(
-            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|i|oraz)\s?{D})\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
-        ("list_roman", re.compile(
-            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
-        ("list_numeric", re.compile(
-            rf"{nb}(?P<days>{D}(?:\s?,\s?{D})*\s?(?:,|\si|\soraz)\s?{D})\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))")),
+        ("list_words", re.compile(rf"{days_words}\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
+        ("list_roman", re.compile(rf"{days}\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
+        ("list_numeric", re.compile(rf"{days}\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))")),
         # single dates
-        ("dmy_numeric", re.compile(rf"{nb}(?P<d>{D})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
-        ("dmy_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
+        ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
+        ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
         ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
-        ("roman", re.compile(rf"{nb}(?P<d>{D})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
-        ("roman_short", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{rom})\.(?!\w)")),
+        ("roman", re.compile(rf"(?P<d>{d_dot_space})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
+        ("roman_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{rom})\.(?!\w)")),
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
-        ("roman_bare", re.compile(rf"(?<![\d.,/:\w])(?P<d>{D})\s(?P<m>{rom})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
-        ("words", re.compile(rf"{nb}(?P<d>{D})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
-        ("dm_numeric", re.compile(rf"{nb}(?P<d>{D})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
+        ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{rom})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
+        ("words", re.compile(rf"(?P<d>{d_space})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
+        ("dm_numeric", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
     ]
 
 
@@ -129,6 +158,8 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
     for rule, rx in _patterns():
         for m in rx.finditer(norm):
             s, e = m.start(), m.end()
+            if rule in ("range_words", "range_roman"):
+                s = _od_before(norm, s)  # "od 3 do 5 maja": the range starts at "od"
             # trailing spaces swallowed by an optional group are not part of the date
             while e > s and norm[e - 1] == " ":
                 e -= 1
@@ -173,6 +204,20 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
     dates, merged = _merge_pairs(norm, dates)
     ranges = sorted(ranges + merged, key=lambda r: r.start)
     return dates, ranges
+
+
+def _od_before(norm: str, s: int) -> int:
+    """Where a range starting at s begins when the word "od" and spaces come before it."""
+    i = s
+    while i > 0 and norm[i - 1].isspace():
+        i -= 1
+    if i < s and norm[max(0, i - 2):i].lower() == "od" and (i == 2 or i > 2 and not _is_word_char(norm[i - 3])):
+        return i - 2
+    return s
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 _PAIR_DASH = re.compile(r"\s*-\s*$")

@@ -13,7 +13,7 @@ from functools import cache
 from . import morph
 from .lexicon import lexicon
 from .phrases import _adj_lemma, head_lemma, lemma_phrase
-from .text import Tok, View, Word, alternation, word_at
+from .text import Tok, View, Word, alternation, leading_words, word_at
 
 
 @dataclass(eq=False)  # identity: two mentions of "12" are different numbers
@@ -71,13 +71,13 @@ def _service_heads() -> frozenset[str]:
 
 
 @cache
-def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Markers a window before a number ends with: approximate ("około"), planned ("planowane")."""
     lx = lexicon()
-    alt = alternation
-    approx = re.compile(rf"(?:^|[\s(])(?:{alt(lx.approximate)})\s*$", re.I)
-    planned = re.compile(rf"(?:^|[\s(:])(?P<marker>{alt(lx.planned)})\b(?:[^.;,()]|\.(?!\s+(?-i:[A-ZĄĆĘŁŃÓŚŹŻ]))){{0,40}}$", re.I)
-    subset = re.compile(rf"(?:^|[\s,(])(?:{alt(lx.subset)})\s*:?\s*$", re.I)
-    return approx, planned, subset
+    approx = re.compile(leading_words(lx.approximate, r"[^\s(]") + r"\s*$")
+    marker = leading_words(lx.planned, r"[^\s(:]")
+    planned = re.compile(rf"(?P<marker>{marker})\b(?:[^.;,()]|\.(?!\s+[A-ZĄĆĘŁŃÓŚŹŻ])){{0,40}}$")
+    return approx, planned
 
 
 def find_numbers(view: View) -> list[Num]:
@@ -872,7 +872,7 @@ def postposed_subsets(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]
 def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
     """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)', '… 40 miejsc pracy – utworzono 43':
     a bare number after a planning word or a verb takes the subject of the figure before it."""
-    _approx, planned_re, _subset = _marker_res()
+    _approx, planned_re = _marker_res()
     used = {id(q.num) for q in qtys}
     out: list[Qty] = []
     for n in nums:
@@ -901,7 +901,7 @@ def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
 
 
 def mark_flags(view: View, qtys: list[Qty]) -> None:
-    approx, planned, _subset = _marker_res()
+    approx, planned = _marker_res()
     lx = lexicon()
     for q in qtys:
         before = view.norm[max(0, q.num.start - 40):q.num.start]

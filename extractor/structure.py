@@ -8,11 +8,48 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import lexicon
-from .text import View, alternation
+from .text import View, choice
 from .text import fold as text_fold
 
-D = r"(?:0?[1-9]|[12]\d|3[01])"
-M = r"(?:0?[1-9]|1[0-2])"
+
+# Day and month numbers begin with a bare \d and test the digit they began with by look-behind:
+# a pattern that begins with a character class lets the regex engine skip straight to the
+# characters that can start a match, where a leading look-behind or optional part makes it try
+# every position of the text. Same numbers, same order of trial as 0?[1-9]|[12]\d|3[01].
+# `not_after`: fixed-width look-behinds the text before the number must not end with.
+def day(*not_after: str, then: str | None = None, whole: bool = False, later: tuple[str, ...] = ()) -> str:
+    """01–09, 1–31: one digit tried before two; `then`: what must follow the day, checked right
+    after `not_after` (most digits of a text are no day), `later`: more look-behinds checked
+    after it; `whole`: the longest, never given back (for a day that a non-digit must follow)."""
+    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, whole, later)
+
+
+def month(*not_after: str, then: str | None = None) -> str:
+    """01–09, 1–12: one digit tried before two."""
+    return _number(r"(?:(?<=0)[1-9]|(?<=1)[0-2]??|(?<=[2-9]))", not_after, then, False, ())
+
+
+def _number(rest: str, not_after: tuple[str, ...], then: str | None, whole: bool, later: tuple[str, ...]) -> str:
+    ahead = rf"(?=\d?{then})" if then else ""
+    if whole:
+        rest = rest.replace("??", "?")
+    out = rf"\d{guard(*not_after)}{ahead}{guard(*later)}{rest}"
+    return f"(?>{out})" if whole else out
+
+
+# a day inside a list, after its first day: the longest, never given back (a non-digit follows
+# it); each branch begins with the class it tests, which the engine checks before entering it
+DAY_IN_LIST = r"(?>[12]\d?|3[01]?|0[1-9]|[4-9])"
+
+
+def guard(*not_after: str) -> str:
+    """Look-behinds checked one character into a match: "the text before it does not end with
+    X" is (?<!X.) there."""
+    return "".join(f"(?<!{x}.)" for x in not_after)
+
+
+D = day()
+M = month()
 Y = r"(?:19|20)\d\d"
 SEP = r"[.\-/]"
 R_SUFFIX = r"(?:\s?r\.|\s?roku|\s?r\b)?"
@@ -62,7 +99,7 @@ _W = r"[a-ząćęłńóśźż]{3,12}(?![a-ząćęłńóśźż])"  # a month-like
 
 
 def _month_re(names: dict[str, int]) -> str:
-    return "(?:" + alternation(names) + ")"
+    return choice(names)
 
 
 @cache

@@ -37,6 +37,29 @@ def alternation(words: Iterable[str], gap: str | None = None) -> str:
     return "|".join(w.replace(r"\ ", gap) for w in out) if gap is not None else "|".join(out)
 
 
+def choice(words: Iterable[str], gap: str | None = None) -> str:
+    """alternation() as one group that first looks at the character a word could start with: one
+    test where a long list (the month names) would otherwise be tried word by word at every
+    candidate position."""
+    ws = list(words)
+    firsts = "".join(sorted({w[0] for w in ws}))
+    return f"(?:(?=[{re.escape(firsts)}])(?:{alternation(ws, gap)}))"
+
+
+def leading_words(words: Iterable[str], not_after: str | None = None) -> str:
+    """Case-insensitive words for the start of a pattern, written so the regex engine can skip to
+    candidates: a class of their first letters in both cases, then the rest of each word (longest
+    first), confirmed by a look-behind of the whole word. A leading alternation under re.I, a
+    leading look-behind or an optional part would make it try every position of the text instead.
+    `not_after`: what the character before the word must not be (a class, checked one character
+    in). Compile the pattern without re.I; put its other case-insensitive parts in (?i:…)."""
+    ws = sorted(set(words), key=len, reverse=True)
+    firsts = "".join(sorted({c for w in ws for c in (w[0].lower(), w[0].upper())}))
+    rests = "|".join(re.escape(w[1:]) + f"(?<={re.escape(w)})" for w in ws)
+    before = f"(?<!{not_after}.)" if not_after else ""
+    return f"[{re.escape(firsts)}]{before}(?i:{rests})"
+
+
 def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
     """The one comparison form of the package: lower case, diacritics stripped, other non-ASCII
     characters dropped ('Ełk' -> 'elk', 'Łódź' -> 'lodz'). `joiner` also replaces every run of

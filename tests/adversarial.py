@@ -133,6 +133,7 @@ def adversarial_texts(size: int = 1_000_000) -> dict[str, str]:
         "date near-misses": _fill("12.11.20", size),
         "dates": _fill("01.09.2018 - ", size),
         "day lists": _fill("1, 2, 3, 4 i ", size),
+        "comma lists": _fill("1, 2, 3, 4, 5, ", size),
         "month words": _fill("od 1 marca 2019 r. do ", size),
         "body period": _fill("rozpoczął się w marcu 2019 ", size),
         "word lists": _fill("spotkania animacyjne, grupy inicjatywne i ", size),
