@@ -14,7 +14,7 @@ from typing import Any
 
 from .lexicon import lexicon
 from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
-from .text import View, choice
+from .text import View, choice, leading_words
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
 # a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
@@ -112,16 +112,19 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-_TIME = re.compile(r"(?<![\d.])(?:\d{1,2})[:.]\d{2}\s?-\s?\d{1,2}[:.]\d{2}(?!\d)|(?<![\d.])\d{1,2}:\d{2}(?!\d)")
+# each begins with the class of its first character (see structure.day): "9:00-15:30", "10.45"
+_TIME = re.compile(r"\d(?<![\d.].)(?=\d?[:.]\d\d)(?:\d?[:.]\d{2}\s?-\s?\d{1,2}[:.]\d{2}(?!\d)|\d?:\d{2}(?!\d))")
 # opening hours written as whole hours: "czynne pn-pt 8-16", "w godz. 9-15"
-_HOURS_RANGE = re.compile(r"(?:czynn\w*|otwart\w*|godz\.?|godzinach|(?:pn|pon|wt|śr|czw|pt|sob|nd)\.?)\s*"
-                          r"(?:-\s*(?:pt|sob|nd|niedz)\.?\s*)?(?P<r>(?:[01]?\d|2[0-4])\s?-\s?(?:[01]?\d|2[0-4]))(?!\d|\.\d)",
-                          re.I)
-_TIME_CTX = re.compile(r"(?:godz\.?|godzinach|godzinie|w\s+godz\.?|od\s+godz\.?)\s*$", re.I)
+_HOURS_RANGE = re.compile(
+    leading_words([("czynn", r"\w*"), ("otwart", r"\w*"), ("godz", r"\.?"), "godzinach",
+                   *((w, r"\.?") for w in ("pn", "pon", "wt", "śr", "czw", "pt", "sob", "nd"))])
+    + r"(?i:\s*(?:-\s*(?:pt|sob|nd|niedz)\.?\s*)?(?P<r>(?:[01]?\d|2[0-4])\s?-\s?(?:[01]?\d|2[0-4]))(?!\d|\.\d))")
+# does a window end with "godz." (a bare "10.30" after it is a time): "w godz.", "od godz." end so too
+_TIME_CTX = re.compile(leading_words([("godz", r"\.?"), "godzinach", "godzinie"]) + r"\s*$")
 
 
 # "9.00", "15.30", "10.45": hours and minutes that cannot be a day and month
-_CLOCK = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-4])\.(?:00|1[3-9]|[2-5]\d)(?![\d.]|\.\d)")
+_CLOCK = re.compile(r"\d(?<![\d.,].)(?=\d?\.)(?:(?<=[01])\d|(?<=2)[0-4])?\.(?:00|1[3-9]|[2-5]\d)(?![\d.]|\.\d)")
 
 
 def _month(token: str) -> int:

@@ -55,11 +55,23 @@ class Qty:
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
 # a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
-_PLAIN = re.compile(r"(?<![\d])\d+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])")
-_PHONE = re.compile(r"(?:tel\.?|telefon\w*|fax|kom\.?|nr\s+tel\.?)\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3}"
-                    r"|(?<![\d])(?:\+48\s?)?\d{3}[\s-]\d{3}[\s-]\d{3}(?![\d])|(?<![\d])\d{2}\s\d{3}\s\d{2}\s\d{2}(?![\d])", re.I)
-_AGE = re.compile(r"\bw\s+wieku\s+(?:od\s+)?\d{1,3}\s?(?:-|do)\s?\d{1,3}(?:\s+lat)?|\b\d{1,3}\s?-\s?\d{1,3}\s+lat\b"
-                  r"|\b(?:powyżej|poniżej|do|od)\s+\d{1,3}\s+(?:roku\s+życia|r\.\s?ż\.|lat)", re.I)
+_PLAIN = re.compile(r"\d(?<!\d.)\d*+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])")
+# Phone numbers and ages are not counts. Each pattern begins with the class of its first
+# character (words through text.leading_words), so the regex engine skips to candidates.
+_PHONE_AFTER_WORD = (r"(?i:\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3})")
+_PHONES = (
+    re.compile(leading_words([("tel", r"\.?"), ("telefon", r"\w*"), "fax", ("kom", r"\.?"), ("nr", r"\s+tel\.?")])
+               + _PHONE_AFTER_WORD),
+    # "+48 89 523 45 67", "600 100 200", "89 523 45 67"
+    re.compile(r"[+\d](?<!\d.)(?:(?<=\+)48\s?\d{3}[\s-]\d{3}[\s-]\d{3}|(?<=\d)\d\d[\s-]\d{3}[\s-]\d{3}"
+               r"|(?<=\d)\d\s\d{3}\s\d{2}\s\d{2})(?!\d)"),
+)
+_AGES = (
+    re.compile(leading_words([("w", r"(?i:\s+wieku\s+(?:od\s+)?\d{1,3}\s?(?:-|do)\s?\d{1,3}(?:\s+lat)?)"),
+                              *((w, r"(?i:\s+\d{1,3}\s+(?:roku\s+życia|r\.\s?ż\.|lat))")
+                                for w in ("powyżej", "poniżej", "do", "od"))], r"\w")),
+    re.compile(r"\d(?<!\w.)\d{0,2}\s?-\s?\d{1,3}\s+(?i:lat)\b"),  # "18-25 lat"
+)
 _PAGE = re.compile(r"\b(?:[Ss]trona|[Ss]tr\.|[Ss]\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
 _POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
 _PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
@@ -84,12 +96,14 @@ def find_numbers(view: View) -> list[Num]:
     """Every number in the text not inside a date or time: digits, 1 204 556, number words."""
     norm = view.norm
     nums: list[Num] = []
-    for m in _PHONE.finditer(norm):
-        view.claim(m.start(), m.end(), "phone")
+    for rx in _PHONES:
+        for m in rx.finditer(norm):
+            view.claim(m.start(), m.end(), "phone")
     for m in _PAGE.finditer(norm):
         view.claim(m.start(), m.end(), "page")
-    for m in _AGE.finditer(norm):
-        view.claim(m.start(), m.end(), "age")
+    for rx in _AGES:
+        for m in rx.finditer(norm):
+            view.claim(m.start(), m.end(), "age")
     for m in _POSTCODE.finditer(norm):
         if not view.is_claimed(m.start(), m.end()):
             view.claim(m.start(), m.end(), "postcode")
@@ -645,7 +659,7 @@ def _agree_list(text: str, head: str) -> str:
             g = next((x for x in ("n", "f", "m3", "m1", "m2") if x in i.gender), None)
             break
     out = []
-    for part in re.split(r"(\s*/\s*|\s+)", text):
+    for part in re.split(r"([\s/](?:(?<=/)\s*|\s*+/\s*|\s*))", text):
         if not part.strip() or "/" in part:
             out.append(part if "/" in part else " ")
             continue
@@ -822,7 +836,7 @@ def _figure_words() -> frozenset[str]:
     return frozenset(w.lower() for w in lx.planned + lx.achieved if " " not in w)
 
 
-_HEAD = re.compile(r"\s*(?:[-•*]\s*)?(?P<head>[^\W\d_][^:\n]{2,80}?)\s*:\s")
+_HEAD = re.compile(r"\s*+(?:[-•*]\s*+)?(?P<head>[^\W\d_][^:\n]{2,80}?)\s*:\s")
 
 
 def head_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
@@ -879,7 +893,7 @@ def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         if n.role or id(n) in used or n.words and n.value == 1:
             continue
         before = view.norm[max(0, n.start - 30):n.start]
-        m = re.search(r"([^\W\d_]+)\s*:?\s*$", before)
+        m = re.search(r"([^\W\d_](?<![^\W\d_].)[^\W\d_]*+)\s*:?\s*$", before)  # the last word
         if not m:
             continue
         s, _ = view.sentence(n.start)
@@ -930,7 +944,9 @@ def _future_clause(view: View, pos: int) -> bool:
 
 # --- breakdowns ------------------------------------------------------------------------------
 
-_ITEM_SPLIT = re.compile(r"[ \n]{0,3}(?:,|;|[ \n]{1,3}(?:i|oraz|a[ \n]{1,3}także|a)[ \n]{1,3})[ \n]{0,3}")
+# ", " "; " " i " " oraz " " a także ": up to 3 spaces around a comma, up to 6 before a word;
+# written from the first character (a class) so the engine skips to candidates
+_ITEM_SPLIT = re.compile(r"[ \n,;](?:(?<=[,;])|[ \n]{0,2}+[,;]|[ \n]{0,5}+(?:i|oraz|a[ \n]{1,3}także|a)[ \n]{1,3})[ \n]{0,3}")
 
 
 def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:

@@ -46,16 +46,17 @@ def choice(words: Iterable[str], gap: str | None = None) -> str:
     return f"(?:(?=[{re.escape(firsts)}])(?:{alternation(ws, gap)}))"
 
 
-def leading_words(words: Iterable[str], not_after: str | None = None) -> str:
+def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None = None) -> str:
     """Case-insensitive words for the start of a pattern, written so the regex engine can skip to
     candidates: a class of their first letters in both cases, then the rest of each word (longest
     first), confirmed by a look-behind of the whole word. A leading alternation under re.I, a
     leading look-behind or an optional part would make it try every position of the text instead.
-    `not_after`: what the character before the word must not be (a class, checked one character
-    in). Compile the pattern without re.I; put its other case-insensitive parts in (?i:…)."""
-    ws = sorted(set(words), key=len, reverse=True)
-    firsts = "".join(sorted({c for w in ws for c in (w[0].lower(), w[0].upper())}))
-    rests = "|".join(re.escape(w[1:]) + f"(?<={re.escape(w)})" for w in ws)
+    A word may come as (word, pattern): what must follow that word. `not_after`: what the character
+    before the word must not be (a class, checked one character in). Compile the pattern without
+    re.I; put its other case-insensitive parts in (?i:…)."""
+    pairs = sorted({(w, "") if isinstance(w, str) else w for w in words}, key=lambda p: (-len(p[0]), p))
+    firsts = "".join(sorted({c for w, _ in pairs for c in (w[0].lower(), w[0].upper())}))
+    rests = "|".join(re.escape(w[1:]) + f"(?<={re.escape(w)})" + after for w, after in pairs)
     before = f"(?<!{not_after}.)" if not_after else ""
     return f"[{re.escape(firsts)}]{before}(?i:{rests})"
 

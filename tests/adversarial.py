@@ -151,31 +151,43 @@ _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn"
 
 
 def _usage(modules: list[Any]) -> dict[str, set[str]]:
-    """NAME -> the pattern methods called on NAME (or on module.NAME) in the pipeline's source."""
+    """NAME -> the pattern methods called on NAME (or on module.NAME) in the pipeline's source;
+    "factory()" -> those called on a factory's result directly (_money_re().match(…)), or search
+    and finditer as well when a call of it is kept anywhere else (a local variable)."""
     out: dict[str, set[str]] = {}
     for mod in modules:
         tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
+        receivers: set[int] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS:
                 recv = node.func.value
-                name = recv.id if isinstance(recv, ast.Name) else recv.attr if isinstance(recv, ast.Attribute) else None
+                if isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and not recv.args:
+                    name: str | None = recv.func.id + "()"
+                    receivers.add(id(recv))
+                else:
+                    name = recv.id if isinstance(recv, ast.Name) else recv.attr if isinstance(recv, ast.Attribute) else None
                 if name:
                     out.setdefault(name, set()).add(node.func.attr)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args \
+                    and id(node) not in receivers and node.func.id + "()" in out:
+                out[node.func.id + "()"] |= {"search", "finditer"}
     return out
 
 
 def pattern_uses() -> list[tuple[str, str, int, tuple[str, ...]]]:
     """(where, pattern, flags, how it is run) for every pattern of the pipeline. How: the
     methods its callers use — a pattern only ever .match()ed at a position is timed as a
-    match, not as a scan of the whole text; patterns reached through a factory or a local
-    variable are timed both as a search and as a finditer (the costlier uses)."""
+    match, not as a scan of the whole text, and so is one a factory returns when every call of
+    it is used so (_money_re().match(…)); patterns reached through a local variable or a
+    subscript are timed both as a search and as a finditer (the costlier uses)."""
     usage = _usage(pipeline_modules())
     out = []
     for where, p in core_patterns():
         if " re." in where:       # an inline re.<fn>(literal, …): timed as that call
             fn = where.split(" re.", 1)[1].split("(", 1)[0]
             methods: set[str] = set() if fn == "compile" else {fn}
-        elif "[" in where or "()" in where:
+        elif "[" in where:
             methods = set()
         else:
             methods = set(usage.get(where.rsplit(".", 1)[-1], set()))
