@@ -111,15 +111,23 @@ def date_checks(report: Report, text: str) -> list[Finding]:
 @cache
 def _empty_name_re() -> re.Pattern[str]:
     from .lexicon import lexicon
-    from .text import alternation
+    from .text import leading_words
 
-    words = alternation(lexicon().empty_name)
+    words = leading_words(lexicon().empty_name, r"[^\W\d_]")
     # the marker followed by nothing, by punctuation or a preposition, or by empty quotes ("pn. „”")
-    return re.compile(rf"(?<![^\W\d_])({words})(?:(?P<quotes>[ \t]{{0,3}}[„\x22«“][ \t]{{0,3}}[”\x22»“])|"
-                      rf"(?=\s*(?:$|[,;.)]|\s+(?:z|ze|w|we|i|oraz|dla|na|do)\s)))", re.I | re.M)
+    return re.compile(rf"(?m:({words})(?:(?P<quotes>[ \t]{{0,3}}[„\x22«“][ \t]{{0,3}}[”\x22»“])|"
+                      rf"(?=\s*(?:$|[,;.)]|\s+(?i:z|ze|w|we|i|oraz|dla|na|do)\s))))")
 
 
-_WEEKDAYS = re.compile(r"\b(?:pon|pn|wt|śr|sr|czw|pt|sob|niedz|nd)\.,?\s*", re.I)
+def _weekdays() -> re.Pattern[str]:
+    from .text import leading_words
+
+    return re.compile(leading_words(["pon", "pn", "wt", "śr", "sr", "czw", "pt", "sob", "niedz", "nd"], r"\w")
+                      + r"\.,?\s*")
+
+
+_WEEKDAYS = _weekdays()
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @check
@@ -129,9 +137,14 @@ def empty_name(report: Report, text: str) -> list[Finding]:
         if _WEEKDAYS.search(text[max(0, m.start() - 14):m.start()]) or _WEEKDAYS.match(text, m.end() + 1):
             continue  # "(pon., śr., pt.)" — days of the week
         # evidence: the noun before the marker plus the marker ("inicjatywy pn.")
-        before = text[:m.start()].rstrip()
-        w = re.search(r"[^\W\d_]+$", before)
-        start = w.start() if w else m.start()
+        end = m.start()  # back over spaces and the word before (no copy of the text before it)
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > 0 and _LETTER.match(text, start - 1):
+            start -= 1
+        if start == end:
+            start = m.start()
         sec = _section_at(report, m.start())
         out.append(Finding(code="empty_name", severity="warning", section=sec,
                            evidence=[span(text, start, m.end())],

@@ -14,7 +14,7 @@ from typing import Any
 
 from .lexicon import lexicon
 from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
-from .text import View, choice, leading_words
+from .text import View, choice, leading_words, word_before
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
 # a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
@@ -79,10 +79,13 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
     after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
     first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day)
-    days = (rf"(?P<days>{first}"
+    # then a look past the run of digits, commas and spaces (one class: cheap) for how a list ends
+    days = (rf"(?P<days>{first}(?=[\d\s,]{{0,200}}+END)"
             rf"(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,30}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST})?"
             rf"|\s?(?:\si|\soraz)\s?{DAY_IN_LIST}))")
-    days_words = days.replace(r"\si|\soraz", "i|oraz")  # "3 i 4 maja", "3i4 maja"
+    days_dot = days.replace("END", r"(?:\.|(?:i|oraz)\s?\d\d?\.)")
+    # "3 i 4 maja", "3i4 maja"
+    days_words = days.replace(r"\si|\soraz", "i|oraz").replace("END", rf"(?:(?:i|oraz)\s?\d\d?\s+)?{mon}")
     return [
         # ranges first: they own their numbers; a leading "od" is added by find_dates
         ("range_dm_dm", re.compile(
@@ -97,8 +100,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?P<d1>{d_to})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
         # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
         ("list_words", re.compile(rf"{days_words}\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
-        ("list_roman", re.compile(rf"{days}\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
-        ("list_numeric", re.compile(rf"{days}\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))")),
+        ("list_roman", re.compile(rf"{days_dot}\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
+        ("list_numeric", re.compile(rf"{days_dot}\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))")),
         # single dates
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
@@ -162,7 +165,7 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
         for m in rx.finditer(norm):
             s, e = m.start(), m.end()
             if rule in ("range_words", "range_roman"):
-                s = _od_before(norm, s)  # "od 3 do 5 maja": the range starts at "od"
+                s = word_before(norm, s, "od")  # "od 3 do 5 maja": the range starts at "od"
             # trailing spaces swallowed by an optional group are not part of the date
             while e > s and norm[e - 1] == " ":
                 e -= 1
@@ -207,20 +210,6 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
     dates, merged = _merge_pairs(norm, dates)
     ranges = sorted(ranges + merged, key=lambda r: r.start)
     return dates, ranges
-
-
-def _od_before(norm: str, s: int) -> int:
-    """Where a range starting at s begins when the word "od" and spaces come before it."""
-    i = s
-    while i > 0 and norm[i - 1].isspace():
-        i -= 1
-    if i < s and norm[max(0, i - 2):i].lower() == "od" and (i == 2 or i > 2 and not _is_word_char(norm[i - 3])):
-        return i - 2
-    return s
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
 
 
 _PAIR_DASH = re.compile(r"\s*-\s*$")

@@ -61,7 +61,7 @@ def _phrase(text: str) -> str:
     m = re.search(r"\s(?:w|we|z|ze|dla|na|do|o|przy|po|od)\s", text)
     if m and m.start() > 0:
         return (_phrase(text[:m.start()]) + text[m.start():]).strip()
-    words = re.findall(r"[^\W\d_]+\.?|\d+", text)
+    words = re.findall(r"\w(?:(?<=[^\W\d_])[^\W\d_]*+\.?|(?<=\d)\d*+)", text)  # words, numbers
     while words and words[0].lower().rstrip(".") in lexicon().leading_prepositions:
         words = words[1:]
     if not words:

@@ -294,7 +294,9 @@ def _locality_at(view: View, i: int, case: str | None, lenient: bool = False) ->
     return None
 
 
-_LIST_BEFORE = re.compile(r"(?:[(,:;\n]|\s[-–]|\bi|\boraz|•)\s*$")
+# a window ends with a list opener: "(", ",", ":", ";", a new line, a dash, "i", "oraz", "•"
+# (from the class of the first character: the engine skips to candidates)
+_LIST_BEFORE = re.compile(r"[(,:;\n•\sio](?:(?<=[(,:;\n•])|(?<=\s)[-–]|(?<=i)(?<!\w.)|(?<=o)(?<!\w.)raz)\s*$")
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
 
 
@@ -390,7 +392,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             if prev is not None and prev.text in lx.own_name_heads:
                 continue
             # right after another place of the list ("Kożuchów i Sława") a common-word name counts
-            after_place = bool(out) and re.fullmatch(r"\s*(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None
+            after_place = bool(out) and re.fullmatch(r"\s*+(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None
             hit = _locality_at(view, idx, "nom", lenient=after_place)
             if hit is not None:
                 words, name = hit

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import lexicon
-from .text import View, choice
+from .text import View, choice, leading_words, word_before
 from .text import fold as text_fold
 
 
@@ -95,7 +95,8 @@ def fold(s: str) -> str:
     return text_fold(s, joiner="")
 
 
-_W = r"[a-ząćęłńóśźż]{3,12}(?![a-ząćęłńóśźż])"  # a month-like word: one start per word, bounded
+# a month-like word: one start per word (checked one letter in), bounded; case-insensitive
+_W = r"[a-ząćęłńóśźżA-ZĄĆĘŁŃÓŚŹŻ](?<![^\W\d_].)(?i:[a-ząćęłńóśźż]{2,11}(?![a-ząćęłńóśźż]))"
 
 
 def _month_re(names: dict[str, int]) -> str:
@@ -106,28 +107,37 @@ def _month_re(names: dict[str, int]) -> str:
 def _patterns() -> dict[str, re.Pattern[str]]:
     lx = lexicon()
     mon = _month_re(lx.months)
-    roman_q = r"(?:IV|III|II|I|1|2|3|4|pierwszy|drugi|trzeci|czwarty)"
+    # every pattern begins with the class of its first character (see day(), leading_words);
+    # "od" before a range and "za" before a year are added by find_periods
+    quarter = leading_words(["IV", "III", "II", "I", "1", "2", "3", "4", "pierwszy", "drugi", "trzeci", "czwarty"], r"\w")
+    half = leading_words(["II", "I", "1", "2", "pierwsze", "drugie"], r"\w")
+    years = leading_words([("w", r"\s+latach"), ("za", r"\s+lata"), ("okres", "(?:ie)?")], r"\w")
+    d_sep, d_dot, d_space = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\."), day(then=r"\s")
+    m_sep = month(r"[\d.]", then=r"[./]")
+    year_digits = r"[12](?<!\w.)(?:(?<=1)9|(?<=2)0)\d\d"
+    rok = leading_words([("rok", "u?")], r"\w")
     return {
         "numeric": re.compile(
-            rf"(?<![\d.])(?P<d1>{D}){SEP}(?P<m1>{M}){SEP}(?P<y1>{Y}){R_SUFFIX}"
+            rf"(?P<d1>{d_sep}){SEP}(?P<m1>{M}){SEP}(?P<y1>{Y}){R_SUFFIX}"
             rf"\s*(?:-|do|,|i|–)?\s*"
             rf"(?P<d2>{D}){SEP}(?P<m2>{M}){SEP}(?P<y2>{Y})(?!\d)", re.I),
         "iso": re.compile(rf"(?P<y1>{Y})-(?P<m1>{M})-(?P<d1>{D})\s*(?:-|do)\s*(?P<y2>{Y})-(?P<m2>{M})-(?P<d2>{D})(?!\d)"),
         # "01.09 – 30.11.2018": the year written once
         "numeric_short": re.compile(
-            rf"(?<![\d.])(?P<d1>{D})\.(?P<m1>{M})\.?\s*(?:-|do)\s*(?P<d2>{D})\.(?P<m2>{M})\.(?P<y2>{Y})(?!\d)"),
+            rf"(?P<d1>{d_dot})\.(?P<m1>{M})\.?\s*(?:-|do)\s*(?P<d2>{D})\.(?P<m2>{M})\.(?P<y2>{Y})(?!\d)"),
         # "09.2018 – 11.2018"
         "month_numeric": re.compile(
-            rf"(?<![\d.])(?P<m1>{M})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
+            rf"(?P<m1>{m_sep})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
         "words": re.compile(
-            rf"(?:od\s+)?(?P<d1>{D})\s+(?P<m1>{mon})\s*(?P<y1>{Y})?{R_SUFFIX}\s*(?:-|do)\s*"
+            rf"(?P<d1>{d_space})\s+(?P<m1>{mon})\s*(?P<y1>{Y})?{R_SUFFIX}\s*(?:-|do)\s*"
             rf"(?P<d2>{D})\s+(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
         # "w latach 2016–2019", "za lata 2019-2020"
-        "years": re.compile(rf"[wzo](?<!\w[wzo])(?:(?<=w)\s+latach|(?<=z)a\s+lata|(?<=o)kres(?:ie)?)\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d)",
-                            re.I),
-        "year": re.compile(rf"\b(?:za\s+)?rok(?:u)?\s+(?P<y>{Y})\b|\b(?:za\s+)?(?P<y2>{Y})\s*(?:r\.|rok)", re.I),
-        "quarter": re.compile(rf"\b(?P<q>{roman_q})\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y})", re.I),
-        "half": re.compile(rf"\b(?P<h>II|I|1|2|pierwsze|drugie)\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y})", re.I),
+        "years": re.compile(rf"{years}(?i:\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d))"),
+        # "rok 2019", "2019 r."
+        "year": re.compile(rf"{rok}(?i:\s+(?P<y>{Y})\b)"),
+        "year_r": re.compile(rf"(?P<y>{year_digits})(?i:\s*(?:r\.|rok))"),
+        "quarter": re.compile(rf"(?P<q>{quarter})(?i:\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y}))"),
+        "half": re.compile(rf"(?P<h>{half})(?i:\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y}))"),
         "month": re.compile(rf"(?<![^\W\d_])(?P<m>{_W})\s{{1,3}}(?P<y>{Y})(?:\s?r\.|\s{{1,3}}roku|\s{{1,3}}rok)?"
                             rf"(?!\s{{0,3}}[-–])", re.I),
         "months": re.compile(
@@ -201,7 +211,8 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
         y2 = int(m["y2"])
         y1 = int(m["y1"]) if m["y1"] else (y2 if m1 and m2 and m1 <= m2 else y2 - 1)
         if m1 and m2:
-            add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])), m.start(), m.end())
+            add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])),
+                word_before(region, m.start(), "od"), m.end())
     for m in pats["years"].finditer(region):
         y1, y2 = int(m["y1"]), int(m["y2"])
         add(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.start("y1"), m.end())
@@ -226,10 +237,12 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
                 add(dt.date(y, mo, 1), _last_day(y, mo), m.start(), m.end())
                 break
     if not out and whole_units:
-        for m in pats["year"].finditer(region):
-            y = int(m["y"] or m["y2"])
-            add(dt.date(y, 1, 1), dt.date(y, 12, 31), m.start(), m.end())
-            break
+        # the first "rok 2019" or "2019 r." (the former where both start at once), "za" included
+        found = [m for m in (pats["year"].search(region), pats["year_r"].search(region)) if m]
+        if found:
+            m = min(found, key=lambda m: m.start())
+            y = int(m["y"])
+            add(dt.date(y, 1, 1), dt.date(y, 12, 31), word_before(region, m.start(), "za"), m.end())
     out.sort(key=lambda p: p.span[0])
     # a longer match that contains a shorter one wins ("od 1 marca 2019 r. do …" over a year)
     kept: list[PeriodMatch] = []
@@ -240,12 +253,12 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
     return kept
 
 
-_BODY_TRIGGER = re.compile(r"projekt|realizac|realizow|trwa|okres|sprawozdawcz|działal", re.I)
-_BODY_START_END = re.compile(
-    r"rozpocz\w{0,12}\s{1,3}(?:się\s{1,3})?(?:w|z|od)\s{1,3}(?:początkiem\s{1,3}|dniem\s{1,3})?"
+_BODY_TRIGGER = re.compile(leading_words(["projekt", "realizac", "realizow", "trwa", "okres", "sprawozdawcz", "działal"]))
+_BODY_START_END = re.compile(leading_words([("rozpocz", (
+    r"\w{0,12}\s{1,3}(?:się\s{1,3})?(?:w|z|od)\s{1,3}(?:początkiem\s{1,3}|dniem\s{1,3})?"
     r"(?P<m1>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y1>(?:19|20)\d\d)"
     r"[^.]{0,80}?zako[ńn]cz\w{0,12}\s{1,3}(?:się\s{1,3})?(?:(?:w|z|wraz\s{1,3}z)\s{1,3})?"
-    r"(?:końcem\s{1,3}|koncem\s{1,3}|dniem\s{1,3})?(?P<m2>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y2>(?:19|20)\d\d)", re.I)
+    r"(?:końcem\s{1,3}|koncem\s{1,3}|dniem\s{1,3})?(?P<m2>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y2>(?:19|20)\d\d)"))]))
 
 
 def find_body_period(view: View, start: int) -> PeriodMatch | None:
@@ -266,9 +279,10 @@ def find_body_period(view: View, start: int) -> PeriodMatch | None:
 
 # --- kind ----------------------------------------------------------------------------------
 
-_KIND = [(re.compile(r"\bczęściow\w*|\bczesciow\w*|\bokresow\w*|\bkwartaln\w*|\bpółroczn\w*", re.I), "partial"),
-         (re.compile(r"\bkońcow\w*|\bkoncow\w*", re.I), "final"),
-         (re.compile(r"\broczn\w*", re.I), "annual")]
+_KIND = [(re.compile(leading_words([(w, r"\w*") for w in stems], r"\w")), kind) for stems, kind in (
+    (("częściow", "czesciow", "okresow", "kwartaln", "półroczn"), "partial"),
+    (("końcow", "koncow"), "final"),
+    (("roczn",), "annual"))]
 
 
 def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
@@ -398,7 +412,7 @@ def _numbered_titles(norm: str) -> set[int]:
         return set()
     for (_s, e, _n), (s2, _e2, _n2) in zip(cands, cands[1:], strict=False):
         between = norm[e:s2].strip()
-        if not between or all(re.match(r"\s*(?:\d{1,2}[.)]|[-•*])", ln) for ln in between.split("\n") if ln.strip()):
+        if not between or all(re.match(r"\s*+(?:\d{1,2}[.)]|[-•*])", ln) for ln in between.split("\n") if ln.strip()):
             return set()  # consecutive numbered lines: a list
     return {s for s, _e, _n in cands}
 

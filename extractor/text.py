@@ -61,6 +61,18 @@ def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None 
     return f"[{re.escape(firsts)}]{before}(?i:{rests})"
 
 
+def word_before(text: str, s: int, word: str) -> int:
+    """Where a match starting at s begins when `word` (any case, a whole word) and white space
+    come right before it ("od 3 do 5 maja", "za rok 2019"); else s."""
+    i = s
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    k = i - len(word)
+    if i < s and k >= 0 and text[k:i].lower() == word and (k == 0 or not (text[k - 1].isalnum() or text[k - 1] == "_")):
+        return k
+    return s
+
+
 def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
     """The one comparison form of the package: lower case, diacritics stripped, other non-ASCII
     characters dropped ('Ełk' -> 'elk', 'Łódź' -> 'lodz'). `joiner` also replaces every run of
@@ -77,7 +89,8 @@ def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
-TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|\S")
+# digits, letters, or one other character: \d+|[^\W\d_]+|\S written from the first character
+TOKEN_RE = re.compile(r"\S(?:(?<=\d)\d*+|(?<=[^\W\d_])[^\W\d_]*+|)")
 
 
 @dataclass(frozen=True, slots=True)
