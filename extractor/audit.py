@@ -127,11 +127,12 @@ def _weekdays() -> re.Pattern[str]:
 
 
 _WEEKDAYS = _weekdays()
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @check
 def empty_name(report: Report, text: str) -> list[Finding]:
+    from .text import is_letter
+
     out = []
     for m in _empty_name_re().finditer(text):
         if _WEEKDAYS.search(text[max(0, m.start() - 14):m.start()]) or _WEEKDAYS.match(text, m.end() + 1):
@@ -141,7 +142,7 @@ def empty_name(report: Report, text: str) -> list[Finding]:
         while end > 0 and text[end - 1].isspace():
             end -= 1
         start = end
-        while start > 0 and _LETTER.match(text, start - 1):
+        while start > 0 and is_letter(text[start - 1]):
             start -= 1
         if start == end:
             start = m.start()

@@ -294,9 +294,9 @@ def _locality_at(view: View, i: int, case: str | None, lenient: bool = False) ->
     return None
 
 
-# a window ends with a list opener: "(", ",", ":", ";", a new line, a dash, "i", "oraz", "•"
-# (from the class of the first character: the engine skips to candidates)
-_LIST_BEFORE = re.compile(r"[(,:;\n•\sio](?:(?<=[(,:;\n•])|(?<=\s)[-–]|(?<=i)(?<!\w.)|(?<=o)(?<!\w.)raz)\s*$")
+# does a window end with a list opener: "(", ",", ":", ";", a new line, a spaced dash, "i",
+# "oraz", "•" (from the class of the first character: the engine skips to candidates)
+_LIST_BEFORE = re.compile(r"[(,:;\n•\-–io](?:(?<=[(,:;\n•])|(?<=[-–])(?<=\s.)|(?<=i)(?<!\w.)|(?<=o)(?<!\w.)raz)\s*$")
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
 
 

@@ -13,7 +13,7 @@ from functools import cache
 from . import morph
 from .lexicon import lexicon
 from .phrases import _adj_lemma, head_lemma, lemma_phrase
-from .text import Tok, View, Word, alternation, leading_words, word_at
+from .text import Tok, View, Word, alternation, last_word, leading_words, word_at
 
 
 @dataclass(eq=False)  # identity: two mentions of "12" are different numbers
@@ -63,7 +63,7 @@ _PHONES = (
     re.compile(leading_words([("tel", r"\.?"), ("telefon", r"\w*"), "fax", ("kom", r"\.?"), ("nr", r"\s+tel\.?")])
                + _PHONE_AFTER_WORD),
     # "+48 89 523 45 67", "600 100 200", "89 523 45 67"
-    re.compile(r"[+\d](?<!\d.)(?:(?<=\+)48\s?\d{3}[\s-]\d{3}[\s-]\d{3}|(?<=\d)\d\d[\s-]\d{3}[\s-]\d{3}"
+    re.compile(r"[+\d](?=\d)(?<!\d.)(?:(?<=\+)48\s?\d{3}[\s-]\d{3}[\s-]\d{3}|(?<=\d)\d\d[\s-]\d{3}[\s-]\d{3}"
                r"|(?<=\d)\d\s\d{3}\s\d{2}\s\d{2})(?!\d)"),
 )
 _AGES = (
@@ -893,20 +893,21 @@ def planned_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         if n.role or id(n) in used or n.words and n.value == 1:
             continue
         before = view.norm[max(0, n.start - 30):n.start]
-        m = re.search(r"([^\W\d_](?<![^\W\d_].)[^\W\d_]*+)\s*:?\s*$", before)  # the last word
-        if not m:
+        found = last_word(before)
+        if not found:
             continue
+        word, tail = before[found[0]:found[1]], before[found[0]:]  # "zaplanowano", "zaplanowano: "
         s, _ = view.sentence(n.start)
         prev = [q for q in qtys if q.kind in ("count", "hours") and s <= q.start < n.start and q.parent is None]
-        is_planned = bool(planned_re.search(" " + m.group(0).rstrip()))
+        is_planned = bool(planned_re.search(" " + tail.rstrip()))
         if not is_planned:
             # "utworzono 43, z czego …": a verb, a bare number, and a figure earlier in the sentence
             if not prev or not _ITEM_END.match(view.norm, n.end) or \
-                    not any(a.pos in ("fin", "praet", "imps") for a in morph.analyse(m.group(1))):
+                    not any(a.pos in ("fin", "praet", "imps") for a in morph.analyse(word)):
                 continue
         kind = prev[-1].kind if prev else "count"
         subject = prev[-1].subject if prev else None
-        q = Qty(kind, n.start - len(m.group(0)) + (len(m.group(0)) - len(m.group(0).lstrip())), n.end,
+        q = Qty(kind, n.start - len(tail), n.end,
                 n.int_value, n, subject=subject, rule="planned" if is_planned else "bare_after_verb")
         q.planned = is_planned
         out.append(q)

@@ -56,9 +56,36 @@ def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None 
     re.I; put its other case-insensitive parts in (?i:…)."""
     pairs = sorted({(w, "") if isinstance(w, str) else w for w in words}, key=lambda p: (-len(p[0]), p))
     firsts = "".join(sorted({c for w, _ in pairs for c in (w[0].lower(), w[0].upper())}))
-    rests = "|".join(re.escape(w[1:]) + f"(?<={re.escape(w)})" + after for w, after in pairs)
+    branches = []
+    for w, after in pairs:
+        if len(w) == 1 and not after:
+            continue
+        # each branch opens with a class of its second letter, which the engine checks before
+        # entering it, so a candidate costs little more than the branch that fits
+        second = f"[{re.escape(''.join(sorted({w[1].lower(), w[1].upper()})))}]" if len(w) > 1 else ""
+        branches.append(f"{second}(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})")
+    ones = "".join(sorted({c for w, after in pairs if len(w) == 1 and not after for c in (w.lower(), w.upper())}))
+    if ones:  # one-letter words last, in one class
+        branches.append(f"(?<=[{re.escape(ones)}])")
     before = f"(?<!{not_after}.)" if not_after else ""
-    return f"[{re.escape(firsts)}]{before}(?i:{rests})"
+    return f"[{re.escape(firsts)}]{before}(?:{'|'.join(branches)})"
+
+
+def is_letter(c: str) -> bool:
+    """[^\\W\\d_] for one character: a word character that is neither a digit nor "_"."""
+    return c.isalnum() and not c.isdecimal()
+
+
+def last_word(s: str) -> tuple[int, int] | None:
+    """(start, end) of the letters `s` ends with, before white space and at most one colon
+    (what ([^\\W\\d_]+)\\s*:?\\s*$ finds), without a regex scanning all of `s`."""
+    end = len(s.rstrip())
+    if end and s[end - 1] == ":":
+        end = len(s[:end - 1].rstrip())
+    start = end
+    while start > 0 and is_letter(s[start - 1]):
+        start -= 1
+    return (start, end) if start < end else None
 
 
 def word_before(text: str, s: int, word: str) -> int:

@@ -85,3 +85,12 @@ def test_leading_words_is_case_insensitive_and_whole_word() -> None:
     assert p.search("było OKOŁO ") and p.search("(Ok. ") and p.search("Blisko")
     assert not p.search("zbytok. ") and not p.search("ok ") and not p.search("bliskości")
     assert p.pattern.startswith("[")  # a class first: the engine can skip to candidates
+
+
+@SETTINGS
+@given(s=_TEXT)
+def test_last_word_is_what_the_end_anchored_pattern_found(s: str) -> None:
+    m = re.search(r"([^\W\d_]+)\s*:?\s*$", s)
+    found = text.last_word(s)
+    assert (m and m.span(1)) == found
+    assert all(text.is_letter(c) == bool(re.fullmatch(r"[^\W\d_]", c)) for c in s)
