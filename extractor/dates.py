@@ -58,13 +58,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         return day(*nb, then=then)
 
     d_dot = d0(r"\.")
-    d_dot_dash = d0(r"[.\s-]")
+    d_dot_dash = d0(r"\.?\s?-")
     # "3 - 5 maja", "3 maja do 5 czerwca", "3 maja 2019 - …": a dash, "do", a month or a year next
-    d_to = d0(r"\s*+(?:[-dD]|19|20|[^\W\d_])")
+    d_to = d0(rf"\s*+(?:[-dD]|19|20|{mon})")
+    d_to_roman = d0(r"\s*+(?:-|do)")
     d_sep = d0(r"[.\-/]")
-    d_dot_space = d0(r"[.\s]")
-    d_bare = day(r"[\d.,/:\w]", then=r"\s")
-    d_space = d0(r"\s")
+    d_roman = d0(r"(?:\.\s?|\s)[IVX]")
+    d_bare = day(r"[\d.,/:\w]", then=r"\s[IVX]")
+    d_month = d0(r"\s+" + mon)
 
     # A day list: at least two days, commas between them, "i"/"oraz" allowed before the last; at
     # most 31 days (bounded: a long run of "1, 2, 3, …" is not retried to its end from every
@@ -94,10 +95,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_d_dm", re.compile(
             rf"(?P<d1>{d_dot_dash})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d.]))")),
         ("range_words", re.compile(
-            rf"(?P<d1>{d_to})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{Y}){R})?\s*(?:-|do)\s*"
-            rf"(?P<d2>{D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
+            rf"(?P<d1>{d_to})(?:\s++(?P<m1>{mon}))?(?:\s++(?P<y1>{Y}){R})?\s*+(?:-|do)\s*+"
+            rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
-            rf"(?P<d1>{d_to})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
+            rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
         # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
         ("list_words", re.compile(rf"{days_words}\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
         ("list_roman", re.compile(rf"{days_dot}\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
@@ -106,11 +107,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
         ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
-        ("roman", re.compile(rf"(?P<d>{d_dot_space})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
+        ("roman", re.compile(rf"(?P<d>{d_roman})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
         ("roman_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{rom})\.(?!\w)")),
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
         ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{rom})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
-        ("words", re.compile(rf"(?P<d>{d_space})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
+        ("words", re.compile(rf"(?P<d>{d_month})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
         ("dm_numeric", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
     ]
 

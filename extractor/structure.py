@@ -129,8 +129,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "month_numeric": re.compile(
             rf"(?P<m1>{m_sep})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
         "words": re.compile(
-            rf"(?P<d1>{d_month})\s+(?P<m1>{mon})\s*(?P<y1>{Y})?{R_SUFFIX}\s*(?:-|do)\s*"
-            rf"(?P<d2>{D})\s+(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
+            rf"(?P<d1>{d_month})\s++(?P<m1>{mon})\s*+(?P<y1>{Y})?{R_SUFFIX}\s*+(?:-|do)\s*+"
+            rf"(?P<d2>{D})\s++(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
         # "w latach 2016–2019", "za lata 2019-2020"
         "years": re.compile(rf"{years}(?i:\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d))"),
         # "rok 2019", "2019 r."
