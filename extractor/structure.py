@@ -96,7 +96,7 @@ def fold(s: str) -> str:
 
 
 # a month-like word: one start per word (checked one letter in), bounded; case-insensitive
-_W = r"[a-ząćęłńóśźżA-ZĄĆĘŁŃÓŚŹŻ](?<![^\W\d_].)(?i:[a-ząćęłńóśźż]{2,11}(?![a-ząćęłńóśźż]))"
+_W = r"[a-ząćęłńóśźżA-ZĄĆĘŁŃÓŚŹŻ](?<![^\W\d_].)(?i:[a-ząćęłńóśźż]{2,11}+(?![a-ząćęłńóśźż]))"
 
 
 def _month_re(names: dict[str, int]) -> str:
@@ -138,11 +138,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "year_r": re.compile(rf"(?P<y>{year_digits})(?i:\s*(?:r\.|rok))"),
         "quarter": re.compile(rf"(?P<q>{quarter})(?i:\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y}))"),
         "half": re.compile(rf"(?P<h>{half})(?i:\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y}))"),
-        "month": re.compile(rf"(?<![^\W\d_])(?P<m>{_W})\s{{1,3}}(?P<y>{Y})(?:\s?r\.|\s{{1,3}}roku|\s{{1,3}}rok)?"
-                            rf"(?!\s{{0,3}}[-–])", re.I),
+        "month": re.compile(rf"(?P<m>{_W})(?i:\s{{1,3}}(?P<y>{Y})(?:\s?r\.|\s{{1,3}}roku|\s{{1,3}}rok)?"
+                            rf"(?!\s{{0,3}}[-–]))"),
         "months": re.compile(
-            rf"(?<![^\W\d_])(?P<m1>{_W})\s{{0,3}}(?:(?P<y1>{Y}){R_SUFFIX})?\s{{0,3}}(?:-|do)\s{{0,3}}"
-            rf"(?P<m2>{_W})\s{{1,3}}(?P<y>{Y})", re.I),
+            rf"(?P<m1>{_W})(?i:\s{{0,3}}+(?:(?P<y1>{Y}){R_SUFFIX})?\s{{0,3}}(?:-|do)\s{{0,3}}"
+            rf"(?P<m2>{_W})\s{{1,3}}(?P<y>{Y}))"),
     }
 
 

@@ -38,12 +38,18 @@ def alternation(words: Iterable[str], gap: str | None = None) -> str:
 
 
 def choice(words: Iterable[str], gap: str | None = None) -> str:
-    """alternation() as one group that first looks at the character a word could start with: one
-    test where a long list (the month names) would otherwise be tried word by word at every
-    candidate position."""
-    ws = list(words)
-    firsts = "".join(sorted({w[0] for w in ws}))
-    return f"(?:(?=[{re.escape(firsts)}])(?:{alternation(ws, gap)}))"
+    """alternation() as one group, the words grouped by their first letter, each group opening
+    with a class of that letter in both cases outside re.I: the engine checks it before entering
+    the group, where a long list (the month names) would otherwise be tried word by word. The
+    rest of each word matches case-insensitively, so use it where case does not matter."""
+    groups: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        groups.setdefault(w[0].lower(), []).append(w[1:])
+    parts = []
+    for first, rests in groups.items():
+        cls = re.escape("".join(sorted({first, first.upper()})))
+        parts.append(f"[{cls}](?i:{alternation(rests, gap) if any(rests) else ''})")
+    return "(?-i:" + "|".join(parts) + ")"
 
 
 def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None = None) -> str:
