@@ -55,7 +55,7 @@ class Qty:
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
 # a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
-_PLAIN = re.compile(r"\d(?<!\d.)\d*+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])")
+_PLAIN = re.compile(r"\d(?<!\d.)\d*+(?:,\d++|\.\d\d?+(?=\s?(?:h\b|godz|%|proc)))?")  # no digit follows it
 # Phone numbers and ages are not counts. Each pattern begins with the class of its first
 # character (words through text.leading_words), so the regex engine skips to candidates.
 _PHONE_AFTER_WORD = (r"(?i:\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3})")

@@ -112,7 +112,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     quarter = leading_words(["IV", "III", "II", "I", "1", "2", "3", "4", "pierwszy", "drugi", "trzeci", "czwarty"], r"\w")
     half = leading_words(["II", "I", "1", "2", "pierwsze", "drugie"], r"\w")
     years = leading_words([("w", r"\s+latach"), ("za", r"\s+lata"), ("okres", "(?:ie)?")], r"\w")
-    d_sep, d_dot, d_month = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\."), day(then=r"\s+" + mon)
+    # the first date of "od 1 marca 2019 r. do 30 czerwca 2019 r." up to the next day, taken whole
+    # (no shorter month, year or "r." could make the rest fit), checked before the day is read
+    first_tail = rf"\s++{mon}(?>\s*+(?:{Y})?{R_SUFFIX})\s*+(?:-|do)\s*+\d"
+    d_sep, d_dot, d_month = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\."), day(then=first_tail)
     m_sep = month(r"[\d.]", then=r"[./]")
     year_digits = r"[12](?<!\w.)(?:(?<=1)9|(?<=2)0)\d\d"
     rok = leading_words([("rok", "u?")], r"\w")
@@ -129,7 +132,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "month_numeric": re.compile(
             rf"(?P<m1>{m_sep})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
         "words": re.compile(
-            rf"(?P<d1>{d_month})\s++(?P<m1>{mon})\s*+(?P<y1>{Y})?{R_SUFFIX}\s*+(?:-|do)\s*+"
+            rf"(?P<d1>{d_month})\s++(?P<m1>{mon})(?>\s*+(?P<y1>{Y})?{R_SUFFIX})\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
         # "w latach 2016–2019", "za lata 2019-2020"
         "years": re.compile(rf"{years}(?i:\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d))"),

@@ -94,3 +94,67 @@ def test_last_word_is_what_the_end_anchored_pattern_found(s: str) -> None:
     found = text.last_word(s)
     assert (m and m.span(1)) == found
     assert all(text.is_letter(c) == bool(re.fullmatch(r"[^\W\d_]", c)) for c in s)
+
+
+# --- the date patterns against the plain forms they were written from -------------------------
+
+_D, _M, _Y = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d\d"
+_R = dates.R
+_NB = r"(?<![\d./:])(?<!\d,)"
+_W = r"[a-ząćęłńóśźż]{3,12}(?![a-ząćęłńóśźż])"
+
+
+def _plain_dates() -> dict[str, re.Pattern[str]]:
+    from extractor.lexicon import lexicon
+
+    mon = "(?:" + text.alternation(k for k in lexicon().months if len(k) > 3) + ")"
+    smon = "(?:" + text.alternation(lexicon().months) + ")"
+    days = rf"{_NB}(?P<days>{_D}(?:\s?,\s?{_D}){{0,29}}\s?(?:,|\si|\soraz)\s?{_D})"
+    days_words = days.replace(r"\si|\soraz", "i|oraz")
+    return {
+        "range_d_dm": re.compile(rf"{_NB}(?P<d1>{_D})\.?\s?-\s?(?P<d2>{_D})\.(?P<m2>{_M})(?:\.(?P<y2>{dates.Y2}){_R}|\.|(?![\d.]))"),
+        "range_words": re.compile(rf"(?:\bod\s+)?{_NB}(?P<d1>{_D})(?:\s+(?P<m1>{mon}))?(?:\s+(?P<y1>{_Y}){_R})?\s*(?:-|do)\s*"
+                                  rf"(?P<d2>{_D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{_Y}){_R})?", re.I),
+        "list_numeric": re.compile(rf"{days}\.(?P<m>{_M})(?:\.(?P<y>{dates.Y2}){_R}|\.|(?![\d.]))"),
+        "list_words": re.compile(rf"{days_words}\s+(?P<m>{mon})(?:\s+(?P<y>{_Y}){_R})?", re.I),
+        "dmy_numeric": re.compile(rf"{_NB}(?P<d>{_D})[.\-/](?P<m>{_M})(?:[\-/]|\.[ \n]?)(?P<y>{_Y}){_R}(?!\d)"),
+        "roman": re.compile(rf"{_NB}(?P<d>{_D})(?:\.\s?|\s)(?P<m>(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I))(?:\.\s?|\s)(?P<y>{_Y}){_R}"),
+        "words": re.compile(rf"{_NB}(?P<d>{_D})\s+(?P<m>{mon})\b(?:\s+(?P<y>{_Y}){_R})?", re.I),
+        "quarter": re.compile(rf"\b(?P<q>(?:IV|III|II|I|1|2|3|4|pierwszy|drugi|trzeci|czwarty))\.?\s*(?:kwarta[łl]\w*|kw\.)"
+                              rf"\s*(?P<y>{_Y})", re.I),
+        "months": re.compile(rf"(?<![^\W\d_])(?P<m1>{_W})\s{{0,3}}(?:(?P<y1>{_Y}){structure.R_SUFFIX})?\s{{0,3}}(?:-|do)"
+                             rf"\s{{0,3}}(?P<m2>{_W})\s{{1,3}}(?P<y>{_Y})", re.I),
+        "years": re.compile(rf"\b(?:w\s+latach|za\s+lata|okres(?:ie)?)\s+(?P<y1>{_Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{_Y})(?!\d)",
+                            re.I),
+        "structure words": re.compile(
+            rf"(?:od\s+)?(?P<d1>{_D})\s+(?P<m1>{smon})\s*(?P<y1>{_Y})?{structure.R_SUFFIX}\s*(?:-|do)\s*"
+            rf"(?P<d2>{_D})\s+(?P<m2>{smon})\s*(?P<y2>{_Y}){structure.R_SUFFIX}", re.I),
+    }
+
+
+_DATE_TEXT = st.lists(st.sampled_from([
+    "1", "3", "12", "30", "31", "45", "01", ".", ". ", ",", ", ", " ", "  ", "-", " - ", " i ", "i", " oraz ",
+    "do ", "od ", "Od ", "11", "2019", "19", " r.", " roku", " marca", " Maja", " mar", "listopada", " XI", "IV",
+    "/", ":", "x", "\n", "kwartał ", "II ", "Pierwszy ", "kw.", "w latach ", "ZA LATA ", "okresie ", "Marzec", "zzzzzzzzzzzzzz",
+]), max_size=16).map("".join)
+
+
+@pytest.mark.parametrize("name", ["range_d_dm", "range_words", "list_numeric", "list_words", "dmy_numeric", "roman",
+                                  "words", "structure words", "quarter", "months", "years"])
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(s=_DATE_TEXT)
+def test_date_pattern_finds_what_its_plain_form_finds(name: str, s: str) -> None:
+    plain = _plain_dates()[name]
+    if name == "structure words":
+        fast = structure._patterns()["words"]
+    elif name in ("quarter", "months", "years"):
+        fast = structure._patterns()[name]
+    else:
+        fast = dict(dates._patterns())[name]
+    got = []
+    for m in fast.finditer(s):
+        start = text.word_before(s, m.start(), "od") if "words" in name and "range" in name or name == "structure words" \
+            else m.start()
+        got.append((start, m.end(), m.groupdict()))
+    want = [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
+    assert got == want
