@@ -173,15 +173,17 @@ def test_read_damaged_documents(name: str, flips: list[tuple[float, int]], cut: 
 #
 # Every pattern of the pipeline (module constants, patterns its cached factories build from
 # the lexicons, literals in re.* calls — found by tests/adversarial.py, so new ones are
-# covered) is run over 23 adversarial texts of 1 MB, the way its callers run it (a scan, a
+# covered) is run over 24 adversarial texts of 1 MB, the way its callers run it (a scan, a
 # search, or a match at a position), in a child process stopped after 2 s. The time is the
 # regex engine's beyond delivering its matches. Limit: 100 ms.
 #
-# Measured on 2 cores: the patterns below do not meet it. CATASTROPHIC ones would be
-# super-linear and xfail cases of their own — there are none now (eight were found and made
-# linear by bounding their repetitions); SLOW ones are linear but scan at 2–10 MB/s (an optional
-# or look-behind-led start leaves the engine no literal to skip to) and are held to the 2 s
-# bound only, so that they cannot turn catastrophic unnoticed. Anything else over 100 ms fails.
+# The patterns begin with the class of their first character (structure.day, text.leading_words,
+# text.choice), so the engine skips to the characters that can start a match instead of trying
+# every position, and their repetitions are bounded or possessive. CATASTROPHIC ones would be super-linear
+# and xfail cases of their own — there are none (eight were found earlier and bounded). SLOW
+# ones are linear but measured at the limit from one run to the next on 2 cores; they are held
+# to the 2 s bound only, so that they cannot turn catastrophic unnoticed. Anything else over
+# the limit fails.
 
 LIMIT = 0.100        # seconds per pattern on 1 MB, on an idle machine of ours
 # Times are ratios in one run: a reference scan that visits every position of a 1 MB text
@@ -196,32 +198,11 @@ TEXTS = adversarial_texts(SIZE)
 # pattern -> (adversarial text, how it is run, what happens; reachable through extract_text?)
 CATASTROPHIC: dict[str, tuple[str, str, str]] = {}
 SLOW = {
-    # once catastrophic, now bounded and linear; applied to a header or one list segment only
-    "extractor.structure._patterns()['months']", "extractor.quantities._ITEM_SPLIT",
-    "extractor.quantities._money_re()", "extractor.dates._patterns()['list_words'][1]",
-    "extractor.quantities re.search('([^\\\\W\\\\d_]+)\\\\s*:?\\\\s*$')",
-    "extractor.dates._patterns()['range_words'][1]", "extractor.structure._patterns()['words']",
-    "extractor.dates._patterns()['list_numeric'][1]", "extractor.quantities._marker_res()[1]",
-    "extractor.dates._patterns()['list_roman'][1]", "extractor.quantities._PHONE", "extractor.dates._HOURS_RANGE",
-    "extractor.dates._patterns()['words'][1]", "extractor.quantities._marker_res()[0]",
-    "extractor.dates._patterns()['range_roman'][1]", "extractor.structure._patterns()['year']",
-    "extractor.structure._patterns()['quarter']", "extractor.dates._patterns()['roman'][1]",
-    "extractor.audit re.search('[^\\\\W\\\\d_]+$')", "extractor.dates._patterns()['range_dm_dm'][1]",
-    "extractor.audit._empty_name_re()", "extractor.dates._patterns()['dmy_numeric'][1]", "extractor.dates._patterns()['dmy_short'][1]",
-    "extractor.dates._patterns()['dm_numeric'][1]", "extractor.structure._BODY_TRIGGER",
-    "extractor.dates._patterns()['range_d_dm'][1]", "extractor.dates._TIME", "extractor.places._LIST_BEFORE",
-    "extractor.quantities re.split('(\\\\s*/\\\\s*|\\\\s+)')", "extractor.audit._WEEKDAYS",
-    "extractor.structure._patterns()['half']", "extractor.phrases re.findall('[^\\\\W\\\\d_]+\\\\.?|\\\\d+')",
-    "extractor.quantities._AGE", "extractor.dates._patterns()['roman_short'][1]", "extractor.text.TOKEN_RE",
-    "extractor.structure._patterns()['numeric']",
-    "extractor.structure._patterns()['month']", "extractor.structure._patterns()['numeric_short']",
-    "extractor.quantities._PLAIN", "extractor.places re.fullmatch('\\\\s*(?:,|\\\\bi|\\\\boraz)\\\\s*')",
-    "extractor.dates._CLOCK", "extractor.structure._KIND[0][0]",
-    # at the limit: 75–135 ms from one run to the next
-    "extractor.dates._TIME_CTX", "extractor.structure._patterns()['month_numeric']",
-    "extractor.dates._patterns()['roman_bare'][1]", "extractor.quantities._marker_res()[2]",
-    "extractor.structure._BODY_START_END", "extractor.quantities._HEAD",
-    "extractor.quantities re.findall('[^\\\\W\\\\d_]+\\\\.?')",
+    # 100–180 ms on "day lists", "digit spaces", "digit dots" or "month words" in some runs:
+    # a candidate at every other character, each one a near-miss of a day list or a range
+    "extractor.dates._patterns()['list_words'][1]", "extractor.dates._patterns()['list_roman'][1]",
+    "extractor.dates._patterns()['list_numeric'][1]", "extractor.dates._patterns()['range_words'][1]",
+    "extractor.quantities._PLAIN", "extractor.structure._patterns()['words']",
 }
 
 
@@ -260,7 +241,7 @@ def test_no_pattern_takes_100ms_on_1mb(name: str, uses: list[tuple[str, str, int
     assert len(times) == sum(len(u[3]) for u in uses) > 50
     over = {k: v for k, v in times.items() if v > LIMIT and k[0] not in CATASTROPHIC}
     limit = LIMIT
-    for _ in range(2):  # a busy machine: measure the ones over again, keep the best time
+    for _ in range(3):  # a busy machine: measure the ones over again, keep the best time
         again_uses = [u for u in uses if any(u[0] == w for (w, _m), v in over.items() if v > limit)]
         if not again_uses:
             break
