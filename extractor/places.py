@@ -294,9 +294,26 @@ def _locality_at(view: View, i: int, case: str | None, lenient: bool = False) ->
     return None
 
 
-# does a window end with a list opener: "(", ",", ":", ";", a new line, a spaced dash, "i",
-# "oraz", "•" (from the class of the first character: the engine skips to candidates)
-_LIST_BEFORE = re.compile(r"[(,:;\n•\-–io](?:(?<=[(,:;\n•])|(?<=[-–])(?<=\s.)|(?<=i)(?<!\w.)|(?<=o)(?<!\w.)raz)\s*$")
+def ends_with_list_opener(norm: str) -> bool:
+    """Does the text end with a list opener (then white space): "(", ",", ":", ";", a new line,
+    a dash after a space, "i", "oraz", "•"? Looked at from the end backwards (no regex scan)."""
+    end = len(norm)
+    while end > 0 and norm[end - 1].isspace():
+        if norm[end - 1] == "\n":
+            return True
+        end -= 1
+    if end == 0:
+        return False
+    c = norm[end - 1]
+    if c in "(,:;•":
+        return True
+    if c in "-–":
+        return end >= 2 and norm[end - 2].isspace()
+    for word in ("i", "oraz"):
+        k = end - len(word)
+        if k >= 0 and norm[k:end] == word and (k == 0 or not (norm[k - 1].isalnum() or norm[k - 1] == "_")):
+            return True
+    return False
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
 
 
@@ -387,7 +404,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             continue
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
         if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
-                _LIST_BEFORE.search(norm[max(0, t.start - 8):t.start]):
+                ends_with_list_opener(norm[max(0, t.start - 8):t.start]):
             prev = view.prev_tok(t.start)
             if prev is not None and prev.text in lx.own_name_heads:
                 continue

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import dates, quantities, structure, text
-from extractor.places import _LIST_BEFORE
+from extractor.places import ends_with_list_opener
 
 _ALPHABET = "0123456789 \n.,:;-–/()%+#aiorząłgdzhtelATIOZR_²"
 _TEXT = st.text(alphabet=_ALPHABET, max_size=60) | st.lists(st.sampled_from([
@@ -59,7 +59,7 @@ def test_list_opener_before_a_place(s: str) -> None:
     plain = re.compile(r"(?:[(,:;\n]|\s[-–]|\bi|\boraz|•)\s*$")
     for k in range(len(s) + 1):
         window = s[max(0, k - 8):k]
-        assert bool(_LIST_BEFORE.search(window)) == bool(plain.search(window))
+        assert ends_with_list_opener(window) == bool(plain.search(window))
 
 
 @SETTINGS
