@@ -314,7 +314,6 @@ def hint_before(hints: list[tuple[int, int]], pos: int, floor: int) -> int | Non
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=4096)
 def parse_month_name_date(text: str) -> dt.date | None:
     """A full month-name date ("12 kwietnia 2019") through one reused dateparser parser,
     cached per text (a call costs milliseconds)."""
