@@ -192,7 +192,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             continue
         line_start = norm.rfind("\n", 0, n.start) + 1
         if not norm[line_start:n.start].strip(" \t•*-") and not n.words and \
-                re.match(r"(?:[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]|[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]{2,})", norm[n.end:n.end + 6]):
+                re.match(r"[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]", norm[n.end:n.end + 6]):
             n.role = "enumeration"  # "2.DZIAŁANIA DORADCZE:", "1. Animacja lokalna", "3) Szkolenia"
             continue
         if prev is not None and prev.text == "/" and prev.start == n.start - 1:
@@ -792,8 +792,7 @@ def row_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         if any(a.pos in ("fin", "praet", "inf", "impt", "imps", "bedzie") for w in words for a in morph.analyse(w)):
             continue
         kind, subject = _measured(label)
-        out.append(Qty(kind, line_start + m.start("label") - line_start, n.end, n.int_value, n,
-                       subject=subject, rule="row"))
+        out.append(Qty(kind, m.start("label"), n.end, n.int_value, n, subject=subject, rule="row"))
         used.add(id(n))
     return out
 
