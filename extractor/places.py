@@ -12,7 +12,7 @@ from functools import cache
 
 from . import morph
 from .lexicon import lexicon, load_data
-from .text import Tok, View, Word, word_at
+from .text import Tok, View, Word, is_word_char, word_at
 from .text import fold as _fold
 
 _CASE_OF_PREP = {"w": "loc", "we": "loc", "przy": "loc", "z": "gen", "ze": "gen", "do": "gen", "od": "gen",
@@ -311,7 +311,7 @@ def ends_with_list_opener(norm: str) -> bool:
         return end >= 2 and norm[end - 2].isspace()
     for word in ("i", "oraz"):
         k = end - len(word)
-        if k >= 0 and norm[k:end] == word and (k == 0 or not (norm[k - 1].isalnum() or norm[k - 1] == "_")):
+        if k >= 0 and norm[k:end] == word and (k == 0 or not is_word_char(norm[k - 1])):
             return True
     return False
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")

@@ -13,7 +13,7 @@ from functools import cache
 from . import morph
 from .lexicon import lexicon
 from .phrases import _adj_lemma, head_lemma, lemma_phrase
-from .text import Tok, View, Word, alternation, last_word, leading_words, word_at
+from .text import Tok, View, Word, alternation, is_word_char, last_word, leading_words, word_at
 
 
 @dataclass(eq=False)  # identity: two mentions of "12" are different numbers
@@ -1385,7 +1385,7 @@ def mark_ranges(view: View, nums: list[Num]) -> None:
             a.role = b.role = "fraction"  # "1/2 etatu", "3/4 czasu pracy"
             continue
         w = norm[max(0, a.start - 4):a.start].lower()
-        opened = w.endswith("od ") and (len(w) < 4 or not (w[0].isalnum() or w[0] == "_"))
+        opened = w.endswith("od ") and (len(w) < 4 or not is_word_char(w[0]))
         if not (_RANGE_DASH.fullmatch(gap) or opened and _RANGE_WORDS.fullmatch(gap)):
             continue
         if re.match(r"\.\d", norm[b.end:b.end + 2]) or re.match(r"\d[.:]", norm[a.end - 1:a.end + 1]):

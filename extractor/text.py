@@ -77,6 +77,11 @@ def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None 
     return f"[{re.escape(firsts)}]{before}(?:{'|'.join(branches)})"
 
 
+def is_word_char(c: str) -> bool:
+    """\\w for one character: a letter, a digit or "_"."""
+    return c.isalnum() or c == "_"
+
+
 def is_letter(c: str) -> bool:
     """[^\\W\\d_] for one character: a word character that is neither a digit nor "_"."""
     return c.isalnum() and not c.isdecimal()
@@ -101,7 +106,7 @@ def word_before(text: str, s: int, word: str) -> int:
     while i > 0 and text[i - 1].isspace():
         i -= 1
     k = i - len(word)
-    if i < s and k >= 0 and text[k:i].lower() == word and (k == 0 or not (text[k - 1].isalnum() or text[k - 1] == "_")):
+    if i < s and k >= 0 and text[k:i].lower() == word and (k == 0 or not is_word_char(text[k - 1])):
         return k
     return s
 

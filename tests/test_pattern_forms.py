@@ -94,6 +94,7 @@ def test_last_word_is_what_the_end_anchored_pattern_found(s: str) -> None:
     found = text.last_word(s)
     assert (m and m.span(1)) == found
     assert all(text.is_letter(c) == bool(re.fullmatch(r"[^\W\d_]", c)) for c in s)
+    assert all(text.is_word_char(c) == bool(re.fullmatch(r"\w", c)) for c in s)
 
 
 # --- the date patterns against the plain forms they were written from -------------------------
