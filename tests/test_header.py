@@ -75,6 +75,9 @@ def test_period_from_start_and_end_months_in_body():
     ("Sprawozdanie za okres 12.2018 – 02.2019", D(2018, 12, 1), D(2019, 2, 28)),
     ("Sprawozdanie roczne 2018", D(2018, 1, 1), D(2018, 12, 31)),
     ("Sprawozdanie miesięczne za wrzesień 2018 r.", D(2018, 9, 1), D(2018, 9, 30)),
+    # a span of years
+    ("Sprawozdanie końcowe z realizacji zadań OWES w latach 2017–2020", D(2017, 1, 1), D(2020, 12, 31)),
+    ("Sprawozdanie za lata 2021-2022", D(2021, 1, 1), D(2022, 12, 31)),
 ])
 def test_more_period_forms(title, start, end):
     rep = extract_text(title + "\n\nANIMACJA (AN)\n\nOdbyło się 5 spotkań.")
@@ -92,15 +95,6 @@ def test_letterhead_and_sentences_in_capitals_are_not_sections():
                        "uczestniczyły w 3 spotkaniach.\nPANDEMIA COVID-19 ograniczyła działania.")
     assert [s.code for s in rep.sections] == ["CPS"]
     assert rep.kind == "partial" and rep.organisation == "OWES Elbląg"
-
-
-@pytest.mark.parametrize("title, start, end", [
-    ("Sprawozdanie końcowe z realizacji zadań OWES w latach 2017–2020", D(2017, 1, 1), D(2020, 12, 31)),
-    ("Sprawozdanie za lata 2021-2022", D(2021, 1, 1), D(2022, 12, 31)),
-])
-def test_a_span_of_years(title, start, end):
-    rep = extract_text(title + "\n\nANIMACJA (AN)\n\nOdbyło się 5 spotkań.")
-    assert (rep.period.start, rep.period.end) == (start, end)
 
 
 def test_a_programme_span_is_no_period():
