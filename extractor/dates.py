@@ -14,7 +14,7 @@ from typing import Any
 
 from .lexicon import lexicon
 from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
-from .text import View, choice, leading_words, word_before
+from .text import View, choice, initials, leading_words, word_before
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
 # a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
@@ -50,6 +50,8 @@ class RangeMention:
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     lx = lexicon()
     mon = choice(k for k in lx.months if len(k) > 3)
+    # what may follow a day, tested at every digit before the day is read: classes, not words
+    ini = initials(k for k in lx.months if len(k) > 3)
     rom = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
     # the first day: not glued to a preceding number ("3,4" is a decimal); `then`: what follows it
     nb = (r"[\d./:]", r"\d,")
@@ -60,19 +62,19 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     d_dot = d0(r"\.")
     d_dot_dash = d0(r"\.?\s?-")
     # "3 - 5 maja", "3 maja do 5 czerwca", "3 maja 2019 - …": a dash, "do", a month or a year next
-    d_to = d0(rf"\s*+(?:[-dD]|19|20|{mon})")
+    d_to = d0(rf"\s*+(?:[-dD{ini[1:-1]}]|19|20)")
     d_to_roman = d0(r"\s*+(?:-|do)")
     d_sep = d0(r"[.\-/]")
     d_roman = d0(r"(?:\.\s?|\s)[IVX]")
     d_bare = day(r"[\d.,/:\w]", then=r"\s[IVX]")
-    d_month = d0(r"\s+" + mon)
+    d_month = d0(r"\s+" + ini)
 
     # A day list: at least two days, commas between them, "i"/"oraz" allowed before the last; at
     # most 31 days (bounded: a long run of "1, 2, 3, …" is not retried to its end from every
     # number in it). Each day is taken whole (a non-digit follows it), a comma run too: what
     # follows it is either the month or the last day. A list does not start at a day that follows
-    # "N, " where N could itself start one: the list from N is found first, and if there is none,
-    # none starts later in that run either.
+    # "N, " where N is a one- or two-digit day-like number not glued to another: the run N belongs
+    # to is the list, or there is none (of "1, 2, …, 31, 1, 2, 3.11" no tail is taken for a list).
     could_start, one, two = r"[^\d./:,]", "[1-9]", r"(?:0[1-9]|[12]\d|3[01])"
     by_width: dict[int, list[str]] = {}
     for n, width in ((one, 1), (two, 2)):
@@ -80,13 +82,19 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
     after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
     first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day)
-    # then a look past the run of digits, commas and spaces (one class: cheap) for how a list ends
-    days = (rf"(?P<days>{first}(?=[\d\s,]{{0,200}}+END)"
-            rf"(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,30}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST})?"
-            rf"|\s?(?:\si|\soraz)\s?{DAY_IN_LIST}))")
+    # Then a look past the run of digits, commas and spaces (one class: cheap) for how a list
+    # ends. A list is a part of that run and what ends it, so when the run does not end so, no
+    # list starts anywhere in it: the match takes the run (up to `skip` characters) and reports no
+    # list (group "list" unset, the caller skips it) instead of the engine trying each of its
+    # numbers again. A list's part of a run is at most 2 + 30 × 5 + 2 = 154 characters, so when
+    # the run is longer than the look, a list in it starts more than look − 154 characters in.
+    look, skip = 200, 200 - 154
+    days = (rf"(?P<days>{first}(?>(?=[\d\s,]{{0,{look}}}+END)(?P<list>)|[\d\s,]{{0,{skip - 2}}}+)"
+            rf"(?(list)(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,30}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST})?"
+            rf"|\s?(?:\si|\soraz)\s?{DAY_IN_LIST})))")
     days_dot = days.replace("END", r"(?:\.|(?:i|oraz)\s?\d\d?\.)")
     # "3 i 4 maja", "3i4 maja"
-    days_words = days.replace(r"\si|\soraz", "i|oraz").replace("END", rf"(?:(?:i|oraz)\s?\d\d?\s+)?{mon}")
+    days_words = days.replace(r"\si|\soraz", "i|oraz").replace("END", rf"(?:(?:i|oraz)\s?\d\d?\s+)?{ini}")
     return [
         # ranges first: they own their numbers; a leading "od" is added by find_dates
         ("range_dm_dm", re.compile(
@@ -94,15 +102,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?:\.(?P<y2>{Y2}){R}|\.|(?![\d]))")),
         ("range_d_dm", re.compile(
             rf"(?P<d1>{d_dot_dash})\.?\s?-\s?(?P<d2>{D})\.(?P<m2>{M})(?:\.(?P<y2>{Y2}){R}|\.|(?![\d.]))")),
+        # the first day's month and year are taken whole: a dash or "do" must follow them, and
+        # none of them could give back what begins one
         ("range_words", re.compile(
-            rf"(?P<d1>{d_to})(?:\s++(?P<m1>{mon}))?(?:\s++(?P<y1>{Y}){R})?\s*+(?:-|do)\s*+"
+            rf"(?P<d1>{d_to})(?>(?:\s++(?P<m1>{mon}))?(?:\s++(?P<y1>{Y}){R})?)\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
             rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
         # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
-        ("list_words", re.compile(rf"{days_words}\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?", re.I)),
-        ("list_roman", re.compile(rf"{days_dot}\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))")),
-        ("list_numeric", re.compile(rf"{days_dot}\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))")),
+        ("list_words", re.compile(rf"{days_words}(?(list)\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?)", re.I)),
+        ("list_roman", re.compile(rf"{days_dot}(?(list)\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.])))")),
+        ("list_numeric", re.compile(rf"{days_dot}(?(list)\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.])))")),
         # single dates
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
@@ -164,6 +174,8 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
 
     for rule, rx in _patterns():
         for m in rx.finditer(norm):
+            if rule.startswith("list") and m["list"] is None:
+                continue  # a run of numbers with no list in it, skipped whole
             s, e = m.start(), m.end()
             if rule in ("range_words", "range_roman"):
                 s = word_before(norm, s, "od")  # "od 3 do 5 maja": the range starts at "od"

@@ -58,7 +58,8 @@ _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3}
 _PLAIN = re.compile(r"\d(?<!\d.)\d*+(?:,\d++|\.\d\d?+(?=\s?(?:h\b|godz|%|proc)))?")  # no digit follows it
 # Phone numbers and ages are not counts. Each pattern begins with the class of its first
 # character (words through text.leading_words), so the regex engine skips to candidates.
-_PHONE_AFTER_WORD = (r"(?i:\s*:?\s*(?:\+48\s?)?(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3})")
+# (spaces and a colon taken whole: a number cannot begin with them; a digit or "(" must come next)
+_PHONE_AFTER_WORD = (r"(?i:\s*+:?+\s*+(?:\+48\s?+)?(?=[(\d])(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3})")
 _PHONES = (
     re.compile(leading_words([("tel", r"\.?"), ("telefon", r"\w*"), "fax", ("kom", r"\.?"), ("nr", r"\s+tel\.?")])
                + _PHONE_AFTER_WORD),
@@ -946,7 +947,9 @@ def _future_clause(view: View, pos: int) -> bool:
 
 # ", " "; " " i " " oraz " " a także ": up to 3 spaces around a comma, up to 6 before a word;
 # written from the first character (a class) so the engine skips to candidates
-_ITEM_SPLIT = re.compile(r"[ \n,;](?:(?<=[,;])|[ \n]{0,2}+[,;]|[ \n]{0,5}+(?:i|oraz|a[ \n]{1,3}także|a)[ \n]{1,3})[ \n]{0,3}")
+# after a space, a gate: a separator's comma or word must come within six characters
+_ITEM_SPLIT = re.compile(r"[ \n,;](?:(?<=[,;])|(?=[ \n]{0,5}+[,;ioa])(?:[ \n]{0,2}+[,;]|[ \n]{0,5}+(?:i|oraz|a[ \n]{1,3}także|a)"
+                         r"[ \n]{1,3}))[ \n]{0,3}")
 
 
 def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:

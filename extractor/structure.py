@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .lexicon import lexicon
-from .text import View, choice, leading_words, word_before
+from .text import View, choice, initials, leading_words, word_before
 from .text import fold as text_fold
 
 
@@ -18,9 +18,11 @@ from .text import fold as text_fold
 # every position of the text. Same numbers, same order of trial as 0?[1-9]|[12]\d|3[01].
 # `not_after`: fixed-width look-behinds the text before the number must not end with.
 def day(*not_after: str, then: str | None = None, whole: bool = False, later: tuple[str, ...] = ()) -> str:
-    """01–09, 1–31: one digit tried before two; `then`: what must follow the day, checked right
-    after `not_after` (most digits of a text are no day), `later`: more look-behinds checked
-    after it; `whole`: the longest, never given back (for a day that a non-digit must follow)."""
+    """01–09, 1–31: one digit tried before two. Most digits of a text are no day, so the
+    cheapest tests that reject most of them come first: the first `not_after` look-behind
+    (digits glued to a number), then `then` (what must follow the day), then the other
+    look-behinds, `later` last; `whole`: the longest, never given back (for a day that a
+    non-digit must follow)."""
     return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, whole, later)
 
 
@@ -33,7 +35,7 @@ def _number(rest: str, not_after: tuple[str, ...], then: str | None, whole: bool
     ahead = rf"(?=\d?{then})" if then else ""
     if whole:
         rest = rest.replace("??", "?")
-    out = rf"\d{guard(*not_after)}{ahead}{guard(*later)}{rest}"
+    out = rf"\d{guard(*not_after[:1])}{ahead}{guard(*not_after[1:])}{guard(*later)}{rest}"
     return f"(?>{out})" if whole else out
 
 
@@ -112,10 +114,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     quarter = leading_words(["IV", "III", "II", "I", "1", "2", "3", "4", "pierwszy", "drugi", "trzeci", "czwarty"], r"\w")
     half = leading_words(["II", "I", "1", "2", "pierwsze", "drugie"], r"\w")
     years = leading_words([("w", r"\s+latach"), ("za", r"\s+lata"), ("okres", "(?:ie)?")], r"\w")
-    # the first date of "od 1 marca 2019 r. do 30 czerwca 2019 r." up to the next day, taken whole
-    # (no shorter month, year or "r." could make the rest fit), checked before the day is read
-    first_tail = rf"\s++{mon}(?>\s*+(?:{Y})?{R_SUFFIX})\s*+(?:-|do)\s*+\d"
-    d_sep, d_dot, d_month = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\."), day(then=first_tail)
+    # "od 1 marca 2019 r. do 30 czerwca 2019 r.": a month name must follow the first day (its
+    # first letter is the gate, tested at every digit; the pattern matches the name)
+    d_sep, d_dot = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\.")
+    d_month = day(then=r"\s++" + initials(lx.months))
     m_sep = month(r"[\d.]", then=r"[./]")
     year_digits = r"[12](?<!\w.)(?:(?<=1)9|(?<=2)0)\d\d"
     rok = leading_words([("rok", "u?")], r"\w")

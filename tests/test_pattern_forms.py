@@ -110,7 +110,11 @@ def _plain_dates() -> dict[str, re.Pattern[str]]:
 
     mon = "(?:" + text.alternation(k for k in lexicon().months if len(k) > 3) + ")"
     smon = "(?:" + text.alternation(lexicon().months) + ")"
-    days = rf"{_NB}(?P<days>{_D}(?:\s?,\s?{_D}){{0,29}}\s?(?:,|\si|\soraz)\s?{_D})"
+    # a list does not start right after "N, " where N is a one- or two-digit day-like number (not
+    # glued to another): the run it belongs to is the list, or there is none
+    after_day = "".join(rf"(?<![^\d./:,]{n}{sep})" for n in ("[1-9]", "(?:0[1-9]|[12]\\d|3[01])")
+                        for sep in (",", r",\s", r"\s,", r"\s,\s"))
+    days = rf"{_NB}{after_day}(?P<days>{_D}(?:\s?,\s?{_D}){{0,29}}\s?(?:,|\si|\soraz)\s?{_D})"
     days_words = days.replace(r"\si|\soraz", "i|oraz")
     return {
         "range_d_dm": re.compile(rf"{_NB}(?P<d1>{_D})\.?\s?-\s?(?P<d2>{_D})\.(?P<m2>{_M})(?:\.(?P<y2>{dates.Y2}){_R}|\.|(?![\d.]))"),
@@ -154,8 +158,33 @@ def test_date_pattern_finds_what_its_plain_form_finds(name: str, s: str) -> None
         fast = dict(dates._patterns())[name]
     got = []
     for m in fast.finditer(s):
+        g = m.groupdict()
+        if g.pop("list", "") is None:
+            continue  # a day list's pattern skipping a run of numbers with no list in it
         start = text.word_before(s, m.start(), "od") if "words" in name and "range" in name or name == "structure words" \
             else m.start()
-        got.append((start, m.end(), m.groupdict()))
+        got.append((start, m.end(), g))
     want = [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
     assert got == want
+
+
+# long runs of numbers: past the 31 days a list may have and the 200 characters the day-list
+# patterns look ahead over, where they skip a run that no list can start in
+_NUMBER = st.sampled_from([str(i) for i in range(1, 46)] + ["05", "100"])
+_SEP = st.sampled_from([", ", ",", " , ", " ,", " ", ",  ", "\n"])  # what a run of numbers is made of
+_RUN = st.builds(
+    lambda head, filler, days, tail: head + "".join(n + sep for n, sep in filler + days) + tail,
+    st.sampled_from(["", "x ", "(", "5.", "1,", "2019, "]),
+    st.integers(0, 90).flatmap(lambda n: st.lists(st.tuples(_NUMBER, _SEP), min_size=n, max_size=n)),
+    st.integers(0, 31).flatmap(lambda n: st.lists(st.tuples(st.sampled_from([str(i) for i in range(1, 32)]),
+                                                          st.just(", ")), min_size=n, max_size=n)),
+    st.sampled_from(["4.11", "4.11.2019", "4 maja", "4.XI", "4 i 5.11", "4. ", "4", "4 i 5 maja"]))
+
+
+@pytest.mark.parametrize("name", ["list_numeric", "list_words"])
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(s=_RUN)
+def test_day_lists_in_long_runs_are_what_the_plain_form_finds(name: str, s: str) -> None:
+    plain, fast = _plain_dates()[name], dict(dates._patterns())[name]
+    got = [(m.start(), m.end(), g) for m in fast.finditer(s) if (g := m.groupdict()).pop("list", "") is not None]
+    assert got == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
