@@ -753,14 +753,21 @@ def _phrase_before_dash(norm: str, start: int, pos: int) -> tuple[int, str] | No
 _ITEM_END = re.compile(r"\s*(?:[,;.)(/:]|\n|$)")
 
 
+@cache
+def _measure_heads() -> tuple[tuple[str, str], ...]:
+    """(head, kind) of the lexicon's measure heads, the longest first."""
+    heads = lexicon().measure_heads
+    return tuple((h, heads[h]) for h in sorted(heads, key=len, reverse=True))
+
+
 def _measured(label: str) -> tuple[str, str]:
     """A row label's kind and subject: 'Liczba godzin doradztwa' is ('hours', 'doradztwo'),
     'Liczba uczestników' ('count', 'uczestnik'), anything else ('count', its lemma phrase)."""
     label = _dehyphen(label).strip()
     low = label.lower()
-    for head in sorted(lexicon().measure_heads, key=len, reverse=True):
+    for head, kind in _measure_heads():
         if low.startswith(head + " ") and label[len(head):].strip():
-            return lexicon().measure_heads[head], lemma_phrase(label[len(head):].strip())
+            return kind, lemma_phrase(label[len(head):].strip())
     return "count", lemma_phrase(label)
 
 
