@@ -62,7 +62,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     d_dot = d0(r"\.")
     d_dot_dash = d0(r"\.?\s?-")
     # "3 - 5 maja", "3 maja do 5 czerwca", "3 maja 2019 - …": a dash, "do", a month or a year next
-    d_to = d0(rf"\s*+(?:[-dD{ini[1:-1]}]|19|20)")
+    d_to = d0(rf"\s*+(?:[-dD]|{ini}|19|20)")
     d_to_roman = d0(r"\s*+(?:-|do)")
     d_sep = d0(r"[.\-/]")
     d_roman = d0(r"(?:\.\s?|\s)[IVX]")
@@ -73,24 +73,29 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     # most 31 days (bounded: a long run of "1, 2, 3, …" is not retried to its end from every
     # number in it). Each day is taken whole (a non-digit follows it), a comma run too: what
     # follows it is either the month or the last day. A list does not start at a day that follows
-    # "N, " where N is a one- or two-digit day-like number not glued to another: the run N belongs
-    # to is the list, or there is none (of "1, 2, …, 31, 1, 2, 3.11" no tail is taken for a list).
+    # "N, " where N is a one- or two-digit day-like number after a character that is no digit, dot,
+    # colon, slash or comma: the run N belongs to is the list, or there is none (of "x 1, 2, …, 31,
+    # 1, 2, 3.11" no tail is taken for a list; at the very start of a text N has no such character).
     could_start, one, two = r"[^\d./:,]", "[1-9]", r"(?:0[1-9]|[12]\d|3[01])"
     by_width: dict[int, list[str]] = {}
     for n, width in ((one, 1), (two, 2)):
         for sep in (",", r",\s", r"\s,", r"\s,\s"):
             by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
     after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
-    first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day)
-    # Then a look past the run of digits, commas and spaces (one class: cheap) for how a list
-    # ends. A list is a part of that run and what ends it, so when the run does not end so, no
-    # list starts anywhere in it: the match takes the run (up to `skip` characters) and reports no
-    # list (group "list" unset, the caller skips it) instead of the engine trying each of its
-    # numbers again. A list's part of a run is at most 2 + 30 × 5 + 2 = 154 characters, so when
-    # the run is longer than the look, a list in it starts more than look − 154 characters in.
-    look, skip = 200, 200 - 154
-    days = (rf"(?P<days>{first}(?>(?=[\d\s,]{{0,{look}}}+END)(?P<list>)|[\d\s,]{{0,{skip - 2}}}+)"
-            rf"(?(list)(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,30}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST})?"
+    first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day) + r"(?!\d)"
+    # Then a look past the run of digits, commas and white space (one class: cheap) for how a list
+    # ends; white space after the first `look` characters is looked past too (the gap before a
+    # month name may be long). A list is a part of that run and what ends it: its days and
+    # commas, at most 2 + 30 × 5 = 152 characters (31 days), then only white space. So when the
+    # look fails, no list starts in the first look − 152 characters of the run: either the run
+    # does not end as a list ends, or a character that is no white space lies `look` or more
+    # characters in. When a comma and another number follow the first day, the match then takes
+    # up to `skip` characters of the run and reports no list (group "list" unset; the caller
+    # skips it) instead of the engine trying each of its numbers again.
+    look, list_chars = 200, 2 + 30 * 5
+    skip = look - list_chars - 2
+    days = (rf"(?P<days>{first}(?>(?=[\d\s,]{{0,{look}}}+\s*+END)(?P<list>)|(?=\s?+,\s?+\d)[\d\s,]{{0,{skip - 2}}}+)"
+            rf"(?(list)(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,29}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST}|\s?+,\s?+{DAY_IN_LIST})?"
             rf"|\s?(?:\si|\soraz)\s?{DAY_IN_LIST})))")
     days_dot = days.replace("END", r"(?:\.|(?:i|oraz)\s?\d\d?\.)")
     # "3 i 4 maja", "3i4 maja"

@@ -32,8 +32,9 @@ def normalise(text: str) -> str:
 
 def alternation(words: Iterable[str], gap: str | None = None) -> str:
     """Words as one regex alternation, each escaped, longest first so that a word wins over its
-    prefix ("w tym" over "w"); with `gap`, a space inside a word matches that pattern instead."""
-    out = (re.escape(w) for w in sorted(words, key=len, reverse=True))
+    prefix ("w tym" over "w"), then in alphabetical order (the same pattern in every process, whatever
+    the order of a set of words); with `gap`, a space inside a word matches that pattern instead."""
+    out = (re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
     return "|".join(w.replace(r"\ ", gap) for w in out) if gap is not None else "|".join(out)
 
 
@@ -47,16 +48,20 @@ def choice(words: Iterable[str], gap: str | None = None) -> str:
         groups.setdefault(w[0].lower(), []).append(w[1:])
     parts = []
     for first, rests in groups.items():
-        cls = re.escape("".join(sorted({first, first.upper()})))
-        parts.append(f"[{cls}](?i:{alternation(rests, gap) if any(rests) else ''})")
+        parts.append(f"{cases(first)}(?i:{alternation(rests, gap) if any(rests) else ''})")
     return "(?-i:" + "|".join(parts) + ")"
+
+
+def cases(chars: Iterable[str]) -> str:
+    """A class of these characters in both cases: cases("m") is "[Mm]"."""
+    return "[" + re.escape("".join(sorted({x for c in chars for x in (c.lower(), c.upper())}))) + "]"
 
 
 def initials(words: Iterable[str]) -> str:
     """A class of the words' first letters in both cases: a cheap gate in a look-ahead ("a month
     name may follow"), where trying a long alternation of the words themselves at every candidate
     costs more than the rest of the pattern; the pattern itself then matches the words."""
-    return "[" + re.escape("".join(sorted({c for w in words if w for c in (w[0].lower(), w[0].upper())}))) + "]"
+    return cases(w[0] for w in words if w)
 
 
 def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None = None) -> str:
@@ -68,20 +73,19 @@ def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None 
     before the word must not be (a class, checked one character in). Compile the pattern without
     re.I; put its other case-insensitive parts in (?i:…)."""
     pairs = sorted({(w, "") if isinstance(w, str) else w for w in words}, key=lambda p: (-len(p[0]), p))
-    firsts = "".join(sorted({c for w, _ in pairs for c in (w[0].lower(), w[0].upper())}))
     branches = []
     for w, after in pairs:
         if len(w) == 1 and not after:
             continue
         # each branch opens with a class of its second letter, which the engine checks before
         # entering it, so a candidate costs little more than the branch that fits
-        second = f"[{re.escape(''.join(sorted({w[1].lower(), w[1].upper()})))}]" if len(w) > 1 else ""
+        second = cases(w[1]) if len(w) > 1 else ""
         branches.append(f"{second}(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})")
-    ones = "".join(sorted({c for w, after in pairs if len(w) == 1 and not after for c in (w.lower(), w.upper())}))
+    ones = [w for w, after in pairs if len(w) == 1 and not after]
     if ones:  # one-letter words last, in one class
-        branches.append(f"(?<=[{re.escape(ones)}])")
+        branches.append(f"(?<={cases(ones)})")
     before = f"(?<!{not_after}.)" if not_after else ""
-    return f"[{re.escape(firsts)}]{before}(?:{'|'.join(branches)})"
+    return f"{initials(w for w, _ in pairs)}{before}(?:{'|'.join(branches)})"
 
 
 def is_word_char(c: str) -> bool:

@@ -145,6 +145,17 @@ def adversarial_texts(size: int = 1_000_000) -> dict[str, str]:
     return texts
 
 
+def slow_texts(size: int = 1_000_000) -> dict[str, str]:
+    """Texts on which the day-list patterns still take more than the limit (up to about 250 ms
+    on 1 MB): many days that may each start a list, each one looked past to where its run of
+    numbers ends."""
+    return {
+        "and lists": _fill("1 i ", size),
+        "numbers between days": _fill("5, 40, " * 25 + "5.1 ", size),
+        "large numbers between days": _fill("5, 100, " * 20 + "5 maja ", size),
+    }
+
+
 # --- timing each pattern on its own, the way its callers use it ------------------------------
 
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")

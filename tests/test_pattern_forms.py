@@ -156,16 +156,20 @@ def test_date_pattern_finds_what_its_plain_form_finds(name: str, s: str) -> None
         fast = structure._patterns()[name]
     else:
         fast = dict(dates._patterns())[name]
-    got = []
+    got = [(text.word_before(s, start, "od") if "words" in name and "range" in name or name == "structure words"
+            else start, end, g) for start, end, g in _found(fast, s)]
+    assert got == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
+
+
+def _found(fast: re.Pattern[str], s: str) -> list[tuple[int, int, dict[str, str | None]]]:
+    """(start, end, groups) of a pattern's matches; a day list's pattern also matches a run of
+    numbers it skips (no list in it, group "list" unset), which its caller passes over too."""
+    out = []
     for m in fast.finditer(s):
         g = m.groupdict()
-        if g.pop("list", "") is None:
-            continue  # a day list's pattern skipping a run of numbers with no list in it
-        start = text.word_before(s, m.start(), "od") if "words" in name and "range" in name or name == "structure words" \
-            else m.start()
-        got.append((start, m.end(), g))
-    want = [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
-    assert got == want
+        if g.pop("list", "") is not None:
+            out.append((m.start(), m.end(), g))
+    return out
 
 
 # long runs of numbers: past the 31 days a list may have and the 200 characters the day-list
@@ -178,7 +182,8 @@ _RUN = st.builds(
     st.integers(0, 90).flatmap(lambda n: st.lists(st.tuples(_NUMBER, _SEP), min_size=n, max_size=n)),
     st.integers(0, 31).flatmap(lambda n: st.lists(st.tuples(st.sampled_from([str(i) for i in range(1, 32)]),
                                                           st.just(", ")), min_size=n, max_size=n)),
-    st.sampled_from(["4.11", "4.11.2019", "4 maja", "4.XI", "4 i 5.11", "4. ", "4", "4 i 5 maja"]))
+    st.sampled_from(["4.11", "4.11.2019", "4 maja", "4.XI", "4 i 5.11", "4. ", "4", "4 i 5 maja", "4" + " " * 195 + "maja",
+                     "4\n\nmaja"]))
 
 
 @pytest.mark.parametrize("name", ["list_numeric", "list_words"])
@@ -186,5 +191,16 @@ _RUN = st.builds(
 @given(s=_RUN)
 def test_day_lists_in_long_runs_are_what_the_plain_form_finds(name: str, s: str) -> None:
     plain, fast = _plain_dates()[name], dict(dates._patterns())[name]
-    got = [(m.start(), m.end(), g) for m in fast.finditer(s) if (g := m.groupdict()).pop("list", "") is not None]
-    assert got == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
+    assert _found(fast, s) == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
+
+
+@pytest.mark.parametrize("s", [
+    "1, 45, 7, 8" + " " * 195 + "maja", "1, 45, 7, 8" + "\n" * 195 + "maja", "7, 8" + " " * 200 + "maja",  # a long gap
+    "1, " * 30 + "4 i 5.11", "x " + "1, " * 30 + "4 i 5.11", "x " + "1, " * 29 + "4 i 5.11",  # 32 days are too many
+    ", ".join(str(i) for i in range(1, 32)) + ".11", "x " + ", ".join(str(i) for i in range(1, 33)) + ".11",
+    "1, 45, " + ", ".join(str(i) for i in range(1, 32)) + " maja", "1 i " * 30 + "2 maja",
+])
+@pytest.mark.parametrize("name", ["list_numeric", "list_words"])
+def test_day_lists_at_their_bounds(name: str, s: str) -> None:
+    plain, fast = _plain_dates()[name], dict(dates._patterns())[name]
+    assert _found(fast, s) == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]

@@ -10,14 +10,13 @@ The long fuzzing run (100 000 inputs and more) is `make fuzz`, outside `make tes
 """
 from __future__ import annotations
 
-import gc
 import math
 import re
 import time
 from typing import Any
 
 import pytest
-from adversarial import adversarial_texts, pattern_uses, time_patterns
+from adversarial import adversarial_texts, pattern_uses, slow_texts, time_patterns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from readfixtures import SEED, pdf_document, to_docx, to_html, to_odt, to_pdf
@@ -187,8 +186,10 @@ def test_read_damaged_documents(name: str, flips: list[tuple[float, int]], cut: 
 LIMIT = 0.100        # seconds per pattern on 1 MB, on an idle machine of ours
 # Times are ratios: a reference scan that visits every position of a 1 MB text takes REF_IDLE
 # on an idle 2-core machine of ours. A pattern over LIMIT in the first pass (two texts at a
-# time) is measured again as the best of five rounds of the reference scan and the pattern
-# timed back to back, so a slower or busier moment of the machine slows both alike.
+# time) is measured again in five rounds of the reference scan and the pattern (in a child)
+# timed one after the other: its best time over the scan's best, so a slower or busier stretch
+# of the machine slows both alike. (On a machine faster than ours a pattern is measured again
+# only when it takes over LIMIT there.)
 REF = re.compile(r"(?<!\w)\d{3}x")
 REF_IDLE = 0.023
 STOP = 2.0           # a measurement still running after this is stopped (catastrophic)
@@ -217,18 +218,13 @@ def _scan(p: re.Pattern[str], text: str) -> float:
 
 
 def idle_time(text: str, use: tuple[str, str, int, tuple[str, ...]], method: str, rounds: int = 5) -> float:
-    """The pattern's time on an idle machine of ours: the best ratio to the reference scan of
-    `rounds` pairs timed back to back, times REF_IDLE."""
-    gc.disable()
-    try:
-        best = math.inf
-        for _ in range(rounds):
-            ref = _scan(REF, TEXTS["random"])
-            t = time_patterns(text, [(use[0], use[1], use[2], (method,))], STOP)[(use[0], method)]
-            best = min(best, t / ref)
-        return best * REF_IDLE
-    finally:
-        gc.enable()
+    """The pattern's time on an idle machine of ours: its best time over `rounds`, each round the
+    reference scan and then the pattern, over the reference scan's best time, times REF_IDLE."""
+    ref = t = math.inf
+    for _ in range(rounds):
+        ref = min(ref, _scan(REF, TEXTS["random"]))
+        t = min(t, time_patterns(text, [(use[0], use[1], use[2], (method,))], STOP)[(use[0], method)])
+    return t / ref * REF_IDLE
 
 
 def _fmt(v: float) -> str:
@@ -249,3 +245,12 @@ def test_no_pattern_takes_100ms_on_1mb(name: str, uses: list[tuple[str, str, int
                 bad[(where, method)] = again
     lines = [f"{where} ({method}): {_fmt(v)}" for (where, method), v in sorted(bad.items(), key=lambda kv: -kv[1])]
     assert not bad, f"on an idle machine of ours, limit {LIMIT * 1000:.0f} ms\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", sorted(slow_texts(10)))
+def test_texts_known_to_slow_the_day_lists_stay_bounded(name: str, uses: list[tuple[str, str, int, tuple[str, ...]]]
+                                                        ) -> None:
+    """Known: on these texts the day-list patterns take up to about 250 ms on 1 MB (README, Known
+    limits). Every pattern is still held to the 2 s bound on them."""
+    times = time_patterns(slow_texts(SIZE)[name], uses, STOP)
+    assert not [k for k, v in times.items() if math.isinf(v)]
