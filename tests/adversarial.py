@@ -146,7 +146,7 @@ def adversarial_texts(size: int = 1_000_000) -> dict[str, str]:
 
 
 def slow_texts(size: int = 1_000_000) -> dict[str, str]:
-    """Texts on which the day-list patterns still take more than the limit (up to about 250 ms
+    """Texts on which the day-list patterns still take more than the limit (up to about 230 ms
     on 1 MB): many days that may each start a list, each one looked past to where its run of
     numbers ends."""
     return {
