@@ -82,7 +82,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         for sep in (",", r",\s", r"\s,", r"\s,\s"):
             by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
     after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
-    first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day) + r"(?!\d)"
+    # each of them ends with a comma one or two characters before the day
+    first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day,
+                later_unless="[^,][^,]") + r"(?!\d)"
     # Then a look past the run of digits, commas and white space (one class: cheap) for how a list
     # ends; white space after the first `look` characters is looked past too (the gap before a
     # month name may be long). A list is a part of that run and what ends it: its days and

@@ -17,13 +17,16 @@ from .text import fold as text_fold
 # characters that can start a match, where a leading look-behind or optional part makes it try
 # every position of the text. Same numbers, same order of trial as 0?[1-9]|[12]\d|3[01].
 # `not_after`: fixed-width look-behinds the text before the number must not end with.
-def day(*not_after: str, then: str | None = None, whole: bool = False, later: tuple[str, ...] = ()) -> str:
+def day(*not_after: str, then: str | None = None, whole: bool = False, later: tuple[str, ...] = (),
+        later_unless: str | None = None) -> str:
     """01–09, 1–31: one digit tried before two. Most digits of a text are no day, so the
     cheapest tests that reject most of them come first: the first `not_after` look-behind
     (digits glued to a number), then `then` (what must follow the day), then the other
-    look-behinds, `later` last; `whole`: the longest, never given back (for a day that a
-    non-digit must follow)."""
-    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, whole, later)
+    look-behinds, `later` last, skipped when the text before the day ends with `later_unless`
+    (one look-behind that rules all of them out); `whole`: the longest, never given back (for a
+    day that a non-digit must follow)."""
+    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, whole, later,
+                   later_unless)
 
 
 def month(*not_after: str, then: str | None = None) -> str:
@@ -31,11 +34,15 @@ def month(*not_after: str, then: str | None = None) -> str:
     return _number(r"(?:(?<=0)[1-9]|(?<=1)[0-2]??|(?<=[2-9]))", not_after, then, False, ())
 
 
-def _number(rest: str, not_after: tuple[str, ...], then: str | None, whole: bool, later: tuple[str, ...]) -> str:
+def _number(rest: str, not_after: tuple[str, ...], then: str | None, whole: bool, later: tuple[str, ...],
+            later_unless: str | None = None) -> str:
     ahead = rf"(?=\d?{then})" if then else ""
     if whole:
         rest = rest.replace("??", "?")
-    out = rf"\d{guard(*not_after[:1])}{ahead}{guard(*not_after[1:])}{guard(*later)}{rest}"
+    behind = guard(*later)
+    if later and later_unless:
+        behind = f"(?:(?<={later_unless}.)|{behind})"
+    out = rf"\d{guard(*not_after[:1])}{ahead}{guard(*not_after[1:])}{behind}{rest}"
     return f"(?>{out})" if whole else out
 
 
