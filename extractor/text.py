@@ -73,14 +73,22 @@ def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None 
     before the word must not be (a class, checked one character in). Compile the pattern without
     re.I; put its other case-insensitive parts in (?i:…)."""
     pairs = sorted({(w, "") if isinstance(w, str) else w for w in words}, key=lambda p: (-len(p[0]), p))
-    branches = []
+    # each branch opens with a class of its second letter, which the engine checks before
+    # entering it, so a candidate costs little more than the branch that fits; words with the
+    # same second letter share one class (words with different ones never both fit, so their
+    # order does not matter; a one-letter word with a pattern after it fits anything, so then the
+    # branches stay one per word, in order)
+    groups: dict[str, list[str]] = {}
     for w, after in pairs:
         if len(w) == 1 and not after:
             continue
-        # each branch opens with a class of its second letter, which the engine checks before
-        # entering it, so a candidate costs little more than the branch that fits
         second = cases(w[1]) if len(w) > 1 else ""
-        branches.append(f"{second}(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})")
+        groups.setdefault(second, []).append(f"(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})")
+    if "" in groups:
+        branches = [f"{cases(w[1]) if len(w) > 1 else ''}(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})"
+                    for w, after in pairs if len(w) > 1 or after]
+    else:
+        branches = [second + (rest[0] if len(rest) == 1 else f"(?:{'|'.join(rest)})") for second, rest in groups.items()]
     ones = [w for w, after in pairs if len(w) == 1 and not after]
     if ones:  # one-letter words last, in one class
         branches.append(f"(?<={cases(ones)})")

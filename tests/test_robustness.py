@@ -186,7 +186,7 @@ def test_read_damaged_documents(name: str, flips: list[tuple[float, int]], cut: 
 LIMIT = 0.100        # seconds per pattern on 1 MB, on an idle machine of ours
 # Times are ratios: a reference scan that visits every position of a 1 MB text takes REF_IDLE
 # on an idle 2-core machine of ours. A pattern over LIMIT in the first pass (two texts at a
-# time) is measured again in five rounds of the reference scan and the pattern (in a child)
+# time) is measured again in seven rounds of the reference scan and the pattern (in a child)
 # timed one after the other: its best time over the scan's best, so a slower or busier stretch
 # of the machine slows both alike. (On a machine faster than ours a pattern is measured again
 # only when it takes over LIMIT there.)
@@ -217,7 +217,7 @@ def _scan(p: re.Pattern[str], text: str) -> float:
     return time.perf_counter() - t0
 
 
-def idle_time(text: str, use: tuple[str, str, int, tuple[str, ...]], method: str, rounds: int = 5) -> float:
+def idle_time(text: str, use: tuple[str, str, int, tuple[str, ...]], method: str, rounds: int = 7) -> float:
     """The pattern's time on an idle machine of ours: its best time over `rounds`, each round the
     reference scan and then the pattern, over the reference scan's best time, times REF_IDLE."""
     ref = t = math.inf
