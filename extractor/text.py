@@ -78,15 +78,13 @@ def leading_words(words: Iterable[str | tuple[str, str]], not_after: str | None 
     # same second letter share one class (words with different ones never both fit, so their
     # order does not matter; a one-letter word with a pattern after it fits anything, so then the
     # branches stay one per word, in order)
+    split = [(cases(w[1]) if len(w) > 1 else "", f"(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})")
+             for w, after in pairs if len(w) > 1 or after]
     groups: dict[str, list[str]] = {}
-    for w, after in pairs:
-        if len(w) == 1 and not after:
-            continue
-        second = cases(w[1]) if len(w) > 1 else ""
-        groups.setdefault(second, []).append(f"(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})")
+    for second, rest in split:
+        groups.setdefault(second, []).append(rest)
     if "" in groups:
-        branches = [f"{cases(w[1]) if len(w) > 1 else ''}(?i:{re.escape(w[2:])}(?<={re.escape(w)}){after})"
-                    for w, after in pairs if len(w) > 1 or after]
+        branches = [second + rest for second, rest in split]
     else:
         branches = [second + (rest[0] if len(rest) == 1 else f"(?:{'|'.join(rest)})") for second, rest in groups.items()]
     ones = [w for w, after in pairs if len(w) == 1 and not after]
