@@ -212,7 +212,7 @@ def pattern_uses() -> list[tuple[str, str, int, tuple[str, ...]]]:
     return out
 
 
-def _time_one(p: re.Pattern[str], method: str, text: str, per_match: float) -> float:
+def time_one(p: re.Pattern[str], method: str, text: str, per_match: float) -> float:
     """Seconds the regex engine spends, beyond delivering matches (a tokenizer that yields a
     million tokens is not slow for it)."""
     import time
@@ -245,7 +245,7 @@ def _worker(jobs: list[tuple[str, str, int, str]], text: str, conn: Any) -> None
     per_match = min(_per_match_cost(text) for _ in range(3))
     for where, pattern, flags, method in jobs:
         conn.send(("start", where, method))
-        dt = _time_one(re.compile(pattern, flags), method, text, per_match)
+        dt = time_one(re.compile(pattern, flags), method, text, per_match)
         conn.send(("done", where, method, dt))
     conn.send(("end",))
 

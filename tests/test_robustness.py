@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from typing import Any
 
 import pytest
-from adversarial import adversarial_texts, pattern_uses, slow_texts, time_patterns
+from adversarial import adversarial_texts, pattern_uses, slow_texts, time_one, time_patterns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from readfixtures import SEED, pdf_document, to_docx, to_html, to_odt, to_pdf
@@ -195,6 +194,7 @@ REF_IDLE = 0.023
 STOP = 2.0           # a measurement still running after this is stopped (catastrophic)
 SIZE = 1_000_000
 TEXTS = adversarial_texts(SIZE)
+SLOW_TEXTS = slow_texts(SIZE)
 
 
 @pytest.fixture(scope="module")
@@ -210,19 +210,12 @@ def timings(uses: list[tuple[str, str, int, tuple[str, ...]]]) -> dict[str, dict
         return dict(zip(TEXTS, pool.map(lambda t: time_patterns(t, uses, STOP), TEXTS.values()), strict=True))
 
 
-def _scan(p: re.Pattern[str], text: str) -> float:
-    t0 = time.perf_counter()
-    for _m in p.finditer(text):
-        pass
-    return time.perf_counter() - t0
-
-
 def idle_time(text: str, use: tuple[str, str, int, tuple[str, ...]], method: str, rounds: int = 7) -> float:
     """The pattern's time on an idle machine of ours: its best time over `rounds`, each round the
     reference scan and then the pattern, over the reference scan's best time, times REF_IDLE."""
     ref = t = math.inf
     for _ in range(rounds):
-        ref = min(ref, _scan(REF, TEXTS["random"]))
+        ref = min(ref, time_one(REF, "finditer", TEXTS["random"], 0.0))
         t = min(t, time_patterns(text, [(use[0], use[1], use[2], (method,))], STOP)[(use[0], method)])
     return t / ref * REF_IDLE
 
@@ -247,10 +240,10 @@ def test_no_pattern_takes_100ms_on_1mb(name: str, uses: list[tuple[str, str, int
     assert not bad, f"on an idle machine of ours, limit {LIMIT * 1000:.0f} ms\n" + "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", sorted(slow_texts(10)))
+@pytest.mark.parametrize("name", sorted(SLOW_TEXTS))
 def test_texts_known_to_slow_the_day_lists_stay_bounded(name: str, uses: list[tuple[str, str, int, tuple[str, ...]]]
                                                         ) -> None:
     """Known: on these texts the day-list patterns take up to about 230 ms on 1 MB (README, Known
     limits). Every pattern is still held to the 2 s bound on them."""
-    times = time_patterns(slow_texts(SIZE)[name], uses, STOP)
+    times = time_patterns(SLOW_TEXTS[name], uses, STOP)
     assert not [k for k, v in times.items() if math.isinf(v)]
