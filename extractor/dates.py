@@ -70,38 +70,45 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     d_month = d0(r"\s+" + ini)
 
     # A day list: at least two days, commas between them, "i"/"oraz" allowed before the last; at
-    # most 31 days (bounded: a long run of "1, 2, 3, …" is not retried to its end from every
-    # number in it). Each day is taken whole (a non-digit follows it), a comma run too: what
-    # follows it is either the month or the last day. A list does not start at a day that follows
-    # "N, " where N is a one- or two-digit day-like number after a character that is no digit, dot,
-    # colon, slash or comma: the run N belongs to is the list, or there is none (of "x 1, 2, …, 31,
-    # 1, 2, 3.11" no tail is taken for a list; at the very start of a text N has no such character).
-    could_start, one, two = r"[^\d./:,]", "[1-9]", r"(?:0[1-9]|[12]\d|3[01])"
+    # most 31 days. Each day is taken whole (a non-digit follows it), and so is each run of
+    # ", day": what follows a list's days is its month, which no comma begins, so nothing taken
+    # need be given back. A list does not start at a day that follows "N, " where N is a one- or
+    # two-digit day-like number at the start of the text or after a character that is no digit,
+    # dot, colon or slash: the run N belongs to is the list, or there is none.
+    could_start, one, two = r"[^\d./:]", "[1-9]", r"(?:0[1-9]|[12]\d|3[01])"
     by_width: dict[int, list[str]] = {}
     for n, width in ((one, 1), (two, 2)):
         for sep in (",", r",\s", r"\s,", r"\s,\s"):
             by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
+    # (N at the start of a text needs no look-behind: see `days`)
     after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
-    # each of them ends with a comma one or two characters before the day
-    first = day(*nb, then=r"\s?+(?:,|\s?(?:i|oraz))", whole=True, later=after_day,
-                later_unless="[^,][^,]") + r"(?!\d)"
-    # Then a look past the run of digits, commas and white space (one class: cheap) for how a list
-    # ends; white space after the first `look` characters is looked past too (the gap before a
-    # month name may be long). A list is a part of that run and what ends it: its days and
-    # commas, at most 2 + 30 × 5 = 152 characters (31 days), then only white space. So when the
-    # look fails, no list starts in the first look − 152 characters of the run: either the run
-    # does not end as a list ends, or a character that is no white space lies `look` or more
-    # characters in. When a comma and another number follow the first day, the match then takes
-    # up to `skip` characters of the run and reports no list (group "list" unset; the caller
-    # skips it) instead of the engine trying each of its numbers again.
-    look, list_chars = 200, 2 + 30 * 5
-    skip = look - list_chars - 2
-    days = (rf"(?P<days>{first}(?>(?=[\d\s,]{{0,{look}}}+\s*+END)(?P<list>)|(?=\s?+,\s?+\d)[\d\s,]{{0,{skip - 2}}}+)"
-            rf"(?(list)(?:(?:\s?+,\s?+{DAY_IN_LIST}){{1,29}}+(?:\s?(?:\si|\soraz)\s?{DAY_IN_LIST}|\s?+,\s?+{DAY_IN_LIST})?"
-            rf"|\s?(?:\si|\soraz)\s?{DAY_IN_LIST})))")
-    days_dot = days.replace("END", r"(?:\.|(?:i|oraz)\s?\d\d?\.)")
-    # "3 i 4 maja", "3i4 maja"
-    days_words = days.replace(r"\si|\soraz", "i|oraz").replace("END", rf"(?:(?:i|oraz)\s?\d\d?\s+)?{ini}")
+    comma_day = rf"\s?+,\s?+{DAY_IN_LIST}"
+
+    def days(and_sep: str, end: str, month: str) -> str:
+        """`and_sep`: "i"/"oraz" and the white space around it; `end`: how `month`, what follows
+        a list's last day, begins. Before the look-behinds, the first day is checked to be
+        followed by the second and what may follow it (up to the month after "i" and a day).
+        """
+        # a day after the first, the longest: a comma, "i" or the month (no digit) follows it
+        more = r"(?:[12]\d?+|3[01]?+|0[1-9]|[4-9])"
+        and_last = rf"{and_sep}\s?+\d\d?+{end}"  # (the look-ahead need not be exact: the match is)
+        # each of `after_day` ends with a comma one or two characters before the day; when none
+        # lies there, no digit and comma ("3,4" is a decimal) lie there either
+        first = day(*nb, then=rf"(?:\s?+,\s?+{more}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True, later=after_day,
+                    later_unless="[^,][^,]")
+        # A comma or "i" follows the first day, and neither begins a month: a list has two days
+        # or more, 31 at most. So when no list starts at a first day, none starts at any day of
+        # the run of ", day" that follows it: each follows a day-like number after a comma or a
+        # space (or at the start of the text). The match then takes the rest of that run (group
+        # "run" set, no month; the caller passes over it) instead of the engine trying each of
+        # its days, and reads a run of numbers once, however long ("1, 2, 3, …" a million
+        # characters). So a day after "N, " at the start of a text needs no look-behind: it is
+        # tried on its own only when N fails the look-ahead on what follows that day, as it then
+        # does itself.
+        return (rf"(?P<days>{first}(?:{comma_day}){{0,29}}+(?:{and_sep}\s?{DAY_IN_LIST}|{comma_day}|(?P<run>)))"
+                rf"(?:{month}|(?(run)(?:{comma_day})*+|(?!)))")
+
+    and_dot = r"\s{1,2}+(?:i|oraz)"
     return [
         # ranges first: they own their numbers; a leading "od" is added by find_dates
         ("range_dm_dm", re.compile(
@@ -116,10 +123,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
             rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
-        # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r."
-        ("list_words", re.compile(rf"{days_words}(?(list)\s+(?P<m>{mon})(?:\s+(?P<y>{Y}){R})?)", re.I)),
-        ("list_roman", re.compile(rf"{days_dot}(?(list)\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.])))")),
-        ("list_numeric", re.compile(rf"{days_dot}(?(list)\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.])))")),
+        # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r.", "3i4 maja"
+        # (without re.I, which would make every test of the digits, white space and commas slower;
+        # "i" and "oraz" as re.I matches them, each begun by a class the engine checks first)
+        ("list_words", re.compile(days(r"\s?+(?:[Iiİı]|[Oo][Rr][Aa][Zz])", r"\s++" + ini, rf"\s++(?P<m>{mon})(?i:\s+(?P<y>{Y}){R})?"))),
+        ("list_roman", re.compile(days(and_dot, r"\.", rf"\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))"))),
+        ("list_numeric", re.compile(days(and_dot, r"\.", rf"\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))"))),
         # single dates
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
@@ -181,8 +190,8 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
 
     for rule, rx in _patterns():
         for m in rx.finditer(norm):
-            if rule.startswith("list") and m["list"] is None:
-                continue  # a run of numbers with no list in it, skipped whole
+            if rule.startswith("list") and m["m"] is None:
+                continue  # a run of numbers no list starts in, passed over whole
             s, e = m.start(), m.end()
             if rule in ("range_words", "range_roman"):
                 s = word_before(norm, s, "od")  # "od 3 do 5 maja": the range starts at "od"

@@ -22,28 +22,32 @@ def day(*not_after: str, then: str | None = None, whole: bool = False, later: tu
     """01–09, 1–31: one digit tried before two. Most digits of a text are no day, so the
     cheapest tests that reject most of them come first: the first `not_after` look-behind
     (digits glued to a number), then `then` (what must follow the day), then the other
-    look-behinds, `later` last, skipped when the text before the day ends with `later_unless`
-    (one look-behind that rules all of them out); `whole`: the longest, never given back (for a
-    day that a non-digit must follow)."""
-    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, whole, later,
-                   later_unless)
+    look-behinds, `later` last. `whole`: the longest, which `then` (beginning with no digit)
+    must follow; `later_unless`: a look-behind that, when it holds, rules out every look-behind
+    after the first (one test instead of several)."""
+    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, later, later_unless,
+                   ("[1-9]", r"0[1-9]|[12]\d|3[01]") if whole else None)
 
 
 def month(*not_after: str, then: str | None = None) -> str:
     """01–09, 1–12: one digit tried before two."""
-    return _number(r"(?:(?<=0)[1-9]|(?<=1)[0-2]??|(?<=[2-9]))", not_after, then, False, ())
+    return _number(r"(?:(?<=0)[1-9]|(?<=1)[0-2]??|(?<=[2-9]))", not_after, then, ())
 
 
-def _number(rest: str, not_after: tuple[str, ...], then: str | None, whole: bool, later: tuple[str, ...],
-            later_unless: str | None = None) -> str:
-    ahead = rf"(?=\d?{then})" if then else ""
-    if whole:
-        rest = rest.replace("??", "?")
-    behind = guard(*later)
-    if later and later_unless:
+def _number(rest: str, not_after: tuple[str, ...], then: str | None, later: tuple[str, ...],
+            later_unless: str | None = None, whole: tuple[str, str] | None = None) -> str:
+    """`whole`: the numbers of one digit (a class) and of two (a look-behind) for a number
+    taken whole. The look-ahead takes a second digit if there is one, and `then` (beginning
+    with no digit) must follow: no number of three digits passes it. What the number is comes
+    after the look-behinds, and none of its tests is tried again when what follows fails."""
+    behind = guard(*not_after[1:], *later)
+    if later_unless:
         behind = f"(?:(?<={later_unless}.)|{behind})"
-    out = rf"\d{guard(*not_after[:1])}{ahead}{guard(*not_after[1:])}{behind}{rest}"
-    return f"(?>{out})" if whole else out
+    if whole:
+        number = rf"(?:\d(?<={whole[1]})|(?<={whole[0]})(?!\d))"
+        return rf"\d{guard(*not_after[:1])}(?=\d?+{then or ''})(?>{behind}{number})"
+    ahead = rf"(?=\d?{then})" if then else ""
+    return rf"\d{guard(*not_after[:1])}{ahead}{behind}{rest}"
 
 
 # a day inside a list, after its first day: the longest, never given back (a non-digit follows

@@ -111,9 +111,10 @@ def _plain_dates() -> dict[str, re.Pattern[str]]:
     mon = "(?:" + text.alternation(k for k in lexicon().months if len(k) > 3) + ")"
     smon = "(?:" + text.alternation(lexicon().months) + ")"
     # a list does not start right after "N, " where N is a one- or two-digit day-like number (not
-    # glued to another): the run it belongs to is the list, or there is none
-    after_day = "".join(rf"(?<![^\d./:,]{n}{sep})" for n in ("[1-9]", "(?:0[1-9]|[12]\\d|3[01])")
-                        for sep in (",", r",\s", r"\s,", r"\s,\s"))
+    # glued to another; at the start of the text or not): the run it belongs to is the list, or
+    # there is none
+    after_day = "".join(rf"(?<!{before}{n}{sep})" for before in ("^", r"[^\d./:]")
+                        for n in ("[1-9]", "(?:0[1-9]|[12]\\d|3[01])") for sep in (",", r",\s", r"\s,", r"\s,\s"))
     days = rf"{_NB}{after_day}(?P<days>{_D}(?:\s?,\s?{_D}){{0,29}}\s?(?:,|\si|\soraz)\s?{_D})"
     days_words = days.replace(r"\si|\soraz", "i|oraz")
     return {
@@ -163,19 +164,22 @@ def test_date_pattern_finds_what_its_plain_form_finds(name: str, s: str) -> None
 
 def _found(fast: re.Pattern[str], s: str) -> list[tuple[int, int, dict[str, str | None]]]:
     """(start, end, groups) of a pattern's matches; a day list's pattern also matches a run of
-    numbers it skips (no list in it, group "list" unset), which its caller passes over too."""
+    numbers no list starts in (no month), which its caller passes over too."""
     out = []
     for m in fast.finditer(s):
         g = m.groupdict()
-        if g.pop("list", "") is not None:
-            out.append((m.start(), m.end(), g))
+        if "run" in g:  # a day list's pattern
+            del g["run"]
+            if g["m"] is None:
+                continue
+        out.append((m.start(), m.end(), g))
     return out
 
 
-# long runs of numbers: past the 31 days a list may have and the 200 characters the day-list
-# patterns look ahead over, where they skip a run that no list can start in
+# long runs of numbers: past the 31 days a list may have, and runs the day-list patterns pass
+# over because no list starts in them
 _NUMBER = st.sampled_from([str(i) for i in range(1, 46)] + ["05", "100"])
-_SEP = st.sampled_from([", ", ",", " , ", " ,", " ", ",  ", "\n"])  # what a run of numbers is made of
+_SEP = st.sampled_from([", ", ",", " , ", " ,", " ", ",  ", "\n", " i "])  # what a run of numbers is made of
 _RUN = st.builds(
     lambda head, filler, days, tail: head + "".join(n + sep for n, sep in filler + days) + tail,
     st.sampled_from(["", "x ", "(", "5.", "1,", "2019, "]),
@@ -199,6 +203,7 @@ def test_day_lists_in_long_runs_are_what_the_plain_form_finds(name: str, s: str)
     "1, " * 30 + "4 i 5.11", "x " + "1, " * 30 + "4 i 5.11", "x " + "1, " * 29 + "4 i 5.11",  # 32 days are too many
     ", ".join(str(i) for i in range(1, 32)) + ".11", "x " + ", ".join(str(i) for i in range(1, 33)) + ".11",
     "1, 45, " + ", ".join(str(i) for i in range(1, 32)) + " maja", "1 i " * 30 + "2 maja",
+    "x 5, 6 i 7, 8 maja", "x 5, 6 i 7, 8.11", "x 5, 6, 45, 7, 8.11", "5, 6, 7, 8" + ", 9" * 30 + ".11",  # runs passed over
 ])
 @pytest.mark.parametrize("name", ["list_numeric", "list_words"])
 def test_day_lists_at_their_bounds(name: str, s: str) -> None:
