@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import pytest
-from adversarial import adversarial_texts, pattern_uses, slow_texts, time_one, time_patterns
+from adversarial import adversarial_texts, pattern_uses, time_one, time_patterns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from readfixtures import SEED, pdf_document, to_docx, to_html, to_odt, to_pdf
@@ -172,15 +172,15 @@ def test_read_damaged_documents(name: str, flips: list[tuple[float, int]], cut: 
 #
 # Every pattern of the pipeline (module constants, patterns its cached factories build from
 # the lexicons, literals in re.* calls — found by tests/adversarial.py, so new ones are
-# covered) is run over 24 adversarial texts of 1 MB, the way its callers run it (a scan, a
+# covered) is run over 28 adversarial texts of 1 MB, the way its callers run it (a scan, a
 # search, or a match at a position), in a child process stopped after 2 s. The time is the
 # regex engine's beyond delivering its matches. Limit: 100 ms, for every pattern.
 #
 # The patterns begin with the class of their first character (structure.day, text.leading_words,
 # text.choice), so the engine skips to the characters that can start a match instead of trying
 # every position; what must follow a candidate is tested first by a cheap gate (a class, not a
-# list of words); their repetitions are bounded or possessive, and a day list skips a run of
-# numbers that no list can start in.
+# list of words); their repetitions are bounded or possessive, and a day list that fails passes
+# over the run of days no list can start in.
 
 LIMIT = 0.100        # seconds per pattern on 1 MB, on an idle machine of ours
 # Times are ratios: a reference scan that visits every position of a 1 MB text takes REF_IDLE
@@ -194,7 +194,6 @@ REF_IDLE = 0.023
 STOP = 2.0           # a measurement still running after this is stopped (catastrophic)
 SIZE = 1_000_000
 TEXTS = adversarial_texts(SIZE)
-SLOW_TEXTS = slow_texts(SIZE)
 
 
 @pytest.fixture(scope="module")
@@ -238,12 +237,3 @@ def test_no_pattern_takes_100ms_on_1mb(name: str, uses: list[tuple[str, str, int
                 bad[(where, method)] = again
     lines = [f"{where} ({method}): {_fmt(v)}" for (where, method), v in sorted(bad.items(), key=lambda kv: -kv[1])]
     assert not bad, f"on an idle machine of ours, limit {LIMIT * 1000:.0f} ms\n" + "\n".join(lines)
-
-
-@pytest.mark.parametrize("name", sorted(SLOW_TEXTS))
-def test_texts_known_to_slow_the_day_lists_stay_bounded(name: str, uses: list[tuple[str, str, int, tuple[str, ...]]]
-                                                        ) -> None:
-    """Known: on these texts the day-list patterns take up to about 230 ms on 1 MB (README, Known
-    limits). Every pattern is still held to the 2 s bound on them."""
-    times = time_patterns(SLOW_TEXTS[name], uses, STOP)
-    assert not [k for k, v in times.items() if math.isinf(v)]
