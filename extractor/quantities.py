@@ -1199,13 +1199,18 @@ def _in_brackets(norm: str, s: int, pos: int) -> bool:
     return norm.rfind("(", s, pos) > norm.rfind(")", s, pos)
 
 
+@cache
+def _total_re() -> re.Pattern[str]:
+    """What a window before a total ends with: a total word and up to two words ("razem",
+    "łącznie utworzono:")."""
+    return re.compile(leading_words(lexicon().total) + r"(?:\s+[^\W\d_]+){0,2}\s*:?\s*$")
+
+
 def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:
     """'UG/UM 5, PUP 4, OPS 3 – razem 12 spotkań': a total after its breakdown."""
-    lx = lexicon()
     norm = view.norm
     new: list[Qty] = []
-    total_re = re.compile(r"(?:" + "|".join(re.escape(w) for w in lx.total) + r")(?:\s+[^\W\d_]+){0,2}\s*:?\s*$",
-                          re.I)
+    total_re = _total_re()
     qtys += _bare_totals(view, nums, qtys, total_re)
     by_start = {q.num.start: q for q in qtys}
     free_nums = {n.start: n for n in nums if not n.role}

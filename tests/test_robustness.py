@@ -240,6 +240,29 @@ def test_no_pattern_takes_100ms_on_1mb(name: str, uses: list[tuple[str, str, int
     assert not bad, f"on an idle machine of ours, limit {LIMIT * 1000:.0f} ms\n" + "\n".join(lines)
 
 
+def test_the_timing_test_finds_every_compiled_pattern() -> None:
+    """The timing test finds compiled patterns in module constants and in @cache factories
+    without arguments: a pattern compiled anywhere else (in a function run per call) would
+    escape it. Patterns passed to re.* as literals are found as they are."""
+    import ast
+    from pathlib import Path
+
+    from adversarial import pipeline_modules
+
+    hidden = []
+    for mod in pipeline_modules():
+        tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
+        at_load = {n.value.func.id for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                   and isinstance(n.value.func, ast.Name)}
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+            cached = any(isinstance(d, ast.Name) and d.id == "cache" for d in fn.decorator_list) and not fn.args.args
+            calls = [c for c in ast.walk(fn) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                     and c.func.attr == "compile" and isinstance(c.func.value, ast.Name) and c.func.value.id == "re"]
+            if calls and not cached and fn.name not in at_load:
+                hidden.append(f"{mod.__name__}.{fn.name}")
+    assert not hidden
+
+
 @pytest.mark.parametrize("name", sorted(SLOW_TEXTS))
 def test_texts_known_to_take_the_day_lists_to_the_limit_stay_bounded(
         name: str, uses: list[tuple[str, str, int, tuple[str, ...]]]) -> None:
