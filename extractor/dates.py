@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .lexicon import lexicon
-from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
+from .structure import DAY_IN_LIST, DAY_ONE, DAY_TWO, D, M, PeriodMatch, Y, day
 from .text import View, choice, initials, leading_words, word_before
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
@@ -75,7 +75,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     # need be given back. A list does not start at a day that follows "N, " where N is a one- or
     # two-digit day-like number at the start of the text or after a character that is no digit,
     # dot, colon or slash: the run N belongs to is the list, or there is none.
-    could_start, one, two = r"[^\d./:]", "[1-9]", r"(?:0[1-9]|[12]\d|3[01])"
+    could_start, one, two = r"[^\d./:]", DAY_ONE, f"(?:{DAY_TWO})"
     by_width: dict[int, list[str]] = {}
     for n, width in ((one, 1), (two, 2)):
         for sep in (",", r",\s", r"\s,", r"\s,\s"):
@@ -89,13 +89,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         a list's last day, begins. Before the look-behinds, the first day is checked to be
         followed by the second and what may follow it (up to the month after "i" and a day).
         """
-        # a day after the first, the longest: a comma, "i" or the month (no digit) follows it
-        more = r"(?:[12]\d?+|3[01]?+|0[1-9]|[4-9])"
         and_last = rf"{and_sep}\s?+\d\d?+{end}"  # (the look-ahead need not be exact: the match is)
         # each of `after_day` ends with a comma one or two characters before the day; when none
-        # lies there, no digit and comma ("3,4" is a decimal) lie there either
-        first = day(*nb, then=rf"(?:\s?+,\s?+{more}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True, later=after_day,
-                    later_unless="[^,][^,]")
+        # lies there, no digit and comma ("3,4" is a decimal) lie there either; the second day is
+        # taken whole (a comma, "i" or the month, no digit, follows it)
+        first = day(*nb, then=rf"(?:\s?+,\s?+{DAY_IN_LIST}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True,
+                    later=after_day, later_unless="[^,][^,]")
         # A comma or "i" follows the first day, and neither begins a month: a list has two days
         # or more, 31 at most. So when no list starts at a first day, none starts at any day of
         # the run of ", day" that follows it: each follows a day-like number after a comma or a

@@ -11,6 +11,8 @@ from .lexicon import lexicon
 from .text import View, choice, initials, leading_words, word_before
 from .text import fold as text_fold
 
+# the days of one digit and of two
+DAY_ONE, DAY_TWO = "[1-9]", r"0[1-9]|[12]\d|3[01]"
 
 # Day and month numbers begin with a bare \d and test the digit they began with by look-behind:
 # a pattern that begins with a character class lets the regex engine skip straight to the
@@ -26,7 +28,7 @@ def day(*not_after: str, then: str | None = None, whole: bool = False, later: tu
     must follow; `later_unless`: a look-behind that, when it holds, rules out every look-behind
     after the first (one test instead of several)."""
     return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, later, later_unless,
-                   ("[1-9]", r"0[1-9]|[12]\d|3[01]") if whole else None)
+                   (DAY_ONE, DAY_TWO) if whole else None)
 
 
 def month(*not_after: str, then: str | None = None) -> str:
