@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 from .lexicon import lexicon
-from .structure import DAY_IN_LIST, DAY_ONE, DAY_TWO, D, M, PeriodMatch, Y, day
-from .text import View, choice, initials, leading_words, word_before
+from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
+from .text import View, alternation, choice, initials, leading_words, word_before
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
 # a two-digit year, only after a numeric day.month. ("3.01.20", "5-6.05.21"): 2000 + yy
@@ -46,18 +47,122 @@ class RangeMention:
     rule: str
 
 
+_ROM = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
+# the first day: not glued to a preceding number ("3,4" is a decimal); `then`: what follows it
+_NB = (r"[\d./:]", r"\d,")
+
+
 @cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    lx = lexicon()
-    mon = choice(k for k in lx.months if len(k) > 3)
-    # what may follow a day, tested at every digit before the day is read: classes, not words
-    ini = initials(k for k in lx.months if len(k) > 3)
-    rom = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
-    # the first day: not glued to a preceding number ("3,4" is a decimal); `then`: what follows it
-    nb = (r"[\d./:]", r"\d,")
+def _month_names() -> tuple[str, ...]:
+    """The month names of more than three letters ("maja", "listopada", "marzec")."""
+    return tuple(k for k in lexicon().months if len(k) > 3)
+
+
+@cache
+def _month_words() -> tuple[str, str]:
+    """The month names as a pattern, and the classes of their initials: what may follow a day,
+    tested at every digit before the day is read."""
+    return choice(_month_names()), initials(_month_names())
+
+
+@cache
+def _list_forms() -> dict[str, tuple[str, str, str]]:
+    """rule -> (and_sep, end, month) of each form of day list: "i"/"oraz" and the white space
+    around it; how what follows the last day begins; the month with its year."""
+    mon, ini = _month_words()
+    and_dot = r"\s{1,2}+(?:i|oraz)"
+    return {
+        # (without re.I, which would make every test of the digits, white space and commas slower;
+        # "i" and "oraz" as re.I matches them, each begun by a class the engine checks first)
+        "list_words": (r"\s?+(?:[Iiİı]|[Oo][Rr][Aa][Zz])", r"\s++" + ini, rf"\s++(?P<m>{mon})(?i:\s+(?P<y>{Y}){R})?"),
+        "list_roman": (and_dot, r"\.", rf"\.(?P<m>{_ROM})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))"),
+        "list_numeric": (and_dot, r"\.", rf"\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))"),
+    }
+
+
+# A day list: at least two days, commas between them, "i"/"oraz" allowed before the last; at most
+# 31 days; then the month. A list does not start at a day that follows "N, " where N is a one- or
+# two-digit day at the start of the text or after a character that is no digit, dot, colon or
+# slash: the run N belongs to is the list, or there is none. So a list can start only where such
+# a run begins, and the runs are found from the months that end them, in the reversed text
+# (_reversed_list_starts); a list's pattern is then matched once at each place found. (Scanning
+# forwards, the pattern would be tried at every number of a text, each try read up to where it
+# fails: on "1,2,3 1,2,3 …" that took about the 100 ms per 1 MB this project allows a pattern.)
+
+def _days(and_sep: str, end: str, month: str) -> str:
+    """The days of a list and its month. Each day is taken whole (a non-digit follows it), and
+    so is each run of ", day": what follows a list's days is its month, which no comma begins,
+    so nothing taken need be given back. Before its look-behinds, the first day is checked to
+    be followed by the second and what may follow it (up to the month after "i" and a day)."""
+    comma_day = rf"\s?+,\s?+{DAY_IN_LIST}"
+    and_last = rf"{and_sep}\s?+\d\d?+{end}"  # (the look-ahead need not be exact: the match is)
+    # the second day is taken whole (a comma, "i" or the month, no digit, follows it)
+    first = day(*_NB, then=rf"(?:\s?+,\s?+{DAY_IN_LIST}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True)
+    return rf"(?P<days>{first}(?:{comma_day}){{0,29}}+(?:{and_sep}\s?{DAY_IN_LIST}|{comma_day})?){month}"
+
+
+@cache
+def _day_lists() -> dict[str, re.Pattern[str]]:
+    """rule -> the pattern of a day list ("(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r.",
+    "3i4 maja"), matched where _reversed_list_starts() finds that one may start."""
+    return {rule: re.compile(_days(*form)) for rule, form in _list_forms().items()}
+
+
+# A day of a list in the reversed text (1–9, 01–09, 10–31 read backwards), whole, and not glued
+# to a dot, colon or slash before it: "21" is 12, "90" is 09
+_DAY_REVERSED = r"(?:[1-9](?![\d./:])|(?:[1-9]0|\d[12]|[01]3)(?![\d./:]))"
+_COMMA_REVERSED = r"\s?+,\s?+"
+
+
+@cache
+def _reversed_list_starts() -> dict[str, re.Pattern[str]]:
+    """rule -> a pattern run over the reversed text: a month as the list's form writes it,
+    its last day, and the run of days before it, read backwards. Where that run begins is the
+    only place a list ending there can start: each other day of the run follows "N, " with N a
+    day, and a day glued to a dot, colon or slash ends the run, since it cannot begin a list.
+    A run of more than 31 days gives no place, nor does one that begins right after a digit and
+    a comma ("3,4" is a decimal). The month and the days are read as the forward patterns read
+    them (what those read, this does, and a little more): _day_lists() decides."""
+    # each begins with the class of the month's character nearest the days, and reads the month
+    # by look-behinds once a day and a separator are seen to follow: "maja" read backwards is
+    # "ajam", and begins with an "a" almost any text is full of
+    by_length: dict[int, list[str]] = {}
+    for name in _month_names():
+        by_length.setdefault(len(name), []).append(name[::-1])
+    names = "|".join(f"(?<=(?i:{alternation(v)}))" for _, v in sorted(by_length.items()))
+    ahead = r"\d\d?+\s?+(?:,\s?+\d\d?+(?![\d./:])|[IiİıZz])"  # a last day, a separator, a day
+    months = {
+        "list_words": rf"{_month_words()[1]}(?=\s++{ahead})(?:{names})\s++",
+        "list_roman": rf"[IVX](?<!\w.)(?:(?<=I)(?:IIV|IV|IX|II?|V|X)?|(?<=[VX])I?)\.(?={ahead})",
+        "list_numeric": rf"\.(?={ahead})(?:(?<=[1-9]\.)(?<!\d.\.)|(?<=[1-9]0\.|[0-2]1\.)(?<!\d..\.))",
+    }
+    ands = {"list_words": r"\s?+(?:[Iiİı]|[Zz][Aa][Rr][Oo])\s?+", "list_roman": r"\s?+(?:i|zaro)\s{1,2}+"}
+    ands["list_numeric"] = ands["list_roman"]
+    # the days are read once, never given back: where the run ends is then tested
+    return {rule: re.compile(
+        rf"{months[rule]}(?>{_DAY_REVERSED}(?:{_COMMA_REVERSED}|{ands[rule]}){_DAY_REVERSED}"
+        rf"(?:{_COMMA_REVERSED}{_DAY_REVERSED}){{0,29}}+)(?!,\d|{_COMMA_REVERSED}{_DAY_REVERSED})") for rule in months}
+
+
+def _lists_in(norm: str, rule: str, reversed_norm: str | None = None) -> Iterator[re.Match[str]]:
+    """The day lists of one form in `norm`, leftmost first, none overlapping, each read where
+    _reversed_list_starts() finds a place for it. `reversed_norm`: norm[::-1], if at hand."""
+    rev = norm[::-1] if reversed_norm is None else reversed_norm
+    starts = [len(norm) - m.end() for m in _reversed_list_starts()[rule].finditer(rev)]
+    done = 0
+    for start in reversed(starts):
+        if start >= done and (m := _day_lists()[rule].match(norm, start)) is not None:
+            done = m.end()
+            yield m
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
+    mon, ini = _month_words()
+    rom = _ROM
 
     def d0(then: str) -> str:
-        return day(*nb, then=then)
+        return day(*_NB, then=then)
 
     d_dot = d0(r"\.")
     d_dot_dash = d0(r"\.?\s?-")
@@ -68,46 +173,6 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     d_roman = d0(r"(?:\.\s?|\s)[IVX]")
     d_bare = day(r"[\d.,/:\w]", then=r"\s[IVX]")
     d_month = d0(r"\s+" + ini)
-
-    # A day list: at least two days, commas between them, "i"/"oraz" allowed before the last; at
-    # most 31 days. Each day is taken whole (a non-digit follows it), and so is each run of
-    # ", day": what follows a list's days is its month, which no comma begins, so nothing taken
-    # need be given back. A list does not start at a day that follows "N, " where N is a one- or
-    # two-digit day-like number at the start of the text or after a character that is no digit,
-    # dot, colon or slash: the run N belongs to is the list, or there is none.
-    could_start, one, two = r"[^\d./:]", DAY_ONE, f"(?:{DAY_TWO})"
-    by_width: dict[int, list[str]] = {}
-    for n, width in ((one, 1), (two, 2)):
-        for sep in (",", r",\s", r"\s,", r"\s,\s"):
-            by_width.setdefault(width + len(sep.replace(r"\s", " ")), []).append(could_start + n + sep)
-    # (N at the start of a text needs no look-behind: see `days`)
-    after_day = tuple("(?:" + "|".join(v) + ")" for _, v in sorted(by_width.items()))
-    comma_day = rf"\s?+,\s?+{DAY_IN_LIST}"
-
-    def days(and_sep: str, end: str, month: str) -> str:
-        """`and_sep`: "i"/"oraz" and the white space around it; `end`: how `month`, what follows
-        a list's last day, begins. Before the look-behinds, the first day is checked to be
-        followed by the second and what may follow it (up to the month after "i" and a day).
-        """
-        and_last = rf"{and_sep}\s?+\d\d?+{end}"  # (the look-ahead need not be exact: the match is)
-        # each of `after_day` ends with a comma one or two characters before the day; when none
-        # lies there, no digit and comma ("3,4" is a decimal) lie there either; the second day is
-        # taken whole (a comma, "i" or the month, no digit, follows it)
-        first = day(*nb, then=rf"(?:\s?+,\s?+{DAY_IN_LIST}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True,
-                    later=after_day, later_unless="[^,][^,]")
-        # A comma or "i" follows the first day, and neither begins a month: a list has two days
-        # or more, 31 at most. So when no list starts at a first day, none starts at any day of
-        # the run of ", day" that follows it: each follows a day-like number after a comma or a
-        # space (or at the start of the text). The match then takes the rest of that run (group
-        # "run" set, no month; the caller passes over it) instead of the engine trying each of
-        # its days, and reads a run of numbers once, however long ("1, 2, 3, …" a million
-        # characters). So a day after "N, " at the start of a text needs no look-behind: it is
-        # tried on its own only when N fails the look-ahead on what follows that day, as it then
-        # does itself.
-        return (rf"(?P<days>{first}(?:{comma_day}){{0,29}}+(?:{and_sep}\s?{DAY_IN_LIST}|{comma_day}|(?P<run>)))"
-                rf"(?:{month}|(?(run)(?:{comma_day})*+|(?!)))")
-
-    and_dot = r"\s{1,2}+(?:i|oraz)"
     return [
         # ranges first: they own their numbers; a leading "od" is added by find_dates
         ("range_dm_dm", re.compile(
@@ -122,12 +187,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
             rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
-        # day lists sharing one month: "(3,4,7,9.11)", "3, 4 i 7.11", "3 i 4 maja 2019 r.", "3i4 maja"
-        # (without re.I, which would make every test of the digits, white space and commas slower;
-        # "i" and "oraz" as re.I matches them, each begun by a class the engine checks first)
-        ("list_words", re.compile(days(r"\s?+(?:[Iiİı]|[Oo][Rr][Aa][Zz])", r"\s++" + ini, rf"\s++(?P<m>{mon})(?i:\s+(?P<y>{Y}){R})?"))),
-        ("list_roman", re.compile(days(and_dot, r"\.", rf"\.(?P<m>{rom})(?:\.(?P<y>{Y}){R}|\.|(?![\w.]))"))),
-        ("list_numeric", re.compile(days(and_dot, r"\.", rf"\.(?P<m>{M})(?:\.(?P<y>{Y2}){R}|\.|(?![\d.]))"))),
+        # day lists sharing one month: read by _lists_in
+        ("list_words", None), ("list_roman", None), ("list_numeric", None),
         # single dates
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
@@ -187,10 +248,9 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
     def free(s: int, e: int) -> bool:
         return not view.is_claimed(s, e)
 
+    rev = norm[::-1]
     for rule, rx in _patterns():
-        for m in rx.finditer(norm):
-            if rule.startswith("list") and m["m"] is None:
-                continue  # a run of numbers no list starts in, passed over whole
+        for m in _lists_in(norm, rule, rev) if rx is None else rx.finditer(norm):
             s, e = m.start(), m.end()
             if rule in ("range_words", "range_roman"):
                 s = word_before(norm, s, "od")  # "od 3 do 5 maja": the range starts at "od"

@@ -19,32 +19,26 @@ DAY_ONE, DAY_TWO = "[1-9]", r"0[1-9]|[12]\d|3[01]"
 # characters that can start a match, where a leading look-behind or optional part makes it try
 # every position of the text. Same numbers, same order of trial as 0?[1-9]|[12]\d|3[01].
 # `not_after`: fixed-width look-behinds the text before the number must not end with.
-def day(*not_after: str, then: str | None = None, whole: bool = False, later: tuple[str, ...] = (),
-        later_unless: str | None = None) -> str:
+def day(*not_after: str, then: str | None = None, whole: bool = False) -> str:
     """01–09, 1–31: one digit tried before two. Most digits of a text are no day, so the
     cheapest tests that reject most of them come first: the first `not_after` look-behind
     (digits glued to a number), then `then` (what must follow the day), then the other
-    look-behinds, `later` last. `whole`: the longest, which `then` (beginning with no digit)
-    must follow; `later_unless`: a look-behind that, when it holds, rules out every look-behind
-    after the first (one test instead of several)."""
-    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then, later, later_unless,
+    look-behinds. `whole`: the longest, which `then` (beginning with no digit) must follow."""
+    return _number(r"(?:(?<=0)[1-9]|(?<=[12])\d??|(?<=3)[01]??|(?<=[4-9]))", not_after, then,
                    (DAY_ONE, DAY_TWO) if whole else None)
 
 
 def month(*not_after: str, then: str | None = None) -> str:
     """01–09, 1–12: one digit tried before two."""
-    return _number(r"(?:(?<=0)[1-9]|(?<=1)[0-2]??|(?<=[2-9]))", not_after, then, ())
+    return _number(r"(?:(?<=0)[1-9]|(?<=1)[0-2]??|(?<=[2-9]))", not_after, then)
 
 
-def _number(rest: str, not_after: tuple[str, ...], then: str | None, later: tuple[str, ...],
-            later_unless: str | None = None, whole: tuple[str, str] | None = None) -> str:
+def _number(rest: str, not_after: tuple[str, ...], then: str | None, whole: tuple[str, str] | None = None) -> str:
     """`whole`: the numbers of one digit (a class) and of two (a look-behind) for a number
     taken whole. The look-ahead takes a second digit if there is one, and `then` (beginning
     with no digit) must follow: no number of three digits passes it. What the number is comes
     after the look-behinds, and none of its tests is tried again when what follows fails."""
-    behind = guard(*not_after[1:], *later)
-    if later_unless:
-        behind = f"(?:(?<={later_unless}.)|{behind})"
+    behind = guard(*not_after[1:])
     if whole:
         number = rf"(?:\d(?<={whole[1]})|(?<={whole[0]})(?!\d))"
         return rf"\d{guard(*not_after[:1])}(?=\d?+{then or ''})(?>{behind}{number})"

@@ -134,10 +134,15 @@ def adversarial_texts(size: int = 1_000_000) -> dict[str, str]:
         "dates": _fill("01.09.2018 - ", size),
         "day lists": _fill("1, 2, 3, 4 i ", size),
         "comma lists": _fill("1, 2, 3, 4, 5, ", size),
-        # a day that may start a list every few characters: each one is tried
         "and lists": _fill("1 i ", size),
+        "short comma lists": _fill("1,2,3 ", size),
+        "pairs": _fill("1,2 ", size),
         "numbers between days": _fill("5, 40, " * 25 + "5.1 ", size),
         "large numbers between days": _fill("5, 100, " * 20 + "5 maja ", size),
+        # day lists are read backwards from their months: every dot here is read as the dot
+        # before a month, with two days before it and a decimal ("1,1") that rules them out
+        "lists after decimals": _fill("1,1.1,", size),
+        "days before words": _fill("1, 2 maszyn ", size),
         "month words": _fill("od 1 marca 2019 r. do ", size),
         "body period": _fill("rozpoczął się w marcu 2019 ", size),
         "word lists": _fill("spotkania animacyjne, grupy inicjatywne i ", size),
@@ -149,13 +154,6 @@ def adversarial_texts(size: int = 1_000_000) -> dict[str, str]:
     return texts
 
 
-def slow_texts(size: int = 1_000_000) -> dict[str, str]:
-    """Texts on which a day-list pattern takes about the limit (70–125 ms on 1 MB in our
-    measurements, `list_words` the slowest): a list tried every four or six characters, each
-    time read up to where it fails."""
-    return {"short comma lists": _fill("1,2,3 ", size), "pairs": _fill("1,2 ", size)}
-
-
 # --- timing each pattern on its own, the way its callers use it ------------------------------
 
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
@@ -164,7 +162,8 @@ _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn"
 def _usage(modules: list[Any]) -> dict[str, set[str]]:
     """NAME -> the pattern methods called on NAME (or on module.NAME) in the pipeline's source;
     "factory()" -> those called on a factory's result directly (_money_re().match(…)), or search
-    and finditer as well when a call of it is kept anywhere else (a local variable)."""
+    and finditer as well when a call of it is kept anywhere else (a local variable);
+    "factory()[]" -> those called on an item of its result (_day_lists()[rule].match(…))."""
     out: dict[str, set[str]] = {}
     for mod in modules:
         tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
@@ -175,14 +174,20 @@ def _usage(modules: list[Any]) -> dict[str, set[str]]:
                 if isinstance(recv, ast.Call) and isinstance(recv.func, ast.Name) and not recv.args:
                     name: str | None = recv.func.id + "()"
                     receivers.add(id(recv))
+                elif isinstance(recv, ast.Subscript) and isinstance(recv.value, ast.Call) \
+                        and isinstance(recv.value.func, ast.Name) and not recv.value.args:
+                    name = recv.value.func.id + "()[]"  # _day_lists()[rule].match(…)
+                    receivers.add(id(recv.value))
                 else:
                     name = recv.id if isinstance(recv, ast.Name) else recv.attr if isinstance(recv, ast.Attribute) else None
                 if name:
                     out.setdefault(name, set()).add(node.func.attr)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args \
-                    and id(node) not in receivers and node.func.id + "()" in out:
-                out[node.func.id + "()"] |= {"search", "finditer"}
+                    and id(node) not in receivers:
+                for key in (node.func.id + "()", node.func.id + "()[]"):
+                    if key in out:
+                        out[key] |= {"search", "finditer"}
     return out
 
 
@@ -191,13 +196,17 @@ def pattern_uses() -> list[tuple[str, str, int, tuple[str, ...]]]:
     methods its callers use — a pattern only ever .match()ed at a position is timed as a
     match, not as a scan of the whole text, and so is one a factory returns when every call of
     it is used so (_money_re().match(…)); patterns reached through a local variable or a
-    subscript are timed both as a search and as a finditer (the costlier uses)."""
+    subscript are timed both as a search and as a finditer (the costlier uses). A pattern whose
+    name says it is run over reversed text (_reversed_list_starts()) is timed on the text
+    reversed: "finditer reversed"."""
     usage = _usage(pipeline_modules())
     out = []
     for where, p in core_patterns():
         if " re." in where:       # an inline re.<fn>(literal, …): timed as that call
             fn = where.split(" re.", 1)[1].split("(", 1)[0]
             methods: set[str] = set() if fn == "compile" else {fn}
+        elif "()[" in where:  # in a dict or list a factory returns: as factory()[…] is used
+            methods = set(usage.get(where.split("()[", 1)[0].rsplit(".", 1)[-1] + "()[]", set()))
         elif "[" in where:
             methods = set()
         else:
@@ -208,6 +217,8 @@ def pattern_uses() -> list[tuple[str, str, int, tuple[str, ...]]]:
             methods = (methods - {"findall", "sub", "subn", "split"}) | {"finditer"}
         if "fullmatch" in methods:
             methods = (methods - {"fullmatch"}) | {"match"}
+        if "reversed" in where.rsplit(".", 1)[-1]:  # run over a reversed text: timed on reversed text
+            methods = {m + " reversed" for m in methods}
         out.append((where, p.pattern, p.flags, tuple(sorted(methods))))
     return out
 
@@ -217,6 +228,8 @@ def time_one(p: re.Pattern[str], method: str, text: str, per_match: float) -> fl
     million tokens is not slow for it)."""
     import time
 
+    if method.endswith(" reversed"):
+        method, text = method.split()[0], text[::-1]
     t = time.perf_counter()
     if method == "finditer":
         n = 0

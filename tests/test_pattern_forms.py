@@ -123,6 +123,7 @@ def _plain_dates() -> dict[str, re.Pattern[str]]:
                                   rf"(?P<d2>{_D})\s+(?P<m2>{mon})(?:\s+(?P<y2>{_Y}){_R})?", re.I),
         "list_numeric": re.compile(rf"{days}\.(?P<m>{_M})(?:\.(?P<y>{dates.Y2}){_R}|\.|(?![\d.]))"),
         "list_words": re.compile(rf"{days_words}\s+(?P<m>{mon})(?:\s+(?P<y>{_Y}){_R})?", re.I),
+        "list_roman": re.compile(rf"{days}\.(?P<m>(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I))(?:\.(?P<y>{_Y}){_R}|\.|(?![\w.]))"),
         "dmy_numeric": re.compile(rf"{_NB}(?P<d>{_D})[.\-/](?P<m>{_M})(?:[\-/]|\.[ \n]?)(?P<y>{_Y}){_R}(?!\d)"),
         "roman": re.compile(rf"{_NB}(?P<d>{_D})(?:\.\s?|\s)(?P<m>(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I))(?:\.\s?|\s)(?P<y>{_Y}){_R}"),
         "words": re.compile(rf"{_NB}(?P<d>{_D})\s+(?P<m>{mon})\b(?:\s+(?P<y>{_Y}){_R})?", re.I),
@@ -145,7 +146,7 @@ _DATE_TEXT = st.lists(st.sampled_from([
 ]), max_size=16).map("".join)
 
 
-@pytest.mark.parametrize("name", ["range_d_dm", "range_words", "list_numeric", "list_words", "dmy_numeric", "roman",
+@pytest.mark.parametrize("name", ["range_d_dm", "range_words", "list_numeric", "list_words", "list_roman", "dmy_numeric", "roman",
                                   "words", "structure words", "quarter", "months", "years"])
 @settings(max_examples=1500, deadline=None, derandomize=True)
 @given(s=_DATE_TEXT)
@@ -158,22 +159,16 @@ def test_date_pattern_finds_what_its_plain_form_finds(name: str, s: str) -> None
     else:
         fast = dict(dates._patterns())[name]
     got = [(text.word_before(s, start, "od") if "words" in name and "range" in name or name == "structure words"
-            else start, end, g) for start, end, g in _found(fast, s)]
+            else start, end, g) for start, end, g in _found(name, fast, s)]
     assert got == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
 
 
-def _found(fast: re.Pattern[str], s: str) -> list[tuple[int, int, dict[str, str | None]]]:
-    """(start, end, groups) of a pattern's matches; a day list's pattern also matches a run of
-    numbers no list starts in (no month), which its caller passes over too."""
-    out = []
-    for m in fast.finditer(s):
-        g = m.groupdict()
-        if "run" in g:  # a day list's pattern
-            del g["run"]
-            if g["m"] is None:
-                continue
-        out.append((m.start(), m.end(), g))
-    return out
+def _found(name: str, fast: re.Pattern[str], s: str) -> list[tuple[int, int, dict[str, str | None]]]:
+    """(start, end, groups) of a pattern's matches; a day list's pattern is what finds where a
+    list may end, and the lists are read from there."""
+    if not name.startswith("list"):
+        return [(m.start(), m.end(), m.groupdict()) for m in fast.finditer(s)]
+    return [(m.start(), m.end(), m.groupdict()) for m in dates._lists_in(s, name)]
 
 
 # long runs of numbers: past the 31 days a list may have, and runs the day-list patterns pass
@@ -190,12 +185,12 @@ _RUN = st.builds(
                      "4\n\nmaja"]))
 
 
-@pytest.mark.parametrize("name", ["list_numeric", "list_words"])
+@pytest.mark.parametrize("name", ["list_numeric", "list_words", "list_roman"])
 @settings(max_examples=600, deadline=None, derandomize=True)
 @given(s=_RUN)
 def test_day_lists_in_long_runs_are_what_the_plain_form_finds(name: str, s: str) -> None:
     plain, fast = _plain_dates()[name], dict(dates._patterns())[name]
-    assert _found(fast, s) == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
+    assert _found(name, fast, s) == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
 
 
 @pytest.mark.parametrize("s", [
@@ -203,9 +198,12 @@ def test_day_lists_in_long_runs_are_what_the_plain_form_finds(name: str, s: str)
     "1, " * 30 + "4 i 5.11", "x " + "1, " * 30 + "4 i 5.11", "x " + "1, " * 29 + "4 i 5.11",  # 32 days are too many
     ", ".join(str(i) for i in range(1, 32)) + ".11", "x " + ", ".join(str(i) for i in range(1, 33)) + ".11",
     "1, 45, " + ", ".join(str(i) for i in range(1, 32)) + " maja", "1 i " * 30 + "2 maja",
-    "x 5, 6 i 7, 8 maja", "x 5, 6 i 7, 8.11", "x 5, 6, 45, 7, 8.11", "5, 6, 7, 8" + ", 9" * 30 + ".11",  # runs passed over
+    "x 5, 6 i 7, 8 maja", "x 5, 6 i 7, 8.11", "x 5, 6, 45, 7, 8.11", "5, 6, 7, 8" + ", 9" * 30 + ".11",
+    # where a run of days begins: after a number glued to a dot, colon or slash, or after a decimal
+    "5.1, 6, 7.11", "5.1, 6 i 7 maja", "x 12:30, 6, 7.XI", "1/2, 3 i 4.11", "100,5, 6.11", "3,5, 6.11", "45, 6, 7.XII",
+    "2019, 3 i 4.IV.2019 r.", "1, 2 i 3.XIIa", "1, 2 i 3.13", "1, 2 i 3.123", "30 , 31  oraz 31.12.2019",
 ])
-@pytest.mark.parametrize("name", ["list_numeric", "list_words"])
+@pytest.mark.parametrize("name", ["list_numeric", "list_words", "list_roman"])
 def test_day_lists_at_their_bounds(name: str, s: str) -> None:
     plain, fast = _plain_dates()[name], dict(dates._patterns())[name]
-    assert _found(fast, s) == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
+    assert _found(name, fast, s) == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
