@@ -172,15 +172,16 @@ def test_read_damaged_documents(name: str, flips: list[tuple[float, int]], cut: 
 #
 # Every pattern of the pipeline (module constants, patterns its cached factories build from
 # the lexicons, literals in re.* calls — found by tests/adversarial.py, so new ones are
-# covered) is run over 27 adversarial texts of 1 MB, the way its callers run it (a scan, a
-# search, or a match at a position), in a child process stopped after 2 s. The time is the
-# regex engine's beyond delivering its matches. Limit: 100 ms, for every pattern.
+# covered) is run over the adversarial texts of 1 MB (tests/adversarial.py), the way its
+# callers run it (a scan, a search, a match at a position, or a scan of the reversed text), in a
+# child process stopped after 2 s. The time is the regex engine's beyond delivering its
+# matches. Limit: 100 ms, for every pattern.
 #
 # The patterns begin with the class of their first character (structure.day, text.leading_words,
 # text.choice), so the engine skips to the characters that can start a match instead of trying
 # every position; what must follow a candidate is tested first by a cheap gate (a class, not a
-# list of words); their repetitions are bounded or possessive, and a day list that fails passes
-# over the run of days no list can start in.
+# list of words); their repetitions are bounded or possessive; and a day list is matched only
+# where a scan of the reversed text, from a month back, finds that one may start.
 
 LIMIT = 0.100        # seconds per pattern on 1 MB, on an idle machine of ours
 # Times are ratios: a reference scan that visits every position of a 1 MB text takes REF_IDLE
