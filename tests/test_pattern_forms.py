@@ -163,16 +163,14 @@ def test_date_pattern_finds_what_its_plain_form_finds(name: str, s: str) -> None
     assert got == [(m.start(), m.end(), m.groupdict()) for m in plain.finditer(s)]
 
 
-def _found(name: str, fast: re.Pattern[str], s: str) -> list[tuple[int, int, dict[str, str | None]]]:
-    """(start, end, groups) of a pattern's matches; a day list's pattern is what finds where a
-    list may end, and the lists are read from there."""
-    if not name.startswith("list"):
-        return [(m.start(), m.end(), m.groupdict()) for m in fast.finditer(s)]
-    return [(m.start(), m.end(), m.groupdict()) for m in dates._lists_in(s, name)]
+def _found(name: str, fast: re.Pattern[str] | None, s: str) -> list[tuple[int, int, dict[str, str | None]]]:
+    """(start, end, groups) of a pattern's matches; the day lists (no pattern of their own in
+    dates._patterns()) as dates._lists_in reads them."""
+    found = dates._lists_in(s, name) if fast is None else fast.finditer(s)
+    return [(m.start(), m.end(), m.groupdict()) for m in found]
 
 
-# long runs of numbers: past the 31 days a list may have, and runs the day-list patterns pass
-# over because no list starts in them
+# long runs of numbers: past the 31 days a list may have, and runs in which no list starts
 _NUMBER = st.sampled_from([str(i) for i in range(1, 46)] + ["05", "100"])
 _SEP = st.sampled_from([", ", ",", " , ", " ,", " ", ",  ", "\n", " i "])  # what a run of numbers is made of
 _RUN = st.builds(

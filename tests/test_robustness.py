@@ -270,8 +270,8 @@ def test_the_timing_test_finds_every_compiled_pattern() -> None:
 def test_the_day_lists_read_whole_take_no_more_than_the_limit(name: str) -> None:
     """The day lists are read by Python around their patterns (dates._lists_in): a scan of the
     reversed text for the places a list can start, and one match at each. On these texts, which
-    hold no list, that adds no work per number to the patterns' own: reading them whole stays
-    within the limit of one pattern."""
+    hold one list at most, that adds no work per number to the patterns' own: reading them
+    whole stays within the limit of one pattern."""
     import time
 
     from extractor import dates
