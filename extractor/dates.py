@@ -48,7 +48,7 @@ class RangeMention:
 
 
 _ROM = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
-# the first day: not glued to a preceding number ("3,4" is a decimal); `then`: what follows it
+# a day not glued to a preceding number ("3,4" is a decimal)
 _NB = (r"[\d./:]", r"\d,")
 
 
@@ -92,12 +92,14 @@ def _list_forms() -> dict[str, tuple[str, str, str]]:
 def _days(and_sep: str, end: str, month: str) -> str:
     """The days of a list and its month. Each day is taken whole (a non-digit follows it), and
     so is each run of ", day": what follows a list's days is its month, which no comma begins,
-    so nothing taken need be given back. Before its look-behinds, the first day is checked to
-    be followed by the second and what may follow it (up to the month after "i" and a day)."""
+    so nothing taken need be given back. The first day is checked first to be followed by the
+    second and what may follow it (up to the month after "i" and a day). It needs no
+    look-behind: the pattern is matched only where _reversed_list_starts() found a run of days
+    to begin, which is never right after a digit, dot, colon or slash, nor a digit and a comma."""
     comma_day = rf"\s?+,\s?+{DAY_IN_LIST}"
     and_last = rf"{and_sep}\s?+\d\d?+{end}"  # (the look-ahead need not be exact: the match is)
     # the second day is taken whole (a comma, "i" or the month, no digit, follows it)
-    first = day(*_NB, then=rf"(?:\s?+,\s?+{DAY_IN_LIST}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True)
+    first = day(then=rf"(?:\s?+,\s?+{DAY_IN_LIST}(?:\s?+,|{and_last}|{end})|{and_last})", whole=True)
     return rf"(?P<days>{first}(?:{comma_day}){{0,29}}+(?:{and_sep}\s?{DAY_IN_LIST}|{comma_day})?){month}"
 
 
@@ -123,9 +125,10 @@ def _reversed_list_starts() -> dict[str, re.Pattern[str]]:
     A run of more than 31 days gives no place, nor does one that begins right after a digit and
     a comma ("3,4" is a decimal). The month and the days are read as the forward patterns read
     them (what those read, this does, and a little more): _day_lists() decides."""
-    # each begins with the class of the month's character nearest the days, and reads the month
-    # by look-behinds once a day and a separator are seen to follow: "maja" read backwards is
-    # "ajam", and begins with an "a" almost any text is full of
+    # the month names read backwards begin with the letter nearest the days ("maja" is "ajam",
+    # begun by an "a" almost any text is full of), so the pattern begins with the class of their
+    # first letters and reads the names by look-behinds, once a day and a separator are seen to
+    # follow; the numeric month begins with its dot, the Roman with the numeral
     by_length: dict[int, list[str]] = {}
     for name in _month_names():
         by_length.setdefault(len(name), []).append(name[::-1])
@@ -151,6 +154,7 @@ def _lists_in(norm: str, rule: str, reversed_norm: str | None = None) -> Iterato
     starts = [len(norm) - m.end() for m in _reversed_list_starts()[rule].finditer(rev)]
     done = 0
     for start in reversed(starts):
+        # (a list ends at its month or year, where no run of days begins: never less than done)
         if start >= done and (m := _day_lists()[rule].match(norm, start)) is not None:
             done = m.end()
             yield m

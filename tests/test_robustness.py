@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import pytest
-from adversarial import adversarial_texts, pattern_uses, time_one, time_patterns
+from adversarial import adversarial_texts, list_texts, pattern_uses, time_one, time_patterns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from readfixtures import SEED, pdf_document, to_docx, to_html, to_odt, to_pdf
@@ -266,26 +266,30 @@ def test_the_timing_test_finds_every_compiled_pattern() -> None:
     assert not hidden
 
 
-@pytest.mark.parametrize("name", sorted(TEXTS))
+PER_LIST = 3e-6  # seconds to deliver one day list found, on an idle machine of ours (see below)
+LIST_TEXTS = {**TEXTS, **list_texts(SIZE)}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_TEXTS))
 def test_the_day_lists_read_whole_take_no_more_than_the_limit(name: str) -> None:
     """The day lists are read by Python around their patterns (dates._lists_in): a scan of the
-    reversed text for the places a list can start, and one match at each. On these texts, which
-    hold one list at most, that adds no work per number to the patterns' own: reading them
-    whole stays within the limit of one pattern."""
+    reversed text for the places a list can start, and one match at each. That adds no work per
+    number of the text: reading the lists whole stays within the limit of one pattern, beyond
+    PER_LIST for each list found (a match of the scan, one of the list pattern, and the Python
+    between them: measured 1.5–2.1 µs for lists of two days, 6.4 µs for lists of 31)."""
     import time
 
     from extractor import dates
 
-    text, rev = TEXTS[name], TEXTS[name][::-1]
+    text, rev = LIST_TEXTS[name], LIST_TEXTS[name][::-1]
     bad = {}
     for rule in ("list_words", "list_roman", "list_numeric"):
         ref = t = math.inf
         for _ in range(7):
             ref = min(ref, time_one(REF, "finditer", TEXTS["random"], 0.0))
             start = time.perf_counter()
-            found = list(dates._lists_in(text, rule, rev))
+            found = sum(1 for _ in dates._lists_in(text, rule, rev))
             t = min(t, time.perf_counter() - start)
-        assert len(found) <= 1
-        if t / ref * REF_IDLE > LIMIT:
-            bad[rule] = _fmt(t / ref * REF_IDLE)
-    assert not bad, f"on an idle machine of ours, limit {LIMIT * 1000:.0f} ms: {bad}"
+        if t / ref * REF_IDLE > LIMIT + found * PER_LIST:
+            bad[rule] = f"{_fmt(t / ref * REF_IDLE)} for {found} lists"
+    assert not bad, f"on an idle machine of ours, limit {LIMIT * 1000:.0f} ms + {PER_LIST * 1e6:g} µs a list: {bad}"
