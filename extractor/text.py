@@ -52,9 +52,17 @@ def choice(words: Iterable[str], gap: str | None = None) -> str:
     return "(?-i:" + "|".join(parts) + ")"
 
 
+# characters re.I matches with a letter that is not their case: "ſ" is s, the Kelvin sign k,
+# and dotted and dotless I are i
+_FOLDS = "\u0130\u0131\u017f\u212a"
+
+
 def cases(chars: Iterable[str]) -> str:
-    """A class of these characters in both cases: cases("m") is "[Mm]"."""
-    return "[" + re.escape("".join(sorted({x for c in chars for x in (c.lower(), c.upper())}))) + "]"
+    """A class of these characters as re.I matches them: cases("m") is "[Mm]", cases("s") is
+    "[Ssſ]". (It stands where re.I is not in force, in front of words matched under it.)"""
+    found = {x for c in chars for x in (c.lower(), c.upper(), *_FOLDS)
+             if len(x) == 1 and re.fullmatch(re.escape(c), x, re.I)}
+    return "[" + re.escape("".join(sorted(found))) + "]"
 
 
 def initials(words: Iterable[str]) -> str:

@@ -200,6 +200,8 @@ def test_day_lists_in_long_runs_are_what_the_plain_form_finds(name: str, s: str)
     # where a run of days begins: after a number glued to a dot, colon or slash, or after a decimal
     "5.1, 6, 7.11", "5.1, 6 i 7 maja", "x 12:30, 6, 7.XI", "1/2, 3 i 4.11", "100,5, 6.11", "3,5, 6.11", "45, 6, 7.XII",
     "2019, 3 i 4.IV.2019 r.", "1, 2 i 3.XIIa", "1, 2 i 3.13", "1, 2 i 3.123", "30 , 31  oraz 31.12.2019",
+    # letters re.I reads as s, k and i: "ſ", the Kelvin sign, dotless and dotted I
+    "3 i 4 \u017ftycznia", "3 i 4 \u212awietnia", "3 \u0131 4 maja", "3 \u0130 4 MAJA",
 ])
 @pytest.mark.parametrize("name", ["list_numeric", "list_words", "list_roman"])
 def test_day_lists_at_their_bounds(name: str, s: str) -> None:
