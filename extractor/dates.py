@@ -163,7 +163,6 @@ def _lists_in(norm: str, rule: str, reversed_norm: str | None = None) -> Iterato
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
     mon, ini = _month_words()
-    rom = _ROM
 
     def d0(then: str) -> str:
         return day(*_NB, then=then)
@@ -190,17 +189,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
             rf"(?P<d1>{d_to})(?>(?:\s++(?P<m1>{mon}))?(?:\s++(?P<y1>{Y}){R})?)\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
-            rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{rom})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
+            rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{_ROM})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
         # day lists sharing one month: read by _lists_in
         ("list_words", None), ("list_roman", None), ("list_numeric", None),
         # single dates
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
         ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
-        ("roman", re.compile(rf"(?P<d>{d_roman})(?:\.\s?|\s)(?P<m>{rom})(?:\.\s?|\s)(?P<y>{Y}){R}")),
-        ("roman_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{rom})\.(?!\w)")),
+        ("roman", re.compile(rf"(?P<d>{d_roman})(?:\.\s?|\s)(?P<m>{_ROM})(?:\.\s?|\s)(?P<y>{Y}){R}")),
+        ("roman_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{_ROM})\.(?!\w)")),
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
-        ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{rom})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
+        ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{_ROM})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
         ("words", re.compile(rf"(?P<d>{d_month})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
         ("dm_numeric", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
     ]
