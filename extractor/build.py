@@ -39,7 +39,8 @@ from .dates import (
 )
 from .lexicon import lexicon
 from .places import PlaceMention, find_places
-from .quantities import Num, Qty, extract_quantities
+from .quantities import Num, Qty, Role, extract_quantities
+from .quantities.model import CLAIMS_EXPLAIN
 from .structure import Structure, analyse_structure
 from .text import View
 
@@ -144,8 +145,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                     evidence=[_span(text, h.start, h.end)],
                                     message=f"Nagłówek '{h.title}' odczytano jako '{h.typo_of}'"))
 
-    explained_roles = {"period", "page", "age", "enumeration", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
-                       "ordinal", "duration", "compound", "phrase", "fraction"}
+    explained_roles = {r for r in Role if r.explains}
     fact_nums = {id(q.num) for q in qtys} | {id(q.num.low) for q in qtys if q.num.low is not None}
     digit_nums = [x for x in nums if not x.words]
     explained = sum(1 for x in digit_nums if x.role in explained_roles or id(x) in fact_nums)
@@ -197,13 +197,13 @@ def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],
                approximate=q.approximate, planned=q.planned, **common)
 
 
-def _unexplained(report: Report, view: View, nums: list[Num], roles: set[str], fact_nums: set[int],
+def _unexplained(report: Report, view: View, nums: list[Num], roles: set[Role], fact_nums: set[int],
                  section_at: Callable[[int], str | None]) -> None:
     text = view.text
     for x in nums:
         if x.role in roles or id(x) in fact_nums:
             continue
-        if view.is_claimed(x.start, x.end) in ("date", "time", "phone", "postcode", "page", "period", "age"):
+        if view.is_claimed(x.start, x.end) in CLAIMS_EXPLAIN:
             continue
         s, e = max(0, x.start - 25), min(len(text), x.end + 25)
         report.findings.append(Finding(

@@ -180,6 +180,9 @@ def tokenize(norm: str) -> list[Tok]:
     return [Tok(i, m.start(), m.end(), m.group()) for i, m in enumerate(TOKEN_RE.finditer(norm))]
 
 
+_NEWLINE = re.compile("\n")
+
+
 @dataclass
 class View:
     """Original text, its normalised twin, tokens and sentence boundaries."""
@@ -189,6 +192,7 @@ class View:
     toks: list[Tok] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     sent_bounds: list[int] = field(default_factory=list)
+    line_breaks: list[int] = field(default_factory=list)
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
     _mask: bytearray = field(default_factory=bytearray)
     _kinds: list[str] = field(default_factory=list)
@@ -200,6 +204,7 @@ class View:
             self.toks = tokenize(self.norm)
         self.starts = [t.start for t in self.toks]
         self._mask = bytearray(len(self.norm) + 1)
+        self.line_breaks = [m.start() for m in _NEWLINE.finditer(self.norm)]
         self.sent_bounds = _sentence_bounds(self.norm, self.toks)
 
     # --- tokens -------------------------------------------------------------------------
@@ -229,6 +234,13 @@ class View:
             out.append(self.toks[i])
             i -= 1
         return out
+
+    # --- lines --------------------------------------------------------------------------
+    def line_start(self, pos: int) -> int:
+        """Start of the line holding `pos` (a line break at `pos` ends the line before):
+        `norm.rfind("\\n", 0, pos) + 1` in O(log n)."""
+        i = bisect_left(self.line_breaks, pos)
+        return self.line_breaks[i - 1] + 1 if i else 0
 
     # --- sentences ----------------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:

@@ -1,0 +1,52 @@
+"""Counts, hours and breakdowns; numbers that are not facts get a role, they are not dropped.
+
+The rules live in four modules, each one kind of thing recognised — numbers.py (numbers and
+their roles), counts.py, hours.py, breakdowns.py — plus flags.py (approximate, planned). Each
+is a named rule (extractor/rules.py); extractor/data/rules.toml gives the order they run in:
+
+* stage "quantities": passes over the whole text and sweeps over the free numbers;
+* stage "decide": the cascade that decides, number by number, what a number is (one of the
+  quantities passes runs it).
+
+    from extractor.quantities import extract_quantities
+    qtys, nums = extract_quantities(view)
+"""
+from __future__ import annotations
+
+from ..rules import Rule, ordered
+from ..text import View
+from . import breakdowns, counts, flags, hours, numbers  # noqa: F401  (they register their rules)
+from .model import Candidate, Context, Num, Qty, Role
+
+__all__ = ["Candidate", "Context", "Num", "Qty", "Role", "extract_quantities", "run_rule"]
+
+
+def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
+    """Every count, hours and amount of the text (in text order), and every number read."""
+    ctx = Context(view)
+    for r in ordered("quantities"):
+        run_rule(ctx, r)
+    return sorted(ctx.qtys + ctx.parts + ctx.amounts, key=lambda q: q.start), ctx.nums
+
+
+def run_rule(ctx: Context, r: Rule) -> None:
+    """One rule of the quantities stage: a pass once, a sweep over every number still free (a
+    number a quantity took before the sweep, or one with a role, is not offered)."""
+    if r.kind == "pass":
+        r.fn(ctx)
+    elif r.kind == "sweep":
+        taken = {id(q.num) for q in ctx.qtys}
+        ctx.found = []
+        for n in ctx.nums:
+            if n.role or id(n) in taken:
+                continue
+            q = r.fn(ctx, n)
+            if q is not None:
+                ctx.found.append(q)
+                taken.add(id(n))
+        for q in ctx.found:
+            (ctx.parts if q.parent is not None else ctx.qtys).append(q)
+        ctx.found = []
+    else:
+        raise ValueError(f"rule {r.name}: a rule of kind {r.kind!r} does not run in the quantities stage")
+    ctx.settle()
