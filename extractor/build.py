@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from models import (
@@ -39,7 +40,7 @@ from .dates import (
 )
 from .lexicon import lexicon
 from .places import PlaceMention, find_places
-from .quantities import Num, Qty, Role, extract_quantities
+from .quantities import Context, Num, Qty, Role, run_stage
 from .quantities.model import CLAIMS_EXPLAIN
 from .structure import Structure, analyse_structure
 from .text import View
@@ -49,9 +50,68 @@ def _span(text: str, s: int, e: int) -> Span:
     return Span(start=s, end=e, text=text[s:e])
 
 
+@dataclass
+class Extraction:
+    """What the stages find in one text, stage by stage (the spaCy components of
+    extractor/pipeline.py each fill one part; `assemble` turns it into a Report)."""
+
+    view: View
+    structure: Structure | None = None
+    exclude: list[tuple[int, int]] = field(default_factory=list)   # the period's words: no dates there
+    dates: list[DateMention] | None = None
+    ranges: list[RangeMention] = field(default_factory=list)
+    numbers: Context | None = None       # numbers, then quantities, on one context
+    places: list[PlaceMention] | None = None
+    done: list[str] = field(default_factory=list)   # the stages run, in order
+
+
+def read_structure(ext: Extraction) -> None:
+    """Kind, period, sections and author; the period's own words are claimed (no dates there)."""
+    st = ext.structure = analyse_structure(ext.view)
+    ext.exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
+        ([st.period_impossible] if st.period_impossible else [])
+    for a, b in ext.exclude:
+        ext.view.claim(a, b, "period")
+
+
+def read_dates(ext: Extraction) -> None:
+    find_times(ext.view)
+    ext.dates, ext.ranges = find_dates(ext.view, ext.exclude)
+
+
+def read_numbers(ext: Extraction) -> None:
+    ext.numbers = Context(ext.view)
+    run_stage(ext.numbers, "numbers")
+
+
+def read_quantities(ext: Extraction) -> None:
+    assert ext.numbers is not None
+    run_stage(ext.numbers, "quantities")
+
+
+def read_places(ext: Extraction) -> None:
+    st = ext.structure
+    assert st is not None
+    ext.places = find_places(ext.view, st.header_end if st.headings else 0)
+
+
+STAGES = (read_structure, read_dates, read_numbers, read_quantities, read_places)
+
+
 def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Report:
+    """Every stage on `view`, then the Report (without spaCy: the components call the same)."""
+    ext = Extraction(view)
+    for stage in STAGES:
+        stage(ext)
+        ext.done.append(stage.__name__)
+    return assemble(ext, source, keep_text)
+
+
+def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Report:
+    """The validated Report from what the stages found: ids, years of dates, sections, audit."""
+    view, st = ext.view, ext.structure
+    assert st is not None and ext.dates is not None and ext.numbers is not None and ext.places is not None
     text = view.text
-    st = analyse_structure(view)
     sections = _sections(view, st)
 
     sec_starts = [s.start for s in sections]
@@ -64,14 +124,9 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     if st.period:
         period = Period(start=st.period.start, end=st.period.end, span=_span(text, *st.period.span),
                         origin="body" if st.period.origin == "body" else "header")
-    exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
-        ([st.period_impossible] if st.period_impossible else [])
-    for a, b in exclude:
-        view.claim(a, b, "period")
-    find_times(view)
-    dates, ranges = find_dates(view, exclude)
-    qtys, nums = extract_quantities(view)
-    places = find_places(view, st.header_end if st.headings else 0)
+    dates, ranges = ext.dates, ext.ranges
+    qtys, nums = ext.numbers.result(), ext.numbers.nums
+    places = ext.places
 
     fallback_year = None
     if st.period is None:

@@ -54,7 +54,7 @@ def _towns() -> _Towns:
 def _stem_index() -> dict[str, list[tuple[str, str]]]:
     """Single-word gazetteer names by their first four folded letters."""
     idx: dict[str, list[tuple[str, str]]] = {}
-    for name in _towns():
+    for name in sorted(_towns()):  # sorted: the same tie-break in every process
         if " " in name or "-" in name:
             continue
         f = _fold(name)
@@ -197,7 +197,7 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False,
 def _phrase_index() -> dict[tuple[int, str], list[tuple[list[str], str]]]:
     """Multi-word gazetteer names by (word count, first three folded letters)."""
     idx: dict[tuple[int, str], list[tuple[list[str], str]]] = {}
-    for name in _towns():
+    for name in sorted(_towns()):  # sorted: the same tie-break in every process
         parts = name.split()
         if len(parts) > 1:
             idx.setdefault((len(parts), _fold(parts[0])[:3]), []).append(([_fold(p) for p in parts], name))

@@ -4,9 +4,10 @@ The rules live in four modules, each one kind of thing recognised — numbers.py
 their roles), counts.py, hours.py, breakdowns.py — plus flags.py (approximate, planned). Each
 is a named rule (extractor/rules.py); extractor/data/rules.toml gives the order they run in:
 
-* stage "quantities": passes over the whole text and sweeps over the free numbers;
-* stage "decide": the cascade that decides, number by number, what a number is (one of the
-  quantities passes runs it).
+* stage "numbers": every number, then the cascade of stage "decide" that decides, number by
+  number, what a number is (a role, or a quantity its neighbours make: "240 h", "30 spotkań");
+* stage "quantities": passes over the whole text and sweeps over the numbers still free
+  (labels, hours' services, breakdowns, flags).
 
     from extractor.quantities import extract_quantities
     qtys, nums = extract_quantities(view)
@@ -18,15 +19,21 @@ from ..text import View
 from . import breakdowns, counts, flags, hours, numbers  # noqa: F401  (they register their rules)
 from .model import Candidate, Context, Num, Qty, Role
 
-__all__ = ["Candidate", "Context", "Num", "Qty", "Role", "extract_quantities", "run_rule"]
+__all__ = ["Candidate", "Context", "Num", "Qty", "Role", "extract_quantities", "run_rule", "run_stage"]
 
 
 def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
-    """Every count, hours and amount of the text (in text order), and every number read."""
+    """Every count, hours and amount of the text (in text order), and every number read: the
+    stages "numbers" and "quantities" on one context."""
     ctx = Context(view)
-    for r in ordered("quantities"):
+    run_stage(ctx, "numbers")
+    run_stage(ctx, "quantities")
+    return ctx.result(), ctx.nums
+
+
+def run_stage(ctx: Context, stage: str) -> None:
+    for r in ordered(stage):
         run_rule(ctx, r)
-    return sorted(ctx.qtys + ctx.parts + ctx.amounts, key=lambda q: q.start), ctx.nums
 
 
 def run_rule(ctx: Context, r: Rule) -> None:

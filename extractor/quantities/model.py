@@ -116,6 +116,10 @@ class Context:
             self._starts = [q.start for q in self.qtys]
         return self.qtys[bisect_left(self._starts, start):bisect_left(self._starts, end)]
 
+    def result(self) -> list[Qty]:
+        """Every quantity found (totals, parts, amounts) in text order."""
+        return sorted(self.qtys + self.parts + self.amounts, key=lambda q: q.start)
+
     def settle(self) -> None:
         """After a rule: quantities back in text order (a rule may move a start)."""
         self.qtys.sort(key=lambda q: q.start)

@@ -42,7 +42,7 @@ _POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
 _PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
 
 
-@rule("quantities", "numbers.find", kind="pass")
+@rule("numbers", "numbers.find", kind="pass")
 def find_numbers(ctx: Context) -> None:
     """Every number in the text not inside a date or time: digits, 1 204 556, number words.
     Phones, page footers, ages and postcodes are claimed first: a number inside one has its role."""
@@ -126,7 +126,7 @@ _RANGE_DASH = re.compile(r" ?- ?")
 _RANGE_WORDS = re.compile(r" (?:do|-) ")
 
 
-@rule("quantities", "numbers.ranges", kind="pass")
+@rule("numbers", "numbers.ranges", kind="pass")
 def mark_ranges(ctx: Context) -> None:
     """'10–15 osób', 'ok. 20-30 osób', 'od 5 do 8 osób', '2-3 godziny': a range is one
     approximate figure (the upper one, named by the noun after it); the lower one is no fact.
@@ -171,7 +171,7 @@ def range_spans(ctx: Context) -> None:
 
 # --- the cascade: what is this number? -----------------------------------------------------
 
-@rule("quantities", "numbers.decide", kind="pass")
+@rule("numbers", "numbers.decide", kind="pass")
 def decide(ctx: Context) -> None:
     """Ask the rules of stage "decide", number by number, what each number is; the first that
     answers with a role or a quantity decides."""
