@@ -8,6 +8,9 @@ from functools import cache
 
 from models import Count, DateFact, DateRange, Finding, Hours, Quantity, Report, Span
 
+# the rule of the date that dates the document itself ("Olsztyn, 15.07.2021 r.")
+DOCUMENT_DATE = "dates.document_date"
+
 Check = Callable[[Report, str], list[Finding]]
 CHECKS: list[Check] = []
 
@@ -92,7 +95,7 @@ def date_checks(report: Report, text: str) -> list[Finding]:
         return []
     out = []
     for f in report.facts:
-        if isinstance(f, DateFact) and f.provenance and f.provenance.rule == "document_date" and \
+        if isinstance(f, DateFact) and f.provenance and f.provenance.rule == DOCUMENT_DATE and \
                 p.end <= f.value <= p.end + dt.timedelta(days=366):
             continue  # the report dated and signed after its period: as it should be
         if isinstance(f, DateFact) and not (p.start <= f.value <= p.end):

@@ -27,7 +27,7 @@ from models import (
     Stats,
 )
 
-from .audit import run_checks
+from .audit import DOCUMENT_DATE, run_checks
 from .dates import (
     DateMention,
     RangeMention,
@@ -179,15 +179,15 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         elif isinstance(item, PlaceMention):
             facts.append(Location(id=fid, section=section_at(item.start), span=_span(text, item.start, item.end),
                                   value=item.value, kind=item.kind,
-                                  provenance=Provenance(rule=item.rule)))
+                                  provenance=Provenance(rule=f"places.{item.rule}")))
             if item.typo:
                 findings.append(Finding(code="typo", severity="info", section=section_at(item.start),
                                         evidence=[_span(text, item.start, item.start + len(item.typo[0]))],
                                         message=f"'{item.typo[0]}' odczytano jako '{item.typo[1]}'"))
         else:
             mention, value = item
-            rule = "document_date" if isinstance(mention, DateMention) and \
-                is_document_date(view.norm, mention.start, mention.end) else mention.rule
+            rule = DOCUMENT_DATE if isinstance(mention, DateMention) and \
+                is_document_date(view.norm, mention.start, mention.end) else f"dates.{mention.rule}"
             common = dict(id=fid, section=section_at(mention.start), span=_span(text, mention.start, mention.end),
                           provenance=Provenance(rule=rule))
             if isinstance(mention, RangeMention):

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import dates, structure, text
-from extractor.quantities import breakdowns, numbers
 from extractor.places import ends_with_list_opener
+from extractor.quantities import breakdowns, numbers
 
 _ALPHABET = "0123456789 \n.,:;-–/()%+#aiorząłgdzhtelATIOZR_²"
 _TEXT = st.text(alphabet=_ALPHABET, max_size=60) | st.lists(st.sampled_from([

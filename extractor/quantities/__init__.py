@@ -49,6 +49,7 @@ def run_rule(ctx: Context, r: Rule) -> None:
                 continue
             q = r.fn(ctx, n)
             if q is not None:
+                q.rule = r.name
                 ctx.found.append(q)
                 taken.add(id(n))
         for q in ctx.found:

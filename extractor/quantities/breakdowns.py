@@ -27,7 +27,7 @@ def subset_after(ctx: Context, n: Num) -> Qty | None:
     before = [q for q in ctx.qtys_between(s, n.start) if q.kind == "count" and q.parent is None]
     if not before:
         return None
-    q = Qty("count", n.start, n.end + m.end(), n.int_value, n, label="z nich", rule="subset_after")
+    q = Qty("count", n.start, n.end + m.end(), n.int_value, n, label="z nich")
     q.parent, q.subset = before[-1], True
     before[-1].parts.append(q)
     return q
@@ -144,7 +144,7 @@ def link_breakdowns(ctx: Context) -> None:
     starts = [q.start for q in counts]
     claimed_parts: set[int] = set()
     for tot in counts:
-        if tot.parent is not None or id(tot) in claimed_parts or tot.planned and tot.rule == "planned":
+        if tot.parent is not None or id(tot) in claimed_parts or tot.planned and tot.rule == "counts.planned":
             continue
         s_start, s_end = view.sentence(tot.start)
         opened = norm.rfind("(", s_start, tot.start)
@@ -163,7 +163,7 @@ def link_breakdowns(ctx: Context) -> None:
                 if line_end >= 0 and (line_end < open_at or not norm[open_at:line_end].strip()) else []
             parts: list[Qty] = []
             for s0, e0 in bullets or _split_items(view, open_at, list_end):
-                part = _item(view, s0, e0, free_nums, by_start)
+                part = _item(view, s0, e0, free_nums, by_start, "breakdowns.lists")
                 if part is None:
                     break
                 if tot.kind == "hours":
@@ -222,7 +222,7 @@ def _retarget_subsets(view: View, counts: list[Qty], starts: list[int], parts: l
             same[-1].parts.append(p)
 
 
-def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty]) -> Qty | None:
+def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty], rule: str) -> Qty | None:
     """One breakdown item: exactly one number and a short label, in either order."""
     norm = view.norm
     s += len(norm[s:e]) - len(norm[s:e].lstrip())
@@ -251,7 +251,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
                     label_text = rest
                 label_text = label_text.strip(" -:,")
                 label = lemma_phrase(dehyphen(strip_label_preposition(label_text)))
-                return Qty("count", first, s + m.end(), n0.int_value, n0, label=label, rule="breakdown_item")
+                return Qty("count", first, s + m.end(), n0.int_value, n0, label=label, rule=rule)
     if len(nums) != 1:
         return None
     n = nums[0]
@@ -273,7 +273,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     start = s if n.start > s and norm[s:n.start].strip(" -") else n.start
     end = max(n.end, len(norm[:e_label].rstrip(" \n")))
     label = lemma_phrase(dehyphen(strip_label_preposition(label_text)))
-    return Qty(kind, start, end, n.int_value, n, label=label, rule="breakdown_item")
+    return Qty(kind, start, end, n.int_value, n, label=label, rule=rule)
 
 
 def _in_brackets(norm: str, s: int, pos: int) -> bool:
@@ -333,7 +333,7 @@ def totals_after_lists(ctx: Context) -> None:
             pos = m.end()
         bounds.append((pos, len(seg)))
         for a, b in bounds:
-            p = _item(view, base + a, base + b, free_nums, by_start)
+            p = _item(view, base + a, base + b, free_nums, by_start, "breakdowns.totals_after")
             if p is not None and p.kind != tot.kind and p.kind == "hours":
                 p = None  # "… 12 h, 5 h" are not parts of a count of groups
             if p is None:
@@ -374,7 +374,8 @@ def _bare_totals(ctx: Context, total_re: re.Pattern[str]) -> list[Qty]:
         subject = _context_subject(view, s, marker_start)
         if subject is None:
             continue
-        out.append(Qty("count", marker_start, n.end, n.int_value, n, subject=subject, rule="bare_total"))
+        out.append(Qty("count", marker_start, n.end, n.int_value, n, subject=subject,
+                       rule="breakdowns.totals_after"))
         used.add(id(n))
     return out
 

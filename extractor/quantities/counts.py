@@ -44,7 +44,7 @@ def thousands(ctx: Context, c: Candidate) -> Qty | None:
     scaled = Num(n.start, n.end + m_tys.end() - 1, n.value * mult)
     noun = counted_noun(ctx.view, scaled) or elliptic(ctx.view, scaled)
     if noun is not None and noun[1] is not None:
-        return Qty("count", n.start, noun[0], scaled.int_value, n, subject=noun[1], rule="number_noun")
+        return Qty("count", n.start, noun[0], scaled.int_value, n, subject=noun[1])
     return None
 
 
@@ -59,7 +59,7 @@ def number_noun(ctx: Context, c: Candidate) -> Qty | Role | None:
     end, subject = noun
     if subject is None:
         return Role.DURATION
-    return Qty("count", n.start, end, n.int_value, n, subject=subject, rule="number_noun")
+    return Qty("count", n.start, end, n.int_value, n, subject=subject)
 
 
 @rule("decide", "counts.noun_bracket")
@@ -70,8 +70,7 @@ def noun_bracket(ctx: Context, c: Candidate) -> Qty | None:
         ph = _phrase_before(ctx.view, c.prev.start if c.prev else n.start)
         if ph is not None:
             s, subject = ph
-            return Qty("count", s, c.nxt.end if c.nxt else n.end, n.int_value, n, subject=subject,
-                       rule="noun_bracket")
+            return Qty("count", s, c.nxt.end if c.nxt else n.end, n.int_value, n, subject=subject)
     return None
 
 
@@ -81,7 +80,7 @@ def elliptic_count(ctx: Context, c: Candidate) -> Qty | None:
     ell = elliptic(ctx.view, c.n)
     if ell is None:
         return None
-    return Qty("count", c.n.start, ell[0], c.n.int_value, c.n, subject=ell[1], rule="elliptic")
+    return Qty("count", c.n.start, ell[0], c.n.int_value, c.n, subject=ell[1])
 
 
 def counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
@@ -287,7 +286,7 @@ def noun_number(ctx: Context, n: Num) -> Qty | None:
     if any(a.pos in ("fin", "praet", "inf", "impt", "imps") for w in words for a in morph.analyse(w)):
         return None
     kind, subject = measured(phrase)
-    return Qty(kind, ph_start, n.end, n.int_value, n, subject=subject, rule="noun_number")
+    return Qty(kind, ph_start, n.end, n.int_value, n, subject=subject)
 
 
 _HEAD = re.compile(r"\s*+(?:[-•*]\s*+)?(?P<head>[^\W\d_][^:\n]{2,80}?)\s*:\s")
@@ -311,7 +310,7 @@ def head_count(ctx: Context, n: Num) -> Qty | None:
     if s > m.end():
         return None  # the head is in an earlier sentence
     kind, subject = measured(m["head"])
-    return Qty(kind, n.start, n.end, n.int_value, n, subject=subject, rule="head")
+    return Qty(kind, n.start, n.end, n.int_value, n, subject=subject)
 
 
 _ROW_LABEL = re.compile(r"[ \t]{0,40}(?:[-•*][ \t]{0,10}|\d{1,2}[.)][ \t]{1,10}|[a-z][)][ \t]{1,10})?"
@@ -341,7 +340,7 @@ def row_count(ctx: Context, n: Num) -> Qty | None:
     if any(a.pos in ("fin", "praet", "inf", "impt", "imps", "bedzie") for w in words for a in morph.analyse(w)):
         return None
     kind, subject = measured(label)
-    return Qty(kind, m.start("label"), n.end, n.int_value, n, subject=subject, rule="row")
+    return Qty(kind, m.start("label"), n.end, n.int_value, n, subject=subject)
 
 
 @rule("quantities", "counts.planned")
@@ -366,10 +365,7 @@ def planned_count(ctx: Context, n: Num) -> Qty | None:
             return None
     kind = prev[-1].kind if prev else "count"
     subject = prev[-1].subject if prev else None
-    q = Qty(kind, n.start - len(tail), n.end, n.int_value, n, subject=subject,
-            rule="planned" if is_planned else "bare_after_verb")
-    q.planned = is_planned
-    return q
+    return Qty(kind, n.start - len(tail), n.end, n.int_value, n, subject=subject, planned=is_planned)
 
 
 @rule("quantities", "counts.subject_from_context", kind="pass")

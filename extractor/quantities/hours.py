@@ -28,7 +28,7 @@ def hours_unit(ctx: Context, c: Candidate) -> Qty | None:
     nxt, n, norm = c.nxt, c.n, ctx.norm
     if nxt is not None and is_hour_unit(ctx.view, nxt) and c.prev_text.lower() not in ("godz", "godz."):
         unit_end = nxt.end + (1 if norm[nxt.end:nxt.end + 1] == "." and nxt.text.lower() == "godz" else 0)
-        return Qty("hours", n.start, unit_end, n.int_value, n, rule="hours_unit")
+        return Qty("hours", n.start, unit_end, n.int_value, n)
     return None
 
 
@@ -153,4 +153,4 @@ def unitless_hours(ctx: Context, n: Num) -> Qty | None:
         if inherited is None:
             return None
         subject = inherited + " " + agree_list(view.norm[words[0].start:n.start].strip(" -:"), inherited)
-    return Qty("hours", words[0].start, n.end, n.int_value, n, subject=subject, rule="hours_list")
+    return Qty("hours", words[0].start, n.end, n.int_value, n, subject=subject)

@@ -79,7 +79,7 @@ class Qty:
     subset: bool = False
     approximate: bool = False
     planned: bool = False
-    rule: str = ""
+    rule: str = ""               # the registered rule that found it ("counts.noun")
     parts: list[Qty] = field(default_factory=list)
 
 

@@ -187,6 +187,7 @@ def decide(ctx: Context) -> None:
             if found is None:
                 continue
             if isinstance(found, Qty):
+                found.rule = r.name
                 (ctx.amounts if found.kind == "amount" else ctx.qtys).append(found)
             else:
                 n.role = found
@@ -211,7 +212,7 @@ def money(ctx: Context, c: Candidate) -> Qty | None:
     n = c.n
     mult = lexicon().units.money_multipliers.get((m.group(1) or "").lower(), 1) if m.group(1) else 1
     n.role = Role.MONEY
-    return Qty("amount", n.start, n.end + m.end(), n.value * mult, n, rule="money")
+    return Qty("amount", n.start, n.end + m.end(), n.value * mult, n)
 
 
 @rule("decide", "numbers.percent")
