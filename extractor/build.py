@@ -56,6 +56,7 @@ class Extraction:
     extractor/pipeline.py each fill one part; `assemble` turns it into a Report)."""
 
     view: View
+    doc: Any = None                      # the spaCy Doc the stages run on
     structure: Structure | None = None
     exclude: list[tuple[int, int]] = field(default_factory=list)   # the period's words: no dates there
     dates: list[DateMention] | None = None
@@ -80,7 +81,7 @@ def read_dates(ext: Extraction) -> None:
 
 
 def read_numbers(ext: Extraction) -> None:
-    ext.numbers = Context(ext.view)
+    ext.numbers = Context(ext.view, doc=ext.doc)
     run_stage(ext.numbers, "numbers")
 
 
@@ -93,18 +94,6 @@ def read_places(ext: Extraction) -> None:
     st = ext.structure
     assert st is not None
     ext.places = find_places(ext.view, st.header_end if st.headings else 0)
-
-
-STAGES = (read_structure, read_dates, read_numbers, read_quantities, read_places)
-
-
-def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Report:
-    """Every stage on `view`, then the Report (without spaCy: the components call the same)."""
-    ext = Extraction(view)
-    for stage in STAGES:
-        stage(ext)
-        ext.done.append(stage.__name__)
-    return assemble(ext, source, keep_text)
 
 
 def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Report:

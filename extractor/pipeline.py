@@ -112,7 +112,7 @@ def _extraction(doc: Doc, name: str, needs: str | None) -> Extraction:
             text = doc.text  # built from the tokens on every access: once here
             norm = doc.user_data.get("spr_norm") or normalise(text)
             toks = doc.user_data.get("spr_toks") or tokenize(norm)
-            ext = Extraction(View(text, norm=norm, toks=toks))
+            ext = Extraction(View(text, norm=norm, toks=toks), doc=doc)
             doc._.spr_extraction = ext
         return ext
     if ext is None or needs not in ext.done:

@@ -34,6 +34,7 @@ class Rule:
     name: str
     kind: Kind
     fn: Callable[..., Any]
+    before: str | None = None    # a rule that declares its own place: right before this one
 
     @property
     def doc(self) -> str:
@@ -43,13 +44,15 @@ class Rule:
 _REGISTRY: dict[str, dict[str, Rule]] = {}
 
 
-def rule(stage: str, name: str, *, kind: Kind = "sweep") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn` as rule `name` of `stage`; its place in the order is in rules.toml."""
+def rule(stage: str, name: str, *, kind: Kind = "sweep",
+         before: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn` as rule `name` of `stage`. Its place in the order is in rules.toml, or, for
+    a rule defined as data (a token pattern), right before the rule named by `before`."""
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         rules = _REGISTRY.setdefault(stage, {})
         if name in rules and rules[name].fn is not fn:
             raise ValueError(f"rule {stage}/{name} registered twice")
-        rules[name] = Rule(stage, name, kind, fn)
+        rules[name] = Rule(stage, name, kind, fn, before)
         return fn
     return register
 
@@ -82,13 +85,19 @@ def _ordered(stage: str, _registered: int) -> tuple[Rule, ...]:
     unknown = [n for n in spec.order if n not in rules]
     if unknown:
         raise DataFileError(f"rules.toml: stage.{stage}.order: no rule registered as {', '.join(unknown)}")
-    missing = [n for n in rules if n not in spec.order]
+    missing = [n for n, r in rules.items() if n not in spec.order and r.before is None]
     if missing:
         raise DataFileError(f"rules.toml: stage.{stage}.order: rule(s) {', '.join(missing)} not placed in the order")
     twice = sorted({n for n in spec.order if spec.order.count(n) > 1})
     if twice:
         raise DataFileError(f"rules.toml: stage.{stage}.order: {', '.join(twice)} listed twice")
-    return tuple(rules[n] for n in spec.order)
+    order = list(spec.order)
+    for r in rules.values():  # rules that place themselves, in the order they were registered
+        if r.before is not None and r.name not in spec.order:
+            if r.before not in order:
+                raise DataFileError(f"rule {r.name}: placed before {r.before}, which is no rule of stage {stage}")
+            order.insert(order.index(r.before), r.name)
+    return tuple(rules[n] for n in order)
 
 
 def stages() -> dict[str, tuple[Rule, ...]]:

@@ -9,26 +9,16 @@ is a named rule (extractor/rules.py); extractor/data/rules.toml gives the order 
 * stage "quantities": passes over the whole text and sweeps over the numbers still free
   (labels, hours' services, breakdowns, flags).
 
-    from extractor.quantities import extract_quantities
-    qtys, nums = extract_quantities(view)
+The spaCy components sprawozdania_numbers and sprawozdania_quantities run the two stages on one
+`Context` (extractor/pipeline.py); `ctx.result()` is every quantity found, in text order.
 """
 from __future__ import annotations
 
 from ..rules import Rule, ordered
-from ..text import View
-from . import breakdowns, counts, flags, hours, numbers  # noqa: F401  (they register their rules)
+from . import breakdowns, counts, flags, hours, numbers, patterns  # noqa: F401  (they register their rules)
 from .model import Candidate, Context, Num, Qty, Role
 
-__all__ = ["Candidate", "Context", "Num", "Qty", "Role", "extract_quantities", "run_rule", "run_stage"]
-
-
-def extract_quantities(view: View) -> tuple[list[Qty], list[Num]]:
-    """Every count, hours and amount of the text (in text order), and every number read: the
-    stages "numbers" and "quantities" on one context."""
-    ctx = Context(view)
-    run_stage(ctx, "numbers")
-    run_stage(ctx, "quantities")
-    return ctx.result(), ctx.nums
+__all__ = ["Candidate", "Context", "Num", "Qty", "Role", "run_rule", "run_stage"]
 
 
 def run_stage(ctx: Context, stage: str) -> None:

@@ -19,6 +19,8 @@ def mark_flags(ctx: Context) -> None:
     view = ctx.view
     approx, planned = marker_res()
     lx = lexicon()
+    # a planning verb after the marker plans too: "Plan zakładał 12 …"
+    planned_words = {w.lower() for w in lx.markers.planned if " " not in w}
     for q in ctx.qtys + ctx.parts + ctx.amounts:
         before = view.norm[max(0, q.num.start - 40):q.num.start]
         if approx.search(before):
@@ -27,7 +29,7 @@ def mark_flags(ctx: Context) -> None:
         if m:
             marker = m["marker"]
             rest = [w for w in re.findall(r"[^\W\d_]+", m.group()[m.end("marker") - m.start():])
-                    if w.lower() not in skip_words()]
+                    if w.lower() not in skip_words() and w.lower() not in planned_words]
             if any(a.pos in ("praet", "imps") for w in rest for a in morph.analyse(w)):
                 pass  # "realizacji planu przeprowadzono 12": done, whatever the plan said
             elif not rest and any(marker.lower().startswith(w) for w in lx.markers.planned_needs_complement):

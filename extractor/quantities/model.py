@@ -4,6 +4,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ..text import Tok, View
 
@@ -53,6 +54,7 @@ class Num:
     value: float
     words: bool = False           # written in words
     role: Role | None = None      # why it is not a fact
+    rule: str | None = None       # the rule that gave the role ("numbers.year")
     low: Num | None = None        # "10–15 osób", "od 5 do 8": the range's lower figure
 
     @property
@@ -95,7 +97,10 @@ class Context:
     amounts: list[Qty] = field(default_factory=list)   # money
     parts: list[Qty] = field(default_factory=list)     # breakdown parts linked to a total
     found: list[Qty] = field(default_factory=list)     # what the running sweep has found so far
+    doc: Any = None                                    # the spaCy Doc, for token patterns
+    pattern_hits: dict[str, dict[int, Any]] | None = None   # what the token patterns matched
     _by_end: dict[int, Num] | None = field(default=None, repr=False)
+    _by_start: dict[int, Num] | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
 
     @property
@@ -109,6 +114,12 @@ class Context:
             for n in self.nums:
                 self._by_end.setdefault(n.end, n)
         return self._by_end.get(pos)
+
+    def num_at(self, pos: int) -> Num | None:
+        """The number that starts at `pos`, if any."""
+        if self._by_start is None:
+            self._by_start = {n.start: n for n in self.nums}
+        return self._by_start.get(pos)
 
     def qtys_between(self, start: int, end: int) -> list[Qty]:
         """The quantities of `qtys` that start in [start, end), in text order."""

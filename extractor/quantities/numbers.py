@@ -142,6 +142,7 @@ def mark_ranges(ctx: Context) -> None:
         if gap == "/" and not a.words and b.value <= 10 and not norm[a.start - 1:a.start].isalnum() \
                 and not norm[b.end:b.end + 1].isalnum() and norm[a.start - 1:a.start] != "/":
             a.role = b.role = Role.FRACTION  # "1/2 etatu", "3/4 czasu pracy"
+            a.rule = b.rule = "numbers.ranges"
             continue
         w = norm[max(0, a.start - 4):a.start].lower()
         opened = w.endswith("od ") and (len(w) < 4 or not is_word_char(w[0]))
@@ -151,7 +152,7 @@ def mark_ranges(ctx: Context) -> None:
             continue  # a date or clock-time range belongs to the dates
         if not opened and norm[a.start - 1:a.start].isalpha():
             continue
-        a.role = Role.RANGE
+        a.role, a.rule = Role.RANGE, "numbers.ranges"
         b.low = a
 
 
@@ -188,9 +189,11 @@ def decide(ctx: Context) -> None:
                 continue
             if isinstance(found, Qty):
                 found.rule = r.name
+                if n.role:  # money: an amount, and no count
+                    n.rule = r.name
                 (ctx.amounts if found.kind == "amount" else ctx.qtys).append(found)
             else:
-                n.role = found
+                n.role, n.rule = found, r.name
             break
 
 

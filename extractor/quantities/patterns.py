@@ -1,0 +1,176 @@
+"""Phrasing shapes as data: spaCy token patterns (extractor/data/patterns.toml), each one a rule
+of the deciding cascade, matched by spaCy's `Matcher` once per text.
+
+A pattern is a list of token specifications in spaCy's syntax (LOWER, ORTH, IN, OP …, see
+https://spacy.io/usage/rule-based-matching) plus one key of ours, `part`:
+
+* `part = "number"` marks the token that is the figure (exactly one; it matches only where a
+  number was read: digits or number words);
+* `part = "subject"` marks the tokens that say what is counted (their text gives the subject).
+
+Optional white-space tokens (line breaks, runs of spaces) may stand between any two tokens.
+Token attributes of ours, for patterns: `_.spr_pos` (Morfeusz's parts of speech of the word:
+subst, adj, fin, praet …) and `_.spr_lemmas` (its lemmas), both lists, matched with
+`{"INTERSECTS": [...]}`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from .. import morph
+from ..datafiles import DataFileError, Table, load
+from ..phrases import lemma_phrase
+from ..rules import rule
+from .common import measured
+from .model import Candidate, Context, Qty, Role
+
+_PARTS = ("number", "subject")
+
+
+class PatternRule(Table):
+    name: str = Field(pattern=r"^(counts|hours|numbers)\.[a-z_]+$")
+    before: str = Field(description="the rule of the deciding cascade this one runs right before")
+    yields: str = Field(description="count, hours, measure (kind and subject from a label such as "
+                                    "'Liczba godzin …'), or a role (a number that is no fact)")
+    example: str = ""
+    tokens: tuple[dict[str, Any], ...] = Field(min_length=1)
+
+    @field_validator("yields")
+    @classmethod
+    def _yields(cls, v: str) -> str:
+        if v not in ("count", "hours", "measure") and v not in {r.value for r in Role}:
+            raise ValueError(f"not count, hours, measure or a role ({', '.join(r.value for r in Role)}): {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_number(self) -> PatternRule:
+        parts = [t.get("part") for t in self.tokens]
+        if parts.count("number") != 1:
+            raise ValueError("exactly one token must have part = \"number\"")
+        bad = [p for p in parts if p is not None and p not in _PARTS]
+        if bad:
+            raise ValueError(f"part must be one of {_PARTS}, not {bad[0]!r}")
+        return self
+
+
+class PatternsFile(Table):
+    version: int
+    pattern: tuple[PatternRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int          # where the phrase starts
+    end: int            # where it ends
+    subject: str | None  # the text of the subject tokens
+
+
+for _name, _getter in (("spr_pos", lambda t: sorted({a.pos for a in morph.analyse(t.text)})),
+                       ("spr_lemmas", lambda t: sorted({a.lemma for a in morph.analyse(t.text)})),
+                       ("spr_num", lambda t: _is_number(t))):
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, getter=_getter)
+
+
+def _is_number(t: Token) -> bool:
+    ext = t.doc._.spr_extraction if Doc.has_extension("spr_extraction") else None
+    ctx = getattr(ext, "numbers", None)
+    return ctx is not None and ctx.num_at(t.idx) is not None
+
+
+@cache
+def patterns() -> PatternsFile:
+    data = load(PatternsFile, "patterns.toml")
+    names = [p.name for p in data.pattern]
+    twice = {n for n in names if names.count(n) > 1}
+    if twice:
+        raise DataFileError(f"patterns.toml: pattern {', '.join(sorted(twice))} defined twice")
+    return data
+
+
+_SPACE = {"IS_SPACE": True, "OP": "*"}
+
+
+def _spacy_pattern(p: PatternRule) -> tuple[list[dict[str, Any]], list[str | None]]:
+    """The pattern for spaCy (our `part` keys out, optional white space between tokens) and the
+    part of each of its tokens."""
+    out: list[dict[str, Any]] = []
+    parts: list[str | None] = []
+    for i, tok in enumerate(p.tokens):
+        if i:
+            out.append(dict(_SPACE))
+            parts.append(None)
+        spec = {k: v for k, v in tok.items() if k != "part"}
+        if tok.get("part") == "number":
+            spec.setdefault("_", {})["spr_num"] = True
+        out.append(spec)
+        parts.append(tok.get("part"))
+    return out, parts
+
+
+_MATCHERS: dict[int, tuple[Any, Matcher, dict[str, list[str | None]]]] = {}
+
+
+def _matcher(vocab: Any) -> tuple[Matcher, dict[str, list[str | None]]]:
+    """One Matcher per vocabulary (one per pipeline), every pattern of patterns.toml in it."""
+    got = _MATCHERS.get(id(vocab))
+    if got is None or got[0] is not vocab:
+        matcher = Matcher(vocab, validate=True)
+        parts: dict[str, list[str | None]] = {}
+        for p in patterns().pattern:
+            spec, parts[p.name] = _spacy_pattern(p)
+            try:
+                matcher.add(p.name, [spec])
+            except ValueError as e:
+                raise DataFileError(f"patterns.toml: pattern {p.name}: {' '.join(str(e).split())}") from None
+        got = _MATCHERS[id(vocab)] = (vocab, matcher, parts)
+    return got[1], got[2]
+
+
+def hits(ctx: Context) -> dict[str, dict[int, Hit]]:
+    """rule name -> number start -> what the pattern matched around that number (the longest match)."""
+    if ctx.pattern_hits is None:
+        ctx.pattern_hits = {}
+        doc = ctx.doc
+        if doc is not None and patterns().pattern:
+            matcher, parts = _matcher(doc.vocab)
+            found: list[tuple[int, int, int, list[int]]] = matcher(doc, with_alignments=True)  # type: ignore[assignment]
+            for match_id, start, _end, align in found:
+                name = doc.vocab.strings[match_id]
+                toks = [(doc[start + k], parts[name][a]) for k, a in enumerate(align)]
+                number = next(t for t, part in toks if part == "number")
+                words = [t for t, _part in toks if not t.is_space]
+                subj = [t for t, part in toks if part == "subject"]
+                hit = Hit(words[0].idx, words[-1].idx + len(words[-1].text),
+                          doc.text[subj[0].idx:subj[-1].idx + len(subj[-1].text)] if subj else None)
+                best = ctx.pattern_hits.setdefault(name, {})
+                old = best.get(number.idx)
+                if old is None or hit.end - hit.start > old.end - old.start:
+                    best[number.idx] = hit
+    return ctx.pattern_hits
+
+
+def _make_rule(p: PatternRule) -> None:
+    def apply(ctx: Context, c: Candidate) -> Qty | Role | None:
+        hit = hits(ctx).get(p.name, {}).get(c.n.start)
+        if hit is None:
+            return None
+        if p.yields not in ("count", "hours", "measure"):
+            return Role(p.yields)
+        kind, subject = p.yields, lemma_phrase(hit.subject) if hit.subject else None
+        if p.yields == "measure":
+            kind, subject = measured(hit.subject or "")
+        return Qty(kind, hit.start, max(hit.end, c.n.end), c.n.int_value, c.n, subject=subject)
+
+    apply.__doc__ = f"{p.example!r} (a token pattern of patterns.toml)" if p.example else "a token pattern of patterns.toml"
+    rule("decide", p.name, before=p.before)(apply)
+
+
+for _p in patterns().pattern:
+    _make_rule(_p)
