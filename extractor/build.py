@@ -176,7 +176,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         else:
             mention, value = item
             rule = DOCUMENT_DATE if isinstance(mention, DateMention) and \
-                is_document_date(view.norm, mention.start, mention.end) else f"dates.{mention.rule}"
+                is_document_date(view, mention.start, mention.end) else f"dates.{mention.rule}"
             common = dict(id=fid, section=section_at(mention.start), span=_span(text, mention.start, mention.end),
                           provenance=Provenance(rule=rule))
             if isinstance(mention, RangeMention):
@@ -200,22 +200,26 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         stats=Stats(numbers=len(digit_nums), explained=explained),
         text=text if keep_text else None,
     )
-    report.findings.extend(run_checks(report, text))
+    report.findings.extend(run_checks(report, view))
     _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
     report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
     return report
 
 
-def is_document_date(norm: str, start: int, end: int) -> bool:
+def is_document_date(view: View, start: int, end: int) -> bool:
     """The date that dates the report itself: 'Olsztyn, 15.07.2021 r.' alone on a line, or a
     sign-off ('Sporządziła: …, 14.07.2021') — near the top or the end of the text."""
     lx = lexicon()
-    ls = norm.rfind("\n", 0, start) + 1
-    le = norm.find("\n", end)
-    le = len(norm) if le < 0 else le
-    line = norm[ls:le].strip()
-    if len(line) > 100:
+    norm = view.norm
+    ls, le = view.line_start(start), view.line_end(end)
+    a, b = ls, le  # the line without the white space around it, found without copying it
+    while a < b and norm[a].isspace():
+        a += 1
+    while b > a and norm[b - 1].isspace():
+        b -= 1
+    if b - a > 100:
         return False
+    line = norm[a:b]
     before = norm[ls:start].strip()
     after = norm[end:le].strip(" .")
     dated = re.fullmatch(r"(?:[A-ZĄĆĘŁŃÓŚŹŻ][\w.-]*(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ\w.-]+){0,2}\s*,)?\s*(?:dnia|dn\.)?", before) \
@@ -225,8 +229,7 @@ def is_document_date(norm: str, start: int, end: int) -> bool:
     if not (dated or signed):
         return False
     n = lx.document_date.edge_lines
-    return norm[:ls].count("\n") - norm[:ls].count("\n\n") < n or \
-        norm[le:].count("\n") - norm[le:].count("\n\n") < n
+    return view.lines_before(ls) < n or view.lines_after(le) < n
 
 
 def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],

@@ -181,6 +181,7 @@ def tokenize(norm: str) -> list[Tok]:
 
 
 _NEWLINE = re.compile("\n")
+_BLANK_PAIR = re.compile("\n\n")
 
 
 @dataclass
@@ -193,6 +194,7 @@ class View:
     starts: list[int] = field(default_factory=list)
     sent_bounds: list[int] = field(default_factory=list)
     line_breaks: list[int] = field(default_factory=list)
+    blank_pairs: list[int] = field(default_factory=list)   # "\n\n", left to right, not overlapping
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
     _mask: bytearray = field(default_factory=bytearray)
     _kinds: list[str] = field(default_factory=list)
@@ -205,6 +207,7 @@ class View:
         self.starts = [t.start for t in self.toks]
         self._mask = bytearray(len(self.norm) + 1)
         self.line_breaks = [m.start() for m in _NEWLINE.finditer(self.norm)]
+        self.blank_pairs = [m.start() for m in _BLANK_PAIR.finditer(self.norm)]
         self.sent_bounds = _sentence_bounds(self.norm, self.toks)
 
     # --- tokens -------------------------------------------------------------------------
@@ -241,6 +244,30 @@ class View:
         `norm.rfind("\\n", 0, pos) + 1` in O(log n)."""
         i = bisect_left(self.line_breaks, pos)
         return self.line_breaks[i - 1] + 1 if i else 0
+
+    def line_end(self, pos: int) -> int:
+        """The first line break at or after `pos`, else the text's length."""
+        i = bisect_left(self.line_breaks, pos)
+        return self.line_breaks[i] if i < len(self.line_breaks) else len(self.norm)
+
+    def lines_before(self, pos: int) -> int:
+        """Line breaks before `pos` less the blank-line pairs among them: about the number of
+        non-empty lines above the line of `pos` (`pos` at a line start)."""
+        return bisect_left(self.line_breaks, pos) - bisect_right(self.blank_pairs, pos - 2)
+
+    def lines_after(self, pos: int) -> int:
+        """The same below a line end `pos` (a line break or the text's end, after a non-empty line)."""
+        return len(self.line_breaks) - bisect_left(self.line_breaks, pos) - \
+            (len(self.blank_pairs) - bisect_left(self.blank_pairs, pos))
+
+    def blank_before(self, pos: int, line_start: int, chars: str | None = None) -> bool:
+        """Only `chars` (white space when None) stand between `line_start` and `pos`: what
+        `not norm[line_start:pos].strip(chars)` says, looked at from `pos` back, so a long line
+        costs nothing."""
+        norm, i = self.norm, pos
+        while i > line_start and (norm[i - 1].isspace() if chars is None else norm[i - 1] in chars):
+            i -= 1
+        return i == line_start
 
     # --- sentences ----------------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:

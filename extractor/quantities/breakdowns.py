@@ -142,7 +142,7 @@ def link_breakdowns(ctx: Context) -> None:
     new: list[Qty] = []
     counts = sorted((q for q in qtys if q.kind in ("count", "hours")), key=lambda q: q.start)
     starts = [q.start for q in counts]
-    claimed_parts: set[int] = set()
+    claimed_parts: set[int] = set()  # quantities that became parts: they leave ctx.qtys
     for tot in counts:
         if tot.parent is not None or id(tot) in claimed_parts or tot.planned and tot.rule == "counts.planned":
             continue
@@ -158,9 +158,9 @@ def link_breakdowns(ctx: Context) -> None:
             if found is None:
                 break
             open_at, list_end, subset = found
-            line_end = norm.find("\n", tot.end)  # "…, w tym:" and the list on the lines below
+            line_end = view.line_end(tot.end)  # "…, w tym:" and the list on the lines below
             bullets = _bullet_lines(norm, line_end) \
-                if line_end >= 0 and (line_end < open_at or not norm[open_at:line_end].strip()) else []
+                if line_end < len(norm) and (line_end < open_at or not norm[open_at:line_end].strip()) else []
             parts: list[Qty] = []
             for s0, e0 in bullets or _split_items(view, open_at, list_end):
                 part = _item(view, s0, e0, free_nums, by_start, "breakdowns.lists")
@@ -179,9 +179,8 @@ def link_breakdowns(ctx: Context) -> None:
                                q.parent is None and not q.planned and q.kind == tot.kind), tot)
             for p in parts:
                 old = by_start.get(p.num.start)
-                if old is not None and old in qtys:
+                if old is not None:
                     claimed_parts.add(id(old))
-                    qtys.remove(old)
                 p.parent = target
                 p.subset = subset
                 target.parts.append(p)
@@ -190,6 +189,7 @@ def link_breakdowns(ctx: Context) -> None:
             start = max(p.end for p in parts)
             if list_end < limit and norm[list_end:list_end + 1] == ")":
                 start = max(start, list_end + 1)
+    ctx.qtys[:] = [q for q in qtys if id(q) not in claimed_parts]
     _retarget_subsets(view, counts, starts, new)
     ctx.parts += new
 
@@ -296,8 +296,11 @@ def totals_after_lists(ctx: Context) -> None:
     new: list[Qty] = []
     total_re = _total_re()
     qtys += _bare_totals(ctx, total_re)
+    qtys.sort(key=lambda q: q.start)
+    qty_starts = [q.start for q in qtys]
     by_start = {q.num.start: q for q in qtys}
     free_nums = {n.start: n for n in nums if not n.role}
+    became_parts: set[int] = set()   # quantities that became parts: they leave ctx.qtys
     for tot in sorted((q for q in qtys if q.kind in ("count", "hours") and not q.parts and q.parent is None),
                       key=lambda q: q.start):
         anchor = tot.num.start
@@ -312,7 +315,7 @@ def totals_after_lists(ctx: Context) -> None:
         seg_end = anchor - len(before) + m_tot.start()
         line_start = view.line_start(seg_end)
         if not view.norm[line_start:seg_end].strip(" -•*\n"):
-            bullets = _bullet_parts(view, line_start, qtys, tot.kind)
+            bullets = _bullet_parts(view, line_start, qtys, qty_starts, became_parts, tot.kind)
             if len(bullets) >= 2:
                 for bq in bullets:
                     bq.parent = tot
@@ -343,12 +346,13 @@ def totals_after_lists(ctx: Context) -> None:
         if len(parts) >= 2:
             for p in parts:
                 old = by_start.get(p.num.start)
-                if old is not None and old in qtys:
-                    qtys.remove(old)
+                if old is not None:
+                    became_parts.add(id(old))
                 p.kind = tot.kind
                 p.parent = tot
                 tot.parts.append(p)
                 new.append(p)
+    ctx.qtys[:] = [q for q in qtys if id(q) not in became_parts]
     ctx.parts += new
 
 
@@ -422,8 +426,10 @@ def _bullet_lines(norm: str, pos: int) -> list[tuple[int, int]]:
     return out
 
 
-def _bullet_parts(view: View, line_start: int, qtys: list[Qty], kind: str = "count") -> list[Qty]:
-    """'- Grudziądz, 12.03.2022 – 14 os.' lines right above a 'Razem: 34 osoby' line, one figure each."""
+def _bullet_parts(view: View, line_start: int, qtys: list[Qty], starts: list[int], gone: set[int],
+                  kind: str = "count") -> list[Qty]:
+    """'- Grudziądz, 12.03.2022 – 14 os.' lines right above a 'Razem: 34 osoby' line, one figure
+    each (`qtys` in text order, `starts` their starts; those in `gone` became parts already)."""
     norm = view.norm
     out: list[Qty] = []
     end = line_start - 1
@@ -432,7 +438,8 @@ def _bullet_parts(view: View, line_start: int, qtys: list[Qty], kind: str = "cou
         line = norm[start:end]
         if not re.match(r"\s*(?:[-•*]|\d{1,2}[.)])\s", line):
             break
-        here = [q for q in qtys if start <= q.start < end and q.kind == kind and q.parent is None and not q.parts]
+        here = [q for q in qtys[bisect_left(starts, start):bisect_left(starts, end)]
+                if q.kind == kind and q.parent is None and not q.parts and id(q) not in gone]
         if len(here) != 1:
             break
         out.insert(0, here[0])

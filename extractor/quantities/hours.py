@@ -38,7 +38,7 @@ def hours_subjects(ctx: Context) -> None:
     noun of the list it is in ('doradztwo'); '120 godzin doradztwa' takes the noun after."""
     view = ctx.view
     lx = lexicon()
-    done: list[Qty] = []
+    last: Qty | None = None  # the last hours fact with a service named so far
     for q in sorted((q for q in ctx.qtys if q.kind == "hours"), key=lambda q: q.start):
         cs = clause_start(view, q.start)
         sent_start, _ = view.sentence(q.start)
@@ -54,7 +54,8 @@ def hours_subjects(ctx: Context) -> None:
             consultancy = lx.services.consultancy
             first_is_adj = _adj_lemma(first) is not None and not lx.acronym_base(first) and \
                 (morph.only_adj(first) or head_lemma(first) not in consultancy | lx.services.hours_subjects)
-            inherited = list_head(view, sent_start, q.start, done) if first_is_adj else None
+            before = last if last is not None and last.start >= sent_start else None
+            inherited = list_head(view, sent_start, q.start, before) if first_is_adj else None
             if inherited:
                 adj_text = dehyphen(view.norm[ph_start:q.start]).strip(" -:")
                 q.subject = inherited + " " + agree_list(adj_text, inherited)
@@ -77,7 +78,8 @@ def hours_subjects(ctx: Context) -> None:
                 q.subject = subject_phrase(view, nxt.start, extend_phrase(view, nxt.i))
             else:
                 q.subject = _subject_from_head(view, sent_start, q.start) or q.subject
-        done.append(q)
+        if q.subject:
+            last = q
 
 
 def _subject_from_head(view: View, sent_start: int, pos: int) -> str | None:
@@ -97,13 +99,13 @@ def _subject_from_head(view: View, sent_start: int, pos: int) -> str | None:
     return None
 
 
-def list_head(view: View, sent_start: int, pos: int, qtys: list[Qty]) -> str | None:
-    """The consultancy head a unit-less list item inherits: the subject head of an earlier
-    hours fact in the sentence, or a service noun before the list's colon."""
+def list_head(view: View, sent_start: int, pos: int, before: Qty | None) -> str | None:
+    """The consultancy head a unit-less list item inherits: the subject head of `before` (the
+    last hours fact with a service, earlier in the sentence), or a service noun before the
+    list's colon."""
     lx = lexicon()
-    prev = [q for q in qtys if q.kind == "hours" and sent_start <= q.start < pos and q.subject]
-    if prev:
-        head = prev[-1].subject.split()[0]  # type: ignore[union-attr]
+    if before is not None and before.subject:
+        head = before.subject.split()[0]
         if head in lx.services.consultancy:
             return head
     pre = view.norm[sent_start:pos]
@@ -148,9 +150,23 @@ def unitless_hours(ctx: Context, n: Num) -> Qty | None:
         subject = (head + " " + agree_list(rest, head)).strip() if rest else head
     else:
         unit_in_head = bool(_UNIT_IN_HEAD.search(view.norm[s:n.start]))
-        inherited = list_head(view, s, n.start, ctx.qtys + ctx.found) \
+        inherited = list_head(view, s, n.start, _last_hours(ctx, s, n.start)) \
             if _adj_lemma(first) is not None or unit_in_head else None
         if inherited is None:
             return None
         subject = inherited + " " + agree_list(view.norm[words[0].start:n.start].strip(" -:"), inherited)
     return Qty("hours", words[0].start, n.end, n.int_value, n, subject=subject)
+
+
+def _last_hours(ctx: Context, start: int, end: int) -> Qty | None:
+    """The last hours fact with a service in [start, end): of this sweep's own finds (text
+    order) if any, else of the quantities before it."""
+    for q in reversed(ctx.found):
+        if q.start < start:
+            break
+        if q.start < end and q.kind == "hours" and q.subject:
+            return q
+    for q in reversed(ctx.qtys_between(start, end)):
+        if q.kind == "hours" and q.subject:
+            return q
+    return None

@@ -248,9 +248,8 @@ def _plural_noun_follows(view: View, n: Num) -> bool:
 @rule("decide", "numbers.enumeration")
 def enumeration(ctx: Context, c: Candidate) -> Role | None:
     """'2.DZIAŁANIA DORADCZE:', '1. Animacja lokalna', '3) Szkolenia': a number that opens its line."""
-    n, norm = c.n, ctx.norm
-    line_start = ctx.view.line_start(n.start)
-    if not norm[line_start:n.start].strip(" \t•*-") and not n.words and \
+    n, norm, view = c.n, ctx.norm, ctx.view
+    if not n.words and view.blank_before(n.start, view.line_start(n.start), " \t•*-") and \
             re.match(r"[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]", norm[n.end:n.end + 6]):
         return Role.ENUMERATION
     return None

@@ -71,17 +71,21 @@ class Hit:
     subject: str | None  # the text of the subject tokens
 
 
-for _name, _getter in (("spr_pos", lambda t: sorted({a.pos for a in morph.analyse(t.text)})),
-                       ("spr_lemmas", lambda t: sorted({a.lemma for a in morph.analyse(t.text)})),
-                       ("spr_num", lambda t: _is_number(t))):
+@cache
+def _pos(form: str) -> list[str]:
+    return sorted({a.pos for a in morph.analyse(form)})
+
+
+@cache
+def _lemmas(form: str) -> list[str]:
+    return sorted({a.lemma for a in morph.analyse(form)})
+
+
+for _name, _getter in (("spr_pos", lambda t: _pos(t.text)), ("spr_lemmas", lambda t: _lemmas(t.text))):
     if not Token.has_extension(_name):
         Token.set_extension(_name, getter=_getter)
-
-
-def _is_number(t: Token) -> bool:
-    ext = t.doc._.spr_extraction if Doc.has_extension("spr_extraction") else None
-    ctx = getattr(ext, "numbers", None)
-    return ctx is not None and ctx.num_at(t.idx) is not None
+if not Token.has_extension("spr_num"):
+    Token.set_extension("spr_num", default=False)  # set on the token a number starts at
 
 
 @cache
@@ -133,17 +137,65 @@ def _matcher(vocab: Any) -> tuple[Matcher, dict[str, list[str | None]]]:
     return got[1], got[2]
 
 
+@cache
+def _triggers() -> frozenset[str] | None:
+    """The lower-case words every pattern starts with (its first token's LOWER or ORTH), so the
+    Matcher runs only on the sentences that hold one; None when a pattern starts otherwise."""
+    out: set[str] = set()
+    for p in patterns().pattern:
+        first = p.tokens[0]
+        spec = first.get("LOWER", first.get("ORTH"))
+        if first.get("OP") in ("?", "*"):
+            return None
+        if isinstance(spec, str):
+            out.add(spec.lower())
+        elif isinstance(spec, dict) and isinstance(spec.get("IN"), list):
+            out.update(str(w).lower() for w in spec["IN"])
+        else:
+            return None
+    return frozenset(out)
+
+
+_MAX_SPAN = 80  # tokens a pattern may run over from its first word
+
+
+def _regions(doc: Doc, ctx: Context) -> list[tuple[int, int]]:
+    """Token ranges to match in: from each trigger word to its sentence's end (merged)."""
+    triggers = _triggers()
+    if triggers is None:
+        return [(0, len(doc))]
+    out: list[tuple[int, int]] = []
+    for t in doc:
+        if t.lower_ in triggers:
+            _s, end = ctx.view.sentence(t.idx)
+            stop = t.i + 1
+            while stop < len(doc) and stop - t.i < _MAX_SPAN and doc[stop].idx < end:
+                stop += 1
+            if out and t.i <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], stop))
+            else:
+                out.append((t.i, stop))
+    return out
+
+
 def hits(ctx: Context) -> dict[str, dict[int, Hit]]:
     """rule name -> number start -> what the pattern matched around that number (the longest match)."""
     if ctx.pattern_hits is None:
         ctx.pattern_hits = {}
         doc = ctx.doc
-        if doc is not None and patterns().pattern:
-            matcher, parts = _matcher(doc.vocab)
-            found: list[tuple[int, int, int, list[int]]] = matcher(doc, with_alignments=True)  # type: ignore[assignment]
+        regions = _regions(doc, ctx) if doc is not None and patterns().pattern else []
+        if not regions:
+            return ctx.pattern_hits
+        for n in ctx.nums:
+            tok = doc.char_span(n.start, n.end, alignment_mode="expand")
+            if tok is not None:
+                tok[0]._.spr_num = True
+        matcher, parts = _matcher(doc.vocab)
+        for a, b in regions:
+            found: list[tuple[int, int, int, list[int]]] = matcher(doc[a:b], with_alignments=True)  # type: ignore[assignment]
             for match_id, start, _end, align in found:
                 name = doc.vocab.strings[match_id]
-                toks = [(doc[start + k], parts[name][a]) for k, a in enumerate(align)]
+                toks = [(doc[a + start + k], parts[name][i]) for k, i in enumerate(align)]
                 number = next(t for t, part in toks if part == "number")
                 words = [t for t, _part in toks if not t.is_space]
                 subj = [t for t, part in toks if part == "subject"]
