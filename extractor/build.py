@@ -46,8 +46,16 @@ from .structure import Structure, analyse_structure
 from .text import View
 
 
+def _provenance(rule: str) -> Provenance:
+    return Provenance.model_construct(rule=rule, page=None, confidence=None)
+
+
 def _span(text: str, s: int, e: int) -> Span:
-    return Span(start=s, end=e, text=text[s:e])
+    """A span of the text: consistent by construction (its text is the slice), so built without
+    re-running the validators; the Report and every fact are still validated."""
+    if not 0 <= s <= e <= len(text):
+        raise ValueError(f"span {s}-{e} outside the text ({len(text)} characters)")
+    return Span.model_construct(start=s, end=e, text=text[s:e])
 
 
 @dataclass
@@ -168,7 +176,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         elif isinstance(item, PlaceMention):
             facts.append(Location(id=fid, section=section_at(item.start), span=_span(text, item.start, item.end),
                                   value=item.value, kind=item.kind,
-                                  provenance=Provenance(rule=f"places.{item.rule}")))
+                                  provenance=_provenance(rule=f"places.{item.rule}")))
             if item.typo:
                 findings.append(Finding(code="typo", severity="info", section=section_at(item.start),
                                         evidence=[_span(text, item.start, item.start + len(item.typo[0]))],
@@ -178,7 +186,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
             rule = DOCUMENT_DATE if isinstance(mention, DateMention) and \
                 is_document_date(view, mention.start, mention.end) else f"dates.{mention.rule}"
             common = dict(id=fid, section=section_at(mention.start), span=_span(text, mention.start, mention.end),
-                          provenance=Provenance(rule=rule))
+                          provenance=_provenance(rule=rule))
             if isinstance(mention, RangeMention):
                 facts.append(DateRange(start=value[0], end=value[1], **common))
             else:
@@ -235,7 +243,7 @@ def is_document_date(view: View, start: int, end: int) -> bool:
 def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],
               section_at: Callable[[int], str | None]) -> Fact:
     common: dict[str, Any] = dict(id=fid, section=section_at(q.start), span=_span(text, q.start, q.end),
-                                  provenance=Provenance(rule=q.rule))
+                                  provenance=_provenance(rule=q.rule))
     if q.kind == "amount":
         return Amount(value=q.value, **common)
     cls = Hours if q.kind == "hours" else Count

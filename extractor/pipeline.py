@@ -45,6 +45,7 @@ from .build import (
     read_structure,
 )
 from .errors import SprawozdaniaError, TextError
+from .spans import set_spans
 from .text import View, normalise, tokenize
 
 
@@ -86,6 +87,12 @@ class GenreTokenizer:
                 words.append(tail)
                 spaces.append(False)
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        starts, pos = [], 0
+        for w, sp in zip(words, spaces, strict=True):
+            starts.append(pos)
+            pos += len(w) + sp
+        doc.user_data["spr_starts"] = starts
+        doc.user_data["spr_text"] = text
         doc.user_data["spr_norm"] = norm  # the recognisers read these tokens: one tokenisation
         doc.user_data["spr_toks"] = toks
         return doc
@@ -109,7 +116,8 @@ def _extraction(doc: Doc, name: str, needs: str | None) -> Extraction:
     ext: Extraction | None = doc._.spr_extraction
     if needs is None:
         if ext is None:
-            text = doc.text  # built from the tokens on every access: once here
+            # the genre tokenizer keeps the text; doc.text is built from the tokens on every access
+            text = doc.user_data.get("spr_text") or doc.text
             norm = doc.user_data.get("spr_norm") or normalise(text)
             toks = doc.user_data.get("spr_toks") or tokenize(norm)
             ext = Extraction(View(text, norm=norm, toks=toks), doc=doc)
@@ -122,34 +130,25 @@ def _extraction(doc: Doc, name: str, needs: str | None) -> Extraction:
     return ext
 
 
-def _spans(doc: Doc, key: str, items: list[tuple[int, int, str]]) -> None:
-    spans = []
-    for start, end, label in items:
-        sp = doc.char_span(start, end, label=label, alignment_mode="expand")
-        if sp is not None:
-            spans.append(sp)
-    doc.spans[key] = spans
-
-
 def _stage_spans(doc: Doc, name: str, ext: Extraction) -> None:
     """The mentions a stage found, as span groups."""
     if name == "sprawozdania_structure":
         st = ext.structure
         assert st is not None
-        _spans(doc, "sections", [(h.start, h.end, h.code) for h in st.headings])
-        _spans(doc, "period", [(*st.period.span, "period")] if st.period else [])
+        set_spans(doc, "sections", [(h.start, h.end, h.code) for h in st.headings])
+        set_spans(doc, "period", [(*st.period.span, "period")] if st.period else [])
     elif name == "sprawozdania_dates":
-        _spans(doc, "dates", sorted([(d.start, d.end, "date") for d in ext.dates or []]
+        set_spans(doc, "dates", sorted([(d.start, d.end, "date") for d in ext.dates or []]
                                     + [(r.start, r.end, "date_range") for r in ext.ranges]
                                     + [(s, e, "time") for s, e, what in ext.view.claimed if what == "time"]))
     elif name == "sprawozdania_numbers":
         assert ext.numbers is not None
-        _spans(doc, "numbers", [(n.start, n.end, str(n.role or "number")) for n in ext.numbers.nums])
+        set_spans(doc, "numbers", [(n.start, n.end, str(n.role or "number")) for n in ext.numbers.nums])
     elif name == "sprawozdania_quantities":
         assert ext.numbers is not None
-        _spans(doc, "quantities", [(q.start, q.end, q.kind) for q in ext.numbers.result()])
+        set_spans(doc, "quantities", [(q.start, q.end, q.kind) for q in ext.numbers.result()])
     elif name == "sprawozdania_places":
-        _spans(doc, "places", [(p.start, p.end, p.kind) for p in ext.places or []])
+        set_spans(doc, "places", [(p.start, p.end, p.kind) for p in ext.places or []])
 
 
 class StageComponent:
@@ -174,12 +173,12 @@ class ReportComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         ext = _extraction(doc, self.name, "sprawozdania_places")
-        src = doc._.spr_source or SourceInfo(name="<text>", chars=len(doc.text))
+        src = doc._.spr_source or SourceInfo(name="<text>", chars=len(ext.view.text))
         report = assemble(ext, src)
         doc._.spr_report = report
         ext.done.append(self.name)
-        _spans(doc, "facts", [(f.span.start, f.span.end, f.type) for f in report.facts])
-        _spans(doc, "findings", [(e.start, e.end, f.code) for f in report.findings for e in f.evidence[:1]])
+        set_spans(doc, "facts", [(f.span.start, f.span.end, f.type) for f in report.facts])
+        set_spans(doc, "findings", [(e.start, e.end, f.code) for f in report.findings for e in f.evidence[:1]])
         return doc
 
 

@@ -156,16 +156,29 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 TOKEN_RE = re.compile(r"\S(?:(?<=\d)\d*+|(?<=[^\W\d_])[^\W\d_]*+|)")
 
 
-@dataclass(frozen=True, slots=True)
 class Tok:
-    i: int
-    start: int
-    end: int
-    text: str
+    """A token of the normalised text: digits, letters, or one other character. Made for every
+    token of every text, so a plain class with slots (a frozen dataclass costs three times as
+    much to build); treat it as immutable."""
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalpha()
+    __slots__ = ("end", "i", "is_word", "start", "text")
+
+    def __init__(self, i: int, start: int, end: int, text: str) -> None:
+        self.i = i
+        self.start = start
+        self.end = end
+        self.text = text
+        self.is_word = text[0].isalpha()
+
+    def __repr__(self) -> str:
+        return f"Tok({self.i}, {self.start}, {self.end}, {self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tok) and (self.i, self.start, self.end, self.text) == \
+            (other.i, other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.i, self.start, self.end, self.text))
 
     @property
     def is_digit(self) -> bool:
@@ -352,12 +365,18 @@ def _line_break_ends_sentence(norm: str, pos: int) -> bool:
     return len(prev) < 50
 
 
-@dataclass(frozen=True)
 class Word:
-    start: int
-    end: int
-    text: str       # de-hyphenated ("Bisz-\ntynek" -> "Bisztynek")
-    last: int       # index of the last token it covers
+    """A word from token i to token `last`: its text de-hyphenated ("Bisz-\\ntynek" ->
+    "Bisztynek"). Made for most words of every text: a plain class with slots, immutable by
+    convention."""
+
+    __slots__ = ("end", "last", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, last: int) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.last = last
 
 
 def word_at(view: View, i: int) -> Word | None:

@@ -15,6 +15,7 @@ subst, adj, fin, praet …) and `_.spr_lemmas` (its lemmas), both lists, matched
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -27,6 +28,7 @@ from .. import morph
 from ..datafiles import DataFileError, Table, load
 from ..phrases import lemma_phrase
 from ..rules import rule
+from ..spans import token_range, token_starts
 from .common import measured
 from .model import Candidate, Context, Qty, Role
 
@@ -165,16 +167,20 @@ def _regions(doc: Doc, ctx: Context) -> list[tuple[int, int]]:
     if triggers is None:
         return [(0, len(doc))]
     out: list[tuple[int, int]] = []
-    for t in doc:
-        if t.lower_ in triggers:
-            _s, end = ctx.view.sentence(t.idx)
-            stop = t.i + 1
-            while stop < len(doc) and stop - t.i < _MAX_SPAN and doc[stop].idx < end:
-                stop += 1
-            if out and t.i <= out[-1][1]:
+    starts = token_starts(doc)
+    for t in ctx.view.toks:  # the recognisers' tokens: plain strings, no spaCy Token made
+        if t.is_word and t.text.lower() in triggers:
+            r = token_range(doc, t.start, t.end)
+            if r is None:
+                continue
+            _s, end = ctx.view.sentence(t.start)
+            first = r[0]
+            stop = min(len(doc), first + _MAX_SPAN, bisect_left(starts, end))
+            stop = max(stop, first + 1)
+            if out and first <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], stop))
             else:
-                out.append((t.i, stop))
+                out.append((first, stop))
     return out
 
 
@@ -187,9 +193,9 @@ def hits(ctx: Context) -> dict[str, dict[int, Hit]]:
         if not regions:
             return ctx.pattern_hits
         for n in ctx.nums:
-            tok = doc.char_span(n.start, n.end, alignment_mode="expand")
-            if tok is not None:
-                tok[0]._.spr_num = True
+            r = token_range(doc, n.start, n.end)
+            if r is not None:
+                doc[r[0]]._.spr_num = True
         matcher, parts = _matcher(doc.vocab)
         for a, b in regions:
             found: list[tuple[int, int, int, list[int]]] = matcher(doc[a:b], with_alignments=True)  # type: ignore[assignment]
@@ -200,7 +206,7 @@ def hits(ctx: Context) -> dict[str, dict[int, Hit]]:
                 words = [t for t, _part in toks if not t.is_space]
                 subj = [t for t, part in toks if part == "subject"]
                 hit = Hit(words[0].idx, words[-1].idx + len(words[-1].text),
-                          doc.text[subj[0].idx:subj[-1].idx + len(subj[-1].text)] if subj else None)
+                          ctx.view.text[subj[0].idx:subj[-1].idx + len(subj[-1].text)] if subj else None)
                 best = ctx.pattern_hits.setdefault(name, {})
                 old = best.get(number.idx)
                 if old is None or hit.end - hit.start > old.end - old.start:
