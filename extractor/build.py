@@ -28,6 +28,7 @@ from models import (
 )
 
 from .audit import DOCUMENT_DATE, run_checks
+from .citations import claim_citations
 from .dates import (
     DateMention,
     RangeMention,
@@ -75,7 +76,9 @@ class Extraction:
 
 
 def read_structure(ext: Extraction) -> None:
-    """Kind, period, sections and author; the period's own words are claimed (no dates there)."""
+    """Legal references claimed first (no period, date or figure in them); then kind, period,
+    sections and author; the period's own words are claimed (no dates there)."""
+    claim_citations(ext.view)
     st = ext.structure = analyse_structure(ext.view)
     ext.exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
         ([st.period_impossible] if st.period_impossible else [])
@@ -127,11 +130,13 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
 
     fallback_year = None
     if st.period is None:
-        years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm))
+        years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm)
+                        if view.is_claimed(m.start(), m.end()) != "reference")
         fallback_year = years.most_common(1)[0][0] if years else None
 
     period_spans = [p.span for p in st.period_candidates] + ([st.period.span] if st.period else [])
-    hints = [(p, y) for p, y in year_hints(view.norm) if not any(a <= p < b for a, b in period_spans)]
+    hints = [(p, y) for p, y in year_hints(view.norm) if not any(a <= p < b for a, b in period_spans)
+             and view.is_claimed(p, p + 4) != "reference"]
 
     def section_start(pos: int) -> int:
         return next((s.start for s in reversed(sections) if s.start <= pos), 0)

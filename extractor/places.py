@@ -363,7 +363,9 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 add(t.start, voiv[1], "województwo " + voiv[0], "voivodeship", "voivodeship")
             continue
         kw = _keyword(t, view, morph.noun_forms("gmina"), "gm") if low[:2] == "gm" else None
-        if kw is not None and (not _inside_name(view, t) or (nxt is not None and nxt.text == ":")):
+        # "gminy: …", and "Gminy Zwoleń" (a commune named right after a capitalised "Gmina")
+        if kw is not None and (not _inside_name(view, t) or nxt is not None and (
+                nxt.text == ":" or nxt.is_title and norm[t.end:nxt.start] == " ")):
             j = idx + 1 + kw[1]
             if j < len(toks) and toks[j].text in (":", "("):  # "gminy: …", "z dwiema gminami (Kaczory, …)"
                 j += 1

@@ -60,14 +60,22 @@ def _matches(item: dict[str, Any], where: dict[str, Any]) -> bool:
 
 
 def apply_difference(snap: dict[str, Any], d: dict[str, Any]) -> None:
-    """One listed difference: in report `report`, the `facts`/`findings` item matching `where` is
-    replaced by `now` (removed when `now` is absent), or `add` is appended. Every entry must apply."""
+    """One listed difference: in report `report`, the `facts`/`findings` item matching `where` (and
+    starting inside `within = [start, end]` when given) is replaced by `now` (removed when `now`
+    is absent), or `add` is appended; with `count = N`, exactly N items match and all are removed.
+    Every entry must apply."""
     doc = snap[d["report"]]
     items = doc[d.get("list", "facts")]
     if "where" in d:
-        hits = [i for i, it in enumerate(items) if _matches(it, d["where"])]
-        if len(hits) != 1:
-            raise ValueError(f"differences.toml: {d['report']}: {d['where']} matches {len(hits)} items, not 1")
+        lo, hi = d.get("within", (0, 1 << 62))
+        hits = [i for i, it in enumerate(items) if _matches(it, d["where"]) and lo <= it.get("start", -1) < hi]
+        want = d.get("count", 1)
+        if len(hits) != want:
+            raise ValueError(f"differences.toml: {d['report']}: {d['where']} matches {len(hits)} items, not {want}")
+        if want > 1:
+            for i in reversed(hits):
+                del items[i]
+            return
         if "now" in d:
             items[hits[0]] = {**items[hits[0]], **d["now"]}
         else:

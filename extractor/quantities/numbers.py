@@ -14,7 +14,7 @@ from functools import cache
 from .. import morph
 from ..lexicon import lexicon
 from ..rules import ordered, rule
-from ..text import View, alternation, is_word_char, leading_words
+from ..text import View, alternation, fold, is_word_char, leading_words
 from .model import Candidate, Context, Num, Qty, Role
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
@@ -95,10 +95,16 @@ def _number_words(view: View) -> list[Num]:
         return None
 
     norm, toks = view.norm, view.toks
+    adverbs = _folded_keys(lexicon().times.adverbs)
     out: list[Num] = []
     i = 0
     while i < len(toks):
         t = toks[i]
+        times = adverbs.get(fold(t.text)) if t.is_word else None
+        if times is not None and not view.is_claimed(t.start, t.end):
+            out.append(Num(t.start, t.end, times, words=True, times=True))  # "czterokrotnie"
+            i += 1
+            continue
         first = number_word(t.text) if t.is_word else None
         if first is not None and not view.is_claimed(t.start, t.end):
             value = first
@@ -379,4 +385,76 @@ def ordinal(ctx: Context, c: Candidate) -> Role | None:
         if n3 is not None and n3.is_word and n3.text.islower() and ctx.norm[nxt.end:n3.start] == " " \
                 and not noun_at(ctx.view, n3):
             return Role.ORDINAL
+    return None
+
+
+@cache
+def _frequency_after() -> re.Pattern[str]:
+    """A frequency right after a figure and at most two words (its unit or noun): "7 godzin
+    dziennie", "dwa razy w tygodniu", "24,6 os./dzień"."""
+    frequency = lexicon().times.frequency  # and as typed without Polish letters ("w miesiacu")
+    markers = alternation([*frequency, *(fold(m, keep_l=False) for m in frequency)], gap=r"\s{1,3}")
+    return re.compile(rf"[ \t]{{0,3}}(?:[^\W\d_]{{1,20}}\.?[ \t]{{1,3}}){{0,2}}?(?i:{markers})(?![^\W\d_])")
+
+
+@cache
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+def _folded_keys(d: dict[str, int]) -> dict[str, int]:
+    return {fold(k): v for k, v in d.items()}
+
+
+@rule("decide", "numbers.average")
+def average(ctx: Context, c: Candidate) -> Role | None:
+    """'średnio 17 osób dziennie', 'przeciętnie 8 uczestników': an average, no count."""
+    if c.prev is not None and c.prev.is_word and fold(c.prev_text) in _folded(lexicon().times.average):
+        return Role.AVERAGE
+    return None
+
+
+@rule("decide", "numbers.every")
+def every(ctx: Context, c: Candidate) -> Role | None:
+    """'co dwa tygodnie', 'co 3 miesiące': a frequency."""
+    if c.prev is not None and c.prev_text.lower() in lexicon().times.every and c.prev.end + 2 >= c.n.start:
+        return Role.FREQUENCY
+    return None
+
+
+@rule("decide", "numbers.frequency")
+def frequency(ctx: Context, c: Candidate) -> Role | None:
+    """'7 godzin dziennie, 35 tygodniowo', 'dwa razy w tygodniu', '24,6 os./dzień': a figure per
+    unit of time, no total."""
+    return Role.FREQUENCY if _frequency_after().match(ctx.norm, c.n.end) else None
+
+
+_DECIMAL = re.compile(r",\d|\.\d{1,2}$")
+
+
+@rule("decide", "numbers.decimal")
+def decimal(ctx: Context, c: Candidate) -> Role | None:
+    """'2,4 tony', '844,00', '23,5 punktu procentowego': a figure with decimals is a measure, an
+    amount or an average, never a count (hours may have decimals: "2,5 h" is read before)."""
+    if not c.n.words and _DECIMAL.search(ctx.norm, c.n.start, c.n.end):
+        return Role.DECIMAL
+    return None
+
+
+_FIELD_LABEL = re.compile(r" [A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}")
+
+
+@rule("decide", "numbers.field")
+def field_number(ctx: Context, c: Candidate) -> Role | None:
+    """'1 Organ administracji publicznej … 2 Rodzaj zadania …': the number of a form's field,
+    run into its label — a small number right before a capitalised common word."""
+    n = c.n
+    if n.words or n.value > 30 or not _FIELD_LABEL.match(ctx.norm, n.end):
+        return None
+    word = ctx.view.next_tok(n.end)
+    if word is None or lexicon().acronym_base(word.text):
+        return None
+    an = morph.analyse(word.text)
+    if any(a.pos in ("subst", "ger", "adj") and not a.lemma[:1].isupper() for a in an):  # a common word
+        return Role.ENUMERATION
     return None
