@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,6 +141,27 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     def section_start(pos: int) -> int:
         return next((s.start for s in reversed(sections) if s.start <= pos), 0)
 
+    # years named on their own ("W I połowie 2015 r."), not as part of a date, the period, a
+    # reference or a span of years ("na lata 2014–2020")
+    bare_years = [(p, y) for p, y in hints if view.is_claimed(p, p + 4) is None and not _in_year_span(view.norm, p)]
+    bare_at = [p for p, _y in bare_years]
+
+    def sentence_year(pos: int) -> int | None:
+        """The year a sentence names, which a year-less date in it takes: the last before the
+        date, else the first after it."""
+        s, e = view.sentence(pos)
+        i, j = bisect_left(bare_at, s), bisect_left(bare_at, e)
+        if i == j:
+            return None
+        before = [y for p, y in bare_years[i:j] if p < pos]
+        return before[-1] if before else bare_years[i][1]
+
+    def year_of(day: int, month: int, pos: int) -> int | None:
+        named = sentence_year(pos)
+        if named is not None:
+            return named
+        return resolve_year(day, month, st.period, fallback_year, hint_before(hints, pos, section_start(pos)))
+
     findings: list[Finding] = []
     if st.period_impossible:
         a, b = st.period_impossible
@@ -149,8 +170,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     items: list[tuple[int, Any]] = []   # (start, mention) in text order; ids follow that order
 
     for d in dates:
-        y = d.year if d.year is not None else resolve_year(d.day, d.month, st.period, fallback_year,
-                                                           hint_before(hints, d.start, section_start(d.start)))
+        y = d.year if d.year is not None else year_of(d.day, d.month, d.start)
         if y is None:
             findings.append(Finding(code="date_unresolved", severity="warning", section=section_at(d.start),
                                     evidence=[_span(text, d.start, d.end)],
@@ -160,8 +180,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         if value is not None:
             items.append((d.start, (d, value)))
     for r in ranges:
-        yb = r.b.year if r.b.year is not None else resolve_year(
-            r.b.day, r.b.month, st.period, fallback_year, hint_before(hints, r.start, section_start(r.start)))
+        yb = r.b.year if r.b.year is not None else year_of(r.b.day, r.b.month, r.start)
         if yb is None:
             continue
         ya = r.a.year if r.a.year is not None else (yb if (r.a.month, r.a.day) <= (r.b.month, r.b.day) else yb - 1)
@@ -217,6 +236,14 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
     report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
     return report
+
+
+_SPAN_OF_YEARS = re.compile(r"(?:19|20)\d\d\s?[-/–]\s?(?:19|20)\d\d")
+
+
+def _in_year_span(norm: str, pos: int) -> bool:
+    """The year at `pos` is one end of a span of years: "2014–2020", "2019/2020"."""
+    return bool(_SPAN_OF_YEARS.match(norm, pos) or _SPAN_OF_YEARS.search(norm, max(0, pos - 7), pos + 4))
 
 
 def is_document_date(view: View, start: int, end: int) -> bool:
