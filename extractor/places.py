@@ -389,7 +389,9 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a branch or place named by its town: "IPS Olsztyn", "biuro Giżycko", "miejscowość Nowy Duninów"
-        if (t.text in lx.places.site_prefixes or low in lx.places.place_nouns) and nxt is not None and norm[t.end:nxt.start] == " ":
+        # — and after any institution's acronym: "GOPS Kowal", "MOPS Kraków", the centre's own "OWES Olsztyn"
+        if (t.text in lx.places.site_prefixes or lx.acronym_base(t.text) is not None or low in lx.places.place_nouns) \
+                and nxt is not None and norm[t.end:nxt.start] == " ":
             names = _name_list(view, idx + 1, "nom")
             if not names and low in lx.places.place_nouns:
                 names = _name_list(view, idx + 1, None)  # "miejscowość Nowa Karczma": a name as written
@@ -407,9 +409,6 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
         if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
                 ends_with_list_opener(norm[max(0, t.start - 8):t.start]):
-            prev = view.prev_tok(t.start)
-            if prev is not None and prev.text in lx.places.own_name_heads:
-                continue
             # right after another place of the list ("Kożuchów i Sława") a common-word name counts
             after_place = bool(out) and re.fullmatch(r"\s*+(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None
             hit = _locality_at(view, idx, "nom", lenient=after_place)

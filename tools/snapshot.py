@@ -33,9 +33,18 @@ def corpus_reports() -> list[Path]:
 
 
 def scored(doc: dict[str, Any]) -> dict[str, Any]:
-    """facts/1 without the optional keys the scorer ignores."""
+    """facts/1 without the optional keys the scorer ignores, and without fact ids (which number
+    the facts in text order, so one fact more renumbers all after it): a part names its total by
+    the total's [start, end]. Facts in text order."""
     out = {k: v for k, v in doc.items() if k not in OPTIONAL}
-    out["facts"] = [{k: v for k, v in f.items() if k not in OPTIONAL} for f in doc["facts"]]
+    span_of = {f["id"]: [f["start"], f["end"]] for f in doc["facts"] if "id" in f}
+    facts = []
+    for f in doc["facts"]:
+        g = {k: v for k, v in f.items() if k not in OPTIONAL and k != "id"}
+        if "part_of" in g and g["part_of"] in span_of:
+            g["part_of"] = span_of[g["part_of"]]
+        facts.append(g)
+    out["facts"] = sorted(facts, key=lambda f: (f["start"], f["end"], f["type"], str(f.get("value"))))
     return out
 
 
@@ -80,12 +89,19 @@ def apply_difference(snap: dict[str, Any], d: dict[str, Any]) -> None:
             items[hits[0]] = {**items[hits[0]], **d["now"]}
         else:
             del items[hits[0]]
-    if "add" in d:
-        items.append(d["add"])
+    if "add" in d:  # TOML has no null: a fact added without a section is in none
+        items.append({"section": None, **d["add"]} if d.get("list", "facts") == "facts" else d["add"])
+        if d.get("list", "facts") == "facts":
+            items.sort(key=lambda f: (f["start"], f["end"], f["type"], str(f.get("value"))))
 
 
 def main(argv: list[str]) -> int:
     cmd = argv[1] if len(argv) > 1 else "check"
+    if cmd == "normalise":  # the snapshot in the form scored() gives, without extracting again
+        snap = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+        SNAPSHOT.write_text(json.dumps({k: scored(v) for k, v in snap.items()}, ensure_ascii=False, indent=0,
+                                       sort_keys=True) + "\n", encoding="utf-8")
+        return 0
     if cmd == "write":
         SNAPSHOT.write_text(json.dumps(current(), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                             encoding="utf-8")
