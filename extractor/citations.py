@@ -38,8 +38,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "article": re.compile(leading_words(cx.articles, r"\w") + r"(?i:\s?+\d+[a-z]?(?:\.\d+)*)"),
         "measure": re.compile(leading_words(cx.measures, r"\w") + r"(?![^\W\d_])(?i:\s++(?:\d+(?:\.\d+)*|[IVX]{1,5}\b))"),
         # case and contract numbers: "ZS.524.14.2019", "XII/45/11", "PS-IV.9410.3.2014", "1234/ABC/2018"
-        "code": re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9](?<![\w./-].)(?:[A-ZĄĆĘŁŃÓŚŹŻ]{1,10}(?:[.\-][A-ZĄĆĘŁŃÓŚŹŻ]{1,10})*"
-                           r"[./-]\d+(?:[./-][\dA-ZĄĆĘŁŃÓŚŹŻ]+)+|\d+/[A-ZĄĆĘŁŃÓŚŹŻ]{1,10}/\d+)(?![\w/])"),
+        "code": re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ](?<![\w./-].)(?=[A-ZĄĆĘŁŃÓŚŹŻ.\-]{0,30}[./-]\d)"
+                           r"[A-ZĄĆĘŁŃÓŚŹŻ]{0,9}(?:[.\-][A-ZĄĆĘŁŃÓŚŹŻ]{1,10})*[./-]\d+(?:[./-][\dA-ZĄĆĘŁŃÓŚŹŻ]+)+(?![\w/])"),
+        "code_number": re.compile(r"\d(?<![\w./-].)\d*/[A-ZĄĆĘŁŃÓŚŹŻ]{1,10}/\d+(?![\w/])"),
     }
 
 
@@ -54,7 +55,7 @@ def claim_citations(view: View) -> list[tuple[int, int]]:
         s, _e = view.sentence(m.start())
         if pats["act"].search(norm, max(s, m.start() - window), m.start()):
             out.append((m.start(), m.end()))
-    for key in ("journal", "registry", "article", "measure", "code"):
+    for key in ("journal", "registry", "article", "measure", "code", "code_number"):
         for m in pats[key].finditer(norm):
             out.append((m.start(), m.end()))
     for a, b in out:

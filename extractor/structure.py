@@ -516,7 +516,7 @@ def _roman_titles(norm: str) -> dict[int, str]:
     return {s: t for s, _e, _n, t in best}
 
 
-_GLUE_WORD = re.compile(r"[„\"]?[^\W\d_][\w\-]*[”\"]?|\S")
+_WORD_RUN = re.compile(r"\S+")
 
 
 def _glued_title(rest: str) -> str:
@@ -532,19 +532,19 @@ def _glued_title(rest: str) -> str:
         f = text_fold(name)
         if low.startswith(f) and (len(low) == len(f) or not low[len(f)].isalnum()):
             return rest[:len(name)]
-    words = [m for m in _GLUE_WORD.finditer(rest)]
+    words = list(_WORD_RUN.finditer(rest))
     end = words[0].end() if words else len(rest)
     seen_lower = False
     for prev, w in zip(words, words[1:], strict=False):
-        t = w.group()
-        cap = t[:1].isupper() or t[:1] in "„\"" and t[1:2].isupper()
-        if cap and (seen_lower or prev.group().endswith(("”", "\"")) or fold(t) == fold(words[0].group())):
+        t = w.group().lstrip("„\"")
+        if not t or not t[0].isalnum():
             break
-        if not t[:1].isalnum() and t[:1] not in "„\"":
+        cap = t[0].isupper()
+        if cap and (seen_lower or prev.group().endswith(("”", "\"")) or text_fold(t) == text_fold(words[0].group())):
             break
-        seen_lower = seen_lower or t[:1].islower()
+        seen_lower = seen_lower or t[0].islower()
         end = w.end()
-    return rest[:end]
+    return rest[:end].rstrip(" :.,;")
 
 
 def find_headings(view: View) -> list[Heading]:
@@ -811,6 +811,9 @@ def _cited(view: View, span: tuple[int, int]) -> bool:
     return view.is_claimed(*span) == "reference"
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
 def _title_block_end(norm: str) -> int:
     """End of the title block — the title line and the lines right below it, up to a blank line
     ("INFORMACJA O DZIAŁALNOŚCI / WARSZTATU TERAPII … / za rok 2017.") — or 0 without a title."""
@@ -818,7 +821,7 @@ def _title_block_end(norm: str) -> int:
     first = norm[start:norm.find("\n", start) if "\n" in norm[start:] else len(norm)].strip()
     if not first or not _is_title(first):
         return 0
-    blank = re.compile(r"\n[ \t]*\n").search(norm, start)
+    blank = _BLANK_LINE.search(norm, start)
     return blank.start() if blank else len(norm)
 
 
