@@ -257,6 +257,9 @@ def _cap_run(view: View, i: int, limit: int = 3) -> list[Word]:
     k = i
     while len(run) < limit:
         w = word_at(view, k)
+        if w is not None and w.text.isupper() and len(w.text) >= 4 and lexicon().acronym_base(w.text) is None:
+            # a title in capitals: "ŚRODOWISKOWY DOM SAMOPOMOCY W ZWOLENIU" — read as "Zwoleniu"
+            w = Word(w.start, w.end, "-".join(p.capitalize() for p in w.text.split("-")), w.last)
         if w is None or not (w.text[0].isupper() and not w.text.isupper()):
             break
         if run and view.norm[run[-1].end:w.start] not in (" ", "\n", " \n", "\n "):
