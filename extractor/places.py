@@ -372,9 +372,15 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             j = idx + 1 + kw[1]
             if j < len(toks) and toks[j].text in (":", "("):  # "gminy: …", "z dwiema gminami (Kaczory, …)"
                 j += 1
-            if j < len(toks) and toks[j].text.lower() in ("miejska", "miejskiej", "wiejska", "wiejskiej",
-                                                          "miejsko-wiejska", "miejsko-wiejskiej"):
-                j += 1
+            w = word_at(view, j)
+            if w is not None and _COMMUNE_KIND.fullmatch(w.text.lower()):  # "gmin wiejskich (…)"
+                j = w.last + 1
+                if j + 1 < len(toks) and toks[j].text == "-" and _COMMUNE_KIND.fullmatch(toks[j + 1].text.lower()):
+                    j += 2  # "miejsko-wiejską"
+                if j < len(toks) and toks[j].text in (":", "("):
+                    j += 1
+            elif nxt is not None and nxt.is_word and not nxt.is_title:
+                j = _skip_to_list(view, j)  # "ośmiu gmin powiatu sokólskiego: Sokółka, …"
             for n, (words, name) in enumerate(_name_list(view, j, "nom") or _name_list(view, j, None)):
                 add(t.start if n == 0 and words[0].start - t.end < 4 else words[0].start, words[-1].end,
                     "gmina " + name, "commune", "commune")
@@ -422,6 +428,10 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                     used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
     out.sort(key=lambda p: p.start)
     return out
+
+
+# "gmina miejska", "gmin wiejskich", "gminę miejsko-wiejską"
+_COMMUNE_KIND = re.compile(r"(?:miejsk|wiejsk|miejsko-wiejsk)[a-ząćęłńóśźż]{1,4}")
 
 
 def _list_context(view: View, start: int, end: int) -> bool:
