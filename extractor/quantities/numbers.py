@@ -321,26 +321,41 @@ def hyphen_code(ctx: Context, c: Candidate) -> Role | None:
     if prev is not None and prev.text == "-" and prev.end == c.n.start:
         p2 = view.prev_tok(prev.start)
         if p2 is not None and p2.end == prev.start and p2.is_word and lexicon().acronym_base(p2.text) is None \
-                and not _list_item_at(view, p2.start, c.n.end):
+                and (p2.text.isupper() and len(p2.text) > 2 or not _list_item_at(view, p2.start, c.n.end)):
             return Role.CODE
     return None
 
 
-_LIST_AFTER = re.compile(r"\s*(?:[,;)]|\.?\s*(?:\n|$)|\s(?:i|oraz|a)\s)")
+_LIST_AFTER = re.compile(r"\s*(?:[,;)]|\.?\s*(?:\n|$)|\.\s+[A-ZĄĆĘŁŃÓŚŹŻ]|\s(?:i|oraz|a)\s)")
 
 
 def _list_item_at(view: View, start: int, end: int) -> bool:
-    """`norm[start:end]` ("gminy-5") stands as an item of a list: a separator (or a line
-    start) before it and one after it."""
+    """`norm[start:end]` ("gminy-5", "Kluby Seniora/Domy Kultury-4") stands as an item of a list:
+    a separator (or a line start) before its label and one after it."""
+    norm = view.norm
     line_start = view.line_start(start)
-    before = view.norm[max(line_start, start - 12):start].rstrip()
+    if norm[end:end + 1].isdigit() or not _LIST_AFTER.match(norm, end):
+        return False
+    # back over the item's label: words, slashes and hyphens, at most six words
+    i, words = start, 0
+    while words < 6:
+        k = i
+        while k > line_start and norm[k - 1] == " ":
+            k -= 1
+        j = k
+        while j > line_start and (norm[j - 1].isalpha() or norm[j - 1] in "/-."):
+            j -= 1
+        if j == k or k - j <= 2 and norm[j:k].islower():
+            break  # no word, or a preposition ("z COVID-19"): no label of a list item
+        i, words = j, words + 1
+    before = norm[max(line_start, i - 12):i].rstrip()
     if before.endswith(("-", "•", "*")):  # a bullet
         before = before[:-1].rstrip()
-    words = before.rsplit(maxsplit=1)
+    last = before.rsplit(maxsplit=1)
     opened = not before or before.endswith((":", ",", ";", "(")) or \
-        (len(words) == 2 and words[1] in lexicon().grammar.list_conjunctions)
-    return opened and bool(_LIST_AFTER.match(view.norm, end)) \
-        and (start - line_start < 12 or bool(re.search(r"[:,;(]", view.norm[line_start:start])))
+        (len(last) == 2 and last[1] in lexicon().grammar.list_conjunctions)
+    return opened and (start - line_start < 12 or i - line_start < 12 or
+                       bool(re.search(r"[:,;(]", norm[line_start:start])))
 
 
 @rule("decide", "numbers.compound")
