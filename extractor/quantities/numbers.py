@@ -345,8 +345,9 @@ def _list_item_at(view: View, start: int, end: int) -> bool:
         j = k
         while j > line_start and (norm[j - 1].isalpha() or norm[j - 1] in "/-."):
             j -= 1
-        if j == k or k - j <= 2 and norm[j:k].islower():
-            break  # no word, or a preposition ("z COVID-19"): no label of a list item
+        word = norm[j:k]
+        if j == k or word.islower() and any(x.pos in ("prep", "conj") for x in morph.analyse(word)):
+            break  # no word, or a preposition ("przed SARS-CoV-2"): no label of a list item
         i, words = j, words + 1
     before = norm[max(line_start, i - 12):i].rstrip()
     if before.endswith(("-", "•", "*")):  # a bullet
