@@ -318,6 +318,8 @@ def ends_with_list_opener(norm: str) -> bool:
             return True
     return False
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
+# a town with its voivodeship in brackets: "Kraków (woj. małopolskie)"
+_VOIVODESHIP_AFTER = re.compile(r"[ \t]?\([ \t]?(?:woj\.|województwo)")
 
 
 def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
@@ -416,14 +418,16 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
-        if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
-                ends_with_list_opener(norm[max(0, t.start - 8):t.start]):
+        if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and (
+                ends_with_list_opener(norm[max(0, t.start - 8):t.start]) or
+                any(_VOIVODESHIP_AFTER.match(norm, w.end) for w in _cap_run(view, idx, 2))):  # "Kraków (woj. …)"
             # right after another place of the list ("Kożuchów i Sława") a common-word name counts
             after_place = bool(out) and re.fullmatch(r"\s*+(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None
             hit = _locality_at(view, idx, "nom", lenient=after_place)
             if hit is not None:
                 words, name = hit
-                if _LIST_AFTER.match(norm, words[-1].end) and _list_context(view, words[0].start, words[-1].end):
+                if _VOIVODESHIP_AFTER.match(norm, words[-1].end) or \
+                        _LIST_AFTER.match(norm, words[-1].end) and _list_context(view, words[0].start, words[-1].end):
                     add(words[0].start, words[-1].end, name, "locality", "list")
                     used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
     out.sort(key=lambda p: p.start)
