@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from ..errors import ConfigError
 
@@ -72,8 +73,10 @@ class ReadFailure(Exception):
 class Extracted:
     text: str
     encoding: str | None = None
-    pages: list[int] | None = None       # start offset of each page (PDF)
+    pages: list[int] | None = None       # start offset of each page (PDF, images)
     warnings: list[str] = field(default_factory=list)
+    words: list[Any] = field(default_factory=list)      # OCR words (extractor.read._pages.Word)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
 
 
 # --- text tidying --------------------------------------------------------------------------
