@@ -1,19 +1,329 @@
-"""Repairs of OCR slips (placeholder while measuring)."""
+"""Repairs of OCR slips, a reader-side stage that runs only on text read by OCR.
+
+    text, back, repairs = repair_ocr(text_as_read, regions)
+
+OCR makes slips a typed report never has: "3O" for "30", "06,09." for "06.09.", "20:10" for
+"20.10" among dates, "8i 14" and "WTZi1w" where a space was lost, "spotkan" for "spotkań",
+a heading broken over two lines, "»" for a bullet. Each rule (extractor/data/ocr_repair.toml,
+checked when loaded) finds such places in the text as read; the repairs are applied in one
+pass and `back` (an OffsetMap) leads every offset of the repaired text back to the text as
+read, so the record's offsets index what the archivist sees in the scan's text. Each repair
+is returned (`Repair`: where, the text as read, the text as repaired, the rule), and
+`extractor.extract` turns it into an `ocr_repair` finding: nothing is repaired silently.
+Only `regions` of the text are repaired (the pages OCR read; a PDF's typed pages are not).
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from .errors import ConfigError
 from .read._common import OffsetMap
+
+RULES_FILE = "ocr_repair.toml"
 
 
 @dataclass(frozen=True)
 class Repair:
-    start: int
+    start: int          # in the text as read
     end: int
-    read: str
-    repaired: str
+    read: str           # the text as read there
+    repaired: str       # what it became
     rule: str
 
 
-def repair_ocr(text: str, regions: list[tuple[int, int]]) -> tuple[str, OffsetMap, tuple[Repair, ...]]:
-    return text, OffsetMap([]), ()
+@dataclass(frozen=True)
+class Rules:
+    lookalikes: dict[str, str]
+    separators: str
+    date_misread: str
+    date_gap: int
+    glued: str
+    diacritics_share: float
+    diacritics_min_length: int
+    heading_score: float
+    bullet_marks: str
+    bullet: str
+    sections: tuple[str, ...]
+    abbreviations: frozenset[str] = frozenset()
+
+
+def _need(d: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in d:
+        raise ConfigError(f"extractor/data/{RULES_FILE}: [{where}] has no {key!r}")
+    v = d[key]
+    if not isinstance(v, kind) or isinstance(v, bool):
+        raise ConfigError(f"extractor/data/{RULES_FILE}: [{where}] {key} = {v!r} is not {getattr(kind, '__name__', kind)}")
+    return v
+
+
+def _chars(v: list[Any], where: str) -> str:
+    if not all(isinstance(c, str) and len(c) == 1 for c in v):
+        raise ConfigError(f"extractor/data/{RULES_FILE}: [{where}] must list single characters, got {v!r}")
+    return "".join(v)
+
+
+def parse_rules(data: dict[str, Any], sections: tuple[str, ...] = (), abbreviations: frozenset[str] = frozenset()
+                ) -> Rules:
+    """The rules from the TOML's data; ConfigError naming the file and the key when unusable."""
+    for part in ("digits", "date_lists", "glued", "diacritics", "headings", "bullets"):
+        if not isinstance(data.get(part), dict):
+            raise ConfigError(f"extractor/data/{RULES_FILE}: no [{part}] table")
+    dg, dl, gl, di, hd, bu = (data[p] for p in ("digits", "date_lists", "glued", "diacritics", "headings", "bullets"))
+    look = _need(dg, "lookalikes", dict, "digits")
+    if not all(isinstance(k, str) and len(k) == 1 and isinstance(v, str) and len(v) == 1 and v.isdigit()
+               and not k.isdigit() for k, v in look.items()):
+        raise ConfigError(f"extractor/data/{RULES_FILE}: [digits] lookalikes must map single non-digit characters "
+                          f"to single digits, got {look!r}")
+    score = float(_need(hd, "score", (int, float), "headings"))
+    share = float(_need(di, "min_share", (int, float), "diacritics"))
+    if not 0 < score <= 100 or not 0 <= share <= 1:
+        raise ConfigError(f"extractor/data/{RULES_FILE}: [headings] score must be in 0-100 and "
+                          "[diacritics] min_share in 0-1")
+    bullet = _need(bu, "bullet", str, "bullets")
+    return Rules(
+        lookalikes=dict(look), separators=_need(dg, "separators", str, "digits"),
+        date_misread=_chars(_need(dl, "misread", list, "date_lists"), "date_lists"),
+        date_gap=_need(dl, "gap", int, "date_lists"),
+        glued=_chars(_need(gl, "words", list, "glued"), "glued"),
+        diacritics_share=share, diacritics_min_length=_need(di, "min_length", int, "diacritics"),
+        heading_score=score, bullet_marks=_chars(_need(bu, "marks", list, "bullets"), "bullets"), bullet=bullet,
+        sections=sections, abbreviations=abbreviations)
+
+
+@cache
+def rules() -> Rules:
+    from .lexicon import load_data
+
+    names = tuple(n for sec in load_data("sections.toml").get("section", []) for n in sec.get("names", []))
+    abbr = frozenset(k.lower() for k in load_data("lexicon.toml").get("abbreviations", {}))
+    return parse_rules(load_data(RULES_FILE), names, abbr)
+
+
+# --- the rules: each yields (start, end, replacement, rule) in the text as read ---------------
+
+Edit = tuple[int, int, str, str]
+
+
+@cache
+def _number_token(chars: str, seps: str) -> re.Pattern[str]:
+    cls = re.escape(chars) + r"\d"
+    return re.compile(rf"(?<![\w{re.escape(seps)}])[{cls}]+(?:[{re.escape(seps)}][{cls}]+)*(?![\w])")
+
+
+def _digits(text: str, r: Rules) -> list[Edit]:
+    out: list[Edit] = []
+    look = r.lookalikes
+    for m in _number_token("".join(look), r.separators).finditer(text):
+        tok = m[0]
+        if not any(c.isdigit() for c in tok) or not any(c in look for c in tok):
+            continue
+        pos = m.start()
+        for part in re.split(f"([{re.escape(r.separators)}])", tok):
+            if any(c.isdigit() for c in part):
+                for i, c in enumerate(part):
+                    if c in look:
+                        out.append((pos + i, pos + i + 1, look[c], "digit_lookalike"))
+            pos += len(part)
+    return out
+
+
+_DAY_MONTH = re.compile(r"(?<![\w.,:;])(\d{1,2})([.,:;])(\d{1,2})(\.?)(?![\w]|[.,:;]\d)")
+
+
+def _valid(day: str, month: str) -> bool:
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+
+
+def _date_lists(text: str, r: Rules) -> list[Edit]:
+    found = [m for m in _DAY_MONTH.finditer(text) if _valid(m[1], m[3])]
+    out: list[Edit] = []
+    for k, m in enumerate(found):
+        if m[2] not in r.date_misread:
+            continue
+        # a date of a list: a neighbour written with a dot, a short list separator away
+        near = []
+        if k > 0:
+            near.append((found[k - 1], text[found[k - 1].end():m.start()]))
+        if k + 1 < len(found):
+            near.append((found[k + 1], text[m.end():found[k + 1].start()]))
+        in_list = any(o[2] == "." and len(gap) <= r.date_gap and re.fullmatch(r"[\s,;()]*(?:i|oraz)?[\s,;()]*", gap)
+                      for o, gap in near)
+        alone = m[2] == "," and len(m[3]) == 2 and m[4] == "."
+        if in_list or alone:
+            out.append((m.start(2), m.end(2), ".", "date_separator"))
+    return out
+
+
+def _glued(text: str, r: Rules) -> list[Edit]:
+    w = re.escape(r.glued)
+    out: list[Edit] = []
+    # "8i 14", "i1w", "1w": a one-letter word between a digit and a letter or digit
+    for m in re.finditer(rf"(?<=\d)([{w}])(?=\d|[^\W\d_]|\s)|(?<=[^\W\d_\s])([{w}])(?=\d)", text):
+        s = m.start()
+        before, after = text[s - 1] if s else " ", text[s + 1] if s + 1 < len(text) else " "
+        tok_start = s
+        while tok_start > 0 and not text[tok_start - 1].isspace():
+            tok_start -= 1
+        tok_end = s + 1
+        while tok_end < len(text) and not text[tok_end].isspace():
+            tok_end += 1
+        tok = text[tok_start:tok_end]
+        if not any(c.isdigit() for c in tok):
+            continue
+        if before.isalpha():
+            # after letters only when they are a capitalised acronym ("WTZi1w"), never inside a word
+            j = s
+            while j > 0 and text[j - 1].isalpha():
+                j -= 1
+            if not (s - j >= 2 and text[j:s].isupper()):
+                continue
+        if after.isalpha() and after.islower() and not before.isdigit():
+            continue
+        if after.isalpha() and before.isdigit() and text[s + 1:s + 2].isalpha() and (
+                s + 2 < len(text) and text[s + 2].isalpha()):
+            continue          # "5lat": the letter starts a word, not a one-letter word
+        rep = (" " if not before.isspace() else "") + m[0] + (" " if not after.isspace() else "")
+        out.append((s, s + 1, rep, "lost_space"))
+    return out
+
+
+_WORD = re.compile(r"(?<![\w\d])[^\W\d_]+(?![\w\d])")
+_POLISH = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+
+
+def _diacritics(text: str, r: Rules) -> list[Edit]:
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c in _POLISH for c in letters) < r.diacritics_share * len(letters):
+        return []
+    from . import morph
+
+    out: list[Edit] = []
+    for m in _WORD.finditer(text):
+        word = m[0]
+        if len(word) < r.diacritics_min_length or any(c in _POLISH for c in word) or word.isupper():
+            continue
+        if text[m.end():m.end() + 1] == "." and (len(word) <= 5 or word.lower() + "." in r.abbreviations):
+            continue          # an abbreviation ("godz.", "zakł.") is not a word missing its letters
+        if morph.known_as_written(word):
+            continue
+        fixed = morph.restore_diacritics(word)
+        if fixed and fixed != word:
+            for i, (a, b) in enumerate(zip(word, fixed, strict=True)):
+                if a != b:
+                    out.append((m.start() + i, m.start() + i + 1, b, "diacritics"))
+    return out
+
+
+_CAPS_LINE = re.compile(r"^[^\S\n]*(\S[^\n]*?)[^\S\n]*$", re.M)
+
+
+def _headings(text: str, r: Rules) -> list[Edit]:
+    if not r.sections:
+        return []
+    from rapidfuzz import fuzz, process
+
+    from .text import fold
+
+    names = [fold(n, joiner=" ") for n in r.sections]
+
+    def caps(line: str) -> bool:
+        letters = [c for c in line if c.isalpha()]
+        return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+    def score(line: str) -> float:
+        core = fold(re.sub(r"\([^)]*\)\s*$", "", line), joiner=" ")
+        best = process.extractOne(core, names, scorer=fuzz.ratio)
+        return float(best[1]) if best else 0.0
+
+    out: list[Edit] = []
+    lines = list(_CAPS_LINE.finditer(text))
+    for a, b in zip(lines, lines[1:], strict=False):
+        gap = text[a.end():b.start()]
+        if not a[1] or not b[1] or gap.strip() or not caps(a[1]) or not caps(b[1]) or "(" in a[1]:
+            continue
+        if score(a[1] + " " + b[1]) >= r.heading_score > max(score(a[1]), score(b[1])):
+            out.append((a.end(), b.start(), " ", "heading_join"))
+    return out
+
+
+def _bullets(text: str, r: Rules) -> list[Edit]:
+    marks = re.escape(r.bullet_marks)
+    return [(m.start(1), m.end(1), r.bullet, "bullet")
+            for m in re.finditer(rf"(?m)^[^\S\n]*([{marks}])(?=[^\S\n])", text)]
+
+
+RULE_ORDER = (_headings, _bullets, _date_lists, _glued, _digits, _diacritics)
+
+
+def repair_ocr(text: str, regions: list[tuple[int, int]] | None = None, rules_: Rules | None = None
+               ) -> tuple[str, OffsetMap, tuple[Repair, ...]]:
+    """The text with OCR slips repaired, an OffsetMap from it back to `text`, and the repairs
+    (offsets in `text`). Only `regions` (start, end) are touched (all of it when None)."""
+    r = rules_ or rules()
+    spans = regions if regions is not None else [(0, len(text))]
+    edits: list[Edit] = []
+    for rule in RULE_ORDER:
+        for start, end, rep, name in rule(text, r):
+            if any(s <= start and end <= e for s, e in spans) and text[start:end] != rep:
+                edits.append((start, end, rep, name))
+    edits.sort(key=lambda e: (e[0], e[1]))
+    kept: list[Edit] = []
+    for e in edits:               # an earlier rule's edit wins where two touch the same characters
+        if kept and e[0] < kept[-1][1]:
+            continue
+        kept.append(e)
+    out: list[str] = []
+    offs: list[tuple[int, int, int, int]] = []
+    pos = new = 0
+    for start, end, rep, _name in kept:
+        out.append(text[pos:start])
+        new += start - pos
+        offs.append((new, new + len(rep), start, end))
+        out.append(rep)
+        new += len(rep)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), OffsetMap(offs), _grouped(text, kept)
+
+
+def _word_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The word around text[start:end]: letters and digits, with the separators of numbers
+    and dates inside it ("0l.09.2Ol8"), not the punctuation around it."""
+    def inside(i: int, step: int) -> bool:
+        c = text[i]
+        return c.isalnum() or c in _INNER and 0 <= i + step < len(text) and text[i + step].isalnum()
+
+    ws, we = start, end
+    while ws > 0 and inside(ws - 1, -1):
+        ws -= 1
+    while we < len(text) and inside(we, 1):
+        we += 1
+    return ws, we
+
+
+_INNER = frozenset(".,:;-/|!")
+
+
+def _grouped(text: str, kept: list[Edit]) -> tuple[Repair, ...]:
+    """One Repair per word a rule touched, all its edits there together ('3O' → '30', not
+    'O' → '0'); a joined heading shows both its lines."""
+    groups: dict[tuple[int, int, str], list[Edit]] = {}
+    for e in kept:
+        start, end, _rep, name = e
+        if name == "heading_join":
+            ws, we = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+        else:
+            ws, we = _word_at(text, start, end)
+        groups.setdefault((ws, we if we >= 0 else len(text), name), []).append(e)
+    out = []
+    for (ws, we, name), es in groups.items():
+        pieces, pos = [], ws
+        for s, e, rep, _n in es:
+            pieces += [text[pos:s], rep]
+            pos = e
+        pieces.append(text[pos:we])
+        out.append(Repair(ws, we, text[ws:we], "".join(pieces), name))
+    return tuple(sorted(out, key=lambda r: (r.start, r.end)))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -109,7 +110,24 @@ def ocr_image(img: Any, dpi: int) -> PageData:
     t0 = time.perf_counter()
     if img.mode not in ("L", "1"):
         img = img.convert("L")
-    data = pytesseract.image_to_data(img, lang=LANG, config=f"--psm {PSM} --dpi {dpi}",
+    exp = dict(kv.split("=") for kv in os.environ.get("XOCR", "").split(",") if kv)
+    lang = exp.get("lang", LANG)
+    if "dpi" in exp and dpi > int(exp["dpi"]):
+        from PIL import Image
+        f = int(exp["dpi"]) / dpi
+        img = img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.LANCZOS)
+        dpi = int(exp["dpi"])
+    if exp.get("bin"):
+        import numpy as np
+        a = np.asarray(img)
+        hist = np.bincount(a.ravel(), minlength=256).astype(float)
+        w = np.cumsum(hist); m = np.cumsum(hist * np.arange(256)); tot = w[-1]; mt = m[-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            between = (mt * w - m) ** 2 / (w * (tot - w))
+        t = int(np.nanargmax(between))
+        from PIL import Image
+        img = Image.fromarray(((a > t) * 255).astype("uint8"))
+    data = pytesseract.image_to_data(img, lang=lang, config=f"--psm {PSM} --dpi {dpi}",
                                      output_type=pytesseract.Output.DICT)
     words = []
     for i, text in enumerate(data["text"]):
@@ -124,6 +142,10 @@ def ocr_image(img: Any, dpi: int) -> PageData:
 
 # --- the cache ------------------------------------------------------------------------------
 
+def _settings() -> dict[str, Any]:
+    return {**SETTINGS, "x": os.environ.get("XOCR", "")}
+
+
 def _cache_file(folder: Path, sha256: str, page: int) -> Path:
     return folder / f"{sha256}.p{page}.json"
 
@@ -136,7 +158,7 @@ def cached_page(opts: OcrOptions | None, page: int) -> PageData | None:
         entry = json.loads(_cache_file(folder, opts.sha256, page).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(entry, dict) or entry.get("engine") != engine() or entry.get("settings") != SETTINGS:
+    if not isinstance(entry, dict) or entry.get("engine") != engine() or entry.get("settings") != _settings():
         return None
     data = entry.get("page")
     return data if isinstance(data, dict) and isinstance(data.get("words"), list) else None
@@ -149,7 +171,7 @@ def store_page(opts: OcrOptions | None, page: int, data: PageData) -> None:
         return
     from ..output import atomic_write
 
-    entry = {"engine": engine(), "settings": SETTINGS, "sha256": opts.sha256, "page_number": page, "page": data}
+    entry = {"engine": engine(), "settings": _settings(), "sha256": opts.sha256, "page_number": page, "page": data}
     try:
         atomic_write(_cache_file(folder, opts.sha256, page), json.dumps(entry, ensure_ascii=False))
     except OSError:
@@ -158,6 +180,8 @@ def store_page(opts: OcrOptions | None, page: int, data: PageData) -> None:
 
 # --- layout: words into paragraphs ------------------------------------------------------------
 
+# a list item's mark as OCR reads it: a bullet is often read as », «, °, ·, © or e
+_OCR_BULLET = re.compile(r"^\s*(?:[•◦▪●■□○►✓–\-*»«°·©¢]|\d{1,2}[.)])\s")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
 
 
@@ -211,7 +235,7 @@ def page_blocks(data: PageData) -> list[Block]:
                 runs[-1].append(ln)
         for run in runs:
             x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
-            for group, item in paragraph_groups([(ln.text, ln.x0, ln.x1) for ln in run], x0, x1):
+            for group, item in paragraph_groups([(ln.text, ln.x0, ln.x1) for ln in run], x0, x1, _OCR_BULLET):
                 text = ""
                 words: list[tuple[int, int, float]] = []
                 for i in group:

@@ -65,9 +65,11 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def paragraph_groups(lines: list[tuple[str, float, float]], x0: float, x1: float) -> list[tuple[list[int], bool]]:
+def paragraph_groups(lines: list[tuple[str, float, float]], x0: float, x1: float,
+                     bullet_re: re.Pattern[str] = _BULLET) -> list[tuple[list[int], bool]]:
     """Lines of one text box (text, left, right) grouped into paragraphs: (line indices,
-    is list item). Shared with the OCR reader, whose lines come with the same coordinates."""
+    is list item). Shared with the OCR reader, whose lines come with the same coordinates
+    (and whose bullets may be read as other marks: `bullet_re`)."""
     width = max(x1 - x0, 1.0)
     # justified text: most lines reach the right edge, so any short line ends a paragraph;
     # ragged text: a line is short only well before the edge
@@ -79,7 +81,7 @@ def paragraph_groups(lines: list[tuple[str, float, float]], x0: float, x1: float
         text, _lx0, _lx1 = line
         if not text:
             continue
-        bullet = bool(_BULLET.match(text))
+        bullet = bool(bullet_re.match(text))
         new = prev is None or bullet
         if prev is not None and not new:
             ptext, _px0, px1 = prev
