@@ -304,11 +304,15 @@ def _write_children(conn: sqlite3.Connection, sha: str, report: Report, taxonomy
         "INSERT INTO sections(report, ord, code, canonical, title, start_char, end_char) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(sha, i, s.code, s.canonical, s.title, s.start, s.end) for i, s in enumerate(report.sections)])
+    rows = [_fact_row(sha, f, matches[f.id].describe if f.id in matches else None) for f in report.facts]
+    # an earlier migration's back-fill writes facts before step 4 has added page and confidence
+    provenance = any(r[1] == "page" for r in conn.execute("PRAGMA table_info(facts)"))
     conn.executemany(
         "INSERT INTO facts(report, id, type, section, value_num, value_text, subject, label, part_of, "
-        "subset, approximate, planned, start_char, end_char, text, indicator, indicator_rule, page, confidence) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_fact_row(sha, f, matches[f.id].describe if f.id in matches else None) for f in report.facts])
+        "subset, approximate, planned, start_char, end_char, text, indicator, indicator_rule"
+        + (", page, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" if provenance else
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        rows if provenance else [r[:-2] for r in rows])
     conn.executemany(
         "INSERT INTO findings(report, ord, code, severity, section, message, start_char, end_char, text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -321,9 +321,9 @@ def _grouped(text: str, kept: list[Edit]) -> tuple[Repair, ...]:
     out = []
     for (ws, we, name), es in groups.items():
         pieces, pos = [], ws
-        for s, e, rep, _n in es:
-            pieces += [text[pos:s], rep]
-            pos = e
+        for a, b, rep, _n in es:
+            pieces += [text[pos:a], rep]
+            pos = b
         pieces.append(text[pos:we])
         out.append(Repair(ws, we, text[ws:we], "".join(pieces), name))
     return tuple(sorted(out, key=lambda r: (r.start, r.end)))

@@ -247,11 +247,11 @@ def _extract(fmt: str, data: bytes, limits: Limits, ocr: OcrOptions | None = Non
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(data, limits, ocr)  # type: ignore[no-any-return]
+        return read_pdf(data, limits, ocr)
     if fmt in IMAGE_FORMATS:
         from .ocr import read_image
 
-        return read_image(data, limits, ocr)  # type: ignore[no-any-return]
+        return read_image(data, limits, ocr)
     raise _unsupported(fmt)
 
 

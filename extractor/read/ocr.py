@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ._common import ReadFailure, tidy
+from ._common import Extracted, ReadFailure, tidy
 from ._pages import Block
 
 LANG = "pol"
@@ -44,6 +44,7 @@ CACHE_ENV = "SPRAWOZDANIA_OCR_CACHE"
 # what a cached page depends on besides the engine: bump when preparation or settings change
 SETTINGS = {"lang": LANG, "psm": PSM, "pdf_dpi": PDF_DPI, "prepare": 1}
 INSTALL_HINT = "`make deps` installs it as root"
+ILLEGIBLE = 50        # median word confidence (0-100) under which a page holds no text
 
 PageData = dict[str, Any]
 
@@ -216,10 +217,21 @@ def _lines(data: PageData) -> list[list[_Line]]:
     return [list(lines.values()) for lines in blocks.values()]
 
 
+def legible(data: PageData) -> bool:
+    """Whether OCR read text on the page: the median confidence of its words is at least
+    ILLEGIBLE. Pictures, stains and glyphs drawn from a missing font read as a few words of
+    confidence 0-40; real text, even a poor scan, at 80 and more."""
+    confs = [float(w[1]) for w in data["words"]]
+    return bool(confs) and statistics.median(confs) >= ILLEGIBLE
+
+
 def page_blocks(data: PageData) -> list[Block]:
-    """One page's paragraphs, each with its words' offsets and confidences (0..1)."""
+    """One page's paragraphs, each with its words' offsets and confidences (0..1); none
+    when the page is not legible."""
     from .pdf import _HYPHENATED, paragraph_groups
 
+    if not legible(data):
+        return []
     height = max(int(data.get("height") or 1), 1)
     out: list[Block] = []
     for lines in _lines(data):
@@ -261,7 +273,7 @@ def page_blocks(data: PageData) -> list[Block]:
 
 # --- images and PDF pages ---------------------------------------------------------------------
 
-def _frames(data: bytes, max_pages: int) -> tuple[list[Any], str]:
+def _frames(data: bytes, max_pages: int, what: str = "image") -> tuple[list[Any], str]:
     """The pages of an image file (a multi-page TIFF has several) and the format's name."""
     import io
 
@@ -279,9 +291,9 @@ def _frames(data: bytes, max_pages: int) -> tuple[list[Any], str]:
     except Image.DecompressionBombError as e:
         raise ReadFailure("unsafe", f"image too large to decode safely ({e})") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
-        raise ReadFailure("corrupt", f"damaged or truncated image ({type(e).__name__}: {e})") from None
+        raise ReadFailure("corrupt", f"damaged or truncated {what} ({type(e).__name__}: {e})") from None
     if not frames:
-        raise ReadFailure("corrupt", "damaged image: no pages")
+        raise ReadFailure("corrupt", f"damaged {what}: no pages")
     return frames, fmt
 
 
@@ -289,12 +301,12 @@ def _dpi(img: Any) -> int:
     """The resolution the image says it was scanned at; else guessed from an A4 page."""
     dpi = img.info.get("dpi")
     try:
-        value = round(float(dpi[0] if isinstance(dpi, tuple) else dpi))
+        value = int(round(float(dpi[0] if isinstance(dpi, tuple) else dpi)))
     except (TypeError, ValueError, IndexError):
         value = 0
     if 70 <= value <= 1200:
         return value
-    return max(70, min(1200, round(max(img.width, img.height) / 11.69)))
+    return max(70, min(1200, round(max(int(img.width), int(img.height)) / 11.69)))
 
 
 def _read_pages(get: Callable[[int], tuple[Any, int]], pages: list[int], opts: OcrOptions | None
@@ -312,17 +324,17 @@ def _read_pages(get: Callable[[int], tuple[Any, int]], pages: list[int], opts: O
     return out
 
 
-def read_image(data: bytes, limits: Any, opts: OcrOptions | None = None) -> Any:
+def read_image(data: bytes, limits: Any, opts: OcrOptions | None = None) -> Extracted:
     """A scanned page, or a multi-page TIFF, read by OCR: an `Extracted` with its words."""
-    from ._common import Extracted
     from ._pages import assemble
 
-    require("a scanned image")
-    frames, fmt = _frames(data, limits.max_pages)
+    what = next((f"{name.upper()} image" for magic, name in IMAGES.items() if data.startswith(magic)), "image")
+    frames, fmt = _frames(data, limits.max_pages, what)
+    require(f"a scanned {what}")
     got = _read_pages(lambda k: (frames[k - 1], _dpi(frames[k - 1])), list(range(1, len(frames) + 1)), opts)
     per_page = [page_blocks(got[k]) for k in range(1, len(frames) + 1)]
     if not any(per_page):
-        raise ReadFailure("empty", f"OCR found no text in the {fmt.upper()} image ({len(frames)} page(s))")
+        raise ReadFailure("empty", f"OCR found no legible text in the {fmt.upper()} image ({len(frames)} page(s))")
     text, pages_at, words = assemble(per_page)
     empty = [k for k, b in enumerate(per_page, 1) if not b]
     warnings = [f"page(s) without text: {', '.join(map(str, empty))}"] if empty else []

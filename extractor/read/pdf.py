@@ -260,7 +260,9 @@ def read_pdf(data: bytes, limits: Limits, ocr: OcrOptions | None = None) -> Extr
         empty_pages = sorted(empty_pages + [k for k in scanned if not per_page[k - 1]])
     if not any(per_page):
         if scanned:
-            raise ReadFailure("no_text_layer", f"PDF has no text layer and OCR found no text on its {n} page(s)")
+            what = "PDF text has no Unicode mapping (fonts without ToUnicode)" if counts["cid"] else \
+                "PDF has no text layer"
+            raise ReadFailure("no_text_layer", f"{what} and OCR found no legible text on its {n} page(s)")
         raise ReadFailure("no_text_layer", f"PDF has no text layer and no scanned image ({n} blank page(s))")
     text, pages_at, words = assemble(per_page)
     if empty_pages:
