@@ -5,7 +5,7 @@
 OCR makes slips a typed report never has: "3O" for "30", "06,09." for "06.09.", "20:10" for
 "20.10" among dates, "8i 14" and "WTZi1w" where a space was lost, "spotkan" for "spotkań",
 a heading broken over two lines, "»" for a bullet. Each rule (extractor/data/ocr_repair.toml,
-checked when loaded) finds such places in the text as read; the repairs are applied in one
+checked when loaded by the model `OcrRepairFile`) finds such places in the text as read; the repairs are applied in one
 pass and `back` (an OffsetMap) leads every offset of the repaired text back to the text as
 read, so the record's offsets index what the archivist sees in the scan's text. Each repair
 is returned (`Repair`: where, the text as read, the text as repaired, the rule), and
@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .errors import ConfigError
+from pydantic import Field, field_validator
+
+from .datafiles import Table, read_toml, validate
 from .read._common import OffsetMap
 
 RULES_FILE = "ocr_repair.toml"
@@ -34,72 +36,83 @@ class Repair:
     rule: str
 
 
-@dataclass(frozen=True)
-class Rules:
+class _Digits(Table):
     lookalikes: dict[str, str]
-    separators: str
-    date_misread: str
-    date_gap: int
-    glued: str
-    diacritics_share: float
-    diacritics_min_length: int
-    heading_score: float
-    bullet_marks: str
-    bullet: str
-    sections: tuple[str, ...]
-    abbreviations: frozenset[str] = frozenset()
+    separators: str = Field(min_length=1)
+
+    @field_validator("lookalikes")
+    @classmethod
+    def _one_char_to_digit(cls, v: dict[str, str]) -> dict[str, str]:
+        for k, d in v.items():
+            if len(k) != 1 or k.isdigit() or len(d) != 1 or not d.isdigit():
+                raise ValueError(f"lookalikes map single non-digit characters to single digits, not {k!r} = {d!r}")
+        return v
 
 
-def _need(d: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in d:
-        raise ConfigError(f"extractor/data/{RULES_FILE}: [{where}] has no {key!r}")
-    v = d[key]
-    if not isinstance(v, kind) or isinstance(v, bool):
-        raise ConfigError(f"extractor/data/{RULES_FILE}: [{where}] {key} = {v!r} is not {getattr(kind, '__name__', kind)}")
+def _single_chars(v: tuple[str, ...]) -> tuple[str, ...]:
+    if not all(len(c) == 1 for c in v):
+        raise ValueError(f"single characters only, not {[c for c in v if len(c) != 1]!r}")
     return v
 
 
-def _chars(v: list[Any], where: str) -> str:
-    if not all(isinstance(c, str) and len(c) == 1 for c in v):
-        raise ConfigError(f"extractor/data/{RULES_FILE}: [{where}] must list single characters, got {v!r}")
-    return "".join(v)
+class _DateLists(Table):
+    misread: tuple[str, ...]
+    gap: int = Field(ge=0)
+    check_chars = field_validator("misread")(_single_chars)
+
+
+class _Glued(Table):
+    words: tuple[str, ...]
+    check_chars = field_validator("words")(_single_chars)
+
+
+class _Diacritics(Table):
+    min_share: float = Field(ge=0, le=1)
+    min_length: int = Field(ge=1)
+
+
+class _Headings(Table):
+    score: float = Field(gt=0, le=100)
+
+
+class _Bullets(Table):
+    marks: tuple[str, ...]
+    bullet: str = Field(min_length=1)
+    check_chars = field_validator("marks")(_single_chars)
+
+
+class OcrRepairFile(Table):
+    """extractor/data/ocr_repair.toml: the rules of the OCR repairs."""
+
+    version: int
+    digits: _Digits
+    date_lists: _DateLists
+    glued: _Glued
+    diacritics: _Diacritics
+    headings: _Headings
+    bullets: _Bullets
+
+
+@dataclass(frozen=True)
+class Rules:
+    file: OcrRepairFile
+    sections: tuple[str, ...] = ()                # known section names (sections.toml)
+    abbreviations: frozenset[str] = frozenset()   # "godz." … (lexicon.toml)
 
 
 def parse_rules(data: dict[str, Any], sections: tuple[str, ...] = (), abbreviations: frozenset[str] = frozenset()
                 ) -> Rules:
-    """The rules from the TOML's data; ConfigError naming the file and the key when unusable."""
-    for part in ("digits", "date_lists", "glued", "diacritics", "headings", "bullets"):
-        if not isinstance(data.get(part), dict):
-            raise ConfigError(f"extractor/data/{RULES_FILE}: no [{part}] table")
-    dg, dl, gl, di, hd, bu = (data[p] for p in ("digits", "date_lists", "glued", "diacritics", "headings", "bullets"))
-    look = _need(dg, "lookalikes", dict, "digits")
-    if not all(isinstance(k, str) and len(k) == 1 and isinstance(v, str) and len(v) == 1 and v.isdigit()
-               and not k.isdigit() for k, v in look.items()):
-        raise ConfigError(f"extractor/data/{RULES_FILE}: [digits] lookalikes must map single non-digit characters "
-                          f"to single digits, got {look!r}")
-    score = float(_need(hd, "score", (int, float), "headings"))
-    share = float(_need(di, "min_share", (int, float), "diacritics"))
-    if not 0 < score <= 100 or not 0 <= share <= 1:
-        raise ConfigError(f"extractor/data/{RULES_FILE}: [headings] score must be in 0-100 and "
-                          "[diacritics] min_share in 0-1")
-    bullet = _need(bu, "bullet", str, "bullets")
-    return Rules(
-        lookalikes=dict(look), separators=_need(dg, "separators", str, "digits"),
-        date_misread=_chars(_need(dl, "misread", list, "date_lists"), "date_lists"),
-        date_gap=_need(dl, "gap", int, "date_lists"),
-        glued=_chars(_need(gl, "words", list, "glued"), "glued"),
-        diacritics_share=share, diacritics_min_length=_need(di, "min_length", int, "diacritics"),
-        heading_score=score, bullet_marks=_chars(_need(bu, "marks", list, "bullets"), "bullets"), bullet=bullet,
-        sections=sections, abbreviations=abbreviations)
+    """The rules from the TOML's data; DataFileError naming the file and the key when unusable."""
+    return Rules(validate(OcrRepairFile, data, RULES_FILE), sections, abbreviations)
 
 
 @cache
 def rules() -> Rules:
-    from .lexicon import load_data
+    from .lexicon import lexicon, sections_data
 
-    names = tuple(n for sec in load_data("sections.toml").get("section", []) for n in sec.get("names", []))
-    abbr = frozenset(k.lower() for k in load_data("lexicon.toml").get("abbreviations", {}))
-    return parse_rules(load_data(RULES_FILE), names, abbr)
+    names = tuple(n for sec in sections_data().section for n in sec.names)
+    abbr = frozenset(k.lower() for k in lexicon().abbreviations)
+    return parse_rules(read_toml(RULES_FILE), names, abbr)
 
 
 # --- the rules: each yields (start, end, replacement, rule) in the text as read ---------------
@@ -115,13 +128,13 @@ def _number_token(chars: str, seps: str) -> re.Pattern[str]:
 
 def _digits(text: str, r: Rules) -> list[Edit]:
     out: list[Edit] = []
-    look = r.lookalikes
-    for m in _number_token("".join(look), r.separators).finditer(text):
+    look = r.file.digits.lookalikes
+    for m in _number_token("".join(look), r.file.digits.separators).finditer(text):
         tok = m[0]
         if not any(c.isdigit() for c in tok) or not any(c in look for c in tok):
             continue
         pos = m.start()
-        for part in re.split(f"([{re.escape(r.separators)}])", tok):
+        for part in re.split(f"([{re.escape(r.file.digits.separators)}])", tok):
             if any(c.isdigit() for c in part):
                 for i, c in enumerate(part):
                     if c in look:
@@ -133,6 +146,9 @@ def _digits(text: str, r: Rules) -> list[Edit]:
 _DAY_MONTH = re.compile(r"(?<![\w.,:;])(\d{1,2})([.,:;])(\d{1,2})(\.?)(?![\w]|[.,:;]\d)")
 
 
+_LIST_GAP = re.compile(r"[\s,;()]*(?:i|oraz)?[\s,;()]*")
+
+
 def _valid(day: str, month: str) -> bool:
     return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
@@ -141,7 +157,7 @@ def _date_lists(text: str, r: Rules) -> list[Edit]:
     found = [m for m in _DAY_MONTH.finditer(text) if _valid(m[1], m[3])]
     out: list[Edit] = []
     for k, m in enumerate(found):
-        if m[2] not in r.date_misread:
+        if m[2] not in "".join(r.file.date_lists.misread):
             continue
         # a date of a list: a neighbour written with a dot, a short list separator away
         near = []
@@ -149,7 +165,7 @@ def _date_lists(text: str, r: Rules) -> list[Edit]:
             near.append((found[k - 1], text[found[k - 1].end():m.start()]))
         if k + 1 < len(found):
             near.append((found[k + 1], text[m.end():found[k + 1].start()]))
-        in_list = any(o[2] == "." and len(gap) <= r.date_gap and re.fullmatch(r"[\s,;()]*(?:i|oraz)?[\s,;()]*", gap)
+        in_list = any(o[2] == "." and len(gap) <= r.file.date_lists.gap and _LIST_GAP.fullmatch(gap)
                       for o, gap in near)
         alone = m[2] == "," and len(m[3]) == 2 and m[4] == "."
         if in_list or alone:
@@ -158,7 +174,7 @@ def _date_lists(text: str, r: Rules) -> list[Edit]:
 
 
 def _glued(text: str, r: Rules) -> list[Edit]:
-    w = re.escape(r.glued)
+    w = re.escape("".join(r.file.glued.words))
     out: list[Edit] = []
     # "8i 14", "i1w", "1w": a one-letter word between a digit and a letter or digit
     for m in re.finditer(rf"(?<=\d)([{w}])(?=\d|[^\W\d_]|\s)|(?<=[^\W\d_\s])([{w}])(?=\d)", text):
@@ -196,14 +212,14 @@ _POLISH = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 def _diacritics(text: str, r: Rules) -> list[Edit]:
     letters = [c for c in text if c.isalpha()]
-    if not letters or sum(c in _POLISH for c in letters) < r.diacritics_share * len(letters):
+    if not letters or sum(c in _POLISH for c in letters) < r.file.diacritics.min_share * len(letters):
         return []
     from . import morph
 
     out: list[Edit] = []
     for m in _WORD.finditer(text):
         word = m[0]
-        if len(word) < r.diacritics_min_length or any(c in _POLISH for c in word) or word.isupper():
+        if len(word) < r.file.diacritics.min_length or any(c in _POLISH for c in word) or word.isupper():
             continue
         if text[m.end():m.end() + 1] == "." and (len(word) <= 5 or word.lower() + "." in r.abbreviations):
             continue          # an abbreviation ("godz.", "zakł.") is not a word missing its letters
@@ -244,14 +260,14 @@ def _headings(text: str, r: Rules) -> list[Edit]:
         gap = text[a.end():b.start()]
         if not a[1] or not b[1] or gap.strip() or not caps(a[1]) or not caps(b[1]) or "(" in a[1]:
             continue
-        if score(a[1] + " " + b[1]) >= r.heading_score > max(score(a[1]), score(b[1])):
+        if score(a[1] + " " + b[1]) >= r.file.headings.score > max(score(a[1]), score(b[1])):
             out.append((a.end(), b.start(), " ", "heading_join"))
     return out
 
 
 def _bullets(text: str, r: Rules) -> list[Edit]:
-    marks = re.escape(r.bullet_marks)
-    return [(m.start(1), m.end(1), r.bullet, "bullet")
+    marks = re.escape("".join(r.file.bullets.marks))
+    return [(m.start(1), m.end(1), r.file.bullets.bullet, "bullet")
             for m in re.finditer(rf"(?m)^[^\S\n]*([{marks}])(?=[^\S\n])", text)]
 
 

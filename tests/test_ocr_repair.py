@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.errors import ConfigError
+from extractor.datafiles import DataFileError
 from extractor.ocr_repair import parse_rules, repair_ocr
 from extractor.offsets import Remap
 
@@ -98,15 +98,17 @@ def test_only_regions_are_repaired():
 
 
 def test_rules_are_checked_when_loaded():
-    from extractor.lexicon import load_data
+    from extractor.datafiles import read_toml
 
-    good = load_data("ocr_repair.toml")
+    good = read_toml("ocr_repair.toml")
     parse_rules(good)
     bad = {**good, "digits": {**good["digits"], "lookalikes": {"O": "zero"}}}
-    with pytest.raises(ConfigError, match="lookalikes"):
+    with pytest.raises(DataFileError, match=r"^ocr_repair\.toml: digits\.lookalikes"):
         parse_rules(bad)
-    with pytest.raises(ConfigError, match=r"\[headings\]"):
+    with pytest.raises(DataFileError, match=r"headings: Field required"):
         parse_rules({k: v for k, v in good.items() if k != "headings"})
+    with pytest.raises(DataFileError, match=r"bullets\.marks"):
+        parse_rules({**good, "bullets": {"marks": ["»»"], "bullet": "•"}})
 
 
 def test_typed_report_is_never_repaired(tmp_path):

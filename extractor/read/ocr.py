@@ -225,6 +225,46 @@ def legible(data: PageData) -> bool:
     return bool(confs) and statistics.median(confs) >= ILLEGIBLE
 
 
+_CAPS_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _opens_with_heading(text: str) -> bool:
+    """A line that opens with a heading in capitals ("ZADANIE I - ANIMACJA LOKALNA W okresie …"):
+    its first word of four letters or more and the word after it are in capitals."""
+    words = text.split()
+    return len(words) >= 2 and bool(_CAPS_WORD.fullmatch(words[0].strip(":.-"))) and words[0].isupper() \
+        and words[1].isupper() and any(c.isalpha() for c in words[1])
+
+
+def _regroup(run: list[_Line], groups: list[tuple[list[int], bool]]) -> list[tuple[list[int], bool]]:
+    """Paragraphs as a scan shows them: a paragraph of several lines whose last line does not
+    end a sentence goes on in the next line (a short line there is not its end: "w Lidzbarku"
+    / "Warmińskim"), and a line that opens with a heading in capitals starts a new paragraph
+    (a heading run into its text)."""
+    from .pdf import _SENTENCE_END, _is_heading
+
+    out: list[tuple[list[int], bool]] = []
+    for group, item in groups:
+        last = run[out[-1][0][-1]].text if out else ""
+        if out and not item and len(out[-1][0]) >= 2 and not _SENTENCE_END.search(last) \
+                and not _is_heading(last) and not _opens_with_heading(run[group[0]].text) \
+                and not _is_heading(run[group[0]].text):
+            out[-1][0].extend(group)
+        else:
+            out.append((list(group), item))
+    split: list[tuple[list[int], bool]] = []
+    for group, item in out:
+        cur = [group[0]]
+        for i in group[1:]:
+            if _opens_with_heading(run[i].text):
+                split.append((cur, item))
+                cur, item = [i], False
+            else:
+                cur.append(i)
+        split.append((cur, item))
+    return split
+
+
 def page_blocks(data: PageData) -> list[Block]:
     """One page's paragraphs, each with its words' offsets and confidences (0..1); none
     when the page is not legible."""
@@ -234,20 +274,27 @@ def page_blocks(data: PageData) -> list[Block]:
         return []
     height = max(int(data.get("height") or 1), 1)
     out: list[Block] = []
-    for lines in _lines(data):
-        if not lines:
-            continue
-        line_h = statistics.median(ln.bottom - ln.top for ln in lines) or 1
-        # a gap of more than about a line between two lines starts a new paragraph
-        runs: list[list[_Line]] = [[lines[0]]]
-        for prev, ln in zip(lines, lines[1:], strict=False):
-            if ln.top - prev.bottom > 0.9 * line_h:
-                runs.append([ln])
-            else:
+    blocks = [b for b in _lines(data) if b]
+    if not blocks:
+        return []
+    line_h = statistics.median(ln.bottom - ln.top for b in blocks for ln in b) or 1
+    # runs of lines one below the other: a gap of more than about a line starts a new run; a
+    # block Tesseract began right below the last one, at the same left edge, goes on with it
+    # (a column beside it begins higher up and does not)
+    runs: list[list[_Line]] = []
+    for lines in blocks:
+        for k, ln in enumerate(lines):
+            prev = runs[-1][-1] if runs else None
+            close = prev is not None and 0 <= ln.top - prev.bottom <= 0.9 * line_h
+            if prev is not None and close and (k > 0 or abs(ln.x0 - prev.x0) <= 2 * line_h):
                 runs[-1].append(ln)
+            else:
+                runs.append([ln])
+    if True:
         for run in runs:
             x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
-            for group, item in paragraph_groups([(ln.text, ln.x0, ln.x1) for ln in run], x0, x1, _OCR_BULLET):
+            groups = paragraph_groups([(ln.text, ln.x0, ln.x1) for ln in run], x0, x1, _OCR_BULLET)
+            for group, item in _regroup(run, groups):
                 text = ""
                 words: list[tuple[int, int, float]] = []
                 for i in group:
