@@ -264,3 +264,30 @@ def test_no_ocr_engine_kind(monkeypatch, tmp_path):
     with pytest.raises(ReadError) as e:
         read(img)
     assert e.value.kind == "ocr_unavailable" and "tesseract-ocr-pol" in str(e.value)
+
+
+def test_batch_reads_pages_over_workers_and_caches_them(scans, tmp_path):
+    import shutil
+
+    from extractor.batch import run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(scans(SEED, Degrade(size=17.0, rotate=0.3, blur=0.4), "tif"), src / "long.tif")
+    shutil.copy(scans(SEED, "clean-300", "pdf"), src / "scan.pdf")
+    shutil.copy(ROOT / "corpus" / f"{SEED}.txt", src / "typed.txt")
+    seen: list[tuple[str, int, int]] = []
+    planned: list[int] = []
+    res = run_batch([src], tmp_path / "out", workers=2, fmt="facts", on_pages=planned.append,
+                    on_page=lambda path, done, of: seen.append((Path(path).name, done, of)))
+    assert res.exit_code == 0 and len(res.converted) == 3
+    assert planned == [4]                                       # 3 pages of the TIFF, 1 of the PDF
+    assert sorted(seen) == [("long.tif", 1, 3), ("long.tif", 2, 3), ("long.tif", 3, 3), ("scan.pdf", 1, 1)]
+    cached = sorted(p.name for p in (tmp_path / "out" / ".ocr").glob("*.json"))
+    assert len(cached) == 4
+    doc = json.loads((tmp_path / "out" / "long.facts.json").read_text(encoding="utf-8"))
+    assert {f["page"] for f in doc["facts"]} >= {1, 2}
+    again = run_batch([src], tmp_path / "out", workers=2, fmt="facts", force=True)
+    assert again.exit_code == 0 and len(again.converted) == 3
+    assert sorted(p.name for p in (tmp_path / "out" / ".ocr").glob("*.json")) == cached
+    assert json.loads((tmp_path / "out" / "long.facts.json").read_text(encoding="utf-8")) == doc
