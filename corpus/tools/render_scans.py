@@ -163,8 +163,11 @@ def save(pages: list[Any], out: Path, kind: str, dpi: int) -> list[Path]:
     res = (dpi, dpi)
     if kind in ("tif", "pdf"):
         path = out.with_suffix("." + kind)
-        extra: dict[str, Any] = {"resolution": float(dpi)} if kind == "pdf" else {"dpi": res,
-                                                                                 "compression": "tiff_deflate"}
+        import time
+
+        when = time.gmtime(1577836800)                     # fixed dates: the same bytes on every run
+        extra: dict[str, Any] = {"resolution": float(dpi), "creationDate": when, "modDate": when} \
+            if kind == "pdf" else {"dpi": res, "compression": "tiff_deflate"}
         pages[0].save(path, save_all=True, append_images=pages[1:], **extra)
         return [path]
     paths = []

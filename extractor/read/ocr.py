@@ -124,7 +124,7 @@ def ocr_image(img: Any, dpi: int) -> PageData:
         hist = np.bincount(a.ravel(), minlength=256).astype(float)
         w = np.cumsum(hist); m = np.cumsum(hist * np.arange(256)); tot = w[-1]; mt = m[-1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            between = (mt * w - m) ** 2 / (w * (tot - w))
+            between = (mt * w - m * tot) ** 2 / (w * (tot - w))
         t = int(np.nanargmax(between))
         from PIL import Image
         img = Image.fromarray(((a > t) * 255).astype("uint8"))
@@ -268,7 +268,7 @@ def _regroup(run: list[_Line], groups: list[tuple[list[int], bool]]) -> list[tup
 def page_blocks(data: PageData) -> list[Block]:
     """One page's paragraphs, each with its words' offsets and confidences (0..1); none
     when the page is not legible."""
-    from .pdf import _HYPHENATED, paragraph_groups
+    from .pdf import _HYPHENATED, _SENTENCE_END, paragraph_groups
 
     if not legible(data):
         return []
@@ -280,13 +280,17 @@ def page_blocks(data: PageData) -> list[Block]:
     line_h = statistics.median(ln.bottom - ln.top for b in blocks for ln in b) or 1
     # runs of lines one below the other: a gap of more than about a line starts a new run; a
     # block Tesseract began right below the last one, at the same left edge, goes on with it
-    # (a column beside it begins higher up and does not)
+    # when the text plainly runs on: the last line ends no sentence and the next one opens in
+    # lower case (a column beside it begins higher up and does not)
     runs: list[list[_Line]] = []
     for lines in blocks:
         for k, ln in enumerate(lines):
             prev = runs[-1][-1] if runs else None
-            close = prev is not None and 0 <= ln.top - prev.bottom <= 0.9 * line_h
-            if prev is not None and close and (k > 0 or abs(ln.x0 - prev.x0) <= 2 * line_h):
+            gap = ln.top - prev.bottom if prev is not None else 0
+            # (lines of a tilted page overlap a little: their boxes are taller than the text)
+            if prev is not None and gap <= 0.9 * line_h and (
+                    k > 0 or gap >= -0.5 * line_h and abs(ln.x0 - prev.x0) <= 2 * line_h
+                    and ln.text[:1].islower() and not _SENTENCE_END.search(prev.text)):
                 runs[-1].append(ln)
             else:
                 runs.append([ln])
