@@ -12,7 +12,8 @@ with `extractor.extract` (OCR), and scores the facts by section code
 (`extractor.evaluate.score(gold, pred, by_code=True)`, the contract's `score.py --by-code`:
 OCR offsets differ from the typed text's). Prints one line per preset and a total; the
 OCR results are cached by file (--cache, default a temp folder), so a second run with the
-same cache only re-extracts.
+same cache only re-extracts. After the scores, per preset: the OCR repairs made, the facts
+extracted, how many of them touch a repaired word, and the low_confidence warnings.
 """
 from __future__ import annotations
 
@@ -64,11 +65,15 @@ def job(gold_path: str, preset: str, kind: str, outdir: str, cache: str, seed: i
     os.environ["SPRAWOZDANIA_OCR_CACHE"] = cache
     t0 = time.perf_counter()
     try:
-        facts = to_facts(extract(path))
+        rep = extract(path)
+        facts = to_facts(rep)
     except ReadError as e:
         return {"preset": preset, "report": typed.name, "error": str(e), "seconds": time.perf_counter() - t0}
     s = score(gold, facts, by_code=True)
-    return {"preset": preset, "report": typed.name, "kind": kind, "pages": len(pages),
+    repairs = [ev for fd in rep.findings if fd.code == "ocr_repair" for ev in fd.evidence]
+    touched = sum(1 for f in rep.facts if any(ev.start < f.span.end and f.span.start < ev.end for ev in repairs))
+    low = sum(1 for fd in rep.findings if fd.code == "low_confidence")
+    return {"repairs": len(repairs), "touched": touched, "low": low, "nfacts": len(rep.facts),"preset": preset, "report": typed.name, "kind": kind, "pages": len(pages),
             "types": s.types, "links": s.links, "period": s.period_ok, "seconds": time.perf_counter() - t0,
             "missed": [f"{f['type']} {f.get('section')} {f['value']!r} {f.get('text', '')!r}" for f in s.missed],
             "spurious": [f"{f['type']} {f.get('section')} {f['value']!r} {f.get('text', '')!r}" for f in s.spurious]}
@@ -77,7 +82,7 @@ def job(gold_path: str, preset: str, kind: str, outdir: str, cache: str, seed: i
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--presets", nargs="+", default=list(DEFAULT_PRESETS))
-    ap.add_argument("--reports", type=int, default=8, help="how many reports per preset (default 8; 0: all 48)")
+    ap.add_argument("--reports", type=int, default=24, help="how many reports per preset (default 24; 0: all 48)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", type=Path, help="OCR cache folder (default: a temp folder)")
     ap.add_argument("--seed", type=int, default=1)
@@ -106,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     for preset in a.presets:
         tot = Totals()
         errors = 0
+        extra = {"repairs": 0, "touched": 0, "low": 0, "nfacts": 0}
         for r in results:
             if r["preset"] != preset:
                 continue
@@ -119,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             s.period_ok = r["period"]
             tot.add(s)
             grand.add(s)
+            for k in extra:
+                extra[k] += r[k]
             if a.errors and (r["missed"] or r["spurious"]):
                 print(f"  {preset} {r['report']}:")
                 for m in r["missed"]:
@@ -126,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                 for m in r["spurious"]:
                     print(f"    spurious {m}")
         print(f"{preset:18} " + tot.total_line().replace("TOTAL ", "").split(" grounded")[0]
-              + (f" unreadable={errors}" if errors else ""))
+              + (f" unreadable={errors}" if errors else "")
+              + f" | repairs={extra['repairs']} facts={extra['nfacts']} on-repair={extra['touched']}"
+                f" low-conf={extra['low']}")
     print(grand.total_line().split(" grounded")[0])
     return 0
 

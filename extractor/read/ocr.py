@@ -111,24 +111,7 @@ def ocr_image(img: Any, dpi: int) -> PageData:
     t0 = time.perf_counter()
     if img.mode not in ("L", "1"):
         img = img.convert("L")
-    exp = dict(kv.split("=") for kv in os.environ.get("XOCR", "").split(",") if kv)
-    lang = exp.get("lang", LANG)
-    if "dpi" in exp and dpi > int(exp["dpi"]):
-        from PIL import Image
-        f = int(exp["dpi"]) / dpi
-        img = img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.LANCZOS)
-        dpi = int(exp["dpi"])
-    if exp.get("bin"):
-        import numpy as np
-        a = np.asarray(img)
-        hist = np.bincount(a.ravel(), minlength=256).astype(float)
-        w = np.cumsum(hist); m = np.cumsum(hist * np.arange(256)); tot = w[-1]; mt = m[-1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            between = (mt * w - m * tot) ** 2 / (w * (tot - w))
-        t = int(np.nanargmax(between))
-        from PIL import Image
-        img = Image.fromarray(((a > t) * 255).astype("uint8"))
-    data = pytesseract.image_to_data(img, lang=lang, config=f"--psm {PSM} --dpi {dpi}",
+    data = pytesseract.image_to_data(img, lang=LANG, config=f"--psm {PSM} --dpi {dpi}",
                                      output_type=pytesseract.Output.DICT)
     words = []
     for i, text in enumerate(data["text"]):
@@ -143,10 +126,6 @@ def ocr_image(img: Any, dpi: int) -> PageData:
 
 # --- the cache ------------------------------------------------------------------------------
 
-def _settings() -> dict[str, Any]:
-    return {**SETTINGS, "x": os.environ.get("XOCR", "")}
-
-
 def _cache_file(folder: Path, sha256: str, page: int) -> Path:
     return folder / f"{sha256}.p{page}.json"
 
@@ -159,7 +138,7 @@ def cached_page(opts: OcrOptions | None, page: int) -> PageData | None:
         entry = json.loads(_cache_file(folder, opts.sha256, page).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(entry, dict) or entry.get("engine") != engine() or entry.get("settings") != _settings():
+    if not isinstance(entry, dict) or entry.get("engine") != engine() or entry.get("settings") != SETTINGS:
         return None
     data = entry.get("page")
     return data if isinstance(data, dict) and isinstance(data.get("words"), list) else None
@@ -172,7 +151,7 @@ def store_page(opts: OcrOptions | None, page: int, data: PageData) -> None:
         return
     from ..output import atomic_write
 
-    entry = {"engine": engine(), "settings": _settings(), "sha256": opts.sha256, "page_number": page, "page": data}
+    entry = {"engine": engine(), "settings": SETTINGS, "sha256": opts.sha256, "page_number": page, "page": data}
     try:
         atomic_write(_cache_file(folder, opts.sha256, page), json.dumps(entry, ensure_ascii=False))
     except OSError:
