@@ -460,14 +460,15 @@ def _run_parallel(run: _Run, jobs: list[Job], workers: int, want_record: bool) -
         futures[ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)] = job
 
     try:
+        cache = run.ocr_cache
         for job in jobs:
-            pages = run.ocr_pages.get(str(job.path)) if run.ocr_cache else None
-            if pages:
+            pages = run.ocr_pages.get(str(job.path)) if cache else None
+            if cache and pages:
                 left[str(job.path)] = len(pages)
                 for k in pages:
-                    fut = ex.submit(ocr_file_page, str(job.path), k, run.ocr_cache)
-                    futures[fut] = job
-                    page_tasks.add(fut)
+                    page_fut: Future[Any] = ex.submit(ocr_file_page, str(job.path), k, cache)
+                    futures[page_fut] = job
+                    page_tasks.add(page_fut)
         for job in jobs:
             if str(job.path) not in left:
                 convert(job)
