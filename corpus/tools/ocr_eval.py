@@ -82,7 +82,7 @@ def job(gold_path: str, preset: str, kind: str, outdir: str, cache: str, seed: i
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--presets", nargs="+", default=list(DEFAULT_PRESETS))
-    ap.add_argument("--reports", type=int, default=24, help="how many reports per preset (default 24; 0: all 48)")
+    ap.add_argument("--reports", type=int, default=16, help="how many reports per preset (default 16; 0: all 48)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", type=Path, help="OCR cache folder (default: a temp folder)")
     ap.add_argument("--seed", type=int, default=1)
