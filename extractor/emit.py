@@ -44,6 +44,8 @@ def to_facts(report: Report) -> dict[str, Any]:
                 d["planned"] = True
         if isinstance(f, Location):
             d["kind"] = f.kind
+        if f.provenance and f.provenance.rule:
+            d["rule"] = f.provenance.rule
         if f.provenance is not None:           # a PDF or a scan: where it was read, how surely
             if f.provenance.page is not None:
                 d["page"] = f.provenance.page
