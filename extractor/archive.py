@@ -154,14 +154,17 @@ def _rekey_v3(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE reports SET org_key = ? WHERE sha256 = ?", (org_key(org), sha))
 
 
-_V4 = [
-    "ALTER TABLE facts ADD COLUMN page INTEGER",        # PDF or scan page the fact was read on (1-based)
-    "ALTER TABLE facts ADD COLUMN confidence REAL",     # scan: lowest OCR confidence of its words (0..1)
-]
+_V4 = {"page": "INTEGER",       # PDF or scan page the fact was read on (1-based)
+       "confidence": "REAL"}    # scan: lowest OCR confidence of its words (0..1)
 
 
 def _backfill_v4(conn: sqlite3.Connection) -> None:
-    """Page and confidence of archived facts, from their stored records (provenance)."""
+    """facts.page and facts.confidence (unless a file labelled older already has them), filled
+    from the stored records (provenance)."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(facts)")}
+    for col, kind in _V4.items():
+        if col not in have:
+            conn.execute(f"ALTER TABLE facts ADD COLUMN {col} {kind}")
     for sha, record in conn.execute("SELECT sha256, record FROM reports").fetchall():
         try:
             facts = json.loads(record).get("facts") or []
@@ -179,7 +182,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               tuple(_V2), _backfill_v2),
     Migration(3, "organisation keys: one per centre however its name is written", (), _rekey_v3),
     Migration(4, "facts.page and facts.confidence: where a fact of a PDF or a scan was read, how surely",
-              tuple(_V4), _backfill_v4),
+              (), _backfill_v4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
