@@ -121,9 +121,31 @@ Edit = tuple[int, int, str, str]
 
 
 @cache
-def _number_token(chars: str, seps: str) -> re.Pattern[str]:
+def _number_token(chars: str | None = None, seps: str | None = None) -> re.Pattern[str]:
+    """A token of digits, look-alike letters and number separators (the rules' by default)."""
+    d = rules().file.digits
+    chars = "".join(d.lookalikes) if chars is None else chars
+    seps = d.separators if seps is None else seps
     cls = re.escape(chars) + r"\d"
     return re.compile(rf"(?<![\w{re.escape(seps)}])[{cls}]+(?:[{re.escape(seps)}][{cls}]+)*(?![\w])")
+
+
+@cache
+def _separator(seps: str | None = None) -> re.Pattern[str]:
+    return re.compile(f"([{re.escape(rules().file.digits.separators if seps is None else seps)}])")
+
+
+@cache
+def _glued_word(words: str | None = None) -> re.Pattern[str]:
+    """A one-letter word between a digit and a letter or digit, or after a letter before a digit."""
+    w = re.escape("".join(rules().file.glued.words) if words is None else words)
+    return re.compile(rf"(?<=\d)([{w}])(?=\d|[^\W\d_]|\s)|(?<=[^\W\d_\s])([{w}])(?=\d)")
+
+
+@cache
+def _bullet_mark(marks: str | None = None) -> re.Pattern[str]:
+    m = re.escape("".join(rules().file.bullets.marks) if marks is None else marks)
+    return re.compile(rf"(?m)^[^\S\n]*([{m}])(?=[^\S\n])")
 
 
 def _digits(text: str, r: Rules) -> list[Edit]:
@@ -134,7 +156,7 @@ def _digits(text: str, r: Rules) -> list[Edit]:
         if not any(c.isdigit() for c in tok) or not any(c in look for c in tok):
             continue
         pos = m.start()
-        for part in re.split(f"([{re.escape(r.file.digits.separators)}])", tok):
+        for part in _separator(r.file.digits.separators).split(tok):
             if any(c.isdigit() for c in part):
                 for i, c in enumerate(part):
                     if c in look:
@@ -174,10 +196,9 @@ def _date_lists(text: str, r: Rules) -> list[Edit]:
 
 
 def _glued(text: str, r: Rules) -> list[Edit]:
-    w = re.escape("".join(r.file.glued.words))
     out: list[Edit] = []
     # "8i 14", "i1w", "1w": a one-letter word between a digit and a letter or digit
-    for m in re.finditer(rf"(?<=\d)([{w}])(?=\d|[^\W\d_]|\s)|(?<=[^\W\d_\s])([{w}])(?=\d)", text):
+    for m in _glued_word("".join(r.file.glued.words)).finditer(text):
         s = m.start()
         before, after = text[s - 1] if s else " ", text[s + 1] if s + 1 < len(text) else " "
         tok_start = s
@@ -233,7 +254,19 @@ def _diacritics(text: str, r: Rules) -> list[Edit]:
     return out
 
 
-_CAPS_LINE = re.compile(r"^[^\S\n]*(\S[^\n]*?)[^\S\n]*$", re.M)
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's text without the white space around it."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        core = line.strip()
+        start = pos + (line.index(core) if core else 0)
+        out.append((start, start + len(core)))
+        pos += len(line) + 1
+    return out
+
+
+_ACRONYM_TAIL = re.compile(r"\([^)]*\)\s*$")
 
 
 def _headings(text: str, r: Rules) -> list[Edit]:
@@ -250,25 +283,24 @@ def _headings(text: str, r: Rules) -> list[Edit]:
         return len(letters) >= 3 and all(c.isupper() for c in letters)
 
     def score(line: str) -> float:
-        core = fold(re.sub(r"\([^)]*\)\s*$", "", line), joiner=" ")
+        core = fold(_ACRONYM_TAIL.sub("", line), joiner=" ")
         best = process.extractOne(core, names, scorer=fuzz.ratio)
         return float(best[1]) if best else 0.0
 
     out: list[Edit] = []
-    lines = list(_CAPS_LINE.finditer(text))
-    for a, b in zip(lines, lines[1:], strict=False):
-        gap = text[a.end():b.start()]
-        if not a[1] or not b[1] or gap.strip() or not caps(a[1]) or not caps(b[1]) or "(" in a[1]:
+    lines = [(s, e) for s, e in _lines(text) if e > s]
+    for (a0, a1), (b0, b1) in zip(lines, lines[1:], strict=False):
+        first, second = text[a0:a1], text[b0:b1]
+        if text[a1:b0].strip() or not caps(first) or not caps(second) or "(" in first:
             continue
-        if score(a[1] + " " + b[1]) >= r.file.headings.score > max(score(a[1]), score(b[1])):
-            out.append((a.end(), b.start(), " ", "heading_join"))
+        if score(first + " " + second) >= r.file.headings.score > max(score(first), score(second)):
+            out.append((a1, b0, " ", "heading_join"))
     return out
 
 
 def _bullets(text: str, r: Rules) -> list[Edit]:
-    marks = re.escape("".join(r.file.bullets.marks))
     return [(m.start(1), m.end(1), r.file.bullets.bullet, "bullet")
-            for m in re.finditer(rf"(?m)^[^\S\n]*([{marks}])(?=[^\S\n])", text)]
+            for m in _bullet_mark("".join(r.file.bullets.marks)).finditer(text)]
 
 
 RULE_ORDER = (_headings, _bullets, _date_lists, _glued, _digits, _diacritics)
