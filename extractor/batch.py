@@ -45,6 +45,8 @@ COMBINED = {"jsonl": "all.jsonl", "csv": "all.csv"}
 MANIFEST = ".manifest.jsonl"
 ERRORS = "errors.jsonl"
 LOCK = ".lock"
+OCR_CACHE = ".ocr"                     # OCR results of scans, by content sha256 and page
+OCR_CACHE_ENV = "SPRAWOZDANIA_OCR_CACHE"
 CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end", "section", "section_key",
                "id", "type", "value", "subject", "indicator", "label", "part_of", "subset", "approximate",
                "planned", "start", "end", "text")
@@ -138,10 +140,13 @@ def _watch_parent(batch: int, ppid: int) -> None:
             os._exit(3)
 
 
-def init_worker(batch: int | None = None) -> None:
+def init_worker(batch: int | None = None, ocr_cache: str | None = None) -> None:
     """Worker set-up: Ctrl-C is the parent's business; exit when the batch process is gone
-    (with the fork server, a worker's parent is the server, not the batch)."""
+    (with the fork server, a worker's parent is the server, not the batch); scans' OCR is
+    cached in `ocr_cache` (SPRAWOZDANIA_OCR_CACHE, when the environment does not set it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if ocr_cache:
+        os.environ.setdefault(OCR_CACHE_ENV, ocr_cache)
     if batch is not None:
         threading.Thread(target=_watch_parent, args=(batch, os.getppid()), daemon=True).start()
 
@@ -361,6 +366,9 @@ class _Run:
     on_result: Callable[[Outcome], None]
     result: BatchResult
     manifest_fh: Any = None
+    ocr_cache: str | None = None
+    ocr_pages: dict[str, list[int]] = field(default_factory=dict)   # path -> pages to OCR first
+    on_page: Callable[[str, int, int], None] = lambda path, done, total: None
 
     def finish(self, job: Job, res: dict[str, Any]) -> None:
         """Persist one worker result (output, archive, manifest) and report it."""
@@ -432,35 +440,64 @@ def _mp_context() -> Any:
     return mp.get_context("spawn")
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, ocr_cache: str | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=init_worker,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(), ocr_cache))
 
 
 def _run_parallel(run: _Run, jobs: list[Job], workers: int, want_record: bool) -> list[Job]:
-    """Convert jobs on a pool; returns the jobs left unfinished if a worker died."""
-    ex = _pool(workers)
-    futures: dict[Future[dict[str, Any]], Job] = {}
+    """Convert jobs on a pool; returns the jobs left unfinished if a worker died. The pages of
+    scans are read by OCR first, each page a task of its own (spread over the workers, into
+    the OCR cache); a scan is converted once its pages are done."""
+    from .read.ocr import ocr_file_page
+
+    ex = _pool(workers, run.ocr_cache)
+    futures: dict[Future[Any], Job] = {}
+    page_tasks: set[Future[Any]] = set()
+    left: dict[str, int] = {}
+
+    def convert(job: Job) -> None:
+        futures[ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)] = job
+
     try:
+        cache = run.ocr_cache
         for job in jobs:
-            futures[ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)] = job
+            pages = run.ocr_pages.get(str(job.path)) if cache else None
+            if cache and pages:
+                left[str(job.path)] = len(pages)
+                for k in pages:
+                    page_fut: Future[Any] = ex.submit(ocr_file_page, str(job.path), k, cache)
+                    futures[page_fut] = job
+                    page_tasks.add(page_fut)
+        for job in jobs:
+            if str(job.path) not in left:
+                convert(job)
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             broken = []
             for fut in done:
+                job = futures.pop(fut)
                 exc = fut.exception()
                 if isinstance(exc, BrokenProcessPool):
-                    broken.append(futures[fut])
+                    broken.append(job)
+                elif fut in page_tasks:      # a page read (or not: converting the file will say why)
+                    key = str(job.path)
+                    left[key] -= 1
+                    total = len(run.ocr_pages[key])
+                    run.on_page(key, total - left[key], total)
+                    if left[key] == 0:
+                        convert(job)
+                        pending |= {f for f, j in futures.items() if j is job and f not in page_tasks}
                 elif exc is not None:      # the call itself failed (e.g. a result that cannot be pickled)
-                    job = futures[fut]
                     run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="internal",
                                      reason=f"{type(exc).__name__}: {exc}"))
                 else:
-                    run.finish(futures[fut], fut.result())
+                    run.finish(job, fut.result())
             if broken:
                 _kill(ex)
-                return broken + [futures[f] for f in pending]
+                rest = broken + [futures[f] for f in pending]
+                return list({id(j): j for j in rest}.values())
         ex.shutdown(wait=True)
         return []
     except BaseException:
@@ -471,7 +508,7 @@ def _run_parallel(run: _Run, jobs: list[Job], workers: int, want_record: bool) -
 def _run_isolated(run: _Run, jobs: list[Job], want_record: bool) -> list[Job]:
     """After a worker died: one file at a time until the one that kills its worker is found
     (reported as failed); returns the rest, to go parallel again."""
-    ex = _pool(1)
+    ex = _pool(1, run.ocr_cache)
     try:
         for i, job in enumerate(jobs):
             fut = ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)
@@ -494,11 +531,15 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
               archive: str | Path | None = None, force: bool = False, org: str | None = None,
               convert: ConvertFn = convert_file,
               on_plan: Callable[[int, int], None] | None = None,
-              on_result: Callable[[Outcome], None] | None = None) -> BatchResult:
+              on_result: Callable[[Outcome], None] | None = None,
+              on_pages: Callable[[int], None] | None = None,
+              on_page: Callable[[str, int, int], None] | None = None) -> BatchResult:
     """Convert every report the inputs name into OUTDIR (see the module docstring).
 
     `on_plan(to_convert, up_to_date)` is called once planning is done; `on_result(outcome)`
-    after each file. Raises BatchError when nothing can run (no inputs, unusable OUTDIR or
+    after each file. Scans: `on_pages(pages)` once, with the number of pages to read by OCR;
+    `on_page(path, done, of)` after each page. OCR results are cached in OUTDIR/.ocr (by
+    content sha256), so converting again (--force, a changed rule) costs no OCR. Raises BatchError when nothing can run (no inputs, unusable OUTDIR or
     archive); KeyboardInterrupt stops the workers and returns a result marked interrupted.
     """
     if fmt not in FORMATS:
@@ -560,7 +601,14 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         for o in planned:
             o.stage = "plan"
             run.emit(o)
-        n = max(1, min(workers or default_workers(), len(todo) or 1))
+        run.ocr_cache = str(out / OCR_CACHE)
+        if on_page is not None:
+            run.on_page = on_page
+        run.ocr_pages = _ocr_plan(todo)
+        if on_pages is not None:
+            on_pages(sum(len(v) for v in run.ocr_pages.values()))
+        pages = sum(len(v) for v in run.ocr_pages.values())
+        n = max(1, min(workers or default_workers(), max(len(todo), pages) or 1))
         result.workers = n if todo else 0
         run.manifest_fh = open(out / MANIFEST, "a", encoding="utf-8")  # noqa: SIM115
         try:
@@ -590,6 +638,16 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         lock.release()
         result.seconds = time.perf_counter() - t0
     return result
+
+
+def _ocr_plan(jobs: list[Job]) -> dict[str, list[int]]:
+    """The pages of each job that need OCR (none where the engine is missing: converting the
+    file then fails with the reason)."""
+    from .read.ocr import ocr_pages_of, unavailable
+
+    plan = {str(j.path): ocr_pages_of(j.path) for j in jobs}
+    plan = {k: v for k, v in plan.items() if v}
+    return plan if plan and unavailable() is None else {}
 
 
 def error_entry(o: Outcome) -> dict[str, Any]:

@@ -316,6 +316,9 @@ def test_pdf_pages_hyphenation_and_continuation() -> None:
 
 
 def test_pdf_with_some_scanned_pages_warns() -> None:
+    from conftest import require_ocr
+
+    require_ocr()                 # the image page is read by OCR, which finds no text in it
     text_page = [(56, 800, "Sprawozdanie: odbyło się 5 spotkań.")]
     data = pdf_document([text_page], images=1)
     src = read_bytes(data, "x.pdf")
