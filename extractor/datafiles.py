@@ -9,7 +9,7 @@ reads `lexicon().markers.total` where the file says `[markers] total = [...]`.
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
@@ -160,15 +160,26 @@ class Lexicon(Table):
         """'IPSy' -> 'IPS', 'PES-ów' -> 'PES', 'KIS' -> 'KIS'; None when not a known acronym."""
         if word in self.acronyms:
             return word
-        for suffix in _suffixes_longest_first(self.acronym_suffixes.endings):
-            if word.endswith(suffix) and word[: -len(suffix)] in self.acronyms:
-                return word[: -len(suffix)]
-        return None
+        if not word[:1].isupper():  # every acronym opens with a capital: most words end here
+            return None
+        key = _ACRONYM_KEYS.get(id(self))
+        if key is None:
+            key = _ACRONYM_KEYS[id(self)] = (frozenset(self.acronyms),
+                                             tuple(sorted(self.acronym_suffixes.endings, key=len, reverse=True)))
+        return _acronym_base(word, key)
 
 
-@cache
-def _suffixes_longest_first(endings: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(endings, key=len, reverse=True))
+# per lexicon (one a process): its acronyms as a set and their endings, the longest first
+_ACRONYM_KEYS: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+@lru_cache(maxsize=65536)
+def _acronym_base(word: str, key: tuple[frozenset[str], tuple[str, ...]]) -> str | None:
+    acronyms, endings = key
+    for suffix in endings:
+        if word.endswith(suffix) and word[: -len(suffix)] in acronyms:
+            return word[: -len(suffix)]
+    return None
 
 
 class SectionName(Table):

@@ -13,9 +13,9 @@ def token_starts(doc: Any) -> list[int]:
     return starts
 
 
-def token_range(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+def token_range(doc: Any, start: int, end: int, starts: list[int] | None = None) -> tuple[int, int] | None:
     """The tokens covering [start, end) (as `doc.char_span(..., alignment_mode="expand")`)."""
-    starts = token_starts(doc)
+    starts = token_starts(doc) if starts is None else starts
     i = bisect_right(starts, start) - 1
     j = bisect_left(starts, end)
     if i < 0 or j <= i:
@@ -28,8 +28,9 @@ def set_spans(doc: Any, key: str, items: list[tuple[int, int, str]]) -> None:
     from spacy.tokens import Span
 
     out = []
+    starts = token_starts(doc)
     for start, end, label in items:
-        r = token_range(doc, start, end)
+        r = token_range(doc, start, end, starts)
         if r is not None:
             out.append(Span(doc, r[0], r[1], label=label))
     doc.spans[key] = out

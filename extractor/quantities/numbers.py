@@ -95,12 +95,12 @@ def _number_words(view: View) -> list[Num]:
         return None
 
     norm, toks = view.norm, view.toks
-    adverbs = _folded_keys(lexicon().times.adverbs)
+    adverbs = _adverb_forms()
     out: list[Num] = []
     i = 0
     while i < len(toks):
         t = toks[i]
-        times = adverbs.get(fold(t.text)) if t.is_word else None
+        times = adverbs.get(t.text.lower()) if t.is_word else None
         if times is not None and not view.is_claimed(t.start, t.end):
             out.append(Num(t.start, t.end, times, words=True, times=True))  # "czterokrotnie"
             i += 1
@@ -419,8 +419,11 @@ def _folded(words: frozenset[str]) -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
-def _folded_keys(d: dict[str, int]) -> dict[str, int]:
-    return {fold(k): v for k, v in d.items()}
+@cache
+def _adverb_forms() -> dict[str, int]:
+    """The multiplicative adverbs, also as typed without Polish letters ("pieciokrotnie")."""
+    adverbs = lexicon().times.adverbs
+    return {**{fold(k): v for k, v in adverbs.items()}, **adverbs}
 
 
 @rule("decide", "numbers.average")
