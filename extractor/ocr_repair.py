@@ -266,7 +266,14 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_ACRONYM_TAIL = re.compile(r"\([^)]*\)\s*$")
+def _without_acronym_tail(line: str) -> str:
+    """The line without a closing "(…)" such as a heading's "(CPS)"; read from the right, so
+    linear in the line however many brackets it holds."""
+    body = line.rstrip()
+    if not body.endswith(")"):
+        return line
+    start = body.find("(", body.rfind(")", 0, len(body) - 1) + 1, len(body) - 1)
+    return line if start < 0 else body[:start]
 
 
 def _headings(text: str, r: Rules) -> list[Edit]:
@@ -283,7 +290,7 @@ def _headings(text: str, r: Rules) -> list[Edit]:
         return len(letters) >= 3 and all(c.isupper() for c in letters)
 
     def score(line: str) -> float:
-        core = fold(_ACRONYM_TAIL.sub("", line), joiner=" ")
+        core = fold(_without_acronym_tail(line), joiner=" ")
         best = process.extractOne(core, names, scorer=fuzz.ratio)
         return float(best[1]) if best else 0.0
 
