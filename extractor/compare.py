@@ -83,6 +83,15 @@ class CrossFinding:
 
 @dataclass
 class Comparison:
+    """One organisation's indicators x periods.
+
+    periods: the columns, chronological (one report each); rows: one per (section, indicator or
+    unknown subject), each with a value per period and what derives from it (change, change %,
+    cumulative); findings: across periods; skipped: reports of this organisation not compared
+    (no usable period, an older duplicate of a period); left_out: reports the selection did not
+    take (another kind, no organisation), each group with how to include it.
+    """
+
     organisation: str
     periods: list[PeriodColumn]
     rows: list[Row]
@@ -90,6 +99,8 @@ class Comparison:
     factor: float
     taxonomy_version: int
     skipped: list[str] = field(default_factory=list)
+    org_key: str = ""
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def _num(v: float | None) -> float | None:
@@ -109,46 +120,55 @@ def fmt_num(v: float | None, pct: bool = False, signed: bool = False) -> str:
     return f"{v:+.2f}" if signed else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def org_groups(archive: Archive) -> list[set[str]]:
-    """The archive's organisations, each the set of its keys. A report whose text names its centre
-    one way ("OWES Subregion Ełcki") and whose file name another ("owes-elk_2019-….txt") links the
-    two keys — unless some text gives the file name's key itself (then the file is named for
-    another centre than its text)."""
-    from .archive import org_key, organisation_from_name
-
-    rows = archive.conn.execute("SELECT org_key, organisation, name FROM reports WHERE org_key IS NOT NULL")
-    reports = [(key, org, org_key(organisation_from_name(name))) for key, org, name in rows]
-    text_keys = {key for key, org, _f in reports if org != key}
-    groups: list[set[str]] = []
-    for key, _org, fkey in reports:
-        linked = {key} | ({fkey} if fkey and fkey != key and fkey not in text_keys else set())
-        joined = [g for g in groups if g & linked]
-        for g in joined:
-            groups.remove(g)
-            linked |= g
-        groups.append(linked)
-    return sorted(groups, key=lambda g: sorted(g))
-
-
-def _resolve_org(archive: Archive, org: str | None) -> set[str]:
-    from .archive import org_key
-
-    groups = org_groups(archive)
+def _resolve_org(archive: Archive, org: str | None) -> str:
+    """The organisation key to compare: the one `org` names (a key, an alias or a written name,
+    through the archive's alias store), or the archive's only organisation."""
+    orgs = [(k, n, c) for k, n, c in archive.organisations() if k is not None]
+    listed = ", ".join(f"{k} ({n}, {c})" if n and n != k else f"{k} ({c})" for k, n, c in orgs)
     if org is None:
-        if len(groups) == 1:
-            return groups[0]
-        if not groups:
-            raise CompareError("the archive holds no report with a known organisation")
-        counts = {key: n for key, _name, n in archive.organisations() if key is not None}
-        raise CompareError("several organisations in the archive, choose one with --org: "
-                           + ", ".join(f"{archive.display_name(g)} ({sum(counts.get(k, 0) for k in g)})"
-                                       for g in groups))
-    key = org_key(org)
-    for g in groups:
-        if key in g:
-            return g
-    known = ", ".join(str(archive.display_name(g)) for g in groups) or "none"
-    raise CompareError(f"no reports of organisation {org!r} in the archive (known: {known})")
+        if len(orgs) == 1:
+            return orgs[0][0]
+        if not orgs:
+            raise CompareError("the archive holds no report with a known organisation; give the reports one with "
+                               "`sprawozdania batch … --org KEY --archive …`")
+        raise CompareError(f"several organisations in the archive, choose one with --org: {listed}")
+    key = archive.resolve(org)
+    if key is None or key not in {k for k, _n, _c in orgs}:
+        raise CompareError(f"no reports of organisation {org!r} in the archive (known: {listed or 'none'})")
+    return key
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Reports the comparison did not take, why, and how to take them."""
+
+    reason: str               # kind | no_organisation | period_missing | period_invalid | duplicate_period
+    reports: tuple[str, ...]  # file names
+    message: str              # how many, why, how to include them (one line, English)
+
+
+def _left_out(archive: Archive, key: str, kind: str | None, org_given: bool) -> list[LeftOut]:
+    out = []
+    if kind is not None:
+        others = [r for r in archive.reports(org=key) if r.kind != kind]
+        by_kind: dict[str, list[str]] = {}
+        for r in others:
+            by_kind.setdefault(r.kind or "unknown kind", []).append(r.name)
+        for k, names in sorted(by_kind.items()):
+            what = "of unknown kind" if k == "unknown kind" else k
+            out.append(LeftOut("kind", tuple(names), f"{len(names)} {what} report{'s' if len(names) != 1 else ''} "
+                                                     f"left out by --kind {kind}; run without --kind to include "
+                                                     f"{'them' if len(names) != 1 else 'it'}"))
+    if not org_given:
+        unknown = [r.name for r in archive.reports() if r.org_key is None]
+        if unknown:
+            n = len(unknown)
+            out.append(LeftOut("no_organisation", tuple(unknown),
+                               f"{n} report{'s' if n != 1 else ''} with no organisation left out "
+                               f"({', '.join(unknown[:3])}{', …' if n > 3 else ''}); include "
+                               f"{'them' if n != 1 else 'it'} with `sprawozdania batch FILE… --org {key} "
+                               "--archive …`"))
+    return out
 
 
 def _choose_periods(reports: list[ReportRow], findings: list[CrossFinding], skipped: list[str]
@@ -292,11 +312,13 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     """Indicator x period table of one organisation (the only one when `org` is None),
     of one section when `section` is given (see `_section_keys`)."""
     check_factor(factor)
-    keys = _resolve_org(archive, org)
-    key = min(keys)
-    reports = [r for r in archive.reports(kind=kind) if r.org_key in keys]
+    key = _resolve_org(archive, org)
+    reports = archive.reports(org=key, kind=kind)
+    left_out = _left_out(archive, key, kind, org is not None)
     if not reports:
-        raise CompareError(f"no {kind + ' ' if kind else ''}reports of {org or key} in the archive")
+        notes = "; ".join(lo.message for lo in left_out)
+        raise CompareError(f"no {kind + ' ' if kind else ''}reports of {org or key} in the archive"
+                           + (f" ({notes})" if notes else ""))
     findings: list[CrossFinding] = []
     skipped: list[str] = []
     cols = _choose_periods(reports, findings, skipped)
@@ -325,9 +347,9 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     for r in ordered:
         # findings only for taxonomy indicators: an unknown lemma coming and going is noise
         _fill(r, cols, factor, per_row if r.indicator else [])
-    name = archive.display_name(keys)
-    return Comparison(organisation=name or key, periods=cols, rows=ordered, findings=findings + per_row,
-                      factor=factor, taxonomy_version=tax.version, skipped=skipped)
+    return Comparison(organisation=archive.display_name(key) or key, periods=cols, rows=ordered,
+                      findings=findings + per_row, factor=factor, taxonomy_version=tax.version, skipped=skipped,
+                      org_key=key, left_out=left_out)
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -367,5 +389,5 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
     }
 
 
-__all__ = ["DEFAULT_FACTOR", "CompareError", "Comparison", "CrossFinding", "PeriodColumn", "Row",
+__all__ = ["DEFAULT_FACTOR", "CompareError", "Comparison", "CrossFinding", "LeftOut", "PeriodColumn", "Row",
            "build_comparison", "check_factor", "fmt_num", "to_csv", "to_json"]
