@@ -608,6 +608,11 @@ class Archive:
             raise ArchiveError(f"no archive at {self.path}")
         if self.path.exists() and self.path.is_dir():
             raise ArchiveError(f"{self.path} is a directory, not an archive file")
+        if create and not self.path.exists():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)     # as `-o` does
+            except OSError as e:
+                raise ArchiveError(f"{self.path}: cannot create its folder ({e.strerror or e})") from None
         try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
         except sqlite3.Error as e:
@@ -806,6 +811,12 @@ class Archive:
                           "VALUES (?, ?, ?, 'user', ?)", (akey, akey, akey, _now()))
             _refresh_organisations(c)
         return True
+
+    def identity(self, sha256: str) -> tuple[str | None, str | None] | None:
+        """(org_key, display name) of an archived report; None when there is no such report."""
+        row = self.conn.execute("SELECT r.org_key, o.organisation FROM reports r LEFT JOIN organisations o "
+                                "ON o.org_key = r.org_key WHERE r.sha256 = ?", (sha256,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def record(self, sha256: str) -> Report:
         """The report archived under `sha256` — the one way to read a record (export, compare, the

@@ -354,27 +354,126 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
 
 # --- outputs ------------------------------------------------------------------------------
 
-def to_csv(cmp: Comparison) -> str:
-    """One row per (section, indicator), one column per period; then the changes from the
-    previous period (Δ, Δ%) and the cumulative totals (Σ, flows only)."""
+def to_csv(cmp: Comparison, long: bool = False) -> str:
+    """Wide (default): one row per (section, indicator), one column per period; then the changes
+    from the previous period (Δ, Δ%), the cumulative totals (Σ, flows only), whether each
+    period's value is approximate (~: 1 for a value written "ok. 150", the table's "~150"), and
+    the organisation. Long (`long`): one row per indicator x period (see `long_rows`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
+    if long:
+        w.writerow(LONG_COLUMNS)
+        for lr in long_rows(cmp):
+            w.writerow(["" if lr[c] is None else fmt_num(lr[c], pct=c == "change_pct") if c in _NUMERIC
+                        else int(lr[c]) if isinstance(lr[c], bool) else lr[c] for c in LONG_COLUMNS])
+        return buf.getvalue()
     labels = [p.label for p in cmp.periods]
     w.writerow(["section", "indicator", "name", "unit", "measure", *labels,
                 *(f"Δ {lb}" for lb in labels[1:]), *(f"Δ% {lb}" for lb in labels[1:]),
-                *(f"Σ {lb}" for lb in labels)])
+                *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels), "org_key", "organisation"])
     for r in cmp.rows:
         w.writerow([r.section, r.indicator or "", r.name, r.unit, r.measure,
                     *(fmt_num(v) for v in r.values),
                     *(fmt_num(v) for v in r.change[1:]),
                     *(fmt_num(v, pct=True) for v in r.change_pct[1:]),
-                    *(fmt_num(v) for v in r.cumulative)])
+                    *(fmt_num(v) for v in r.cumulative),
+                    *("" if v is None else int(a) for v, a in zip(r.values, r.approximate, strict=True)),
+                    cmp.org_key, cmp.organisation])
     return buf.getvalue()
+
+
+LONG_COLUMNS = ("org_key", "organisation", "section", "indicator", "name", "unit", "measure", "period_start",
+                "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative")
+_NUMERIC = ("value", "change", "change_pct", "cumulative")
+
+
+def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
+    """One dict per (row, period) — every period of every row, the value empty (None) where the
+    report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns."""
+    out = []
+    for r in cmp.rows:
+        for i, p in enumerate(cmp.periods):
+            v = r.values[i]
+            out.append({"org_key": cmp.org_key, "organisation": cmp.organisation, "section": r.section,
+                        "indicator": r.indicator or "", "name": r.name, "unit": r.unit, "measure": r.measure,
+                        "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
+                        "report": p.name, "value": v, "approximate": None if v is None else r.approximate[i],
+                        "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i]})
+    return out
+
+
+_HTML_STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #000; max-width: 62em; }
+h1 small, h3 code { font-weight: normal; color: #333; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+section.indicator { margin: 1.5em 0; break-inside: avoid; page-break-inside: avoid; }
+.note { color: #333; }
+@media print { body { margin: 0; } a { color: #000; } }
+"""
+
+
+def to_html(cmp: Comparison) -> str:
+    """A self-contained page (no script, no network): the periods, then per row a bar chart over
+    the periods (extractor.chart) with its values, changes and cumulative totals, then the
+    findings across periods and the reports left out."""
+    from html import escape
+
+    from .chart import Bar, bar_chart
+
+    def cell(v: float | None, pct: bool = False, signed: bool = False) -> str:
+        text = (f"{v:+.1f}%" if pct else fmt_num(v, signed=signed)) if v is not None else ""
+        return f'<td class="num">{escape(text)}</td>'
+
+    title = f"{cmp.organisation} — porównanie okresów"
+    out = ["<!DOCTYPE html>", '<html lang="pl">', "<head>", '<meta charset="utf-8">',
+           f"<title>{escape(title)}</title>", f"<style>{_HTML_STYLE}</style>", "</head>", "<body>",
+           f"<h1>{escape(cmp.organisation)} <small>{escape(cmp.org_key)}</small></h1>",
+           f"<p>{len(cmp.periods)} okresów, {len(cmp.rows)} wskaźników (taksonomia v{cmp.taxonomy_version}; "
+           "Σ = suma narastająca, tylko przepływy; ~ = wartość przybliżona)</p>",
+           "<table><thead><tr><th>okres</th><th>rodzaj</th><th>sprawozdanie</th></tr></thead><tbody>"]
+    for p in cmp.periods:
+        out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(p.kind or '—')}</td>"
+                   f"<td>{escape(p.name)}</td></tr>")
+    out.append("</tbody></table>")
+    heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
+             else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
+    for n, r in enumerate(cmp.rows):
+        unit = "h" if r.unit == "hours" else ""
+        what = f"{r.section + ' · ' if r.section else ''}{r.name}"
+        code = f" <code>{escape(r.indicator)}</code>" if r.indicator else ""
+        out.append(f'<section class="indicator"><h3>{escape(what)}{code}{" [h]" if unit else ""}</h3>')
+        out.append(bar_chart(what + (f" [{unit}]" if unit else ""),
+                             [Bar(h, v, a) for h, v, a in zip(heads, r.values, r.approximate, strict=True)],
+                             unit=unit, chart_id=f"r{n}"))
+        out.append("<table><thead><tr><th></th>"
+                   + "".join(f'<th class="num">{escape(h.replace(chr(10), " – "))}</th>' for h in heads)
+                   + "</tr></thead><tbody><tr><th>wartość</th>"
+                   + "".join(f'<td class="num">{"~" if a else ""}{escape(fmt_num(v))}</td>' if v is not None
+                             else '<td class="num">—</td>' for v, a in zip(r.values, r.approximate, strict=True))
+                   + "</tr><tr><th>Δ</th>" + "".join(cell(v, signed=True) for v in r.change)
+                   + "</tr><tr><th>Δ%</th>" + "".join(cell(v, pct=True) for v in r.change_pct) + "</tr>"
+                   + ("<tr><th>Σ</th>" + "".join(cell(v) for v in r.cumulative) + "</tr>"
+                      if r.measure == "flow" else "")
+                   + "</tbody></table></section>")
+    if cmp.findings:
+        out.append(f"<h2>Ustalenia między okresami ({len(cmp.findings)})</h2><ul>")
+        out.extend(f"<li><strong>{escape(f.severity)}</strong> <code>{escape(f.code)}</code> {escape(f.message)}</li>"
+                   for f in cmp.findings)
+        out.append("</ul>")
+    if cmp.left_out:
+        out.append("<h2>Pominięte sprawozdania</h2><ul>")
+        out.extend(f'<li class="note">{escape(lo.message)}</li>' for lo in cmp.left_out)
+        out.append("</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
 
 
 def to_json(cmp: Comparison) -> dict[str, Any]:
     return {
         "organisation": cmp.organisation,
+        "org_key": cmp.org_key,
         "taxonomy_version": cmp.taxonomy_version,
         "factor": cmp.factor,
         "periods": [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
@@ -386,8 +485,9 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
         "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "section": f.section,
                       "indicator": f.indicator, "periods": list(f.periods)} for f in cmp.findings],
         "skipped": cmp.skipped,
+        "left_out": [{"reason": lo.reason, "reports": list(lo.reports), "message": lo.message} for lo in cmp.left_out],
     }
 
 
-__all__ = ["DEFAULT_FACTOR", "CompareError", "Comparison", "CrossFinding", "LeftOut", "PeriodColumn", "Row",
-           "build_comparison", "check_factor", "fmt_num", "to_csv", "to_json"]
+__all__ = ["DEFAULT_FACTOR", "LONG_COLUMNS", "CompareError", "Comparison", "CrossFinding", "LeftOut", "PeriodColumn",
+           "Row", "build_comparison", "check_factor", "fmt_num", "long_rows", "to_csv", "to_html", "to_json"]

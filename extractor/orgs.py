@@ -25,6 +25,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .archive import Archive
 
 ORIGINS = ("user", "option", "file_name")
 _RANK = {o: i for i, o in enumerate(ORIGINS)}
@@ -159,4 +164,83 @@ class Directory:
         return [org, *sorted(keys)]
 
 
-__all__ = ["ORIGINS", "Directory", "Link", "Seen", "derived_links"]
+
+
+# --- a batch's outputs ------------------------------------------------------------------------
+
+def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: Archive | None = None) -> int:
+    """One key and one display name per organisation in a batch's outputs: each output's
+    organisation as the archive resolves it (after the batch, with the user's aliases), or
+    without an archive as the outputs' reports resolve together (the links they give). Rewrites
+    only outputs that differ; returns how many it rewrote."""
+    from .batch import load_manifest
+
+    manifest = load_manifest(outdir)
+    entries = [(name, manifest[name]) for name in outputs if name in manifest and (outdir / name).exists()]
+    want: dict[str, tuple[str | None, str | None]] = {}
+    if archive is not None:
+        archive.refresh_organisations()
+        for _name, e in entries:
+            ident = archive.identity(e.get("sha256") or "")
+            if ident is not None:
+                want[e["sha256"]] = ident
+    else:
+        seen = {e["sha256"]: Seen(**e["identity"]) for _n, e in entries
+                if isinstance(e.get("identity"), dict) and e["identity"].get("key")}
+        d = Directory.build(seen.values())
+        want = {sha: (d.resolve(s.key), d.name(s.key)) for sha, s in seen.items()}
+    n = 0
+    for name, e in entries:
+        if e.get("sha256") in want and _rewrite(outdir / name, fmt, *want[e["sha256"]]):
+            n += 1
+    return n
+
+
+def _rewrite(path: Path, fmt: str, key: str | None, name: str | None) -> bool:
+    """Set the organisation (key, display name) of one batch output; False when it had them."""
+    import csv
+    import io
+    import json
+
+    from .output import atomic_write
+
+    text = path.read_text(encoding="utf-8")
+    new = text
+    if fmt == "json":
+        from models import Report
+
+        from .emit import dumps_json
+
+        rep = Report.model_validate_json(text)
+        if (rep.org_key, rep.organisation) != (key, name):
+            rep.org_key, rep.organisation = key, name
+            new = dumps_json(rep)
+    elif fmt == "facts":
+        doc = json.loads(text)
+        if (doc.get("org_key"), doc.get("organisation")) != (key, name):
+            doc["org_key"], doc["organisation"] = key, name
+            new = json.dumps(doc, ensure_ascii=False, indent=1)
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        if any((r.get("org_key"), r.get("organisation")) != (key, name) for r in rows):
+            for r in rows:
+                r["org_key"], r["organisation"] = key, name
+            new = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    elif fmt == "csv":
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
+        if any((r.get("org_key") or None, r.get("organisation") or None) != (key, name) for r in rows):
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=reader.fieldnames or [], lineterminator="\n")
+            w.writeheader()
+            for r in rows:
+                r["org_key"], r["organisation"] = key or "", name or ""
+                w.writerow(r)
+            new = buf.getvalue()
+    if new == text:
+        return False
+    atomic_write(path, new)
+    return True
+
+
+__all__ = ["ORIGINS", "Directory", "Link", "Seen", "derived_links", "harmonise_outputs"]

@@ -47,6 +47,10 @@ def warn(msg: str) -> None:
     _stderr_line("[yellow]warning:[/]", msg)
 
 
+def note(msg: str) -> None:
+    _stderr_line("[dim]note:[/]", msg)
+
+
 def fail(msg: str, code: int = USAGE_EXIT) -> typer.Exit:
     """Print the error line; return the Exit to raise (`raise fail(...) from None`)."""
     err(msg)
@@ -82,15 +86,61 @@ def write_output(path: Path | None, text: str) -> None:
         raise fail(describe(e, path)) from None
 
 
-def render_output(path: Path | None, draw: Callable[[Console], None], width: int = 120) -> None:
-    """A rich view to the terminal, or as plain text of `width` columns to FILE (see write_output)."""
+# The width of tables written to a pipe or a file: wide enough that no column is ever cut
+# (`> file`, `| less`, `grep`, CI logs keep every column); a table is only as wide as its cells.
+UNLIMITED = 10_000
+
+
+class _Trimmed(io.TextIOBase):
+    """A text stream that drops the spaces rich pads table lines with, before each line end."""
+
+    def __init__(self, target: Callable[[], io.TextIOBase | object]) -> None:
+        self.target = target
+        self.pending = ""
+
+    def write(self, s: str) -> int:
+        text = self.pending + s
+        head, nl, self.pending = text.rpartition("\n")
+        if nl:
+            self.target().write("\n".join(line.rstrip(" ") for line in head.split("\n")) + "\n")  # type: ignore[attr-defined]
+        return len(s)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.target().write(self.pending)  # type: ignore[attr-defined]
+            self.pending = ""
+        self.target().flush()  # type: ignore[attr-defined]
+
+
+def console(stderr: bool = False) -> Console:
+    """The console for tables: the terminal's width on a terminal; UNLIMITED when the output goes
+    to a pipe or a file, so that nothing is cut to 80 columns (and no line ends in padding)."""
+    from rich.console import Console
+
+    c = Console(stderr=stderr)
+    if c.is_terminal:
+        return c
+    stream = _Trimmed(lambda: sys.stderr if stderr else sys.stdout)
+    return Console(file=stream, width=UNLIMITED)  # type: ignore[arg-type]
+
+
+def is_wide(c: Console) -> bool:
+    """Whether `c` writes to a pipe or a file (see `console`): no cell is shortened there."""
+    return c.width >= UNLIMITED
+
+
+def render_output(path: Path | None, draw: Callable[[Console], None]) -> None:
+    """A rich view to the terminal (or a pipe, see `console`), or as plain text to FILE (see
+    write_output), every column in full."""
     from rich.console import Console
 
     if path is None:
-        draw(Console())
+        draw(console())
         return
     buf = io.StringIO()
-    draw(Console(file=buf, width=width))
+    stream = _Trimmed(lambda: buf)
+    draw(Console(file=stream, width=UNLIMITED))  # type: ignore[arg-type]
+    stream.flush()
     write_output(path, buf.getvalue())
 
 

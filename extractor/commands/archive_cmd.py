@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
-from ._common import ARCHIVE_HELP, archive_path, err
+from ._common import ARCHIVE_HELP, archive_path, console, err, is_wide
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -43,15 +43,17 @@ def _open(path: Path | None) -> Archive:
 @archive_app.command("list")
 def list_cmd(
     archive: ArchiveOpt = None,
-    org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation (a key, a joined key or a name).")]
+    = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only partial, final or annual reports.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """List archived reports by organisation and period.
+    """List archived reports by organisation and period, and which organisation keys are joined.
 
     Example: sprawozdania archive list --archive reports.sqlite --org owes-olsztyn
     """
     with _open(archive) as ar:
+        ar_refresh(ar)
         rows = ar.reports(org=org, kind=kind)
         counts = {r[0]: r[1:] for r in ar.conn.execute(
             "SELECT r.sha256, (SELECT count(*) FROM sections WHERE report = r.sha256), "
@@ -60,9 +62,13 @@ def list_cmd(
             "(SELECT count(*) FROM indicator_values WHERE report = r.sha256 AND indicator IS NOT NULL) "
             "FROM reports r")}
         version = ar.schema_version
+        shown = {r.org_key for r in rows}
+        orgs = [(k, n, c, ar.members(k)) for k, n, c in ar.organisations() if k is not None and k in shown]
+        links = {a: (t, origin) for a, t, _o, origin in ar.aliases()}
     if fmt is ListFormat.json:
-        out = [{"sha256": r.sha256, "path": r.path, "name": r.name, "organisation": r.organisation,
-                "kind": r.kind, "period": [r.period_start.isoformat(), r.period_end.isoformat()]
+        out = [{"sha256": r.sha256, "path": r.path, "name": r.name, "org_key": r.org_key,
+                "organisation": r.organisation, "kind": r.kind,
+                "period": [r.period_start.isoformat(), r.period_end.isoformat()]
                 if r.period_start and r.period_end else None,
                 "sections": counts[r.sha256][0], "facts": counts[r.sha256][1], "findings": counts[r.sha256][2],
                 "indicators": counts[r.sha256][3], "imported_at": r.imported_at, "updated_at": r.updated_at}
@@ -70,28 +76,93 @@ def list_cmd(
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
         return
     from rich import box
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
+    con = console()
+    wide = is_wide(con)
     t = Table(title=f"{escape(str(archive_path(archive)))}: {len(rows)} reports (schema v{version})",
               title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
-    t.add_column("organisation", no_wrap=True, overflow="ellipsis", min_width=12, max_width=24)
+    t.add_column("org_key", no_wrap=True, overflow="ellipsis" if not wide else "fold", max_width=None if wide else 22)
+    t.add_column("organisation", no_wrap=True, overflow="ellipsis" if not wide else "fold",
+                 max_width=None if wide else 26)
     t.add_column("kind", no_wrap=True, min_width=7)
     t.add_column("period", no_wrap=True, min_width=21)
     for col in ("facts", "findings", "indicators"):
         t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     t.add_column("sha256", no_wrap=True, min_width=10)
-    t.add_column("file", no_wrap=True, overflow="ellipsis")
+    t.add_column("file", no_wrap=not wide, overflow="ellipsis" if not wide else "fold")
     for r in rows:
         period = (f"{r.period_start:%Y-%m-%d}/{r.period_end:%Y-%m-%d}" if r.period_start and r.period_end
                   else "[red]none[/]")
         c = counts[r.sha256]
-        t.add_row(Text(r.organisation or "—"), r.kind or "—", period, str(c[1]), str(c[2]), str(c[3]),
-                  r.sha256[:10], Text(r.name))
-    Console().print(t)
+        t.add_row(Text(r.org_key or "—"), Text(r.organisation or "—"), r.kind or "—", period, str(c[1]), str(c[2]),
+                  str(c[3]), r.sha256[:10], Text(r.name))
+    con.print(t)
+    if orgs:
+        ot = Table(title=f"Organisations ({len(orgs)}): keys joined by `archive alias`, --org or file names",
+                   title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
+        for col in ("org_key", "organisation", "reports", "joined keys"):
+            ot.add_column(col, justify="right" if col == "reports" else "left", overflow="fold")
+        for key, name, n, members in orgs:
+            joined = ", ".join(f"{m} ({links[m][1]})" for m in members[1:] if m in links)
+            apart = [a for a, (tgt, _o) in links.items() if a == tgt == key]
+            if apart:
+                joined = (joined + "; " if joined else "") + "kept apart"
+            ot.add_row(Text(key), Text(name or "—"), str(n), Text(joined or "—"))
+        con.print(ot)
+
+
+def ar_refresh(ar: Archive) -> None:
+    """Resolve organisations once more before reading (a batch stopped before its end)."""
+    ar.refresh_organisations()
+
+
+@archive_app.command("alias", epilog="Exit codes: 0 joined (or removed); 1 --remove of a key joined to none; "
+                                     "2 no such archive or a bad invocation.")
+def alias_cmd(
+    keys: Annotated[list[str], typer.Argument(
+        metavar="KEY ALIAS...",
+        help="The organisation's key (or name), then the keys or names to join to it; with --remove, the keys "
+             "to separate.", show_default=False)],
+    archive: ArchiveOpt = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Separate these keys from the organisation they are "
+                                                          "joined to (also one the file names joined).")] = False,
+) -> None:
+    """Join organisation keys: reports under any of them are then one organisation's.
+
+    The first key stays the organisation's key (what SQL, exports and compare show); the
+    others become its aliases. `archive list` shows which keys are joined.
+
+    Example: sprawozdania archive alias owes-walbrzych owes-subregion-walbrzyski --archive reports.sqlite
+    """
+    from ..archive import ArchiveError
+
+    if not remove and len(keys) < 2:
+        err("give the organisation's key, then at least one key to join to it (KEY ALIAS...)")
+        raise typer.Exit(2)
+    with _open(archive) as ar:
+        try:
+            if remove:
+                missing = []
+                for k in keys:
+                    if ar.unalias(k):
+                        print(f"{k}: separated")
+                    else:
+                        missing.append(k)
+                if missing:
+                    err(f"not joined to any organisation: {', '.join(missing)}")
+                    raise typer.Exit(1)
+                return
+            for a in keys[1:]:
+                akey, org = ar.alias(keys[0], a)
+                n = len(ar.reports(org=org))
+                print(f"{akey} → {org} ({ar.display_name(org) or org}): {n} report{'s' if n != 1 else ''}")
+        except ArchiveError as e:
+            err(str(e))
+            raise typer.Exit(2) from None
 
 
 @archive_app.command("show")
@@ -164,6 +235,91 @@ def show_cmd(
         for sev, code, sec, msg in findings:
             ft.add_row(sev, code, Text(sec or "—"), Text(msg))
         console.print(ft)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    facts = "facts"
+
+
+class ExportTable(StrEnum):
+    values = "values"
+    facts = "facts"
+    findings = "findings"
+    reports = "reports"
+    organisations = "organisations"
+    indicators = "indicators"
+
+
+@archive_app.command("export", epilog="Exit codes: 0 written; 2 no such archive or organisation, a file that "
+                                      "cannot be written, or a bad invocation.")
+def export_cmd(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv or jsonl: one table (--table); xlsx: "
+                                              "every table, a sheet each; parquet: one table; facts: one facts/1 "
+                                              "file per report into the folder -o.")] = ExportFormat.csv,
+    table: Annotated[ExportTable, typer.Option("--table", "-t", help="values: indicator values; facts; findings; "
+                                               "reports; organisations; indicators.")] = ExportTable.values,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (a folder for --format facts); "
+                                                "csv and jsonl go to stdout without it.")] = None,
+    archive: ArchiveOpt = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation (a key, a joined key or a name).")]
+    = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only partial, final or annual reports.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")]
+    = False,
+) -> None:
+    """Write the archive's tables for a spreadsheet, pandas or another database.
+
+    Every row carries its organisation (org_key, organisation), kind and period, so the
+    tables filter and pivot without joins; whole numbers are integers, flags 0/1.
+
+    Examples:
+
+      sprawozdania archive export --format csv --org owes-olsztyn -o olsztyn-values.csv
+
+      sprawozdania archive export --format xlsx -o reports.xlsx
+
+      sprawozdania archive export --format facts -o facts/
+    """
+    from ..export import ExportError, export_facts, export_table, export_xlsx
+    from ..output import check_target, describe
+
+    if fmt in (ExportFormat.xlsx, ExportFormat.parquet, ExportFormat.facts) and output is None:
+        err(f"--format {fmt.value} writes {'a folder' if fmt is ExportFormat.facts else 'a file'}: give -o "
+            f"{'FOLDER' if fmt is ExportFormat.facts else 'FILE'}")
+        raise typer.Exit(2)
+    if output is not None:
+        try:
+            if fmt is ExportFormat.facts:
+                if output.exists() and not output.is_dir():
+                    raise NotADirectoryError(20, "is a file, not a folder", str(output))
+            else:
+                check_target(output)
+        except OSError as e:
+            err(describe(e, output))
+            raise typer.Exit(2) from None
+    with _open(archive) as ar:
+        ar.refresh_organisations()
+        try:
+            if fmt is ExportFormat.xlsx:
+                counts = export_xlsx(ar, output, org=org, kind=kind)  # type: ignore[arg-type]
+                print(f"{output}: " + ", ".join(f"{k} {n}" for k, n in counts.items()), file=sys.stderr)
+            elif fmt is ExportFormat.facts:
+                n = export_facts(ar, output, org=org, kind=kind)  # type: ignore[arg-type]
+                print(f"{output}: {n} facts/1 file{'s' if n != 1 else ''}", file=sys.stderr)
+            else:
+                text = export_table(ar, table.value, fmt.value, output, org=org, kind=kind, bom=bom)
+                if text is not None:
+                    sys.stdout.write(text)
+        except ExportError as e:
+            err(str(e))
+            raise typer.Exit(2) from None
+        except OSError as e:
+            err(describe(e, output or "-"))
+            raise typer.Exit(2) from None
 
 
 @archive_app.command("reindex")
