@@ -186,8 +186,7 @@ def show_cmd(
             raise typer.Exit(1)
         row = hits[0]
         if fmt is ListFormat.json:
-            rec = ar.conn.execute("SELECT record FROM reports WHERE sha256 = ?", (row.sha256,)).fetchone()[0]
-            sys.stdout.write(rec + "\n")
+            sys.stdout.write(ar.record(row.sha256).model_dump_json() + "\n")
             return
         paths = ar.paths(row.sha256)
         sections = ar.conn.execute("SELECT code, canonical, title FROM sections WHERE report = ? ORDER BY ord",
