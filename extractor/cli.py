@@ -12,11 +12,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .commands._common import OUTPUT_HELP, check_limits, check_output, err, render_output, write_output
+from .commands._common import (
+    OUTPUT_HELP,
+    check_limits,
+    check_output,
+    console,
+    err,
+    readable_arguments,
+    render_output,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+readable_arguments()
 app = typer.Typer(
     name="sprawozdania",
     help="Polish activity reports (sprawozdania) into validated, source-grounded records.\n\n"
@@ -29,6 +39,41 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("sprawozdania")
+        except PackageNotFoundError:
+            v = "unknown"
+        typer.echo(f"sprawozdania {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+) -> None:
+    """Polish activity reports (sprawozdania) into validated, source-grounded records."""
+
+
+FACT_TYPES = ("count", "hours", "date", "date_range", "location", "amount")
+
+
+def _fact_types(value: str | None) -> set[str] | None:
+    """--type count,hours: the fact types to show (an unknown one is an error naming the valid ones)."""
+    if value is None:
+        return None
+    types = {t.strip() for t in value.split(",") if t.strip()}
+    bad = sorted(types - set(FACT_TYPES))
+    if bad or not types:
+        err(f"--type: unknown fact type {', '.join(bad) or repr(value)} (types: {', '.join(FACT_TYPES)})")
+        raise typer.Exit(2)
+    return types
 
 
 class ExtractFormat(str, Enum):
@@ -60,24 +105,35 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
 @app.command()
 def extract(
     reports: Annotated[list[Path], typer.Argument(
+        metavar="REPORT", show_default=False,
         help="Report files: .txt, .docx, .odt/.fodt, .pdf (with a text layer), .html; the format is told by "
              "content.")],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
     = ExtractFormat.rich,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)] = None,
     with_text: Annotated[bool, typer.Option("--text", help="Include the decoded text in --format json.")] = False,
+    types: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE,...", help="Only facts of these types "
+                                              f"({', '.join(FACT_TYPES)}), e.g. --type count,hours.")] = None,
 ) -> None:
     """Extract kind, period, sections, facts and findings from reports.
 
     With several reports, --format json/facts prints a JSON array.
 
-    Example: sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
+    Examples:
+
+      sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
+
+      sprawozdania extract REPORT.txt --type count,hours > facts.txt
     """
     from .emit import to_facts
 
+    only = _fact_types(types)
     check_limits()
     check_output(output)
     results, failed = _extract_all(reports, keep_text=with_text)
+    if only is not None:
+        for rep in results:
+            rep.facts = [f for f in rep.facts if f.type in only]
     if not results:
         pass              # nothing to write: every report failed, each on its error line
     elif fmt is ExtractFormat.rich:
@@ -101,22 +157,21 @@ def extract(
 
 @app.command("eval")
 def eval_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Corpus folder: reports, with gold in CORPUS/gold/.")]
+    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Corpus folder: reports, with gold in CORPUS/gold/.")]
     = Path("corpus"),
-    gold_dir: Annotated[Path | None, typer.Option("--gold", help="Gold folder (default CORPUS/gold).")] = None,
+    gold_dir: Annotated[Path | None, typer.Option("--gold", metavar="FOLDER", help="Gold folder (default CORPUS/gold).")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious facts per report.")]
     = False,
     by_style: Annotated[bool, typer.Option("--by-style", help="Also total per organisation prefix.")] = False,
-    min_f1: Annotated[float | None, typer.Option(help="Exit 1 when facts F1 is below this.")] = None,
-    min_links: Annotated[float | None, typer.Option(help="Exit 1 when link accuracy is below this.")] = None,
-    min_findings_f1: Annotated[float | None, typer.Option(help="Exit 1 when checked-findings F1 is below.")]
+    min_f1: Annotated[float | None, typer.Option(metavar="F1", help="Exit 1 when facts F1 is below this.")] = None,
+    min_links: Annotated[float | None, typer.Option(metavar="SHARE", help="Exit 1 when link accuracy is below this.")] = None,
+    min_findings_f1: Annotated[float | None, typer.Option(metavar="F1", help="Exit 1 when checked-findings F1 is below.")]
     = None,
 ) -> None:
     """Score every report that has gold facts/1 (the contract's rule) and print P/R/F1.
 
     Example: sprawozdania eval corpus --min-f1 0.95
     """
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -127,7 +182,7 @@ def eval_cmd(
     from .evaluate import TYPES, GoldError, Totals, load_gold, prf, score
 
     check_limits()
-    console = Console()
+    con = console()
     gdir = gold_dir or corpus / "gold"
     golds = sorted(gdir.glob("*.facts.json"))
     if not golds:
@@ -160,11 +215,11 @@ def eval_cmd(
         rows.append((gold["source"], s, one))
         if errors:
             for g in s.missed:
-                console.print("  [red]missed[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
+                con.print("  [red]missed[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
                                                                  f"{g['value']!r} «{g.get('text', '')}»"),
                               highlight=False)
             for sp in s.spurious:
-                console.print("  [yellow]spurious[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
+                con.print("  [yellow]spurious[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
                                                                  f"{sp.get('value')!r} «{sp.get('text', '')}»"),
                               highlight=False)
     t = Table(title=f"Reports ({len(rows)})")
@@ -175,7 +230,7 @@ def eval_cmd(
         lk = f"{s.links[0]}/{s.links[1]}"
         fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
         t.add_row(Text(name), "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
-    console.print(t)
+    con.print(t)
     tt = Table(title="By type")
     for col in ("type", "P", "R", "F1", "tp/pred/gold"):
         tt.add_column(col, justify="right")
@@ -183,7 +238,7 @@ def eval_cmd(
         v = total.types[typ] if typ in TYPES else getattr(total, typ)
         p, r, f = prf(*v)
         tt.add_row(typ, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", "/".join(map(str, v)))
-    console.print(tt)
+    con.print(tt)
     if by_style:
         st = Table(title="By organisation (style)")
         for col in ("style", "reports", "facts F1", "links", "findings F1"):
@@ -191,8 +246,8 @@ def eval_cmd(
         for name, tot in sorted(styles.items()):
             st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
-        console.print(st)
-    console.print(Text(total.total_line()), highlight=False)
+        con.print(st)
+    con.print(Text(total.total_line()), highlight=False)
     short = []
     if min_f1 is not None and total.f1 < min_f1 - 1e-9:
         short.append(f"facts F1 {total.f1:.3f} < {min_f1}")
@@ -201,7 +256,7 @@ def eval_cmd(
     if min_findings_f1 is not None and total.findings_f1 < min_findings_f1 - 1e-9:
         short.append(f"findings F1 {total.findings_f1:.3f} < {min_findings_f1}")
     if short:
-        console.print("[bold red]below the guard:[/] " + "; ".join(short), highlight=False)
+        con.print("[bold red]below the guard:[/] " + "; ".join(short), highlight=False)
         raise typer.Exit(1)
 
 
@@ -218,7 +273,7 @@ class FailOn(str, Enum):
 
 @app.command()
 def audit(
-    reports: Annotated[list[Path], typer.Argument(help="Report files to check.")],
+    reports: Annotated[list[Path], typer.Argument(metavar="REPORT", show_default=False, help="Report files to check.")],
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Rich tables or JSON.")] = AuditFormat.table,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding has this severity or worse.")]
     = FailOn.error,
@@ -234,21 +289,33 @@ def audit(
     rank = {"info": 0, "warning": 1, "error": 2}
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on.value]
     check_limits()
-    results, failed = _extract_all(reports)
+    results, failed = _extract_all(reports, keep_text=True)
     unreadable = failed > 0
     worst = max((rank[f.severity] for r in results for f in r.findings), default=-1)
     if fmt is AuditFormat.json:
-        docs = [{"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,
-                 "findings": [json.loads(f.model_dump_json()) for f in r.findings]} for r in results]
+        from .lines import LineIndex
+        from .view import evidence_places, sentences_of, sorted_findings
+
+        docs = []
+        for r in results:
+            index = LineIndex(r.text) if r.text is not None else None
+            found = []
+            for f in sorted_findings(r, show_info):
+                d = json.loads(f.model_dump_json())
+                d["evidence"] = evidence_places(r, f, index)
+                d["sentences"] = [{"line": line, "text": t} for line, t in sentences_of(f, index)]
+                found.append(d)
+            docs.append({"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,
+                         "findings": found})
         write_output(None, json.dumps(docs, ensure_ascii=False, indent=1))
     else:
-        from rich.console import Console
+        from .view import render_audit_summary, render_findings
 
-        from .view import render_findings
-
-        console = Console()
+        con = console()
         for r in results:
-            render_findings(console, r, show_info=show_info)
+            render_findings(con, r, show_info=show_info)
+        if len(results) + failed > 1:
+            render_audit_summary(con, results, failed, show_info=show_info)
     if unreadable:
         raise typer.Exit(2)
     if worst >= threshold:

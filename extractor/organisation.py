@@ -45,14 +45,10 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    out = []
-    line = 0
-    pos = 0
-    for m in _WORD.finditer(text):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        out.append(_Tok(m.start(), m.end(), m.group(), line))
-    return out
+    from .lines import LineIndex
+
+    idx = LineIndex(text)
+    return [_Tok(m.start(), m.end(), m.group(), idx.line(m.start())) for m in _WORD.finditer(text)]
 
 
 def _caps(word: str) -> str:

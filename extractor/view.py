@@ -7,7 +7,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from models import Amount, DateFact, DateRange, Location, Quantity, Report
+from models import Amount, DateFact, DateRange, Finding, Location, Quantity, Report
+
+from .lines import LineIndex
 
 KIND_PL = {"partial": "częściowe", "final": "końcowe", "annual": "roczne"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -73,26 +75,86 @@ def render_report(console: Console, rep: Report) -> None:
             fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, Text(x.section or "—"),
                         Text(x.message), Text(ev))
         parts.append(fnd)
-    console.print(Panel(Group(*parts), title="sprawozdanie", expand=True))  # type: ignore[arg-type]
+    # on a terminal the panel fills its width; to a pipe or a file it is as wide as its tables
+    console.print(Panel(Group(*parts), title="sprawozdanie", expand=console.is_terminal))  # type: ignore[arg-type]
+
+
+ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def sorted_findings(rep: Report, show_info: bool = True) -> list[Finding]:
+    """Errors, then warnings, then info; each in the order of the text."""
+    shown = [f for f in rep.findings if show_info or f.severity != "info"]
+    return sorted(shown, key=lambda f: (ORDER[f.severity], f.evidence[0].start if f.evidence else -1))
+
+
+def evidence_places(rep: Report, f: Finding, index: LineIndex | None) -> list[dict[str, object]]:
+    """Every evidence span of a finding with its line and column (1-based, in the text the file
+    decodes to), and the sentences they stand in, each once and in the order of the text."""
+    out: list[dict[str, object]] = []
+    for e in f.evidence:
+        d: dict[str, object] = {"start": e.start, "end": e.end, "text": e.text}
+        if index is not None:
+            d["line"], d["column"] = index.line_col(e.start)
+        out.append(d)
+    return out
+
+
+def sentences_of(f: Finding, index: LineIndex | None) -> list[tuple[int, str]]:
+    """(line, sentence) of each distinct sentence the evidence stands in."""
+    if index is None:
+        return []
+    seen: dict[tuple[int, int], tuple[int, str]] = {}
+    for e in f.evidence:
+        s, t = index.sentence(e.start, e.end)
+        if (s, t) not in seen:
+            seen[(s, t)] = (index.line(s), " ".join(index.text[s:t].split()))
+    return [seen[k] for k in sorted(seen)]
 
 
 def render_findings(console: Console, rep: Report, show_info: bool = True) -> None:
-    """One table per report, errors first, each finding with its quoted evidence."""
-    order = {"error": 0, "warning": 1, "info": 2}
-    shown = [f for f in rep.findings if show_info or f.severity != "info"]
+    """One table per report, errors first, each finding with every piece of its evidence (line:
+    column and offsets) and the sentence it stands in."""
+    shown = sorted_findings(rep, show_info)
     share = rep.stats.explained_share
     title = (f"{rep.source.name} — ustalenia: {len(shown)}; liczby wyjaśnione "
              f"{rep.stats.explained}/{rep.stats.numbers} ({share:.0%})")
     if not shown:
         console.print(Text(title + " — brak uwag", style="green"))
         return
-    t = Table(title=escape(title), show_lines=False, title_justify="left")
-    for col in ("waga", "kod", "sekcja", "komunikat", "dowód (znaki)"):
+    index = LineIndex(rep.text) if rep.text is not None else None
+    t = Table(title=escape(title), show_lines=True, title_justify="left")
+    for col in ("waga", "kod", "sekcja", "komunikat", "dowód (wiersz:kolumna, znaki) i zdanie"):
         t.add_column(col, overflow="fold")
-    for f in sorted(shown, key=lambda f: (order[f.severity], f.evidence[0].start if f.evidence else -1)):
-        ev = "; ".join(f"„{e.text.replace(chr(10), ' ')}” ({e.start}–{e.end})" for e in f.evidence[:3])
-        if len(f.evidence) > 3:
-            ev += f"; … (+{len(f.evidence) - 3})"
+    for f in shown:
+        ev = Text()
+        for i, d in enumerate(evidence_places(rep, f, index)):
+            where = f"{d['line']}:{d['column']}, " if "line" in d else ""
+            ev.append(("\n" if i else "") + f"„{str(d['text']).replace(chr(10), ' ')}” ({where}{d['start']}–{d['end']})")
+        for line, sentence in sentences_of(f, index):
+            ev.append(f"\nw. {line}: ", style="dim")
+            ev.append(sentence, style="italic")
         t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, Text(f.section or "—"),
-                  Text(f.message), Text(ev))
+                  Text(f.message), ev)
+    console.print(t)
+
+
+def render_audit_summary(console: Console, reports: list[Report], unreadable: int, show_info: bool = True) -> None:
+    """Over many reports: how many were checked, and the findings by severity and code."""
+    by_code: dict[tuple[str, str], list[int]] = {}
+    for i, rep in enumerate(reports):
+        for f in sorted_findings(rep, show_info):
+            by_code.setdefault((f.severity, f.code), []).append(i)
+    sev = {s: sum(len(v) for (sv, _c), v in by_code.items() if sv == s) for s in ORDER}
+    with_errors = len({i for (s, _c), v in by_code.items() if s == "error" for i in v})
+    head = (f"Podsumowanie — sprawozdania sprawdzone: {len(reports)}"
+            + (f", nieczytelne: {unreadable}" if unreadable else "")
+            + f", z błędami: {with_errors}; błędy: {sev['error']}, ostrzeżenia: {sev['warning']}"
+            + (f", info: {sev['info']}" if show_info else ""))
+    console.print(Text(head, style="bold"))
+    t = Table()
+    for col in ("waga", "kod", "ustalenia", "sprawozdania"):
+        t.add_column(col, justify="right" if col in ("ustalenia", "sprawozdania") else "left")
+    for (s, code), idx in sorted(by_code.items(), key=lambda kv: (ORDER[kv[0][0]], -len(kv[1]), kv[0][1])):
+        t.add_row(Text(s, style=SEVERITY_STYLE[s]), code, str(len(idx)), str(len(set(idx))))
     console.print(t)

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -23,6 +23,26 @@ ARCHIVE_ENV = "SPRAWOZDANIA_ARCHIVE"
 ARCHIVE_HELP = f"Archive file (SQLite). Default: ${ARCHIVE_ENV} or ./{DEFAULT_ARCHIVE}."
 OUTPUT_HELP = "Write to FILE instead of stdout (missing folders are created)."
 USAGE_EXIT = 2
+
+
+def readable_arguments() -> None:
+    """Arguments in help as `REPORT...` (their metavar, '...' when several), with no type beside
+    them — not typer's `{reports}...` and `<list[Path]>`. A display matter only; typer versions
+    without these methods are left as they are."""
+    from typer import core
+
+    arg: Any = core.TyperArgument
+
+    def shown(self: Any) -> str:
+        return str(self.metavar or (self.name or "").upper()) + ("..." if self.nargs != 1 else "")
+
+    def usage(self: Any) -> str:
+        return shown(self) if self.required else f"[{shown(self)}]"
+
+    if hasattr(arg, "_usage_display_name") and hasattr(arg, "_rich_display_name"):
+        arg._usage_display_name = usage
+        arg._rich_display_name = shown
+        arg.display_type_rich = lambda self, ctx: None
 
 
 def archive_path(value: Path | None) -> Path:

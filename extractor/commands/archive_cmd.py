@@ -26,7 +26,7 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-ArchiveOpt = Annotated[Path | None, typer.Option("--archive", "-a", help=ARCHIVE_HELP, show_default=False)]
+ArchiveOpt = Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False)]
 
 
 def _open(path: Path | None) -> Archive:
@@ -43,9 +43,10 @@ def _open(path: Path | None) -> Archive:
 @archive_app.command("list")
 def list_cmd(
     archive: ArchiveOpt = None,
-    org: Annotated[str | None, typer.Option("--org", help="Only this organisation (a key, a joined key or a name).")]
+    org: Annotated[str | None, typer.Option("--org", metavar="KEY", help="Only this organisation (a key, a joined key or a name).")]
     = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only partial, final or annual reports.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar="KIND", help="Only partial, final or annual reports.")]
+    = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """List archived reports by organisation and period, and which organisation keys are joined.
@@ -124,7 +125,7 @@ def ar_refresh(ar: Archive) -> None:
                                      "2 no such archive or a bad invocation.")
 def alias_cmd(
     keys: Annotated[list[str], typer.Argument(
-        metavar="KEY ALIAS...",
+        metavar="KEY ALIAS",
         help="The organisation's key (or name), then the keys or names to join to it; with --remove, the keys "
              "to separate.", show_default=False)],
     archive: ArchiveOpt = None,
@@ -167,7 +168,7 @@ def alias_cmd(
 
 @archive_app.command("show")
 def show_cmd(
-    ref: Annotated[str, typer.Argument(help="sha256 (or a prefix of 6+), path or file name of a report.")],
+    ref: Annotated[str, typer.Argument(metavar="REPORT", help="sha256 (or a prefix of 6+), path or file name of a report.")],
     archive: ArchiveOpt = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table, or the stored record as JSON.")]
     = ListFormat.table,
@@ -261,12 +262,13 @@ def export_cmd(
                                               "file per report into the folder -o.")] = ExportFormat.csv,
     table: Annotated[ExportTable, typer.Option("--table", "-t", help="values: indicator values; facts; findings; "
                                                "reports; organisations; indicators.")] = ExportTable.values,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (a folder for --format facts); "
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", help="File to write (a folder for --format facts); "
                                                 "csv and jsonl go to stdout without it.")] = None,
     archive: ArchiveOpt = None,
-    org: Annotated[str | None, typer.Option("--org", help="Only this organisation (a key, a joined key or a name).")]
+    org: Annotated[str | None, typer.Option("--org", metavar="KEY", help="Only this organisation (a key, a joined key "
+                                                                         "or a name).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar="KIND", help="Only partial, final or annual reports.")]
     = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only partial, final or annual reports.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")]
     = False,
 ) -> None:

@@ -31,20 +31,21 @@ OUTDIR/errors.jsonl); 2 nothing usable (every file failed, no inputs found) or a
 @app.command(epilog=EXIT_CODES)
 def batch(
     inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUT",
         help="Report files, folders (searched recursively for report files) and glob patterns.",
         show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (created if missing).",
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="OUTDIR", help="Output folder (created if missing).",
                                          show_default=False)],
-    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, metavar="N",
                                                 help="Worker processes (default: all cores).")] = None,
-    archive: Annotated[Path | None, typer.Option("--archive", "-a",
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE",
                                                  help="Also store every report in this SQLite archive.")] = None,
     fmt: Annotated[BatchFormat, typer.Option(
         "--format", "-f", help="json: full record per file; facts: facts/1 per file; jsonl/csv: one row per "
                                "fact, per file and all together in OUTDIR/all.jsonl|all.csv.")] = BatchFormat.json,
     force: Annotated[bool, typer.Option("--force", help="Convert again files already converted.")] = False,
     org: Annotated[str | None, typer.Option(
-        "--org", help="Organisation of files whose text and name do not give one.")] = None,
+        "--org", metavar="KEY", help="Organisation of files whose text and name do not give one.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the progress bar (on stderr).")] = True,
 ) -> None:

@@ -47,14 +47,14 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @app.command(epilog="Exit codes: 0 compared; 1 compared, with error findings (e.g. an invalid period); "
                     "2 nothing to compare or a bad invocation.")
 def compare(
-    archive: Annotated[Path | None, typer.Option("--archive", "-a", help=ARCHIVE_HELP, show_default=False)] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False)] = None,
     org: Annotated[str | None, typer.Option(
-        "--org", help="Organisation (name or key such as owes-olsztyn); optional when the archive holds one.")]
+        "--org", metavar="KEY", help="Organisation (name or key such as owes-olsztyn); optional when the archive holds one.")]
     = None,
-    section: Annotated[str | None, typer.Option("--section", help="Only this section (canonical name or code, "
+    section: Annotated[str | None, typer.Option("--section", metavar="CODE", help="Only this section (canonical name or code, "
                                                                     "e.g. CPS).")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only reports of this kind.")] = None,
-    factor: Annotated[float, typer.Option("--factor",
+    factor: Annotated[float, typer.Option("--factor", metavar="F",
                                           help="Flag a change between consecutive periods by this factor or more.")]
     = 2.0,
     known_only: Annotated[bool, typer.Option("--known-only", help="Only taxonomy indicators (hide subjects the "
@@ -64,7 +64,7 @@ def compare(
     = CompareFormat.table,
     long: Annotated[bool, typer.Option("--long", help="CSV in long form: one row per indicator and period.")]
     = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)] = None,
 ) -> None:
     """Compare an organisation's reports across periods: values, changes, cumulative totals, findings.
 
