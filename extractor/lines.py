@@ -24,13 +24,15 @@ SHORT_LINE = 50         # a line shorter than this, without punctuation, is a he
 
 
 @cache
-def _abbreviations() -> frozenset[str]:
+def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    """(abbreviations a sentence goes on after, those that often end one): the lexicon's."""
     from .lexicon import lexicon
 
     lx = lexicon()
-    terminal = {a.casefold() for a in lx.terminal_abbreviations}
-    return frozenset(a.casefold() for a in lx.abbreviations if a.casefold() not in terminal) | {
-        "m.in.", "np.", "ok.", "tj.", "tzw.", "ul.", "nr", "pn.", "pt.", "tzn.", "wg", "ww.", "jw.", "pkt."}
+    terminal = frozenset(a.casefold() for a in lx.terminal_abbreviations.words)
+    inner = frozenset(a.casefold() for a in lx.abbreviations if a.casefold() not in terminal) | {
+        "m.in.", "np.", "ok.", "tj.", "tzw.", "ul.", "nr.", "pn.", "pt.", "tzn.", "wg.", "ww.", "jw.", "pkt."}
+    return inner, terminal
 
 
 class LineIndex:
@@ -65,8 +67,11 @@ class LineIndex:
             return False
         if m.group()[0] == ".":
             word = re.search(r"(\S+)$", text[max(0, m.start() - 20):m.start()])
-            w = (word.group(1) + ".").casefold() if word else ""
-            if w.lstrip("(„\"'") in _abbreviations() or len(w.strip("(„\"'.")) == 1:
+            w = (word.group(1) + ".").casefold().lstrip("(„\"'") if word else ""
+            inner, terminal = _abbreviations()
+            if w in terminal:
+                return True
+            if w in inner or len(w.strip(".")) == 1 and w[0].isalpha():     # "m.in. Olsztyn", "J. Nowak"
                 return False
         return True
 

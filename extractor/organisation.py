@@ -214,9 +214,9 @@ def org_key(name: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _file_words() -> frozenset[str]:
-    from .lexicon import load_data
+    from .datafiles import OrganisationsFile, load
 
-    return frozenset(fold(w) for w in load_data("organisations.toml")["file_report_words"])
+    return frozenset(fold(w) for w in load(OrganisationsFile, "organisations.toml").file_report_words)
 
 
 def organisation_from_name(name: str) -> str | None:

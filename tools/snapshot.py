@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "tests" / "snapshots" / "corpus.facts.json"
 DIFFERENCES = ROOT / "tests" / "snapshots" / "differences.toml"
 # keys of facts/1 a change may add without changing what is scored
-OPTIONAL = ("rule", "page", "confidence", "organisation")
+OPTIONAL = ("rule", "page", "confidence", "organisation", "org_key")
 
 
 def corpus_reports() -> list[Path]:

@@ -11,6 +11,7 @@ import typer
 
 from ..cli import app
 from ._common import ARCHIVE_HELP, archive_path, console, err, is_wide
+from ._common import console as out_console
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -199,17 +200,17 @@ def show_cmd(
                                    "ORDER BY ord", (row.sha256,)).fetchall()
         nfacts = ar.conn.execute("SELECT count(*) FROM facts WHERE report = ?", (row.sha256,)).fetchone()[0]
         names = {c: i.name for c, i in ar.taxonomy.indicators.items()}
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
     from ..compare import fmt_num
 
-    console = Console()
+    console = out_console()
     period = (f"{row.period_start:%d.%m.%Y} – {row.period_end:%d.%m.%Y}" if row.period_start and row.period_end
               else "none")
-    console.print(f"[bold]{escape(row.name)}[/]  organisation: {escape(row.organisation or '—')}  "
+    org = f"{row.organisation} ({row.org_key})" if row.organisation and row.org_key else row.organisation or "—"
+    console.print(f"[bold]{escape(row.name)}[/]  organisation: {escape(org)}  "
                   f"kind: {row.kind or '—'}  "
                   f"period: {period}\nsha256 {row.sha256}  facts: {nfacts}  archived {row.imported_at}"
                   f"{'' if row.updated_at == row.imported_at else ', updated ' + row.updated_at}", highlight=False)

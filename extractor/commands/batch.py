@@ -9,6 +9,7 @@ import typer
 
 from ..cli import app
 from ._common import check_limits, err
+from ._common import console as out_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,7 +81,7 @@ def batch(
 
     check_limits()                                    # workers read with the same limits
     old_term = signal.signal(signal.SIGTERM, _term)   # a polite kill stops like Ctrl-C
-    console = Console()
+    console = out_console()
     errc = Console(stderr=True)
     bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=24),
                    MofNCompleteColumn(), TextColumn("•"), TimeElapsedColumn(), TextColumn("• ETA"),

@@ -1,0 +1,141 @@
+"""The interface's language: Polish by default, English with `--lang en` or SPRAWOZDANIA_LANG=en.
+
+    from extractor.i18n import tr, translate
+    tr("{n} reports", n=3)              # the catalogue's Polish, or the English as written
+    translate("x.txt: empty file")      # a whole English message, matched against the templates
+
+Interface text is written in English in the code; `extractor/data/ui_pl.toml` gives the Polish
+of each text (a template with {named} places, the same names in both). `tr` looks a text up as
+it is written; `translate` matches a message made elsewhere (an error of the library, a reason a
+reader gave) against every template, so the library stays in English and the command line
+speaks one language. Only the interface is translated: findings stored in records and the
+archive keep the words they were extracted with, data (CSV, JSON keys, codes) is never
+translated, and `eval`'s TOTAL line is the reference scorer's.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from functools import cache
+
+LANGS = ("pl", "en")
+DEFAULT = "pl"
+ENV = "SPRAWOZDANIA_LANG"
+_chosen: str | None = None
+
+
+class LangError(ValueError):
+    """An unknown language in --lang or SPRAWOZDANIA_LANG."""
+
+
+def check(value: str, where: str) -> str:
+    lang = value.strip().lower()
+    if lang not in LANGS:
+        raise LangError(f"{where}={value!r}: unknown language (one of {', '.join(LANGS)})")
+    return lang
+
+
+def set_lang(value: str | None) -> None:
+    """Choose the language for this process (None: back to SPRAWOZDANIA_LANG or the default)."""
+    global _chosen
+    _chosen = check(value, "--lang") if value is not None else None
+
+
+def lang() -> str:
+    """The language chosen with set_lang, else SPRAWOZDANIA_LANG, else Polish."""
+    if _chosen is not None:
+        return _chosen
+    env = os.environ.get(ENV)
+    if env:
+        try:
+            return check(env, ENV)
+        except LangError:
+            return DEFAULT          # reported once by the command line (see lang_from_argv)
+    return DEFAULT
+
+
+def lang_from_argv(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """`--lang X` or `--lang=X` anywhere in argv: (X, argv without it). (None, argv) without one."""
+    out: list[str] = []
+    found: str | None = None
+    i = 0
+    args = list(argv)
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            out.extend(args[i:])
+            break
+        if a == "--lang" and i + 1 < len(args):
+            found = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("--lang="):
+            found = a.split("=", 1)[1]
+            i += 1
+            continue
+        out.append(a)
+        i += 1
+    return found, out
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """English text -> the text in `language` (empty for English)."""
+    if language == "en":
+        return {}
+    from .datafiles import parse_toml, read_toml
+
+    data = read_toml(f"ui_{language}.toml") if language else parse_toml("", "")
+    return {str(k): str(v) for k, v in data.get("text", {}).items()}
+
+
+def tr(text: str, **values: object) -> str:
+    """`text` in the current language, its {places} filled with `values`."""
+    out = catalogue(lang()).get(text, text)
+    return out.format(**values) if values else out
+
+
+_PLACE = re.compile(r"\{(\w+)(?:![rsa])?\}")
+
+
+@cache
+def _templates(language: str) -> list[tuple[re.Pattern[str], str]]:
+    """The catalogue's templates with places, as patterns over the English; the longest first."""
+    out = []
+    for en, other in catalogue(language).items():
+        if not _PLACE.search(en):
+            continue
+        pattern, pos = [], 0
+        for m in _PLACE.finditer(en):
+            pattern.append(re.escape(en[pos:m.start()]))
+            pattern.append(f"(?P<{m.group(1)}>.+?)")
+            pos = m.end()
+        pattern.append(re.escape(en[pos:]))
+        out.append((re.compile("".join(pattern) + r"\Z", re.S), other))
+    out.sort(key=lambda t: -len(t[0].pattern))
+    return out
+
+
+def translate(message: str) -> str:
+    """A whole English message in the current language: as written in the catalogue, or matched
+    against a template ('{path}: empty file'), its places translated in turn; else as it is."""
+    cat = catalogue(lang())
+    if not cat:
+        return message
+    if message in cat:
+        return cat[message]
+    for pattern, other in _templates(lang()):
+        m = pattern.match(message)
+        if m:
+            parts = {k: translate(v) if k in _NESTED else v for k, v in m.groupdict().items()}
+            return _PLACE.sub(lambda p: parts.get(p.group(1), p.group(0)), other)
+    return message
+
+
+# places whose text is itself an interface message (a reason inside "{path}: {reason}")
+_NESTED = frozenset({"reason", "what", "detail"})
+
+
+__all__ = ["DEFAULT", "ENV", "LANGS", "LangError", "catalogue", "lang", "lang_from_argv", "set_lang", "tr",
+           "translate"]
