@@ -48,10 +48,11 @@ def nice_ticks(top: float, n: int = 4) -> list[float]:
 
 
 def bar_chart(title: str, bars: list[Bar], *, unit: str = "", width: int = WIDTH, height: int = HEIGHT,
-              chart_id: str | None = None) -> str:
+              chart_id: str | None = None, missing: str = "none") -> str:
     """One inline SVG bar chart (see the module docstring). `unit` is written after the values in
     the description ("h"); `chart_id` makes the ids of title, description and hatching unique in
-    a page (by default a hash of the title and labels)."""
+    a page (by default a hash of the title and labels); `missing` stands for a label without a
+    value in the description."""
     cid = chart_id or "c" + hashlib.sha1((title + "|".join(b.label for b in bars)).encode()).hexdigest()[:10]
     known = [b.value for b in bars if b.value is not None]
     ticks = nice_ticks(max(known, default=0.0))
@@ -61,7 +62,7 @@ def bar_chart(title: str, bars: list[Bar], *, unit: str = "", width: int = WIDTH
     bar_w = max(4.0, min(56.0, slot * 0.6))
     suffix = f" {unit}" if unit else ""
     desc = "; ".join(f"{b.label.replace(chr(10), '–')}: "
-                     + ("brak" if b.value is None else ("~" if b.approximate else "") + _fmt(b.value) + suffix)
+                     + (missing if b.value is None else ("~" if b.approximate else "") + _fmt(b.value) + suffix)
                      for b in bars)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" aria-labelledby="{cid}-t {cid}-d" font-family="sans-serif">',

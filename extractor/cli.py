@@ -13,28 +13,37 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .commands._common import (
+    LANG_HELP,
     OUTPUT_HELP,
+    TranslatedGroup,
     check_limits,
     check_output,
     console,
     err,
+    install_click_translations,
     readable_arguments,
     render_output,
+    use_lang,
     write_output,
 )
+from .i18n import tr
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 readable_arguments()
+install_click_translations()
 app = typer.Typer(
+    cls=TranslatedGroup,
     name="sprawozdania",
     help="Polish activity reports (sprawozdania) into validated, source-grounded records.\n\n"
          "Examples:\n\n"
          "  sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt\n\n"
          "  sprawozdania extract REPORT.txt --format facts -o REPORT.facts.json\n\n"
-         "  sprawozdania eval corpus\n\n"
-         "  sprawozdania schema > report.schema.json",
+         "  sprawozdania batch corpus -o out --archive reports.sqlite\n\n"
+         "  sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format html -o olsztyn.html\n\n"
+         "  sprawozdania archive export --archive reports.sqlite --format xlsx -o reports.xlsx\n\n"
+         "  sprawozdania --lang en audit REPORT.txt",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -57,8 +66,10 @@ def _version(value: bool) -> None:
 def _main(
     show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Print the version and exit.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="pl|en", help=LANG_HELP)] = None,
 ) -> None:
     """Polish activity reports (sprawozdania) into validated, source-grounded records."""
+    use_lang(lang)
 
 
 FACT_TYPES = ("count", "hours", "date", "date_range", "location", "amount")
@@ -71,7 +82,8 @@ def _fact_types(value: str | None) -> set[str] | None:
     types = {t.strip() for t in value.split(",") if t.strip()}
     bad = sorted(types - set(FACT_TYPES))
     if bad or not types:
-        err(f"--type: unknown fact type {', '.join(bad) or repr(value)} (types: {', '.join(FACT_TYPES)})")
+        err(tr("--type: unknown fact type {bad} (types: {types})", bad=", ".join(bad) or repr(value),
+               types=", ".join(FACT_TYPES)))
         raise typer.Exit(2)
     return types
 
@@ -97,7 +109,7 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
             err(str(e))
             failed += 1
         except Exception as e:  # noqa: BLE001 — one report's failure must not lose the others
-            err(f"{path}: internal error while extracting ({type(e).__name__}: {e})")
+            err(tr("{path}: internal error while extracting ({detail})", path=path, detail=f"{type(e).__name__}: {e}"))
             failed += 1
     return out, failed
 
@@ -186,7 +198,7 @@ def eval_cmd(
     gdir = gold_dir or corpus / "gold"
     golds = sorted(gdir.glob("*.facts.json"))
     if not golds:
-        err(f"no gold files (*.facts.json) in {gdir}")
+        err(tr("no gold files (*.facts.json) in {folder}", folder=gdir))
         raise typer.Exit(2)
     loaded = []
     for gpath in golds:          # every unusable gold file named, before any scoring
@@ -204,7 +216,7 @@ def eval_cmd(
         try:
             pred = to_facts(do_extract(rpath))
         except Exception as e:  # noqa: BLE001 — scored as an empty prediction, like the reference scorer
-            err(f"{rpath}: no usable prediction ({type(e).__name__}: {e})")
+            err(tr("{path}: no usable prediction ({detail})", path=rpath, detail=f"{type(e).__name__}: {e}"))
             pred = {"facts": [], "sections": [], "findings": [], "document": {}}
         s = score(gold, pred)
         total.add(s)
@@ -215,34 +227,34 @@ def eval_cmd(
         rows.append((gold["source"], s, one))
         if errors:
             for g in s.missed:
-                con.print("  [red]missed[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
+                con.print(f"  [red]{escape(tr('missed'))}[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
                                                                  f"{g['value']!r} «{g.get('text', '')}»"),
                               highlight=False)
             for sp in s.spurious:
-                con.print("  [yellow]spurious[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
+                con.print(f"  [yellow]{escape(tr('spurious'))}[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
                                                                  f"{sp.get('value')!r} «{sp.get('text', '')}»"),
                               highlight=False)
-    t = Table(title=f"Reports ({len(rows)})")
+    t = Table(title=tr("Reports ({n})", n=len(rows)))
     for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
-        t.add_column(col, justify="left" if col == "report" else "right")
+        t.add_column(tr(col), justify="left" if col == "report" else "right")
     for name, s, one in rows:
         p, r, f = prf(*one.facts)
         lk = f"{s.links[0]}/{s.links[1]}"
         fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
-        t.add_row(Text(name), "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
+        t.add_row(Text(name), tr("ok") if s.period_ok else tr("WRONG"), f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
     con.print(t)
-    tt = Table(title="By type")
+    tt = Table(title=tr("By type"))
     for col in ("type", "P", "R", "F1", "tp/pred/gold"):
-        tt.add_column(col, justify="right")
+        tt.add_column(tr(col), justify="right")
     for typ in (*TYPES, "sections", "findings"):
         v = total.types[typ] if typ in TYPES else getattr(total, typ)
         p, r, f = prf(*v)
         tt.add_row(typ, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", "/".join(map(str, v)))
     con.print(tt)
     if by_style:
-        st = Table(title="By organisation (style)")
+        st = Table(title=tr("By organisation (style)"))
         for col in ("style", "reports", "facts F1", "links", "findings F1"):
-            st.add_column(col, justify="right")
+            st.add_column(tr(col), justify="right")
         for name, tot in sorted(styles.items()):
             st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
@@ -256,7 +268,7 @@ def eval_cmd(
     if min_findings_f1 is not None and total.findings_f1 < min_findings_f1 - 1e-9:
         short.append(f"findings F1 {total.findings_f1:.3f} < {min_findings_f1}")
     if short:
-        con.print("[bold red]below the guard:[/] " + "; ".join(short), highlight=False)
+        con.print(f"[bold red]{escape(tr('below the guard:'))}[/] " + "; ".join(short), highlight=False)
         raise typer.Exit(1)
 
 
@@ -337,7 +349,20 @@ from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (regi
 
 
 def main() -> None:
-    app()
+    """The console entry point: `--lang X` is taken wherever it stands on the command line."""
+    import os
+    import sys
+
+    from .i18n import ENV, LangError, check, lang_from_argv
+
+    found, args = lang_from_argv(sys.argv[1:])
+    if found is not None:
+        try:
+            os.environ[ENV] = check(found, "--lang")      # for this process and its workers
+        except LangError as e:
+            err(str(e))
+            sys.exit(2)
+    app(args=args, prog_name="sprawozdania")
 
 
 if __name__ == "__main__":

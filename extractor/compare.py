@@ -155,10 +155,11 @@ def _left_out(archive: Archive, key: str, kind: str | None, org_given: bool) -> 
         for r in others:
             by_kind.setdefault(r.kind or "unknown kind", []).append(r.name)
         for k, names in sorted(by_kind.items()):
-            what = "of unknown kind" if k == "unknown kind" else k
-            out.append(LeftOut("kind", tuple(names), f"{len(names)} {what} report{'s' if len(names) != 1 else ''} "
-                                                     f"left out by --kind {kind}; run without --kind to include "
-                                                     f"{'them' if len(names) != 1 else 'it'}"))
+            n = len(names)
+            reports = f"{n} {k} report" if k != "unknown kind" else f"{n} report"
+            reports += ("s" if n != 1 else "") + (" of unknown kind" if k == "unknown kind" else "")
+            out.append(LeftOut("kind", tuple(names), f"{reports} left out by --kind {kind}; run without --kind to "
+                                                     f"include {'them' if n != 1 else 'it'}"))
     if not org_given:
         unknown = [r.name for r in archive.reports() if r.org_key is None]
         if unknown:
@@ -421,20 +422,24 @@ def to_html(cmp: Comparison) -> str:
     from html import escape
 
     from .chart import Bar, bar_chart
+    from .i18n import lang, tr, translate
 
     def cell(v: float | None, pct: bool = False, signed: bool = False) -> str:
         text = (f"{v:+.1f}%" if pct else fmt_num(v, signed=signed)) if v is not None else ""
         return f'<td class="num">{escape(text)}</td>'
 
-    title = f"{cmp.organisation} — porównanie okresów"
-    out = ["<!DOCTYPE html>", '<html lang="pl">', "<head>", '<meta charset="utf-8">',
+    title = tr("{org} — periods compared", org=cmp.organisation)
+    out = ["<!DOCTYPE html>", f'<html lang="{lang()}">', "<head>", '<meta charset="utf-8">',
            f"<title>{escape(title)}</title>", f"<style>{_HTML_STYLE}</style>", "</head>", "<body>",
            f"<h1>{escape(cmp.organisation)} <small>{escape(cmp.org_key)}</small></h1>",
-           f"<p>{len(cmp.periods)} okresów, {len(cmp.rows)} wskaźników (taksonomia v{cmp.taxonomy_version}; "
-           "Σ = suma narastająca, tylko przepływy; ~ = wartość przybliżona)</p>",
-           "<table><thead><tr><th>okres</th><th>rodzaj</th><th>sprawozdanie</th></tr></thead><tbody>"]
+           "<p>" + escape(tr("periods: {n}, rows: {rows} (taxonomy v{version}; Σ = cumulative, flows only; "
+                             "~ = approximate)", n=len(cmp.periods), rows=len(cmp.rows),
+                             version=cmp.taxonomy_version)) + "</p>",
+           f"<table><thead><tr><th>{escape(tr('period'))}</th><th>{escape(tr('kind'))}</th>"
+           f"<th>{escape(tr('report'))}</th></tr></thead><tbody>"]
     for p in cmp.periods:
-        out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(p.kind or '—')}</td>"
+        kind = tr(p.kind) if p.kind else "—"
+        out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(kind)}</td>"
                    f"<td>{escape(p.name)}</td></tr>")
     out.append("</tbody></table>")
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
@@ -446,10 +451,10 @@ def to_html(cmp: Comparison) -> str:
         out.append(f'<section class="indicator"><h3>{escape(what)}{code}{" [h]" if unit else ""}</h3>')
         out.append(bar_chart(what + (f" [{unit}]" if unit else ""),
                              [Bar(h, v, a) for h, v, a in zip(heads, r.values, r.approximate, strict=True)],
-                             unit=unit, chart_id=f"r{n}"))
+                             unit=unit, chart_id=f"r{n}", missing=tr("no value")))
         out.append("<table><thead><tr><th></th>"
                    + "".join(f'<th class="num">{escape(h.replace(chr(10), " – "))}</th>' for h in heads)
-                   + "</tr></thead><tbody><tr><th>wartość</th>"
+                   + f"</tr></thead><tbody><tr><th>{escape(tr('value'))}</th>"
                    + "".join(f'<td class="num">{"~" if a else ""}{escape(fmt_num(v))}</td>' if v is not None
                              else '<td class="num">—</td>' for v, a in zip(r.values, r.approximate, strict=True))
                    + "</tr><tr><th>Δ</th>" + "".join(cell(v, signed=True) for v in r.change)
@@ -458,13 +463,13 @@ def to_html(cmp: Comparison) -> str:
                       if r.measure == "flow" else "")
                    + "</tbody></table></section>")
     if cmp.findings:
-        out.append(f"<h2>Ustalenia między okresami ({len(cmp.findings)})</h2><ul>")
-        out.extend(f"<li><strong>{escape(f.severity)}</strong> <code>{escape(f.code)}</code> {escape(f.message)}</li>"
-                   for f in cmp.findings)
+        out.append(f"<h2>{escape(tr('Findings across periods ({n})', n=len(cmp.findings)))}</h2><ul>")
+        out.extend(f"<li><strong>{escape(tr(f.severity))}</strong> <code>{escape(f.code)}</code> "
+                   f"{escape(f.message)}</li>" for f in cmp.findings)
         out.append("</ul>")
     if cmp.left_out:
-        out.append("<h2>Pominięte sprawozdania</h2><ul>")
-        out.extend(f'<li class="note">{escape(lo.message)}</li>' for lo in cmp.left_out)
+        out.append(f"<h2>{escape(tr('Reports left out'))}</h2><ul>")
+        out.extend(f'<li class="note">{escape(translate(lo.message))}</li>' for lo in cmp.left_out)
         out.append("</ul>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

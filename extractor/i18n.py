@@ -84,10 +84,15 @@ def catalogue(language: str) -> dict[str, str]:
     """English text -> the text in `language` (empty for English)."""
     if language == "en":
         return {}
-    from .datafiles import parse_toml, read_toml
+    import tomllib
+    from importlib import resources
 
-    data = read_toml(f"ui_{language}.toml") if language else parse_toml("", "")
-    return {str(k): str(v) for k, v in data.get("text", {}).items()}
+    # (not through extractor.datafiles: `--help` must not import pydantic)
+    raw = resources.files("extractor.data").joinpath(f"ui_{language}.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(raw)
+    out = {str(k): str(v) for k, v in data.get("text", {}).items()}
+    out.update((str(e["en"]), str(e[language])) for e in data.get("long", []))
+    return out
 
 
 def tr(text: str, **values: object) -> str:
@@ -128,9 +133,12 @@ def translate(message: str) -> str:
     for pattern, other in _templates(lang()):
         m = pattern.match(message)
         if m:
-            parts = {k: translate(v) if k in _NESTED else v for k, v in m.groupdict().items()}
-            return _PLACE.sub(lambda p: parts.get(p.group(1), p.group(0)), other)
+            return _fill(other, {k: translate(v) if k in _NESTED else v for k, v in m.groupdict().items()})
     return message
+
+
+def _fill(template: str, parts: dict[str, str]) -> str:
+    return _PLACE.sub(lambda p: parts.get(p.group(1), p.group(0)), template)
 
 
 # places whose text is itself an interface message (a reason inside "{path}: {reason}")

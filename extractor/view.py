@@ -9,17 +9,26 @@ from rich.text import Text
 
 from models import Amount, DateFact, DateRange, Finding, Location, Quantity, Report
 
+from .i18n import tr
 from .lines import LineIndex
 
-KIND_PL = {"partial": "częściowe", "final": "końcowe", "annual": "roczne"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def kind_label(kind: str | None) -> str:
+    """A report kind as the interface says it ('partial' -> 'częściowe' in Polish)."""
+    return tr(kind) if kind in ("partial", "final", "annual") else "—"
+
+
+def severity(sev: str) -> Text:
+    return Text(tr(sev), style=SEVERITY_STYLE.get(sev, ""))
 
 
 def _value(f: object) -> str:
     if isinstance(f, Quantity):
         v = f.value
         s = str(int(v)) if float(v).is_integer() else str(v)
-        return ("~" if f.approximate else "") + s + (" (plan)" if f.planned else "")
+        return ("~" if f.approximate else "") + s + (f" ({tr('planned')})" if f.planned else "")
     if isinstance(f, DateFact):
         return f.value.isoformat()
     if isinstance(f, DateRange):
@@ -34,30 +43,33 @@ def _value(f: object) -> str:
 def render_report(console: Console, rep: Report) -> None:
     head = Text()
     head.append(rep.source.name, style="bold")
-    head.append(f"   rodzaj: {KIND_PL.get(rep.kind or '', '—')}")
+    head.append("   " + tr("kind: {kind}", kind=kind_label(rep.kind)))
+    if rep.org_key:
+        head.append("   " + tr("organisation: {name} ({key})", name=rep.organisation or rep.org_key, key=rep.org_key))
     if rep.period:
         p = rep.period
-        head.append(f"   okres: {p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}")
+        head.append("   " + tr("period: {start} – {end}", start=f"{p.start:%d.%m.%Y}", end=f"{p.end:%d.%m.%Y}"))
         if p.origin == "body":
-            head.append(" (z treści)")
+            head.append(" " + tr("(from the body)"))
     else:
-        head.append("   okres: brak", style="red")
+        head.append("   " + tr("period: none"), style="red")
     counts: dict[str, int] = {}
     for f in rep.facts:
         counts[f.type] = counts.get(f.type, 0) + 1
-    head.append("\nfakty: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    head.append(f"   liczby wyjaśnione: {rep.stats.explained}/{rep.stats.numbers}")
+    head.append("\n" + tr("facts: {counts}", counts=", ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
+    head.append("   " + tr("numbers explained: {explained}/{numbers}", explained=rep.stats.explained,
+                           numbers=rep.stats.numbers))
 
-    secs = Table(title="Sekcje", show_edge=False, expand=False)
-    secs.add_column("kod")
-    secs.add_column("nagłówek")
-    secs.add_column("znaki", justify="right")
+    secs = Table(title=tr("Sections"), show_edge=False, expand=False)
+    secs.add_column(tr("code"))
+    secs.add_column(tr("heading"))
+    secs.add_column(tr("characters"), justify="right")
     for s in rep.sections:
         secs.add_row(Text(s.code), Text(s.title), f"{s.start}–{s.end}")
 
-    facts = Table(title="Fakty", show_edge=False)
-    for col in ("id", "sekcja", "typ", "wartość", "tekst", "przedmiot / część"):
-        facts.add_column(col, overflow="fold")
+    facts = Table(title=tr("Facts"), show_edge=False)
+    for col in ("id", "section", "type", "value", "text", "subject / part"):
+        facts.add_column(tr(col), overflow="fold")
     for f in rep.facts:
         extra = ""
         if isinstance(f, Quantity):
@@ -67,16 +79,15 @@ def render_report(console: Console, rep: Report) -> None:
 
     parts: list[object] = [head, secs, facts]
     if rep.findings:
-        fnd = Table(title="Ustalenia", show_edge=False)
-        for col in ("waga", "kod", "sekcja", "komunikat", "dowód"):
-            fnd.add_column(col, overflow="fold")
+        fnd = Table(title=tr("Findings"), show_edge=False)
+        for col in ("severity", "code", "section", "message", "evidence"):
+            fnd.add_column(tr(col), overflow="fold")
         for x in rep.findings:
             ev = x.evidence[0].text.replace("\n", " ") if x.evidence else ""
-            fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, Text(x.section or "—"),
-                        Text(x.message), Text(ev))
+            fnd.add_row(severity(x.severity), x.code, Text(x.section or "—"), Text(x.message), Text(ev))
         parts.append(fnd)
     # on a terminal the panel fills its width; to a pipe or a file it is as wide as its tables
-    console.print(Panel(Group(*parts), title="sprawozdanie", expand=console.is_terminal))  # type: ignore[arg-type]
+    console.print(Panel(Group(*parts), title=tr("report"), expand=console.is_terminal))  # type: ignore[arg-type]
 
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -117,25 +128,25 @@ def render_findings(console: Console, rep: Report, show_info: bool = True) -> No
     column and offsets) and the sentence it stands in."""
     shown = sorted_findings(rep, show_info)
     share = rep.stats.explained_share
-    title = (f"{rep.source.name} — ustalenia: {len(shown)}; liczby wyjaśnione "
-             f"{rep.stats.explained}/{rep.stats.numbers} ({share:.0%})")
+    title = rep.source.name + " — " + tr("findings: {n}; numbers explained {explained}/{numbers} ({share})",
+                                         n=len(shown), explained=rep.stats.explained, numbers=rep.stats.numbers,
+                                         share=f"{share:.0%}")
     if not shown:
-        console.print(Text(title + " — brak uwag", style="green"))
+        console.print(Text(title + " — " + tr("no findings"), style="green"))
         return
     index = LineIndex(rep.text) if rep.text is not None else None
     t = Table(title=escape(title), show_lines=True, title_justify="left")
-    for col in ("waga", "kod", "sekcja", "komunikat", "dowód (wiersz:kolumna, znaki) i zdanie"):
-        t.add_column(col, overflow="fold")
+    for col in ("severity", "code", "section", "message", "evidence (line:column, characters) and sentence"):
+        t.add_column(tr(col), overflow="fold")
     for f in shown:
         ev = Text()
         for i, d in enumerate(evidence_places(rep, f, index)):
             where = f"{d['line']}:{d['column']}, " if "line" in d else ""
             ev.append(("\n" if i else "") + f"„{str(d['text']).replace(chr(10), ' ')}” ({where}{d['start']}–{d['end']})")
         for line, sentence in sentences_of(f, index):
-            ev.append(f"\nw. {line}: ", style="dim")
+            ev.append("\n" + tr("l. {line}: ", line=line), style="dim")
             ev.append(sentence, style="italic")
-        t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, Text(f.section or "—"),
-                  Text(f.message), ev)
+        t.add_row(severity(f.severity), f.code, Text(f.section or "—"), Text(f.message), ev)
     console.print(t)
 
 
@@ -147,14 +158,15 @@ def render_audit_summary(console: Console, reports: list[Report], unreadable: in
             by_code.setdefault((f.severity, f.code), []).append(i)
     sev = {s: sum(len(v) for (sv, _c), v in by_code.items() if sv == s) for s in ORDER}
     with_errors = len({i for (s, _c), v in by_code.items() if s == "error" for i in v})
-    head = (f"Podsumowanie — sprawozdania sprawdzone: {len(reports)}"
-            + (f", nieczytelne: {unreadable}" if unreadable else "")
-            + f", z błędami: {with_errors}; błędy: {sev['error']}, ostrzeżenia: {sev['warning']}"
-            + (f", info: {sev['info']}" if show_info else ""))
+    head = (tr("Summary — reports checked: {n}", n=len(reports))
+            + (tr(", unreadable: {n}", n=unreadable) if unreadable else "")
+            + tr(", with errors: {n}; errors: {errors}, warnings: {warnings}", n=with_errors, errors=sev["error"],
+                 warnings=sev["warning"])
+            + (tr(", info: {n}", n=sev["info"]) if show_info else ""))
     console.print(Text(head, style="bold"))
     t = Table()
-    for col in ("waga", "kod", "ustalenia", "sprawozdania"):
-        t.add_column(col, justify="right" if col in ("ustalenia", "sprawozdania") else "left")
+    for col in ("severity", "code", "findings", "reports"):
+        t.add_column(tr(col), justify="right" if col in ("findings", "reports") else "left")
     for (s, code), idx in sorted(by_code.items(), key=lambda kv: (ORDER[kv[0][0]], -len(kv[1]), kv[0][1])):
-        t.add_row(Text(s, style=SEVERITY_STYLE[s]), code, str(len(idx)), str(len(set(idx))))
+        t.add_row(severity(s), code, str(len(idx)), str(len(set(idx))))
     console.print(t)

@@ -248,7 +248,7 @@ def test_compare_says_what_it_left_out_and_how_to_include_it(archive: Path, tmp_
 
 def test_bar_chart_is_accessible_and_marks_approximate_and_missing_values() -> None:
     svg = bar_chart("Doradztwo <prawne>", [Bar("I kw.", 12), Bar("II kw.", None), Bar("III kw.", 7.5, True)],
-                    unit="h", chart_id="x")
+                    unit="h", chart_id="x", missing="brak")
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.endswith("</svg>")
     assert '<title id="x-t">Doradztwo &lt;prawne&gt;</title>' in svg
     assert '<desc id="x-d">I kw.: 12 h; II kw.: brak; III kw.: ~7.5 h</desc>' in svg

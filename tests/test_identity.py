@@ -163,7 +163,7 @@ def test_archive_alias_joins_and_separates_keys(reports: Path, tmp_path: Path) -
     _batch(reports, tmp_path / "out", db)
     r = runner.invoke(app, ["archive", "alias", "owes-braniewo", "owes-goldap", "--archive", str(db)])
     assert r.exit_code == 0, r.output
-    assert r.output == "owes-goldap → owes-braniewo (OWES Subregion Gołdapski): 4 reports\n"
+    assert r.output == "owes-goldap → owes-braniewo (OWES Subregion Gołdapski), reports: 4\n"
     with Archive(db) as ar:
         assert {r.org_key for r in ar.reports()} == {"owes-braniewo"}
         assert ar.members("owes-braniewo") == ["owes-braniewo", "owes-goldap", "owes-subregion-goldapski"]

@@ -108,7 +108,7 @@ def test_audit_table_lists_every_part_and_sums_up_many_files(tmp_path: Path) -> 
     bad = tmp_path / "pusty.txt"
     bad.write_text("", encoding="utf-8")
     files = [SEED, CORPUS / "owes-mragowo_2022-04-01_2022-09-30.txt", bad]
-    res = _piped("audit", *files, "--no-info")
+    res = _piped("audit", *files, "--no-info", "--lang", "pl")              # (--lang anywhere on the line)
     assert res.returncode == 2                                                   # an unreadable input
     out = res.stdout
     assert "(+" not in out and "„1 w ŚDS” (9:" in out

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
-from ._common import ARCHIVE_HELP, archive_path, console, err, is_wide
+from ..i18n import tr
+from ._common import ARCHIVE_HELP, TranslatedGroup, archive_path, console, err, is_wide
 from ._common import console as out_console
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 archive_app = typer.Typer(
     help="The SQLite archive of converted reports (filled by `sprawozdania batch --archive FILE`).",
-    no_args_is_help=True, rich_markup_mode=None)
+    no_args_is_help=True, rich_markup_mode=None, cls=TranslatedGroup)
 app.add_typer(archive_app, name="archive")
 
 
@@ -82,37 +83,41 @@ def list_cmd(
     from rich.table import Table
     from rich.text import Text
 
+    from ..view import kind_label
+
     con = console()
     wide = is_wide(con)
-    t = Table(title=f"{escape(str(archive_path(archive)))}: {len(rows)} reports (schema v{version})",
+    t = Table(title=escape(tr("{archive}: reports: {n} (schema v{version})", archive=archive_path(archive),
+                              n=len(rows), version=version)),
               title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     t.add_column("org_key", no_wrap=True, overflow="ellipsis" if not wide else "fold", max_width=None if wide else 22)
-    t.add_column("organisation", no_wrap=True, overflow="ellipsis" if not wide else "fold",
+    t.add_column(tr("organisation"), no_wrap=True, overflow="ellipsis" if not wide else "fold",
                  max_width=None if wide else 26)
-    t.add_column("kind", no_wrap=True, min_width=7)
-    t.add_column("period", no_wrap=True, min_width=21)
+    t.add_column(tr("kind"), no_wrap=True, min_width=7)
+    t.add_column(tr("period"), no_wrap=True, min_width=21)
     for col in ("facts", "findings", "indicators"):
-        t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+        t.add_column(tr(col), justify="right", no_wrap=True, min_width=len(tr(col)))
     t.add_column("sha256", no_wrap=True, min_width=10)
-    t.add_column("file", no_wrap=not wide, overflow="ellipsis" if not wide else "fold")
+    t.add_column(tr("file"), no_wrap=not wide, overflow="ellipsis" if not wide else "fold")
     for r in rows:
         period = (f"{r.period_start:%Y-%m-%d}/{r.period_end:%Y-%m-%d}" if r.period_start and r.period_end
-                  else "[red]none[/]")
+                  else f"[red]{escape(tr('none'))}[/]")
         c = counts[r.sha256]
-        t.add_row(Text(r.org_key or "—"), Text(r.organisation or "—"), r.kind or "—", period, str(c[1]), str(c[2]),
-                  str(c[3]), r.sha256[:10], Text(r.name))
+        t.add_row(Text(r.org_key or "—"), Text(r.organisation or "—"), kind_label(r.kind), period, str(c[1]),
+                  str(c[2]), str(c[3]), r.sha256[:10], Text(r.name))
     con.print(t)
     if orgs:
-        ot = Table(title=f"Organisations ({len(orgs)}): keys joined by `archive alias`, --org or file names",
+        ot = Table(title=escape(tr("Organisations ({n}): keys joined by `archive alias`, --org or file names",
+                                   n=len(orgs))),
                    title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
         for col in ("org_key", "organisation", "reports", "joined keys"):
-            ot.add_column(col, justify="right" if col == "reports" else "left", overflow="fold")
+            ot.add_column(tr(col), justify="right" if col == "reports" else "left", overflow="fold")
         for key, name, n, members in orgs:
             joined = ", ".join(f"{m} ({links[m][1]})" for m in members[1:] if m in links)
             apart = [a for a, (tgt, _o) in links.items() if a == tgt == key]
             if apart:
-                joined = (joined + "; " if joined else "") + "kept apart"
+                joined = (joined + "; " if joined else "") + tr("kept apart")
             ot.add_row(Text(key), Text(name or "—"), str(n), Text(joined or "—"))
         con.print(ot)
 
@@ -143,7 +148,7 @@ def alias_cmd(
     from ..archive import ArchiveError
 
     if not remove and len(keys) < 2:
-        err("give the organisation's key, then at least one key to join to it (KEY ALIAS...)")
+        err(tr("give the organisation's key, then at least one key to join to it (KEY ALIAS...)"))
         raise typer.Exit(2)
     with _open(archive) as ar:
         try:
@@ -151,17 +156,18 @@ def alias_cmd(
                 missing = []
                 for k in keys:
                     if ar.unalias(k):
-                        print(f"{k}: separated")
+                        print(tr("{key}: separated", key=k))
                     else:
                         missing.append(k)
                 if missing:
-                    err(f"not joined to any organisation: {', '.join(missing)}")
+                    err(tr("not joined to any organisation: {keys}", keys=", ".join(missing)))
                     raise typer.Exit(1)
                 return
             for a in keys[1:]:
                 akey, org = ar.alias(keys[0], a)
                 n = len(ar.reports(org=org))
-                print(f"{akey} → {org} ({ar.display_name(org) or org}): {n} report{'s' if n != 1 else ''}")
+                print(tr("{alias} → {org} ({name}), reports: {n}", alias=akey, org=org,
+                         name=ar.display_name(org) or org, n=n))
         except ArchiveError as e:
             err(str(e))
             raise typer.Exit(2) from None
@@ -181,7 +187,7 @@ def show_cmd(
     with _open(archive) as ar:
         hits = ar.find(ref)
         if not hits:
-            err(f"no report {ref!r} in {ar.path}")
+            err(tr("no report {ref} in {archive}", ref=repr(ref), archive=ar.path))
             raise typer.Exit(1)
         if len(hits) > 1:
             err(f"{ref!r} names {len(hits)} reports: " + ", ".join(f"{h.sha256[:12]} {h.name}" for h in hits))
@@ -205,36 +211,38 @@ def show_cmd(
     from rich.text import Text
 
     from ..compare import fmt_num
+    from ..view import kind_label, severity
 
     console = out_console()
     period = (f"{row.period_start:%d.%m.%Y} – {row.period_end:%d.%m.%Y}" if row.period_start and row.period_end
-              else "none")
+              else tr("none"))
     org = f"{row.organisation} ({row.org_key})" if row.organisation and row.org_key else row.organisation or "—"
-    console.print(f"[bold]{escape(row.name)}[/]  organisation: {escape(org)}  "
-                  f"kind: {row.kind or '—'}  "
-                  f"period: {period}\nsha256 {row.sha256}  facts: {nfacts}  archived {row.imported_at}"
-                  f"{'' if row.updated_at == row.imported_at else ', updated ' + row.updated_at}", highlight=False)
+    head = tr("organisation: {org}  kind: {kind}  period: {period}", org=org, kind=kind_label(row.kind), period=period)
+    when = tr("archived {at}", at=row.imported_at) + (
+        "" if row.updated_at == row.imported_at else tr(", updated {at}", at=row.updated_at))
+    console.print(f"[bold]{escape(row.name)}[/]  {escape(head)}\nsha256 {row.sha256}  "
+                  f"{escape(tr('facts: {counts}', counts=nfacts))}  {escape(when)}", highlight=False)
     for p in paths:
         console.print(f"  [dim]{escape(p)}[/]", highlight=False)
-    st = Table(title="Sections", title_justify="left")
+    st = Table(title=tr("Sections"), title_justify="left")
     for col in ("code", "compared as", "heading"):
-        st.add_column(col)
+        st.add_column(tr(col))
     for code, canonical, title in sections:
         st.add_row(Text(code), Text(canonical or "—"), Text(title))
     console.print(st)
-    vt = Table(title="Indicator values", title_justify="left")
+    vt = Table(title=tr("Indicator values"), title_justify="left")
     for col in ("section", "indicator", "name / subject", "unit", "value", "facts"):
-        vt.add_column(col, justify="right" if col == "value" else "left")
+        vt.add_column(tr(col), justify="right" if col == "value" else "left")
     for _sha, sec, _key, ind, subject, unit, _measure, value, approx, ids in values:
         vt.add_row(Text(sec or "—"), ind or "[dim]?[/]", Text(names.get(ind, ind) if ind else (subject or "—")),
-                   unit, ("~" if approx else "") + fmt_num(value), ", ".join(json.loads(ids)))
+                   tr(unit), ("~" if approx else "") + fmt_num(value), ", ".join(json.loads(ids)))
     console.print(vt)
     if findings:
-        ft = Table(title="Findings", title_justify="left")
+        ft = Table(title=tr("Findings"), title_justify="left")
         for col in ("severity", "code", "section", "message"):
-            ft.add_column(col, overflow="fold")
+            ft.add_column(tr(col), overflow="fold")
         for sev, code, sec, msg in findings:
-            ft.add_row(sev, code, Text(sec or "—"), Text(msg))
+            ft.add_row(severity(sev), code, Text(sec or "—"), Text(msg))
         console.print(ft)
 
 
@@ -290,14 +298,14 @@ def export_cmd(
     from ..output import check_target, describe
 
     if fmt in (ExportFormat.xlsx, ExportFormat.parquet, ExportFormat.facts) and output is None:
-        err(f"--format {fmt.value} writes {'a folder' if fmt is ExportFormat.facts else 'a file'}: give -o "
-            f"{'FOLDER' if fmt is ExportFormat.facts else 'FILE'}")
+        err(tr("--format {fmt} writes a folder: give -o FOLDER", fmt=fmt.value) if fmt is ExportFormat.facts
+            else tr("--format {fmt} writes a file: give -o FILE", fmt=fmt.value))
         raise typer.Exit(2)
     if output is not None:
         try:
             if fmt is ExportFormat.facts:
                 if output.exists() and not output.is_dir():
-                    raise NotADirectoryError(20, "is a file, not a folder", str(output))
+                    raise NotADirectoryError(20, "is a file, not a folder", str(output))   # (translated by err)
             else:
                 check_target(output)
         except OSError as e:
@@ -308,10 +316,11 @@ def export_cmd(
         try:
             if fmt is ExportFormat.xlsx:
                 counts = export_xlsx(ar, output, org=org, kind=kind)  # type: ignore[arg-type]
-                print(f"{output}: " + ", ".join(f"{k} {n}" for k, n in counts.items()), file=sys.stderr)
+                print(tr("{path}: rows per sheet: {counts}", path=output,
+                         counts=", ".join(f"{k} {n}" for k, n in counts.items())), file=sys.stderr)
             elif fmt is ExportFormat.facts:
                 n = export_facts(ar, output, org=org, kind=kind)  # type: ignore[arg-type]
-                print(f"{output}: {n} facts/1 file{'s' if n != 1 else ''}", file=sys.stderr)
+                print(tr("{path}: facts/1 files: {n}", path=output, n=n), file=sys.stderr)
             else:
                 text = export_table(ar, table.value, fmt.value, output, org=org, kind=kind, bom=bom)
                 if text is not None:
@@ -335,4 +344,4 @@ def reindex_cmd(
     """
     with _open(archive) as ar:
         n = ar.reindex(force=force)
-        print(f"re-indexed {n} report{'s' if n != 1 else ''} with taxonomy v{ar.taxonomy.version}")
+        print(tr("re-indexed reports: {n} (taxonomy v{version})", n=n, version=ar.taxonomy.version))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..i18n import tr, translate
 from ._common import (
     ARCHIVE_HELP,
     OUTPUT_HELP,
@@ -75,8 +76,8 @@ def compare(
     period_start, period_end, kind, report, value, approximate, change, change_pct, cumulative).
     HTML: one self-contained page (no script, no network) with a bar chart per indicator.
 
-    Reports the selection leaves out (another --kind, no organisation) are counted on stderr,
-    with how to include them.
+    Reports the selection leaves out (another --kind, no organisation) are counted, with how
+    to include them: under the table, on stderr with CSV, in the JSON and the page.
 
     Examples:
 
@@ -135,16 +136,17 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
     from ._common import is_wide
 
     wide = is_wide(console)
-    t = Table(title=f"{escape(cmp.organisation)}: {len(cmp.periods)} periods, {len(cmp.rows)} rows "
-                    f"(taxonomy v{cmp.taxonomy_version}; Σ = cumulative, flows only)", title_justify="left",
+    t = Table(title=escape(tr("{org}: {n} periods, {rows} rows (taxonomy v{version}; Σ = cumulative, flows only)",
+                              org=cmp.organisation, n=len(cmp.periods), rows=len(cmp.rows),
+                              version=cmp.taxonomy_version)), title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     # the indicator's name only when the terminal has room for it besides the periods
     with_names = console.width >= 34 + 9 * (len(cmp.periods) + 1) + 30
-    t.add_column("section", no_wrap=True)
-    t.add_column("indicator", no_wrap=True, overflow="ellipsis",
+    t.add_column(tr("section"), no_wrap=True)
+    t.add_column(tr("indicator"), no_wrap=True, overflow="ellipsis",
                  max_width=None if wide else 22 if with_names else 18)
     if with_names:
-        t.add_column("name", no_wrap=True, overflow="ellipsis", max_width=None if wide else 34)
+        t.add_column(tr("name"), no_wrap=True, overflow="ellipsis", max_width=None if wide else 34)
     for p in cmp.periods:
         t.add_column(_head(p.start, p.end), justify="right", no_wrap=True, min_width=7)
     t.add_column("Σ", justify="right", no_wrap=True, min_width=5)
@@ -171,13 +173,14 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
                   fmt_num(total) if total is not None else "")
     console.print(t)
     if cmp.findings:
-        ft = Table(title=f"Findings across periods ({len(cmp.findings)})", title_justify="left", box=None,
+        ft = Table(title=escape(tr("Findings across periods ({n})", n=len(cmp.findings))), title_justify="left",
+                   box=None,
                    show_header=False, pad_edge=False)
         ft.add_column(no_wrap=True)
         ft.add_column(no_wrap=True)
         ft.add_column(overflow="fold")
         for f in cmp.findings:
-            ft.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(f.message))
+            ft.add_row(Text(tr(f.severity), style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(f.message))
         console.print(ft)
     for lo in cmp.left_out:
-        console.print(Text("note: " + lo.message, style="dim"))
+        console.print(Text(tr("note:") + " " + translate(lo.message), style="dim"))
