@@ -157,3 +157,11 @@ def test_extract_type_shows_only_some_facts() -> None:
     assert r.exit_code == 2
     assert r.output == ("error: --type: unknown fact type liczba (types: count, hours, date, date_range, location, "
                         "amount)\n")
+
+
+def test_help_imports_no_table_or_model_library() -> None:
+    code = ("import sys; from extractor.cli import app\n"
+            "try:\n    app(['archive', 'export', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('openpyxl', 'pyarrow', 'pandas', 'spacy', 'models') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "HEAVY []" in out.stdout
