@@ -105,20 +105,38 @@ _PLACE = re.compile(r"\{(\w+)(?:![rsa])?\}")
 
 
 @cache
-def _templates(language: str) -> list[tuple[re.Pattern[str], str]]:
-    """The catalogue's templates with places, as patterns over the English; the longest first."""
+def _templates(language: str = DEFAULT) -> list[tuple[list[str], list[str], str]]:
+    """The catalogue's templates with places, split into (literal pieces, place names, the text
+    in `language`); the most literal first."""
     out = []
     for en, other in catalogue(language).items():
-        if not _PLACE.search(en):
-            continue
-        pattern, pos = [], 0
-        for m in _PLACE.finditer(en):
-            pattern.append(re.escape(en[pos:m.start()]))
-            pattern.append(f"(?P<{m.group(1)}>.+?)")
-            pos = m.end()
-        pattern.append(re.escape(en[pos:]))
-        out.append((re.compile("".join(pattern) + r"\Z", re.S), other))
-    out.sort(key=lambda t: -len(t[0].pattern))
+        names = [m.group(1) for m in _PLACE.finditer(en)]
+        if names:
+            out.append((_PLACE.split(en)[::2], names, other))
+    out.sort(key=lambda t: -sum(len(p) for p in t[0]))
+    return out
+
+
+def _match(pieces: list[str], names: list[str], message: str) -> dict[str, str] | None:
+    """The places' values when `message` is the template (pieces around names) filled in: each
+    place holds at least one character and ends at the first next piece (no regular expression:
+    a message may be long)."""
+    if not (message.startswith(pieces[0]) and message.endswith(pieces[-1])):
+        return None
+    pos, end = len(pieces[0]), len(message) - len(pieces[-1])
+    out: dict[str, str] = {}
+    for i, name in enumerate(names):
+        if i == len(names) - 1:
+            if end <= pos:
+                return None
+            out[name] = message[pos:end]
+            return out
+        nxt = pieces[i + 1]
+        j = message.find(nxt, pos + 1, end) if nxt else -1
+        if j < 0:
+            return None          # (two places side by side cannot be told apart)
+        out[name] = message[pos:j]
+        pos = j + len(nxt)
     return out
 
 
@@ -130,10 +148,10 @@ def translate(message: str) -> str:
         return message
     if message in cat:
         return cat[message]
-    for pattern, other in _templates(lang()):
-        m = pattern.match(message)
-        if m:
-            return _fill(other, {k: translate(v) if k in _NESTED else v for k, v in m.groupdict().items()})
+    for pieces, names, other in _templates(lang()):
+        found = _match(pieces, names, message)
+        if found is not None:
+            return _fill(other, {k: translate(v) if k in _NESTED else v for k, v in found.items()})
     return message
 
 

@@ -66,8 +66,9 @@ class LineIndex:
         if not (after[0].isupper() or after[0] in "„\"'"):
             return False
         if m.group()[0] == ".":
-            word = re.search(r"(\S+)$", text[max(0, m.start() - 20):m.start()])
-            w = (word.group(1) + ".").casefold().lstrip("(„\"'") if word else ""
+            before = text[max(0, m.start() - 20):m.start()]
+            last = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
+            w = (last + ".").casefold().lstrip("(„\"'") if last else ""
             inner, terminal = _abbreviations()
             if w in terminal:
                 return True
