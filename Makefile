@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit eval clean fuzz
+.PHONY: run test lint typecheck unit eval clean fuzz bench
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,12 @@ fuzz: $(STAMP)
 	@if [ "$(FUZZ_ENGINE)" = atheris ]; then $(BIN)/pip install -q atheris; fi
 	$(BIN)/python tests/fuzz/run.py read --runs $(FUZZ_RUNS) --seed $(FUZZ_SEED) --engine $(FUZZ_ENGINE)
 	$(BIN)/python tests/fuzz/run.py extract --runs $(FUZZ_RUNS) --seed $(FUZZ_SEED) --engine $(FUZZ_ENGINE)
+
+# Benchmarks on this machine (tools/bench.py): extraction against spaCy's tokenisation, start-up,
+# a batch of BENCH_REPORTS generated reports with 1 and 2 workers and the memory of every process
+BENCH_REPORTS ?= 10000
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py --reports $(BENCH_REPORTS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
