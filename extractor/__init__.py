@@ -33,19 +33,31 @@ def get_extractor() -> Extractor:
     return Extractor()
 
 
-def extract_text(text: str, name: str = "<text>", *, keep_text: bool = False) -> Report:
-    """Extract a Report from text already decoded."""
+def extract_text(text: str, name: str = "<text>", *, keep_text: bool = False, org: str | None = None) -> Report:
+    """Extract a Report from text already decoded. `org`: the organisation that wrote it, which
+    wins over the centre the header names (see extractor.organisation.identify)."""
     if not isinstance(text, str):
         raise TypeError("extract_text expects str")
     bad = _SURROGATE.search(text)
     if bad:
         raise TextError(f"{name}: not valid Unicode (unpaired surrogate at offset {bad.start()})")
-    return get_extractor().extract_text(text, name=name, keep_text=keep_text)
+    rep = get_extractor().extract_text(text, name=name, keep_text=keep_text)
+    _identify(rep, None, org)
+    return rep
 
 
-def extract(path: str | Path, *, keep_text: bool = False, ocr: OcrOptions | None = None) -> Report:
+def _identify(rep: Report, file_name: str | None, org: str | None) -> None:
+    from .organisation import apply_identity
+
+    apply_identity(rep, file_name, org)
+
+
+def extract(path: str | Path, *, keep_text: bool = False, ocr: OcrOptions | None = None,
+            org: str | None = None) -> Report:
     """Read a report file (format and encoding detected; scans read by OCR) and extract a
-    Report. `ocr`: how scans are read (cache folder, progress callback)."""
+    Report. `ocr`: how scans are read (cache folder, progress callback). Its organisation:
+    `org` when given, else the centre its header names, else its file name's (see
+    extractor.organisation.identify)."""
     from .read import Limits, read
 
     limits = Limits.from_env()
@@ -61,4 +73,5 @@ def extract(path: str | Path, *, keep_text: bool = False, ocr: OcrOptions | None
         from .provenance import add_provenance
 
         add_provenance(rep, src, limits.ocr_min_confidence)
+    _identify(rep, Path(src.path).name, org)
     return rep

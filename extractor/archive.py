@@ -15,20 +15,19 @@ The library never prints.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 import re
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SprawozdaniaError
-from .organisation import org_key, organisation_from_name
+from .organisation import Identity, apply_identity, org_key, organisation_from_name
+from .orgs import Directory, Link, Seen
 
 if TYPE_CHECKING:
     from models import Report
@@ -139,6 +138,170 @@ def _backfill_v2(conn: sqlite3.Connection) -> None:
     _reindex(conn, only_stale=False)
 
 
+_FACTS_COLS = ("report, id, type, section, value_num, value_text, subject, label, part_of, subset, approximate, "
+               "planned, start_char, end_char, text, indicator, indicator_rule, page, confidence")
+_VALUES_COLS = "report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids"
+
+# the organisation as the report gives it, before aliases (reports.org_key is after them)
+_V5_REPORT_COLUMNS = (
+    ("found_key", "TEXT"),      # --org, else the header's, else the file name's key
+    ("org_origin", "TEXT"),     # header | option | file_name: where found_key comes from
+    ("name_origin", "TEXT"),    # option | header | key: where `organisation` (this report's name) comes from
+    ("header_key", "TEXT"),     # the key of the centre the header names
+    ("file_key", "TEXT"),       # the key the file name gives
+)
+_V5 = [
+    "CREATE INDEX IF NOT EXISTS reports_identity ON reports(found_key, org_origin, name_origin, header_key, file_key, "
+    "organisation, period_start)",
+    """CREATE TABLE IF NOT EXISTS org_aliases (
+        alias      TEXT PRIMARY KEY,              -- a key ...
+        target     TEXT NOT NULL,                 -- ... that is another key of this one (itself: kept apart)
+        org_key    TEXT NOT NULL,                 -- the organisation's key alias resolves to
+        origin     TEXT NOT NULL,                 -- user | option | file_name (see extractor.orgs)
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS organisations (
+        org_key      TEXT PRIMARY KEY,
+        organisation TEXT,                        -- the one display name
+        reports      INTEGER NOT NULL,
+        keys         TEXT NOT NULL                -- org_key and every key joined to it, space-separated
+    )""",
+    """CREATE TABLE IF NOT EXISTS indicators (
+        code             TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        unit             TEXT NOT NULL,           -- count | hours
+        measure          TEXT NOT NULL,           -- flow | stock
+        taxonomy_version INTEGER NOT NULL
+    )""",
+    "DROP VIEW IF EXISTS values_long",
+    "DROP VIEW IF EXISTS facts_long",
+    "DROP VIEW IF EXISTS findings_long",
+]
+# whole numbers stored as integers (NUMERIC affinity: 30.0 is kept as 30, 2.5 as 2.5); planned values
+_V5_FACTS = [
+    """CREATE TABLE facts_v5 (
+        report      TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
+        id          TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        section     TEXT,
+        value_num   NUMERIC,
+        value_text  TEXT,
+        subject     TEXT,
+        label       TEXT,
+        part_of     TEXT,
+        subset      INTEGER NOT NULL DEFAULT 0,
+        approximate INTEGER NOT NULL DEFAULT 0,
+        planned     INTEGER NOT NULL DEFAULT 0,
+        start_char  INTEGER NOT NULL,
+        end_char    INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        indicator   TEXT,
+        indicator_rule TEXT,
+        page        INTEGER,
+        confidence  REAL,
+        PRIMARY KEY (report, id)
+    )""",
+    f"INSERT INTO facts_v5({_FACTS_COLS}) SELECT {_FACTS_COLS} FROM facts",
+    "DROP TABLE facts",
+    "ALTER TABLE facts_v5 RENAME TO facts",
+    "CREATE INDEX facts_indicator ON facts(indicator)",
+]
+_V5_VALUES = [
+    """CREATE TABLE indicator_values_v5 (
+        report    TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
+        section   TEXT NOT NULL,
+        key       TEXT NOT NULL,
+        indicator TEXT,
+        subject   TEXT,
+        unit      TEXT NOT NULL,
+        measure   TEXT NOT NULL,
+        value     NUMERIC NOT NULL,
+        approximate INTEGER NOT NULL DEFAULT 0,
+        planned   INTEGER NOT NULL DEFAULT 0,     -- a target ("zakładaliśmy 70"), beside the achieved value
+        fact_ids  TEXT NOT NULL,
+        PRIMARY KEY (report, section, key, planned)
+    )""",
+    f"INSERT INTO indicator_values_v5({_VALUES_COLS}) SELECT {_VALUES_COLS} FROM indicator_values",
+    "DROP TABLE indicator_values",
+    "ALTER TABLE indicator_values_v5 RENAME TO indicator_values",
+]
+# the long tables, for the sqlite3 shell, DuckDB, pandas and spreadsheets
+_V5_VIEWS = [
+    """CREATE VIEW values_long AS
+    SELECT r.org_key, o.organisation, r.kind, r.period_start, r.period_end, v.section, v.indicator,
+           i.name AS indicator_name, v.subject, v.unit, v.measure, v.value, v.approximate, v.planned,
+           r.name AS report, r.sha256
+    FROM indicator_values v JOIN reports r ON r.sha256 = v.report
+    LEFT JOIN organisations o ON o.org_key = r.org_key
+    LEFT JOIN indicators i ON i.code = v.indicator
+    ORDER BY r.org_key IS NULL, r.org_key, r.period_start IS NULL, r.period_start, r.period_end, r.name,
+             v.section, v.indicator IS NULL, v.indicator, v.subject, v.unit, v.planned""",
+    """CREATE VIEW facts_long AS
+    SELECT r.org_key, o.organisation, r.kind, r.period_start, r.period_end, f.section, f.id AS fact, f.type,
+           f.value_num, f.value_text, f.subject, f.indicator, i.name AS indicator_name, f.label, f.part_of,
+           f.subset, f.approximate, f.planned, f.start_char, f.end_char, f.text, f.page, f.confidence,
+           r.name AS report, r.sha256
+    FROM facts f JOIN reports r ON r.sha256 = f.report
+    LEFT JOIN organisations o ON o.org_key = r.org_key
+    LEFT JOIN indicators i ON i.code = f.indicator
+    ORDER BY r.org_key IS NULL, r.org_key, r.period_start IS NULL, r.period_start, r.period_end, r.name,
+             f.start_char, f.id""",
+    """CREATE VIEW findings_long AS
+    SELECT r.org_key, o.organisation, r.kind, r.period_start, r.period_end, x.section, x.severity, x.code,
+           x.message, x.start_char, x.end_char, x.text AS evidence, r.name AS report, r.sha256
+    FROM findings x JOIN reports r ON r.sha256 = x.report
+    LEFT JOIN organisations o ON o.org_key = r.org_key
+    ORDER BY r.org_key IS NULL, r.org_key, r.period_start IS NULL, r.period_start, r.period_end, r.name,
+             CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, x.start_char, x.ord""",
+]
+
+
+def _column_type(conn: sqlite3.Connection, table: str, column: str) -> str | None:
+    return next((r[2] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] == column), None)
+
+
+def _migrate_v5(conn: sqlite3.Connection) -> None:
+    """Schema v5, each step only when the archive lacks it; then `_backfill_v5`."""
+    for col, decl in _V5_REPORT_COLUMNS:
+        if _column_type(conn, "reports", col) is None:
+            conn.execute(f"ALTER TABLE reports ADD COLUMN {col} {decl}")
+    for stmt in _V5:
+        conn.execute(stmt)
+    if (_column_type(conn, "facts", "value_num") or "").upper() != "NUMERIC":
+        for stmt in _V5_FACTS:
+            conn.execute(stmt)
+    if _column_type(conn, "indicator_values", "planned") is None:
+        for stmt in _V5_VALUES:
+            conn.execute(stmt)
+    for stmt in _V5_VIEWS:
+        conn.execute(stmt)
+    _backfill_v5(conn)
+
+
+def _backfill_v5(conn: sqlite3.Connection) -> None:
+    """What v5 added for reports archived before: each report's identity (the header's centre
+    from its record, the file name's key, an organisation given with --org when neither gave
+    one), the alias store with the links compare made on the fly, display names, the indicators."""
+    from .organisation import identify
+
+    rows = conn.execute("SELECT sha256, name, organisation, record FROM reports").fetchall()
+    for sha, name, stored, rec in rows:
+        try:
+            data = json.loads(rec)
+            header = data.get("organisation") if data.get("organisation_from") in (None, "header") else None
+        except (ValueError, AttributeError):
+            header = None
+        explicit = stored if stored and not header and not organisation_from_name(name) else None
+        ident = identify(header, name, explicit)
+        conn.execute("UPDATE reports SET organisation = ?, found_key = ?, org_origin = ?, name_origin = ?, "
+                     "header_key = ?, file_key = ?, org_key = ? WHERE sha256 = ?",
+                     (ident.name, ident.key, ident.origin, ident.name_origin, ident.header_key, ident.file_key,
+                      ident.key, sha))
+    _refresh_organisations(conn)
+    _reindex(conn, only_stale=False)            # planned values, whole numbers as integers
+    _sync_indicators(conn, None)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -183,6 +346,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "organisation keys: one per centre however its name is written", (), _rekey_v3),
     Migration(4, "facts.page and facts.confidence: where a fact of a PDF or a scan was read, how surely",
               (), _backfill_v4),
+    Migration(5, "organisations: alias store, one display name, each report's identity; indicators table; "
+                 "whole numbers as integers; planned values; long views", (), _migrate_v5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -239,11 +404,17 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+_IDENTITY_FIELDS = ("organisation", "org_key", "organisation_from")
+
+
 def _record(report: Report) -> tuple[str, str]:
-    """The stored JSON record (without the text) and its hash (independent of the file name)."""
+    """The stored JSON record (without the text) and its hash (independent of the file name and
+    of the organisation, which the archive keeps in columns of its own and resolves)."""
     rec = report.model_dump_json(exclude={"text"})
     data = json.loads(rec)
     data["source"]["name"] = ""
+    for k in _IDENTITY_FIELDS:
+        data.pop(k, None)
     h = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
     return rec, h
 
@@ -263,8 +434,14 @@ class ReportRow:
     taxonomy_version: int | None
 
 
-_REPORT_COLS = ("sha256, path, name, organisation, org_key, kind, period_start, period_end, "
-                "imported_at, updated_at, taxonomy_version")
+_REPORT_COLS = ("r.sha256, r.path, r.name, coalesce(o.organisation, r.organisation), r.org_key, r.kind, "
+                "r.period_start, r.period_end, r.imported_at, r.updated_at, r.taxonomy_version")
+_REPORTS = "reports r LEFT JOIN organisations o ON o.org_key = r.org_key"
+
+
+def _identity_row(i: Identity) -> tuple[Any, ...]:
+    """reports columns organisation, found_key, org_origin, name_origin, header_key, file_key."""
+    return (i.name, i.key, i.origin, i.name_origin, i.header_key, i.file_key)
 
 
 def _row(r: tuple[Any, ...]) -> ReportRow:
@@ -299,10 +476,15 @@ def _fact_row(sha: str, f: Any, rule: str | None) -> tuple[Any, ...]:
             prov.page if prov else None, prov.confidence if prov else None)
 
 
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def _write_children(conn: sqlite3.Connection, sha: str, report: Report, taxonomy: Taxonomy) -> None:
     from .indicators import assign_indicators, indicator_values
 
     matches = assign_indicators(report, taxonomy)
+    planned = _has_column(conn, "indicator_values", "planned")     # from schema v5 on
     conn.executemany(
         "INSERT INTO sections(report, ord, code, canonical, title, start_char, end_char) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -322,11 +504,19 @@ def _write_children(conn: sqlite3.Connection, sha: str, report: Report, taxonomy
         [(sha, i, x.code, x.severity, x.section, x.message,
           x.evidence[0].start if x.evidence else None, x.evidence[0].end if x.evidence else None,
           x.evidence[0].text if x.evidence else None) for i, x in enumerate(report.findings)])
-    conn.executemany(
-        "INSERT INTO indicator_values(report, section, key, indicator, subject, unit, measure, value, "
-        "approximate, fact_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(sha, v.section, v.key, v.indicator, v.subject, v.unit, v.measure, v.value, int(v.approximate),
-          json.dumps(v.fact_ids)) for v in indicator_values(report, taxonomy)])
+    values = indicator_values(report, taxonomy, planned=planned)
+    if planned:
+        conn.executemany(
+            "INSERT INTO indicator_values(report, section, key, indicator, subject, unit, measure, value, "
+            "approximate, planned, fact_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(sha, v.section, v.key, v.indicator, v.subject, v.unit, v.measure, v.value, int(v.approximate),
+              int(v.planned), json.dumps(v.fact_ids)) for v in values])
+    else:
+        conn.executemany(
+            "INSERT INTO indicator_values(report, section, key, indicator, subject, unit, measure, value, "
+            "approximate, fact_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(sha, v.section, v.key, v.indicator, v.subject, v.unit, v.measure, v.value, int(v.approximate),
+              json.dumps(v.fact_ids)) for v in values])
 
 
 def _delete_children(conn: sqlite3.Connection, sha: str) -> None:
@@ -336,20 +526,18 @@ def _delete_children(conn: sqlite3.Connection, sha: str) -> None:
 
 def _reindex(conn: sqlite3.Connection, only_stale: bool = True, taxonomy: Taxonomy | None = None) -> int:
     """Re-assign indicators of stored reports from their records (no re-extraction)."""
-    from models import Report
-
     from .indicators import load_taxonomy
 
     tax = taxonomy or load_taxonomy()
-    sql = "SELECT sha256, record FROM reports"
+    sql = "SELECT sha256 FROM reports"
     args: tuple[Any, ...] = ()
     if only_stale:
         sql += " WHERE taxonomy_version IS NULL OR taxonomy_version != ?"
         args = (tax.version,)
     n = 0
-    for sha, rec in conn.execute(sql, args).fetchall():
+    for (sha,) in conn.execute(sql, args).fetchall():
         try:
-            report = Report.model_validate_json(rec)
+            report = _stored_report(conn, sha)
         except ValueError:      # a record the current models cannot read: keep its rows as they are
             continue
         _delete_children(conn, sha)
@@ -358,7 +546,88 @@ def _reindex(conn: sqlite3.Connection, only_stale: bool = True, taxonomy: Taxono
         conn.execute("UPDATE reports SET record = ?, record_sha256 = ?, taxonomy_version = ? WHERE sha256 = ?",
                      (new_rec, new_hash, tax.version, sha))
         n += 1
+    if n and _has_table(conn, "indicators"):
+        _sync_indicators(conn, tax)
     return n
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
+        is not None
+
+
+def _stored_report(conn: sqlite3.Connection, sha: str) -> Report:
+    """The record archived for `sha` as a Report, exactly as extracted (KeyError: no such report;
+    ValueError: a record the models cannot read). Read only through here (see Archive.record)."""
+    from models import Report
+
+    row = conn.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()
+    if row is None:
+        raise KeyError(sha)
+    return Report.model_validate_json(row[0])
+
+
+def _sync_indicators(conn: sqlite3.Connection, taxonomy: Taxonomy | None) -> None:
+    """The `indicators` table as the taxonomy has it (codes, names, units, measures)."""
+    from .indicators import load_taxonomy
+
+    tax = taxonomy or load_taxonomy()
+    have = {r[0]: r[1:] for r in conn.execute("SELECT code, name, unit, measure, taxonomy_version FROM indicators")}
+    want = {c: (i.name, i.unit, i.measure, tax.version) for c, i in tax.indicators.items()}
+    if have == want:
+        return
+    conn.execute("DELETE FROM indicators")
+    conn.executemany("INSERT INTO indicators(code, name, unit, measure, taxonomy_version) VALUES (?, ?, ?, ?, ?)",
+                     [(c, *v) for c, v in want.items()])
+
+
+def _seen(conn: sqlite3.Connection) -> list[Seen]:
+    return [Seen(key, origin, name, name_origin, hkey, fkey, start) for key, origin, name_origin, hkey, fkey, name, start
+            in conn.execute("SELECT found_key, org_origin, name_origin, header_key, file_key, organisation, "
+                            "period_start FROM reports WHERE found_key IS NOT NULL")]
+
+
+def _directory(conn: sqlite3.Connection) -> Directory:
+    users = [Link(a, t, "user") for a, t in conn.execute("SELECT alias, target FROM org_aliases WHERE origin = 'user'")]
+    return Directory.build(_seen(conn), users)
+
+
+def _refresh_organisations(conn: sqlite3.Connection) -> bool:
+    """Resolve every report's organisation through the alias store (the user's links and those
+    the reports give, see extractor.orgs) and store the result: org_aliases, reports.org_key,
+    organisations. Writes only what changed; returns whether anything did."""
+    d = _directory(conn)
+    changed = False
+    have = {r[0]: r[1:] for r in conn.execute("SELECT alias, target, org_key, origin FROM org_aliases")}
+    want = {a: (lk.target, d.resolve(a), lk.origin) for a, lk in d.links.items()}
+    now = _now()
+    for alias in have.keys() - want.keys():
+        conn.execute("DELETE FROM org_aliases WHERE alias = ?", (alias,))
+        changed = True
+    for alias, row in want.items():
+        if have.get(alias) != row:
+            conn.execute("INSERT INTO org_aliases(alias, target, org_key, origin, created_at) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT(alias) DO UPDATE SET target = excluded.target, org_key = excluded.org_key, "
+                         "origin = excluded.origin", (alias, *row, now))
+            changed = True
+    for found, current in conn.execute("SELECT DISTINCT found_key, org_key FROM reports").fetchall():
+        new = d.resolve(found) if found is not None else None
+        if new != current:
+            conn.execute("UPDATE reports SET org_key = ? WHERE found_key IS ? AND org_key IS ?", (new, found, current))
+            changed = True
+    have_orgs: dict[str, tuple[Any, ...]] = {
+        r[0]: r[1:] for r in conn.execute("SELECT org_key, organisation, reports, keys FROM organisations")}
+    want_orgs: dict[str, tuple[Any, ...]] = {org: (d.names.get(org), n, " ".join(d.members(org))) for org, n in d.counts.items()}
+    for org in have_orgs.keys() - want_orgs.keys():
+        conn.execute("DELETE FROM organisations WHERE org_key = ?", (org,))
+        changed = True
+    for org, row in want_orgs.items():
+        if have_orgs.get(org) != row:
+            conn.execute("INSERT INTO organisations(org_key, organisation, reports, keys) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT(org_key) DO UPDATE SET organisation = excluded.organisation, "
+                         "reports = excluded.reports, keys = excluded.keys", (org, *row))
+            changed = True
+    return changed
 
 
 # --- the archive --------------------------------------------------------------------------
@@ -372,6 +641,11 @@ class Archive:
             raise ArchiveError(f"no archive at {self.path}")
         if self.path.exists() and self.path.is_dir():
             raise ArchiveError(f"{self.path} is a directory, not an archive file")
+        if create and not self.path.exists():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)     # as `-o` does
+            except OSError as e:
+                raise ArchiveError(f"{self.path}: cannot create its folder ({e.strerror or e})") from None
         try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
         except sqlite3.Error as e:
@@ -413,10 +687,13 @@ class Archive:
 
     # -- writing --
 
-    def upsert(self, report: Report, path: str | Path | None = None, organisation: str | None = None) -> str:
+    def upsert(self, report: Report, path: str | Path | None = None, organisation: str | None = None,
+               refresh: bool = True) -> str:
         """Store a report under its content hash: 'added', 'updated' or 'unchanged'.
 
-        `organisation` overrides the one found in the text or the file name.
+        `organisation` (as `--org`) wins over the centre the header names and the file name's;
+        a key either of them gives is joined to it (see extractor.orgs). `refresh=False` leaves
+        resolving the organisations to `refresh_organisations()` (a batch calls it once at the end).
         """
         sha = report.source.sha256
         if not sha:
@@ -425,38 +702,49 @@ class Archive:
         from .indicators import assign_indicators
 
         assign_indicators(report, self.taxonomy)
-        found = organisation or organisation_of(report, src)
+        explicit = organisation or (report.org_key if report.organisation_from == "option" else None)
+        ident = apply_identity(report, Path(src).name, explicit)
         rec, rec_hash = _record(report)
         now = _now()
         with self._tx() as c:
-            old = c.execute("SELECT record_sha256, organisation, taxonomy_version FROM reports WHERE sha256 = ?",
-                            (sha,)).fetchone()
-            # the same content under a name that says nothing keeps the organisation it had
-            org = found or (old[1] if old is not None else None)
+            old = c.execute("SELECT record_sha256, taxonomy_version, organisation, found_key, org_origin, name_origin, "
+                            "header_key, file_key FROM reports WHERE sha256 = ?", (sha,)).fetchone()
+            found = _identity_row(ident)
+            if ident.key is None and old is not None:
+                found = tuple(old[2:])   # the same content under a name that says nothing keeps its organisation
             if old is not None:
                 c.execute("INSERT OR IGNORE INTO report_paths(report, path, first_seen) VALUES (?, ?, ?)",
                           (sha, src, now))
-            if old is not None and old[0] == rec_hash and old[1] == org and old[2] == self.taxonomy.version:
+            if old is not None and old[0] == rec_hash and old[1] == self.taxonomy.version and tuple(old[2:]) == found:
                 return "unchanged"
             p = report.period
-            values = (org, org_key(org), report.kind, p.start.isoformat() if p else None,
-                      p.end.isoformat() if p else None, report.schema_version, rec, rec_hash, now,
-                      self.taxonomy.version)
+            values = (report.kind, p.start.isoformat() if p else None, p.end.isoformat() if p else None,
+                      report.schema_version, rec, rec_hash, now, self.taxonomy.version, *found, found[1])
+            cols = ("kind, period_start, period_end, record_version, record, record_sha256, updated_at, "
+                    "taxonomy_version, organisation, found_key, org_origin, name_origin, header_key, file_key, org_key")
             if old is None:
-                c.execute("INSERT INTO reports(sha256, path, name, organisation, org_key, kind, period_start, "
-                          "period_end, record_version, record, record_sha256, updated_at, taxonomy_version, "
-                          "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (sha, src, Path(src).name, *values, now))
+                c.execute(f"INSERT INTO reports(sha256, path, name, imported_at, {cols}) "
+                          f"VALUES ({', '.join('?' * (4 + len(values)))})", (sha, src, Path(src).name, now, *values))
                 c.execute("INSERT INTO report_paths(report, path, first_seen) VALUES (?, ?, ?)", (sha, src, now))
                 status = "added"
             else:
-                c.execute("UPDATE reports SET organisation = ?, org_key = ?, kind = ?, period_start = ?, "
-                          "period_end = ?, record_version = ?, record = ?, record_sha256 = ?, updated_at = ?, "
-                          "taxonomy_version = ? WHERE sha256 = ?", (*values, sha))
+                sets = ", ".join(f"{col.strip()} = ?" for col in cols.split(","))
+                c.execute(f"UPDATE reports SET {sets} WHERE sha256 = ?", (*values, sha))
                 _delete_children(c, sha)
                 status = "updated"
             _write_children(c, sha, report, self.taxonomy)
+            _sync_indicators(c, self.taxonomy)
+            if refresh:
+                _refresh_organisations(c)
+            else:   # resolved now through the links stored; the links this report gives come with the refresh
+                c.execute("UPDATE reports SET org_key = coalesce((SELECT org_key FROM org_aliases WHERE alias = ?), ?) "
+                          "WHERE sha256 = ?", (found[1], found[1], sha))
         return status
+
+    def refresh_organisations(self) -> bool:
+        """Resolve the organisations again (see `upsert(refresh=False)`); True when anything changed."""
+        with self._tx() as c:
+            return _refresh_organisations(c)
 
     def reindex(self, force: bool = False) -> int:
         """Re-assign indicators of reports indexed with another taxonomy version (all with
@@ -466,7 +754,10 @@ class Archive:
 
     def delete(self, sha256: str) -> bool:
         with self._tx() as c:
-            return c.execute("DELETE FROM reports WHERE sha256 = ?", (sha256,)).rowcount > 0
+            gone = c.execute("DELETE FROM reports WHERE sha256 = ?", (sha256,)).rowcount > 0
+            if gone:
+                _refresh_organisations(c)
+            return gone
 
     # -- reading --
 
@@ -483,63 +774,104 @@ class Archive:
             (self.taxonomy.version,)).fetchone()[0])
 
     def reports(self, org: str | None = None, kind: str | None = None) -> list[ReportRow]:
-        """Reports (of one organisation, by name or key), in chronological order."""
-        sql = f"SELECT {_REPORT_COLS} FROM reports WHERE 1 = 1"
+        """Reports (of one organisation: a key, an alias or a name), in chronological order; each
+        with its organisation's one display name."""
+        sql = f"SELECT {_REPORT_COLS} FROM {_REPORTS} WHERE 1 = 1"
         args: list[Any] = []
         if org is not None:
-            sql += " AND org_key = ?"
-            args.append(org_key(org))
+            sql += " AND r.org_key = ?"
+            args.append(self.resolve(org))
         if kind is not None:
-            sql += " AND kind = ?"
+            sql += " AND r.kind = ?"
             args.append(kind)
-        sql += " ORDER BY org_key IS NULL, org_key, period_start IS NULL, period_start, period_end, name"
-        names = self._display_names()
-        out = []
-        for r in self.conn.execute(sql, args):
-            row = _row(r)
-            if row.org_key in names:  # one name per organisation, whichever report gave it
-                row = dataclasses.replace(row, organisation=names[row.org_key])
-            out.append(row)
-        return out
+        sql += " ORDER BY r.org_key IS NULL, r.org_key, r.period_start IS NULL, r.period_start, r.period_end, r.name"
+        return [_row(r) for r in self.conn.execute(sql, args)]
 
-    def _name_counts(self) -> dict[str, Counter[str]]:
-        """Per organisation key, how many reports give each name (in chronological order)."""
-        counts: dict[str, Counter[str]] = {}
-        for key, name in self.conn.execute(
-                "SELECT org_key, organisation FROM reports WHERE org_key IS NOT NULL AND organisation IS NOT NULL "
-                "ORDER BY period_start IS NULL, period_start, period_end, name"):
-            counts.setdefault(key, Counter())[name] += 1
-        return counts
+    def resolve(self, org: str) -> str | None:
+        """The organisation key a key, an alias or a written name ('OWES w Ełku') stands for."""
+        key = org_key(org)
+        if key is None:
+            return None
+        row = self.conn.execute("SELECT org_key FROM org_aliases WHERE alias = ?", (key,)).fetchone()
+        return row[0] if row else key
 
-    def display_name(self, keys: set[str]) -> str | None:
-        """The name an organisation (one or more keys) is shown by: the one its texts give most
-        often ("OWES Olsztyn"; a tie goes to the earliest report), a file-name slug
-        ("owes-olsztyn") only when no report of it gives a name."""
-        total: Counter[str] = Counter()
-        for key, c in self._name_counts().items():
-            if key in keys:
-                total.update(c)
-        given = [(n, k) for n, k in total.items() if n not in keys] or list(total.items())
-        return max(given, key=lambda nk: nk[1])[0] if given else None  # max keeps the first of equals
+    def display_name(self, key: str | None) -> str | None:
+        """The one name an organisation is shown by (see extractor.orgs.Directory)."""
+        if key is None:
+            return None
+        row = self.conn.execute("SELECT organisation FROM organisations WHERE org_key = ?",
+                                (self.resolve(key) or key,)).fetchone()
+        return row[0] if row else None
 
-    def _display_names(self) -> dict[str, str]:
-        names = {}
-        for key in self._name_counts():
-            name = self.display_name({key})
-            if name:
-                names[key] = name
-        return names
+    def aliases(self) -> list[tuple[str, str, str, str]]:
+        """(alias, target, org_key, origin) of every link in the store, by organisation."""
+        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
+            "SELECT alias, target, org_key, origin FROM org_aliases ORDER BY org_key, alias")]
+
+    def alias(self, key: str, alias: str) -> tuple[str, str]:
+        """Join `alias` (a key or a name) to the organisation of `key`: every report of either is
+        then one organisation's, under `key`'s organisation key. Returns (alias key, org_key).
+        Joining a key to itself keeps it apart from any organisation the reports would join it to."""
+        target, akey = org_key(key), org_key(alias)
+        if target is None or akey is None:
+            raise ArchiveError(f"not an organisation key or name: {key if target is None else alias!r}")
+        with self._tx() as c:
+            if akey != target:
+                d = _directory(c)
+                if d.resolve(target) == akey or d._reaches(target, akey):
+                    # the alias is the organisation `key` belongs to: turn the link round
+                    c.execute("DELETE FROM org_aliases WHERE alias = ? AND origin = 'user'", (target,))
+            c.execute("INSERT INTO org_aliases(alias, target, org_key, origin, created_at) VALUES (?, ?, ?, 'user', ?) "
+                      "ON CONFLICT(alias) DO UPDATE SET target = excluded.target, origin = 'user'",
+                      (akey, target, target, _now()))
+            _refresh_organisations(c)
+            row = c.execute("SELECT org_key FROM org_aliases WHERE alias = ?", (akey,)).fetchone()
+        return akey, row[0] if row else akey
+
+    def unalias(self, alias: str) -> bool:
+        """Undo a link: `alias` (a key or a name) is its own organisation again, also when the
+        reports would join it (a link of the key to itself, 'user'). False when it was joined to none."""
+        akey = org_key(alias)
+        if akey is None:
+            raise ArchiveError(f"not an organisation key or name: {alias!r}")
+        with self._tx() as c:
+            row = c.execute("SELECT target FROM org_aliases WHERE alias = ?", (akey,)).fetchone()
+            if row is None or row[0] == akey:
+                return False
+            c.execute("DELETE FROM org_aliases WHERE alias = ?", (akey,))
+            if _directory(c).resolve(akey) != akey:      # a link the reports give: keep it apart
+                c.execute("INSERT INTO org_aliases(alias, target, org_key, origin, created_at) "
+                          "VALUES (?, ?, ?, 'user', ?)", (akey, akey, akey, _now()))
+            _refresh_organisations(c)
+        return True
+
+    def identity(self, sha256: str) -> tuple[str | None, str | None] | None:
+        """(org_key, display name) of an archived report; None when there is no such report."""
+        row = self.conn.execute("SELECT r.org_key, o.organisation FROM reports r LEFT JOIN organisations o "
+                                "ON o.org_key = r.org_key WHERE r.sha256 = ?", (sha256,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def record(self, sha256: str) -> Report:
+        """The report archived under `sha256` — the one way to read a record (export, compare, the
+        archive's tables all go through here): the stored record with the archive's organisation
+        (org_key after aliases, the one display name). KeyError when there is no such report."""
+        report = _stored_report(self.conn, sha256)
+        row = self.conn.execute("SELECT r.org_key, o.organisation, r.org_origin FROM reports r LEFT JOIN organisations o "
+                                "ON o.org_key = r.org_key WHERE r.sha256 = ?", (sha256,)).fetchone()
+        report.org_key, report.organisation = row[0], row[1] if row[1] is not None else report.organisation
+        report.organisation_from = row[2]
+        return report
 
     def find(self, ref: str) -> list[ReportRow]:
         """Reports a reference names: a sha256 (or a prefix of 6+ characters), a path, a file name."""
         ref = ref.strip()
         rows = []
         if re.fullmatch(r"[0-9a-fA-F]{6,64}", ref):
-            rows = self.conn.execute(f"SELECT {_REPORT_COLS} FROM reports WHERE sha256 LIKE ?",
+            rows = self.conn.execute(f"SELECT {_REPORT_COLS} FROM {_REPORTS} WHERE sha256 LIKE ?",
                                      (ref.lower() + "%",)).fetchall()
         if not rows:
             rows = self.conn.execute(
-                f"SELECT {_REPORT_COLS} FROM reports WHERE sha256 IN "
+                f"SELECT {_REPORT_COLS} FROM {_REPORTS} WHERE sha256 IN "
                 "(SELECT report FROM report_paths WHERE path = ? OR path LIKE ? ESCAPE '\\') OR name = ?",
                 (ref, "%/" + ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"), Path(ref).name)
             ).fetchall()
@@ -551,12 +883,13 @@ class Archive:
 
     def indicator_rows(self, shas: list[str], sections: Collection[str] | None = None
                        ) -> Iterator[tuple[Any, ...]]:
-        """(report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids),
-        of the given section keys only when `sections` is given."""
+        """(report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids) of
+        the achieved figures (planned ones are rows of their own in the table), of the given section
+        keys only when `sections` is given."""
         if not shas or (sections is not None and not sections):
             return iter(())
         sql = (f"SELECT report, section, key, indicator, subject, unit, measure, value, approximate, fact_ids "
-               f"FROM indicator_values WHERE report IN ({','.join('?' * len(shas))})")
+               f"FROM indicator_values WHERE planned = 0 AND report IN ({','.join('?' * len(shas))})")
         args: list[Any] = list(shas)
         if sections is not None:
             sql += f" AND section IN ({','.join('?' * len(sections))})"
@@ -572,11 +905,20 @@ class Archive:
             "ORDER BY code, canonical", list(shas))]
 
     def organisations(self) -> list[tuple[str | None, str | None, int]]:
-        """(key, its display name, number of reports) per organisation."""
-        names = self._display_names()
-        return [(r[0], names.get(r[0], r[1]), r[2]) for r in self.conn.execute(
-            "SELECT org_key, min(organisation), count(*) FROM reports GROUP BY org_key "
-            "ORDER BY org_key IS NULL, org_key")]
+        """(key, its display name, number of reports) per organisation; (None, None, n) for the
+        reports no text, file name or option gave an organisation."""
+        out: list[tuple[str | None, str | None, int]] = [
+            (r[0], r[1], r[2]) for r in self.conn.execute("SELECT org_key, organisation, reports FROM organisations "
+                                                          "ORDER BY org_key")]
+        unknown = self.conn.execute("SELECT count(*) FROM reports WHERE org_key IS NULL").fetchone()[0]
+        if unknown:
+            out.append((None, None, int(unknown)))
+        return out
+
+    def members(self, org: str) -> list[str]:
+        """Every key of an organisation, its org_key first."""
+        row = self.conn.execute("SELECT keys FROM organisations WHERE org_key = ?", (org,)).fetchone()
+        return row[0].split() if row else [org]
 
     def counts(self) -> dict[str, int]:
         return {t: int(self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])

@@ -47,7 +47,7 @@ ERRORS = "errors.jsonl"
 LOCK = ".lock"
 OCR_CACHE = ".ocr"                     # OCR results of scans, by content sha256 and page
 OCR_CACHE_ENV = "SPRAWOZDANIA_OCR_CACHE"
-CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end", "section", "section_key",
+CSV_COLUMNS = ("source", "sha256", "org_key", "organisation", "period_start", "period_end", "section", "section_key",
                "id", "type", "value", "subject", "indicator", "label", "part_of", "subset", "approximate",
                "planned", "start", "end", "text")
 _TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left by a killed run
@@ -152,7 +152,8 @@ def init_worker(batch: int | None = None, ocr_cache: str | None = None) -> None:
 
 
 def render(report: Any, fmt: str, organisation: str | None = None) -> str:
-    """A report in one of the batch formats (indicators assigned beforehand)."""
+    """A report in one of the batch formats (indicators assigned beforehand); `organisation`
+    overrides the report's display name in jsonl/csv rows."""
     if fmt == "json":
         from .emit import dumps_json
 
@@ -174,7 +175,8 @@ def render(report: Any, fmt: str, organisation: str | None = None) -> str:
 
 
 def fact_rows(report: Any, organisation: str | None = None) -> list[dict[str, Any]]:
-    """One flat row per fact (the jsonl/csv formats), with organisation, period and indicator."""
+    """One flat row per fact (the jsonl/csv formats), with organisation (key and display name),
+    period and indicator."""
     from models import Location, Quantity
 
     from .indicators import section_keys
@@ -185,7 +187,8 @@ def fact_rows(report: Any, organisation: str | None = None) -> list[dict[str, An
     for f in report.facts:
         q = f if isinstance(f, Quantity) else None
         rows.append({
-            "source": report.source.name, "sha256": report.source.sha256, "organisation": organisation,
+            "source": report.source.name, "sha256": report.source.sha256, "org_key": report.org_key,
+            "organisation": organisation or report.organisation,
             "period_start": p.start.isoformat() if p else None, "period_end": p.end.isoformat() if p else None,
             "section": f.section, "section_key": skeys.get(f.section, f.section) if f.section else None,
             "id": f.id, "type": f.type, "value": f.flat_value,
@@ -204,8 +207,8 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
     try:
         import extractor
 
-        from .archive import organisation_of
         from .indicators import assign_indicators
+        from .organisation import apply_identity
 
         try:
             report = extractor.extract(path)
@@ -213,10 +216,11 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
             return {"ok": False, "kind": getattr(e, "kind", None) or "read", "reason": e.reason,
                     "seconds": time.perf_counter() - t0}
         assign_indicators(report)
-        organisation = organisation_of(report, path, org)
+        record = report.model_dump_json() if want_record else None   # before --org: the archive joins keys
+        ident = apply_identity(report, Path(path).name, org)
         return {
-            "ok": True, "sha256": report.source.sha256, "output": render(report, fmt, organisation),
-            "record": report.model_dump_json() if want_record else None, "organisation": organisation,
+            "ok": True, "sha256": report.source.sha256, "output": render(report, fmt),
+            "record": record, "organisation": report.organisation, "identity": identity_entry(ident, report),
             "facts": len(report.facts), "findings": len(report.findings), "seconds": time.perf_counter() - t0,
         }
     except Exception as e:  # noqa: BLE001 - a bug on one input must not stop the batch
@@ -224,6 +228,14 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
         return {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}{where}",
                 "seconds": time.perf_counter() - t0}
+
+
+def identity_entry(ident: Any, report: Any) -> dict[str, Any]:
+    """What the manifest keeps of a report's organisation (see extractor.orgs.Seen)."""
+    p = report.period
+    return {"key": ident.key, "origin": ident.origin, "name": ident.name, "name_origin": ident.name_origin,
+            "header_key": ident.header_key, "file_key": ident.file_key,
+            "period_start": p.start.isoformat() if p else None}
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -326,22 +338,38 @@ def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
 
 
 class _Lock:
-    """An exclusive lock on OUTDIR (released by the OS if the process dies)."""
+    """An exclusive lock on OUTDIR (released by the OS if the process dies). The lock file is
+    removed on release, so a batch leaves none behind; a batch that locked a file another one
+    removed meanwhile tries again on the new file."""
 
     def __init__(self, outdir: Path) -> None:
-        self.fh = open(outdir / LOCK, "a+b")  # noqa: SIM115
+        self.path = outdir / LOCK
         try:
             import fcntl
         except ImportError:           # not POSIX: no locking
+            self.fh = None
             return
-        try:
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.fh.close()
-            raise BatchError(f"another batch is writing to {outdir}") from None
+        while True:
+            fh = open(self.path, "a+b")  # noqa: SIM115
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+                raise BatchError(f"another batch is writing to {outdir}") from None
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fh.fileno()).st_ino
+            except OSError:
+                same = False
+            if same:
+                self.fh = fh
+                return
+            fh.close()                # locked a file the last holder had just removed
 
     def release(self) -> None:
-        self.fh.close()
+        if self.fh is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()    # while still held: nobody locks the old file after this
+            self.fh.close()
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -394,13 +422,13 @@ class _Run:
 
             try:
                 arch = self.archive.upsert(Report.model_validate_json(res["record"]), path=str(job.path),
-                                           organisation=res.get("organisation"))
+                                           organisation=self.org, refresh=False)
             except (ArchiveError, ValueError, OSError, sqlite3.Error) as e:
                 self.emit(Outcome(str(job.path), "failed", sha, output=out_name, error_kind="archive",
                                   reason=f"archive: {e}"))
                 return
         entry = {"output": out_name, "sha256": sha, "format": self.fmt, "source": str(job.path),
-                 "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+                 "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "identity": res.get("identity")}
         self.manifest_fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.manifest_fh.flush()
         self.emit(Outcome(str(job.path), "converted", sha, output=out_name, archive=arch,
@@ -546,6 +574,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         raise BatchError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     t0 = time.perf_counter()
     out = Path(outdir)
+    created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -554,6 +583,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         raise BatchError(f"output folder {out} is not writable")
     jobs, missing, ignored = collect(inputs, out)
     if not jobs and not missing:
+        _remove_if_empty(out, created)
         raise BatchError("no report files found in the inputs")
     lock = _Lock(out)
     ar = None
@@ -623,6 +653,9 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
             run.manifest_fh.close()
         if not result.interrupted:
             _compact_manifest(out)
+            from .orgs import harmonise_outputs
+
+            harmonise_outputs(out, fmt, [j.out_rel + SUFFIX[fmt] for j in hashed], ar)
             if fmt in COMBINED:
                 result.combined = _write_combined(out, fmt, hashed)
     except KeyboardInterrupt:
@@ -636,6 +669,8 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         if ar is not None:
             ar.close()
         lock.release()
+        if not started:
+            _remove_if_empty(out, created)   # failed before converting: leave no folder it made
         result.seconds = time.perf_counter() - t0
     return result
 
@@ -648,6 +683,12 @@ def _ocr_plan(jobs: list[Job]) -> dict[str, list[int]]:
     plan = {str(j.path): ocr_pages_of(j.path) for j in jobs}
     plan = {k: v for k, v in plan.items() if v}
     return plan if plan and unavailable() is None else {}
+
+
+def _remove_if_empty(out: Path, created: bool) -> None:
+    if created:
+        with contextlib.suppress(OSError):
+            out.rmdir()
 
 
 def error_entry(o: Outcome) -> dict[str, Any]:

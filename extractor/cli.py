@@ -12,23 +12,80 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .commands._common import OUTPUT_HELP, check_limits, check_output, err, render_output, write_output
+from .commands._common import (
+    LANG_HELP,
+    OUTPUT_HELP,
+    TranslatedGroup,
+    check_limits,
+    check_output,
+    console,
+    err,
+    install_click_translations,
+    readable_arguments,
+    render_output,
+    use_lang,
+    write_output,
+)
+from .i18n import tr
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+readable_arguments()
+install_click_translations()
 app = typer.Typer(
+    cls=TranslatedGroup,
     name="sprawozdania",
     help="Polish activity reports (sprawozdania) into validated, source-grounded records.\n\n"
          "Examples:\n\n"
          "  sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt\n\n"
          "  sprawozdania extract REPORT.txt --format facts -o REPORT.facts.json\n\n"
-         "  sprawozdania eval corpus\n\n"
-         "  sprawozdania schema > report.schema.json",
+         "  sprawozdania batch corpus -o out --archive reports.sqlite\n\n"
+         "  sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format html -o olsztyn.html\n\n"
+         "  sprawozdania archive export --archive reports.sqlite --format xlsx -o reports.xlsx\n\n"
+         "  sprawozdania --lang en audit REPORT.txt",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("sprawozdania")
+        except PackageNotFoundError:
+            v = "unknown"
+        typer.echo(f"sprawozdania {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="pl|en", help=LANG_HELP)] = None,
+) -> None:
+    """Polish activity reports (sprawozdania) into validated, source-grounded records."""
+    use_lang(lang)
+
+
+FACT_TYPES = ("count", "hours", "date", "date_range", "location", "amount")
+
+
+def _fact_types(value: str | None) -> set[str] | None:
+    """--type count,hours: the fact types to show (an unknown one is an error naming the valid ones)."""
+    if value is None:
+        return None
+    types = {t.strip() for t in value.split(",") if t.strip()}
+    bad = sorted(types - set(FACT_TYPES))
+    if bad or not types:
+        err(tr("--type: unknown fact type {bad} (types: {types})", bad=", ".join(bad) or repr(value),
+               types=", ".join(FACT_TYPES)))
+        raise typer.Exit(2)
+    return types
 
 
 class ExtractFormat(str, Enum):
@@ -52,7 +109,7 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
             err(str(e))
             failed += 1
         except Exception as e:  # noqa: BLE001 — one report's failure must not lose the others
-            err(f"{path}: internal error while extracting ({type(e).__name__}: {e})")
+            err(tr("{path}: internal error while extracting ({detail})", path=path, detail=f"{type(e).__name__}: {e}"))
             failed += 1
     return out, failed
 
@@ -60,24 +117,35 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
 @app.command()
 def extract(
     reports: Annotated[list[Path], typer.Argument(
+        metavar="REPORT", show_default=False,
         help="Report files: .txt, .docx, .odt/.fodt, .pdf, .html, and scans (.png, .jpg, .tif, PDFs without a "
              "text layer: read by OCR); the format is told by content.")],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
     = ExtractFormat.rich,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)] = None,
     with_text: Annotated[bool, typer.Option("--text", help="Include the decoded text in --format json.")] = False,
+    types: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE,...", help="Only facts of these types "
+                                              f"({', '.join(FACT_TYPES)}), e.g. --type count,hours.")] = None,
 ) -> None:
     """Extract kind, period, sections, facts and findings from reports.
 
     With several reports, --format json/facts prints a JSON array.
 
-    Example: sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
+    Examples:
+
+      sprawozdania extract corpus/owes-olsztyn_2018-09-01_2018-11-30.txt --format facts
+
+      sprawozdania extract REPORT.txt --type count,hours > facts.txt
     """
     from .emit import to_facts
 
+    only = _fact_types(types)
     check_limits()
     check_output(output)
     results, failed = _extract_all(reports, keep_text=with_text)
+    if only is not None:
+        for rep in results:
+            rep.facts = [f for f in rep.facts if f.type in only]
     if not results:
         pass              # nothing to write: every report failed, each on its error line
     elif fmt is ExtractFormat.rich:
@@ -101,22 +169,21 @@ def extract(
 
 @app.command("eval")
 def eval_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Corpus folder: reports, with gold in CORPUS/gold/.")]
+    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Corpus folder: reports, with gold in CORPUS/gold/.")]
     = Path("corpus"),
-    gold_dir: Annotated[Path | None, typer.Option("--gold", help="Gold folder (default CORPUS/gold).")] = None,
+    gold_dir: Annotated[Path | None, typer.Option("--gold", metavar="FOLDER", help="Gold folder (default CORPUS/gold).")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious facts per report.")]
     = False,
     by_style: Annotated[bool, typer.Option("--by-style", help="Also total per organisation prefix.")] = False,
-    min_f1: Annotated[float | None, typer.Option(help="Exit 1 when facts F1 is below this.")] = None,
-    min_links: Annotated[float | None, typer.Option(help="Exit 1 when link accuracy is below this.")] = None,
-    min_findings_f1: Annotated[float | None, typer.Option(help="Exit 1 when checked-findings F1 is below.")]
+    min_f1: Annotated[float | None, typer.Option(metavar="F1", help="Exit 1 when facts F1 is below this.")] = None,
+    min_links: Annotated[float | None, typer.Option(metavar="SHARE", help="Exit 1 when link accuracy is below this.")] = None,
+    min_findings_f1: Annotated[float | None, typer.Option(metavar="F1", help="Exit 1 when checked-findings F1 is below.")]
     = None,
 ) -> None:
     """Score every report that has gold facts/1 (the contract's rule) and print P/R/F1.
 
     Example: sprawozdania eval corpus --min-f1 0.95
     """
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -127,11 +194,11 @@ def eval_cmd(
     from .evaluate import TYPES, GoldError, Totals, load_gold, prf, score
 
     check_limits()
-    console = Console()
+    con = console()
     gdir = gold_dir or corpus / "gold"
     golds = sorted(gdir.glob("*.facts.json"))
     if not golds:
-        err(f"no gold files (*.facts.json) in {gdir}")
+        err(tr("no gold files (*.facts.json) in {folder}", folder=gdir))
         raise typer.Exit(2)
     loaded = []
     for gpath in golds:          # every unusable gold file named, before any scoring
@@ -149,7 +216,7 @@ def eval_cmd(
         try:
             pred = to_facts(do_extract(rpath))
         except Exception as e:  # noqa: BLE001 — scored as an empty prediction, like the reference scorer
-            err(f"{rpath}: no usable prediction ({type(e).__name__}: {e})")
+            err(tr("{path}: no usable prediction ({detail})", path=rpath, detail=f"{type(e).__name__}: {e}"))
             pred = {"facts": [], "sections": [], "findings": [], "document": {}}
         s = score(gold, pred)
         total.add(s)
@@ -160,39 +227,39 @@ def eval_cmd(
         rows.append((gold["source"], s, one))
         if errors:
             for g in s.missed:
-                console.print("  [red]missed[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
+                con.print(f"  [red]{escape(tr('missed'))}[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
                                                                  f"{g['value']!r} «{g.get('text', '')}»"),
                               highlight=False)
             for sp in s.spurious:
-                console.print("  [yellow]spurious[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
+                con.print(f"  [yellow]{escape(tr('spurious'))}[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
                                                                  f"{sp.get('value')!r} «{sp.get('text', '')}»"),
                               highlight=False)
-    t = Table(title=f"Reports ({len(rows)})")
+    t = Table(title=tr("Reports ({n})", n=len(rows)))
     for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
-        t.add_column(col, justify="left" if col == "report" else "right")
+        t.add_column(tr(col), justify="left" if col == "report" else "right")
     for name, s, one in rows:
         p, r, f = prf(*one.facts)
         lk = f"{s.links[0]}/{s.links[1]}"
         fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
-        t.add_row(Text(name), "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
-    console.print(t)
-    tt = Table(title="By type")
+        t.add_row(Text(name), tr("ok") if s.period_ok else tr("WRONG"), f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
+    con.print(t)
+    tt = Table(title=tr("By type"))
     for col in ("type", "P", "R", "F1", "tp/pred/gold"):
-        tt.add_column(col, justify="right")
+        tt.add_column(tr(col), justify="right")
     for typ in (*TYPES, "sections", "findings"):
         v = total.types[typ] if typ in TYPES else getattr(total, typ)
         p, r, f = prf(*v)
         tt.add_row(typ, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", "/".join(map(str, v)))
-    console.print(tt)
+    con.print(tt)
     if by_style:
-        st = Table(title="By organisation (style)")
+        st = Table(title=tr("By organisation (style)"))
         for col in ("style", "reports", "facts F1", "links", "findings F1"):
-            st.add_column(col, justify="right")
+            st.add_column(tr(col), justify="right")
         for name, tot in sorted(styles.items()):
             st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
-        console.print(st)
-    console.print(Text(total.total_line()), highlight=False)
+        con.print(st)
+    con.print(Text(total.total_line()), highlight=False)
     short = []
     if min_f1 is not None and total.f1 < min_f1 - 1e-9:
         short.append(f"facts F1 {total.f1:.3f} < {min_f1}")
@@ -201,7 +268,7 @@ def eval_cmd(
     if min_findings_f1 is not None and total.findings_f1 < min_findings_f1 - 1e-9:
         short.append(f"findings F1 {total.findings_f1:.3f} < {min_findings_f1}")
     if short:
-        console.print("[bold red]below the guard:[/] " + "; ".join(short), highlight=False)
+        con.print(f"[bold red]{escape(tr('below the guard:'))}[/] " + "; ".join(short), highlight=False)
         raise typer.Exit(1)
 
 
@@ -218,7 +285,7 @@ class FailOn(str, Enum):
 
 @app.command()
 def audit(
-    reports: Annotated[list[Path], typer.Argument(help="Report files to check.")],
+    reports: Annotated[list[Path], typer.Argument(metavar="REPORT", show_default=False, help="Report files to check.")],
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Rich tables or JSON.")] = AuditFormat.table,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding has this severity or worse.")]
     = FailOn.error,
@@ -234,21 +301,33 @@ def audit(
     rank = {"info": 0, "warning": 1, "error": 2}
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on.value]
     check_limits()
-    results, failed = _extract_all(reports)
+    results, failed = _extract_all(reports, keep_text=True)
     unreadable = failed > 0
     worst = max((rank[f.severity] for r in results for f in r.findings), default=-1)
     if fmt is AuditFormat.json:
-        docs = [{"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,
-                 "findings": [json.loads(f.model_dump_json()) for f in r.findings]} for r in results]
+        from .lines import LineIndex
+        from .view import evidence_places, sentences_of, sorted_findings
+
+        docs = []
+        for r in results:
+            index = LineIndex(r.text) if r.text is not None else None
+            found = []
+            for f in sorted_findings(r, show_info):
+                d = json.loads(f.model_dump_json())
+                d["evidence"] = evidence_places(r, f, index)
+                d["sentences"] = [{"line": line, "text": t} for line, t in sentences_of(f, index)]
+                found.append(d)
+            docs.append({"source": r.source.name, "numbers": r.stats.numbers, "explained": r.stats.explained,
+                         "findings": found})
         write_output(None, json.dumps(docs, ensure_ascii=False, indent=1))
     else:
-        from rich.console import Console
+        from .view import render_audit_summary, render_findings
 
-        from .view import render_findings
-
-        console = Console()
+        con = console()
         for r in results:
-            render_findings(console, r, show_info=show_info)
+            render_findings(con, r, show_info=show_info)
+        if len(results) + failed > 1:
+            render_audit_summary(con, results, failed, show_info=show_info)
     if unreadable:
         raise typer.Exit(2)
     if worst >= threshold:
@@ -270,7 +349,20 @@ from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (regi
 
 
 def main() -> None:
-    app()
+    """The console entry point: `--lang X` is taken wherever it stands on the command line."""
+    import os
+    import sys
+
+    from .i18n import ENV, LangError, check, lang_from_argv
+
+    found, args = lang_from_argv(sys.argv[1:])
+    if found is not None:
+        try:
+            os.environ[ENV] = check(found, "--lang")      # for this process and its workers
+        except LangError as e:
+            err(str(e))
+            sys.exit(2)
+    app(args=args, prog_name="sprawozdania")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,15 @@ class CrossFinding:
 
 @dataclass
 class Comparison:
+    """One organisation's indicators x periods.
+
+    periods: the columns, chronological (one report each); rows: one per (section, indicator or
+    unknown subject), each with a value per period and what derives from it (change, change %,
+    cumulative); findings: across periods; skipped: reports of this organisation not compared
+    (no usable period, an older duplicate of a period); left_out: reports the selection did not
+    take (another kind, no organisation), each group with how to include it.
+    """
+
     organisation: str
     periods: list[PeriodColumn]
     rows: list[Row]
@@ -90,6 +99,8 @@ class Comparison:
     factor: float
     taxonomy_version: int
     skipped: list[str] = field(default_factory=list)
+    org_key: str = ""
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def _num(v: float | None) -> float | None:
@@ -109,46 +120,56 @@ def fmt_num(v: float | None, pct: bool = False, signed: bool = False) -> str:
     return f"{v:+.2f}" if signed else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def org_groups(archive: Archive) -> list[set[str]]:
-    """The archive's organisations, each the set of its keys. A report whose text names its centre
-    one way ("OWES Subregion Ełcki") and whose file name another ("owes-elk_2019-….txt") links the
-    two keys — unless some text gives the file name's key itself (then the file is named for
-    another centre than its text)."""
-    from .archive import org_key, organisation_from_name
-
-    rows = archive.conn.execute("SELECT org_key, organisation, name FROM reports WHERE org_key IS NOT NULL")
-    reports = [(key, org, org_key(organisation_from_name(name))) for key, org, name in rows]
-    text_keys = {key for key, org, _f in reports if org != key}
-    groups: list[set[str]] = []
-    for key, _org, fkey in reports:
-        linked = {key} | ({fkey} if fkey and fkey != key and fkey not in text_keys else set())
-        joined = [g for g in groups if g & linked]
-        for g in joined:
-            groups.remove(g)
-            linked |= g
-        groups.append(linked)
-    return sorted(groups, key=lambda g: sorted(g))
-
-
-def _resolve_org(archive: Archive, org: str | None) -> set[str]:
-    from .archive import org_key
-
-    groups = org_groups(archive)
+def _resolve_org(archive: Archive, org: str | None) -> str:
+    """The organisation key to compare: the one `org` names (a key, an alias or a written name,
+    through the archive's alias store), or the archive's only organisation."""
+    orgs = [(k, n, c) for k, n, c in archive.organisations() if k is not None]
+    listed = ", ".join(f"{k} ({n}, {c})" if n and n != k else f"{k} ({c})" for k, n, c in orgs)
     if org is None:
-        if len(groups) == 1:
-            return groups[0]
-        if not groups:
-            raise CompareError("the archive holds no report with a known organisation")
-        counts = {key: n for key, _name, n in archive.organisations() if key is not None}
-        raise CompareError("several organisations in the archive, choose one with --org: "
-                           + ", ".join(f"{archive.display_name(g)} ({sum(counts.get(k, 0) for k in g)})"
-                                       for g in groups))
-    key = org_key(org)
-    for g in groups:
-        if key in g:
-            return g
-    known = ", ".join(str(archive.display_name(g)) for g in groups) or "none"
-    raise CompareError(f"no reports of organisation {org!r} in the archive (known: {known})")
+        if len(orgs) == 1:
+            return orgs[0][0]
+        if not orgs:
+            raise CompareError("the archive holds no report with a known organisation; give the reports one with "
+                               "`sprawozdania batch … --org KEY --archive …`")
+        raise CompareError(f"several organisations in the archive, choose one with --org: {listed}")
+    key = archive.resolve(org)
+    if key is None or key not in {k for k, _n, _c in orgs}:
+        raise CompareError(f"no reports of organisation {org!r} in the archive (known: {listed or 'none'})")
+    return key
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Reports the comparison did not take, why, and how to take them."""
+
+    reason: str               # kind | no_organisation | period_missing | period_invalid | duplicate_period
+    reports: tuple[str, ...]  # file names
+    message: str              # how many, why, how to include them (one line, English)
+
+
+def _left_out(archive: Archive, key: str, kind: str | None, org_given: bool) -> list[LeftOut]:
+    out = []
+    if kind is not None:
+        others = [r for r in archive.reports(org=key) if r.kind != kind]
+        by_kind: dict[str, list[str]] = {}
+        for r in others:
+            by_kind.setdefault(r.kind or "unknown kind", []).append(r.name)
+        for k, names in sorted(by_kind.items()):
+            n = len(names)
+            reports = f"{n} {k} report" if k != "unknown kind" else f"{n} report"
+            reports += ("s" if n != 1 else "") + (" of unknown kind" if k == "unknown kind" else "")
+            out.append(LeftOut("kind", tuple(names), f"{reports} left out by --kind {kind}; run without --kind to "
+                                                     f"include {'them' if n != 1 else 'it'}"))
+    if not org_given:
+        unknown = [r.name for r in archive.reports() if r.org_key is None]
+        if unknown:
+            n = len(unknown)
+            out.append(LeftOut("no_organisation", tuple(unknown),
+                               f"{n} report{'s' if n != 1 else ''} with no organisation left out "
+                               f"({', '.join(unknown[:3])}{', …' if n > 3 else ''}); include "
+                               f"{'them' if n != 1 else 'it'} with `sprawozdania batch FILE… --org {key} "
+                               "--archive …`"))
+    return out
 
 
 def _choose_periods(reports: list[ReportRow], findings: list[CrossFinding], skipped: list[str]
@@ -292,11 +313,13 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     """Indicator x period table of one organisation (the only one when `org` is None),
     of one section when `section` is given (see `_section_keys`)."""
     check_factor(factor)
-    keys = _resolve_org(archive, org)
-    key = min(keys)
-    reports = [r for r in archive.reports(kind=kind) if r.org_key in keys]
+    key = _resolve_org(archive, org)
+    reports = archive.reports(org=key, kind=kind)
+    left_out = _left_out(archive, key, kind, org is not None)
     if not reports:
-        raise CompareError(f"no {kind + ' ' if kind else ''}reports of {org or key} in the archive")
+        notes = "; ".join(lo.message for lo in left_out)
+        raise CompareError(f"no {kind + ' ' if kind else ''}reports of {org or key} in the archive"
+                           + (f" ({notes})" if notes else ""))
     findings: list[CrossFinding] = []
     skipped: list[str] = []
     cols = _choose_periods(reports, findings, skipped)
@@ -325,34 +348,137 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     for r in ordered:
         # findings only for taxonomy indicators: an unknown lemma coming and going is noise
         _fill(r, cols, factor, per_row if r.indicator else [])
-    name = archive.display_name(keys)
-    return Comparison(organisation=name or key, periods=cols, rows=ordered, findings=findings + per_row,
-                      factor=factor, taxonomy_version=tax.version, skipped=skipped)
+    return Comparison(organisation=archive.display_name(key) or key, periods=cols, rows=ordered,
+                      findings=findings + per_row, factor=factor, taxonomy_version=tax.version, skipped=skipped,
+                      org_key=key, left_out=left_out)
 
 
 # --- outputs ------------------------------------------------------------------------------
 
-def to_csv(cmp: Comparison) -> str:
-    """One row per (section, indicator), one column per period; then the changes from the
-    previous period (Δ, Δ%) and the cumulative totals (Σ, flows only)."""
+def to_csv(cmp: Comparison, long: bool = False) -> str:
+    """Wide (default): one row per (section, indicator), one column per period; then the changes
+    from the previous period (Δ, Δ%), the cumulative totals (Σ, flows only), whether each
+    period's value is approximate (~: 1 for a value written "ok. 150", the table's "~150"), and
+    the organisation. Long (`long`): one row per indicator x period (see `long_rows`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
+    if long:
+        w.writerow(LONG_COLUMNS)
+        for lr in long_rows(cmp):
+            w.writerow(["" if lr[c] is None else fmt_num(lr[c], pct=c == "change_pct") if c in _NUMERIC
+                        else int(lr[c]) if isinstance(lr[c], bool) else lr[c] for c in LONG_COLUMNS])
+        return buf.getvalue()
     labels = [p.label for p in cmp.periods]
     w.writerow(["section", "indicator", "name", "unit", "measure", *labels,
                 *(f"Δ {lb}" for lb in labels[1:]), *(f"Δ% {lb}" for lb in labels[1:]),
-                *(f"Σ {lb}" for lb in labels)])
+                *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels), "org_key", "organisation"])
     for r in cmp.rows:
         w.writerow([r.section, r.indicator or "", r.name, r.unit, r.measure,
                     *(fmt_num(v) for v in r.values),
                     *(fmt_num(v) for v in r.change[1:]),
                     *(fmt_num(v, pct=True) for v in r.change_pct[1:]),
-                    *(fmt_num(v) for v in r.cumulative)])
+                    *(fmt_num(v) for v in r.cumulative),
+                    *("" if v is None else int(a) for v, a in zip(r.values, r.approximate, strict=True)),
+                    cmp.org_key, cmp.organisation])
     return buf.getvalue()
+
+
+LONG_COLUMNS = ("org_key", "organisation", "section", "indicator", "name", "unit", "measure", "period_start",
+                "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative")
+_NUMERIC = ("value", "change", "change_pct", "cumulative")
+
+
+def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
+    """One dict per (row, period) — every period of every row, the value empty (None) where the
+    report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns."""
+    out = []
+    for r in cmp.rows:
+        for i, p in enumerate(cmp.periods):
+            v = r.values[i]
+            out.append({"org_key": cmp.org_key, "organisation": cmp.organisation, "section": r.section,
+                        "indicator": r.indicator or "", "name": r.name, "unit": r.unit, "measure": r.measure,
+                        "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
+                        "report": p.name, "value": v, "approximate": None if v is None else r.approximate[i],
+                        "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i]})
+    return out
+
+
+_HTML_STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #000; max-width: 62em; }
+h1 small, h3 code { font-weight: normal; color: #333; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+section.indicator { margin: 1.5em 0; break-inside: avoid; page-break-inside: avoid; }
+.note { color: #333; }
+@media print { body { margin: 0; } a { color: #000; } }
+"""
+
+
+def to_html(cmp: Comparison) -> str:
+    """A self-contained page (no script, no network): the periods, then per row a bar chart over
+    the periods (extractor.chart) with its values, changes and cumulative totals, then the
+    findings across periods and the reports left out."""
+    from html import escape
+
+    from .chart import Bar, bar_chart
+    from .i18n import lang, tr, translate
+
+    def cell(v: float | None, pct: bool = False, signed: bool = False) -> str:
+        text = (f"{v:+.1f}%" if pct else fmt_num(v, signed=signed)) if v is not None else ""
+        return f'<td class="num">{escape(text)}</td>'
+
+    title = tr("{org} — periods compared", org=cmp.organisation)
+    out = ["<!DOCTYPE html>", f'<html lang="{lang()}">', "<head>", '<meta charset="utf-8">',
+           f"<title>{escape(title)}</title>", f"<style>{_HTML_STYLE}</style>", "</head>", "<body>",
+           f"<h1>{escape(cmp.organisation)} <small>{escape(cmp.org_key)}</small></h1>",
+           "<p>" + escape(tr("periods: {n}, rows: {rows} (taxonomy v{version}; Σ = cumulative, flows only; "
+                             "~ = approximate)", n=len(cmp.periods), rows=len(cmp.rows),
+                             version=cmp.taxonomy_version)) + "</p>",
+           f"<table><thead><tr><th>{escape(tr('period'))}</th><th>{escape(tr('kind'))}</th>"
+           f"<th>{escape(tr('report'))}</th></tr></thead><tbody>"]
+    for p in cmp.periods:
+        kind = tr(p.kind) if p.kind else "—"
+        out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(kind)}</td>"
+                   f"<td>{escape(p.name)}</td></tr>")
+    out.append("</tbody></table>")
+    heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
+             else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
+    for n, r in enumerate(cmp.rows):
+        unit = "h" if r.unit == "hours" else ""
+        what = f"{r.section + ' · ' if r.section else ''}{r.name}"
+        code = f" <code>{escape(r.indicator)}</code>" if r.indicator else ""
+        out.append(f'<section class="indicator"><h3>{escape(what)}{code}{" [h]" if unit else ""}</h3>')
+        out.append(bar_chart(what + (f" [{unit}]" if unit else ""),
+                             [Bar(h, v, a) for h, v, a in zip(heads, r.values, r.approximate, strict=True)],
+                             unit=unit, chart_id=f"r{n}", missing=tr("no value")))
+        out.append("<table><thead><tr><th></th>"
+                   + "".join(f'<th class="num">{escape(h.replace(chr(10), " – "))}</th>' for h in heads)
+                   + f"</tr></thead><tbody><tr><th>{escape(tr('value'))}</th>"
+                   + "".join(f'<td class="num">{"~" if a else ""}{escape(fmt_num(v))}</td>' if v is not None
+                             else '<td class="num">—</td>' for v, a in zip(r.values, r.approximate, strict=True))
+                   + "</tr><tr><th>Δ</th>" + "".join(cell(v, signed=True) for v in r.change)
+                   + "</tr><tr><th>Δ%</th>" + "".join(cell(v, pct=True) for v in r.change_pct) + "</tr>"
+                   + ("<tr><th>Σ</th>" + "".join(cell(v) for v in r.cumulative) + "</tr>"
+                      if r.measure == "flow" else "")
+                   + "</tbody></table></section>")
+    if cmp.findings:
+        out.append(f"<h2>{escape(tr('Findings across periods ({n})', n=len(cmp.findings)))}</h2><ul>")
+        out.extend(f"<li><strong>{escape(tr(f.severity))}</strong> <code>{escape(f.code)}</code> "
+                   f"{escape(f.message)}</li>" for f in cmp.findings)
+        out.append("</ul>")
+    if cmp.left_out:
+        out.append(f"<h2>{escape(tr('Reports left out'))}</h2><ul>")
+        out.extend(f'<li class="note">{escape(translate(lo.message))}</li>' for lo in cmp.left_out)
+        out.append("</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
 
 
 def to_json(cmp: Comparison) -> dict[str, Any]:
     return {
         "organisation": cmp.organisation,
+        "org_key": cmp.org_key,
         "taxonomy_version": cmp.taxonomy_version,
         "factor": cmp.factor,
         "periods": [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
@@ -364,8 +490,9 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
         "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "section": f.section,
                       "indicator": f.indicator, "periods": list(f.periods)} for f in cmp.findings],
         "skipped": cmp.skipped,
+        "left_out": [{"reason": lo.reason, "reports": list(lo.reports), "message": lo.message} for lo in cmp.left_out],
     }
 
 
-__all__ = ["DEFAULT_FACTOR", "CompareError", "Comparison", "CrossFinding", "PeriodColumn", "Row",
-           "build_comparison", "check_factor", "fmt_num", "to_csv", "to_json"]
+__all__ = ["DEFAULT_FACTOR", "LONG_COLUMNS", "CompareError", "Comparison", "CrossFinding", "LeftOut", "PeriodColumn",
+           "Row", "build_comparison", "check_factor", "fmt_num", "long_rows", "to_csv", "to_html", "to_json"]

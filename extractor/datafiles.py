@@ -220,6 +220,7 @@ class OrganisationsFile(Table):
     partner_markers: tuple[str, ...]
     partner_gap: int = Field(ge=0)
     file_format_tags: tuple[str, ...]
+    file_report_words: tuple[str, ...]      # a name in a file name ends before one of these
     long_names: dict[str, str]
 
 

@@ -63,6 +63,8 @@ def to_facts(report: Report) -> dict[str, Any]:
     return {
         "contract": "facts/1",
         "source": report.source.name,
+        "organisation": report.organisation,
+        "org_key": report.org_key,
         "document": {"kind": report.kind, "period": period},
         "sections": [{"code": s.code, "title": s.title, "start": s.start, "end": s.end} for s in report.sections],
         "facts": facts,

@@ -278,36 +278,39 @@ class IndicatorValue:
     value: float
     fact_ids: list[str]
     approximate: bool = False
+    planned: bool = False        # a target ("zakładaliśmy 70"), not an achieved figure
 
     @property
     def label(self) -> str:
         return self.indicator or (self.subject or NO_SUBJECT)
 
 
-def indicator_values(report: Report, taxonomy: Taxonomy | None = None) -> list[IndicatorValue]:
+def indicator_values(report: Report, taxonomy: Taxonomy | None = None, planned: bool = False
+                     ) -> list[IndicatorValue]:
     """Aggregate a report's top-level count/hours facts per (section key, indicator).
 
-    Flows add up; for a stock the first mention in the section is the figure. Planned
-    figures and parts of breakdowns are left out. Call `assign_indicators` first; facts
-    without an indicator are grouped by unit and lemma.
+    Flows add up; for a stock the first mention in the section is the figure. Parts of
+    breakdowns are left out; planned figures too, unless `planned` (then they are values of
+    their own, `planned=True`, beside the achieved ones). Call `assign_indicators` first;
+    facts without an indicator are grouped by unit and lemma.
     """
     from models import Quantity
 
     tax = taxonomy or load_taxonomy()
     skeys = section_keys(report)
-    out: dict[tuple[str, str], IndicatorValue] = {}
+    out: dict[tuple[str, str, bool], IndicatorValue] = {}
     for f in report.facts:
-        if not isinstance(f, Quantity) or f.part_of is not None or f.planned:
+        if not isinstance(f, Quantity) or f.part_of is not None or f.planned and not planned:
             continue
         sec = skeys.get(f.section or "", section_key(f.section)) if f.section else NO_SECTION
         ind = tax.get(f.indicator) if f.indicator else None
         key = ind.code if ind else subject_key(f.type, f.subject)
         measure = ind.measure if ind else "flow"
-        cur = out.get((sec, key))
+        cur = out.get((sec, key, f.planned))
         if cur is None:
-            out[(sec, key)] = IndicatorValue(section=sec, key=key, indicator=ind.code if ind else None,
-                                             subject=f.subject, unit=f.type, measure=measure,
-                                             value=f.value, fact_ids=[f.id], approximate=f.approximate)
+            out[(sec, key, f.planned)] = IndicatorValue(
+                section=sec, key=key, indicator=ind.code if ind else None, subject=f.subject, unit=f.type,
+                measure=measure, value=f.value, fact_ids=[f.id], approximate=f.approximate, planned=f.planned)
             continue
         cur.fact_ids.append(f.id)
         if measure == "flow":

@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from .lexicon import organisations
 from .text import fold
+
+if TYPE_CHECKING:
+    from models import Report
 
 # a word, a hyphenated one whole ("Bielsko-Biała"); each repetition starts with "-": linear
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -41,14 +45,10 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    out = []
-    line = 0
-    pos = 0
-    for m in _WORD.finditer(text):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        out.append(_Tok(m.start(), m.end(), m.group(), line))
-    return out
+    from .lines import LineIndex
+
+    idx = LineIndex(text)
+    return [_Tok(m.start(), m.end(), m.group(), idx.line(m.start())) for m in _WORD.finditer(text)]
 
 
 def _caps(word: str) -> str:
@@ -212,21 +212,129 @@ def org_key(name: str | None) -> str | None:
     return fold(canonical_name(name), joiner="-") or None
 
 
+@lru_cache(maxsize=1)
+def _file_words() -> frozenset[str]:
+    from .datafiles import OrganisationsFile, load
+
+    return frozenset(fold(w) for w in load(OrganisationsFile, "organisations.toml").file_report_words)
+
+
 def organisation_from_name(name: str) -> str | None:
-    """The corpus's file names read '<acronym>-<name>_<start>_<end>.ext' ('owes-olsztyn_2018-09-01_
-    2018-11-30.txt', 'owes-gizycko_bez-okresu.txt'): the organisation is the part before the first
-    '_' when it starts with a centre's acronym, without a trailing format tag ('owes-bartoszyce-pdf'
-    -> 'owes-bartoszyce'). Other names say nothing about the organisation."""
+    """The organisation a file name gives, in the corpus convention '<acronym>-<name>_<start>_<end>.ext'
+    ('owes-olsztyn_2018-09-01_2018-11-30.txt', 'owes-gizycko_bez-okresu.txt' -> 'owes-olsztyn',
+    'owes-gizycko'): a centre's acronym, then the name's words up to the first '_', a number
+    ('owes-olsztyn-2019'), a report word ('owes-olsztyn-final-2018-09_2019-08' -> 'owes-olsztyn';
+    `file_report_words`) or a format tag ('owes-bartoszyce-pdf' -> 'owes-bartoszyce'). Without a
+    '_' the name counts only when such a word or number ends it ('owes-nidzica.txt' says nothing).
+    Other names say nothing about the organisation."""
     ox = organisations()
     stem = Path(name).name.split(".")[0]
-    if "_" not in stem:
-        return None
-    parts = [p for p in stem.split("_", 1)[0].strip(" -").split("-") if p]
+    head, underscore, _rest = stem.partition("_")
+    parts = [p for p in head.replace(" ", "-").split("-") if p]
     if len(parts) < 2 or parts[0].upper() not in ox.acronyms:
         return None
-    while len(parts) > 2 and parts[-1].lower() in ox.file_format_tags:
-        parts.pop()
-    return "-".join(parts)
+    stops = _file_words() | {fold(t) for t in ox.file_format_tags}
+    words = [parts[0]]
+    ended = bool(underscore)
+    for p in parts[1:]:
+        if any(c.isdigit() for c in p) or fold(p) in stops:
+            ended = True
+            break
+        words.append(p)
+    if len(words) < 2 or not ended:
+        return None
+    return "-".join(words)
 
 
-__all__ = ["canonical_name", "find_author", "header_end", "org_key", "organisation_from_name"]
+@lru_cache(maxsize=1)
+def _places_by_key() -> dict[str, str]:
+    """Gazetteer names by their key form ('zielona-gora' -> 'Zielona Góra'); a key two names
+    share is left out (no guess between them)."""
+    from importlib import resources
+
+    raw = resources.files("extractor.data").joinpath("gazetteer_pl.txt").read_text(encoding="utf-8")
+    seen: dict[str, set[str]] = {}
+    for line in raw.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            seen.setdefault(fold(line, joiner="-"), set()).add(line)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def name_from_key(key: str) -> str:
+    """A display name for a key that no text gives a name for: 'owes-zielona-gora' -> 'OWES Zielona
+    Góra' (the place as the gazetteer writes it), 'owes-subregion-elcki' -> 'OWES Subregion Elcki'.
+    A key that does not start with a centre's acronym is returned as it is."""
+    acr, _, rest = key.partition("-")
+    if acr.upper() not in organisations().acronyms or not rest:
+        return key
+    place = _places_by_key().get(rest)
+    return f"{acr.upper()} {place or ' '.join(w.capitalize() for w in rest.split('-'))}"
+
+
+KeyOrigin = Literal["header", "option", "file_name"]
+NameOrigin = Literal["option", "header", "key"]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who wrote a report, as the report alone tells (an archive may join its key to another).
+
+    key: `explicit` (`--org`) when given, else the header's centre, else the file name's; origin
+    says which. name: `explicit` as written when it is a name ("OWES w Braniewie"), else the
+    header's, else one made from the key ('owes-olsztyn' -> 'OWES Olsztyn'); name_origin says
+    which. header_key, file_key: the keys the header and the file name give, to join with `key`."""
+
+    name: str | None
+    key: str | None
+    origin: KeyOrigin | None
+    name_origin: NameOrigin | None
+    header_key: str | None
+    file_key: str | None
+
+
+def identify(header_name: str | None, file_name: str | None, explicit: str | None = None) -> Identity:
+    """A report's identity from the centre its header names, its file name and an explicit
+    organisation; see Identity."""
+    hkey = org_key(header_name)
+    fkey = org_key(organisation_from_name(file_name)) if file_name else None
+    ekey = org_key(explicit)
+    key: str | None
+    origin: KeyOrigin
+    if ekey is not None:
+        key, origin = ekey, "option"
+    elif hkey is not None:
+        key, origin = hkey, "header"
+    elif fkey is not None:
+        key, origin = fkey, "file_name"
+    else:
+        return Identity(None, None, None, None, None, fkey)
+    name: str
+    name_origin: NameOrigin
+    if explicit and ekey is not None and explicit.strip() != ekey:
+        name, name_origin = explicit.strip(), "option"
+    elif header_name and hkey == key:
+        name, name_origin = header_name, "header"
+    else:
+        name, name_origin = name_from_key(key), "key"
+    return Identity(name, key, origin, name_origin, hkey, fkey)
+
+
+def header_name_of(report: Report) -> str | None:
+    """The centre the report's header names: `organisation` as extracted, or after `apply_identity`
+    when the key comes from the header. (Once an explicit organisation is applied, the header's
+    centre is no longer known: apply it last, or pass it to Archive.upsert instead.)"""
+    if report.organisation_from is None or report.organisation_from == "header":
+        return report.organisation
+    return None
+
+
+def apply_identity(report: Report, file_name: str | None, explicit: str | None = None) -> Identity:
+    """Fill report.organisation, org_key and organisation_from (see Identity); returns it."""
+    ident = identify(header_name_of(report), file_name, explicit)
+    report.organisation, report.org_key, report.organisation_from = ident.name, ident.key, ident.origin
+    return ident
+
+
+__all__ = ["Identity", "apply_identity", "canonical_name", "find_author", "header_end", "header_name_of", "identify",
+           "name_from_key", "org_key", "organisation_from_name"]

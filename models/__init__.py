@@ -16,6 +16,7 @@ SCHEMA_VERSION = "1.0"
 ReportKind = Literal["partial", "final", "annual"]
 PlaceKind = Literal["locality", "county", "commune", "voivodeship"]
 Severity = Literal["error", "warning", "info"]
+OrgOrigin = Literal["header", "option", "file_name"]
 
 
 class _Model(BaseModel):
@@ -184,7 +185,11 @@ class Stats(_Model):
 class Report(_Model):
     schema_version: str = SCHEMA_VERSION
     source: SourceInfo
-    organisation: str | None = None
+    organisation: str | None = Field(default=None, description="The centre that wrote the report, as shown")
+    org_key: str | None = Field(default=None, description="One key per centre however its name is written "
+                                                          "('owes-olsztyn'); in an archive, after its aliases")
+    organisation_from: OrgOrigin | None = Field(default=None, description="Where org_key comes from: the "
+                                                "header, an explicit organisation (--org) or the file name")
     kind: ReportKind | None = None
     kind_span: Span | None = None
     period: Period | None = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -7,6 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The tests check the interface's English texts; Polish, the default language, is tested with the
+# language set explicitly (tests/test_lang.py). Subprocesses inherit this.
+os.environ["SPRAWOZDANIA_LANG"] = "en"
 
 
 def _facts(text: str, ftype: str | None = None, header: str | None = None):

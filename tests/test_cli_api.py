@@ -44,7 +44,9 @@ def test_extract_text_keeps_offsets_with_nbsp_and_dashes():
 def test_facts_contract_shape():
     doc = to_facts(extract(SEED))
     assert doc["contract"] == "facts/1"
-    assert set(doc) == {"contract", "source", "document", "sections", "facts", "findings"}
+    # the contract's keys, and the top-level organisation it allows (with its key)
+    assert set(doc) == {"contract", "source", "organisation", "org_key", "document", "sections", "facts", "findings"}
+    assert (doc["org_key"], doc["organisation"]) == ("owes-olsztyn", "OWES Olsztyn")
     for f in doc["facts"]:
         assert f["type"] in {"count", "hours", "date", "date_range", "location"}
         assert {"id", "start", "end", "text", "value", "section"} <= set(f)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..i18n import tr, translate
 from ._common import check_limits, err
+from ._common import console as out_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,20 +33,23 @@ OUTDIR/errors.jsonl); 2 nothing usable (every file failed, no inputs found) or a
 @app.command(epilog=EXIT_CODES)
 def batch(
     inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUT",
         help="Report files, folders (searched recursively for report files) and glob patterns.",
         show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (created if missing).",
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="OUTDIR", help="Output folder (created if missing).",
                                          show_default=False)],
-    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, metavar="N",
                                                 help="Worker processes (default: all cores).")] = None,
-    archive: Annotated[Path | None, typer.Option("--archive", "-a",
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE",
                                                  help="Also store every report in this SQLite archive.")] = None,
     fmt: Annotated[BatchFormat, typer.Option(
         "--format", "-f", help="json: full record per file; facts: facts/1 per file; jsonl/csv: one row per "
                                "fact, per file and all together in OUTDIR/all.jsonl|all.csv.")] = BatchFormat.json,
     force: Annotated[bool, typer.Option("--force", help="Convert again files already converted.")] = False,
     org: Annotated[str | None, typer.Option(
-        "--org", help="Organisation of files whose text and name do not give one.")] = None,
+        "--org", metavar="KEY", help="The organisation every input is from (a key or a name): it wins over the "
+                                     "centre a header or a file name gives, and the archive joins their keys to it.")]
+    = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the progress bar (on stderr).")] = True,
 ) -> None:
@@ -80,19 +85,19 @@ def batch(
 
     check_limits()                                    # workers read with the same limits
     old_term = signal.signal(signal.SIGTERM, _term)   # a polite kill stops like Ctrl-C
-    console = Console()
+    console = out_console()
     errc = Console(stderr=True)
     bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=24),
-                   MofNCompleteColumn(), TextColumn("•"), TimeElapsedColumn(), TextColumn("• ETA"),
+                   MofNCompleteColumn(), TextColumn("•"), TimeElapsedColumn(), TextColumn("• " + tr("ETA")),
                    TimeRemainingColumn(),
                    TextColumn("[dim]{task.fields[last]}", table_column=Column(no_wrap=True, overflow="ellipsis",
                                                                               max_width=28)),
                    console=errc, disable=not progress, transient=False)
-    task = bar.add_task("scanning", total=None, last="")
+    task = bar.add_task(tr("scanning"), total=None, last="")
 
     def on_plan(todo: int, up_to_date: int) -> None:
         bar.update(task, total=todo, visible=todo > 0,
-                   description=f"converting ({up_to_date} up to date)" if up_to_date else "converting")
+                   description=tr("converting ({n} up to date)", n=up_to_date) if up_to_date else tr("converting"))
 
     def on_result(o: Outcome) -> None:
         if o.stage == "convert":
@@ -126,35 +131,35 @@ def _summary(console: Console, r: BatchResult) -> None:
     from rich.text import Text
 
     conv, skip, fail = r.converted, r.skipped, r.failed
-    how = f"{r.workers} worker{'s' if r.workers != 1 else ''}" if r.workers else "nothing to convert"
-    console.print(f"[bold]batch[/] → {escape(str(r.outdir))}  ({r.fmt}, {how})", highlight=False)
+    how = tr("workers: {n}", n=r.workers) if r.workers else tr("nothing to convert")
+    console.print(f"[bold]batch[/] → {escape(str(r.outdir))}  ({r.fmt}, {escape(how)})", highlight=False)
     t = Table(show_header=False)
     t.add_column(style="bold")
     t.add_column(justify="right")
-    t.add_row("converted", str(len(conv)))
-    t.add_row("up to date (skipped)", str(len(skip)))
-    t.add_row("failed", f"[red]{len(fail)}[/]" if fail else "0")
+    t.add_row(tr("converted"), str(len(conv)))
+    t.add_row(tr("up to date (skipped)"), str(len(skip)))
+    t.add_row(tr("failed"), f"[red]{len(fail)}[/]" if fail else "0")
     if r.ignored:
-        t.add_row("not reports (ignored)", str(r.ignored))
+        t.add_row(tr("not reports (ignored)"), str(r.ignored))
     arch = [o.archive for o in conv if o.archive]
     if arch:
-        t.add_row("archive", ", ".join(f"{k} {arch.count(k)}" for k in ("added", "updated", "unchanged")
+        t.add_row(tr("archive"), ", ".join(f"{tr(k)} {arch.count(k)}" for k in ("added", "updated", "unchanged")
                                        if arch.count(k)))
     if conv:
-        t.add_row("facts / findings", f"{sum(o.facts for o in conv)} / {sum(o.findings for o in conv)}")
-    rate = f", {len(conv) / r.seconds:.1f} files/s" if conv and r.seconds > 0 else ""
-    t.add_row("time", f"{r.seconds:.1f} s{rate}")
+        t.add_row(tr("facts / findings"), f"{sum(o.facts for o in conv)} / {sum(o.findings for o in conv)}")
+    rate = ", " + tr("{rate} files/s", rate=f"{len(conv) / r.seconds:.1f}") if conv and r.seconds > 0 else ""
+    t.add_row(tr("time"), f"{r.seconds:.1f} s{rate}")
     if r.combined:
-        t.add_row("all rows", Text(str(r.outdir / r.combined)))
+        t.add_row(tr("all rows"), Text(str(r.outdir / r.combined)))
     if r.interrupted:
-        t.add_row("[yellow]interrupted[/]", "run again to resume")
+        t.add_row(f"[yellow]{escape(tr('interrupted'))}[/]", tr("run again to resume"))
     console.print(t)
     if fail:
-        ft = Table(title=f"Failed ({len(fail)}) – also in {escape(str(r.outdir / 'errors.jsonl'))}",
+        ft = Table(title=escape(tr("Failed ({n}) – also in {path}", n=len(fail), path=r.outdir / "errors.jsonl")),
                    title_justify="left")
-        ft.add_column("file", overflow="fold")
-        ft.add_column("kind")
-        ft.add_column("reason", overflow="fold")
+        ft.add_column(tr("file"), overflow="fold")
+        ft.add_column(tr("kind of error"))
+        ft.add_column(tr("reason"), overflow="fold")
         for o in sorted(fail, key=lambda o: o.path):
-            ft.add_row(Text(o.path), Text(o.error_kind or ""), Text(o.reason or ""))
+            ft.add_row(Text(o.path), Text(o.error_kind or ""), Text(translate(o.reason or "")))
         console.print(ft)

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..i18n import tr, translate
 from ._common import (
     ARCHIVE_HELP,
     OUTPUT_HELP,
     archive_path,
     check_output,
     fail,
+    note,
     render_output,
     warn,
     write_output,
@@ -31,6 +33,7 @@ class CompareFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 class Kind(StrEnum):
@@ -45,38 +48,56 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @app.command(epilog="Exit codes: 0 compared; 1 compared, with error findings (e.g. an invalid period); "
                     "2 nothing to compare or a bad invocation.")
 def compare(
-    archive: Annotated[Path | None, typer.Option("--archive", "-a", help=ARCHIVE_HELP, show_default=False)] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False)] = None,
     org: Annotated[str | None, typer.Option(
-        "--org", help="Organisation (name or key such as owes-olsztyn); optional when the archive holds one.")]
+        "--org", metavar="KEY", help="Organisation (name or key such as owes-olsztyn); optional when the archive holds one.")]
     = None,
-    section: Annotated[str | None, typer.Option("--section", help="Only this section (canonical name or code, "
+    section: Annotated[str | None, typer.Option("--section", metavar="CODE", help="Only this section (canonical name or code, "
                                                                     "e.g. CPS).")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only reports of this kind.")] = None,
-    factor: Annotated[float, typer.Option("--factor",
+    factor: Annotated[float, typer.Option("--factor", metavar="F",
                                           help="Flag a change between consecutive periods by this factor or more.")]
     = 2.0,
     known_only: Annotated[bool, typer.Option("--known-only", help="Only taxonomy indicators (hide subjects the "
                                                                    "taxonomy does not know).")] = False,
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f")] = CompareFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="table; csv; json; html: a page with a "
+                                                                       "chart per indicator.")]
+    = CompareFormat.table,
+    long: Annotated[bool, typer.Option("--long", help="CSV in long form: one row per indicator and period.")]
+    = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)] = None,
 ) -> None:
     """Compare an organisation's reports across periods: values, changes, cumulative totals, findings.
 
     CSV: one row per (section, indicator), one column per period (chronological), then the
-    change from the previous period (Δ, Δ%) and cumulative totals (Σ, flows only).
+    change from the previous period (Δ, Δ%), cumulative totals (Σ, flows only), whether each
+    value is approximate (~ columns, 1 or 0) and the organisation. With --long: one row per
+    indicator and period (org_key, organisation, section, indicator, name, unit, measure,
+    period_start, period_end, kind, report, value, approximate, change, change_pct, cumulative).
+    HTML: one self-contained page (no script, no network) with a bar chart per indicator.
 
-    Example: sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format csv
+    Reports the selection leaves out (another --kind, no organisation) are counted, with how
+    to include them: under the table, on stderr with CSV, in the JSON and the page.
+
+    Examples:
+
+      sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format csv --long -o olsztyn.csv
+
+      sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format html -o olsztyn.html
     """
     from ..archive import Archive, ArchiveError
-    from ..compare import CompareError, build_comparison, check_factor, to_csv, to_json
+    from ..compare import CompareError, build_comparison, check_factor, to_csv, to_html, to_json
 
     try:
         check_factor(factor)
     except CompareError as e:
         raise fail(f"--factor: {e}") from None
+    if long and fmt is not CompareFormat.csv:
+        raise fail("--long goes with --format csv")
     check_output(output)
     try:
         with Archive(archive_path(archive), create=False) as ar:
+            ar.refresh_organisations()
             if ar.stale():
                 warn(f"{ar.stale()} report(s) were indexed with another taxonomy version; "
                      "run `sprawozdania archive reindex`")
@@ -84,10 +105,15 @@ def compare(
                                    factor=factor, known_only=known_only)
     except (ArchiveError, CompareError) as e:
         raise fail(str(e)) from None
+    if fmt is CompareFormat.csv:       # JSON and HTML carry them, the table lists them at its end
+        for lo in cmp.left_out:
+            note(lo.message)
     if fmt is CompareFormat.table:
-        render_output(output, lambda console: render_comparison(console, cmp), width=200)
+        render_output(output, lambda console: render_comparison(console, cmp))
     elif fmt is CompareFormat.csv:
-        write_output(output, to_csv(cmp))
+        write_output(output, to_csv(cmp, long=long))
+    elif fmt is CompareFormat.html:
+        write_output(output, to_html(cmp))
     else:
         write_output(output, json.dumps(to_json(cmp), ensure_ascii=False, indent=1))
     if any(f.severity == "error" for f in cmp.findings):
@@ -107,16 +133,20 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
     from rich.text import Text
 
     from ..compare import fmt_num
+    from ._common import is_wide
 
-    t = Table(title=f"{escape(cmp.organisation)}: {len(cmp.periods)} periods, {len(cmp.rows)} rows "
-                    f"(taxonomy v{cmp.taxonomy_version}; Σ = cumulative, flows only)", title_justify="left",
+    wide = is_wide(console)
+    t = Table(title=escape(tr("{org}: {n} periods, {rows} rows (taxonomy v{version}; Σ = cumulative, flows only)",
+                              org=cmp.organisation, n=len(cmp.periods), rows=len(cmp.rows),
+                              version=cmp.taxonomy_version)), title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     # the indicator's name only when the terminal has room for it besides the periods
     with_names = console.width >= 34 + 9 * (len(cmp.periods) + 1) + 30
-    t.add_column("section", no_wrap=True)
-    t.add_column("indicator", no_wrap=True, overflow="ellipsis", max_width=22 if with_names else 18)
+    t.add_column(tr("section"), no_wrap=True)
+    t.add_column(tr("indicator"), no_wrap=True, overflow="ellipsis",
+                 max_width=None if wide else 22 if with_names else 18)
     if with_names:
-        t.add_column("name", no_wrap=True, overflow="ellipsis", max_width=34)
+        t.add_column(tr("name"), no_wrap=True, overflow="ellipsis", max_width=None if wide else 34)
     for p in cmp.periods:
         t.add_column(_head(p.start, p.end), justify="right", no_wrap=True, min_width=7)
     t.add_column("Σ", justify="right", no_wrap=True, min_width=5)
@@ -143,11 +173,14 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
                   fmt_num(total) if total is not None else "")
     console.print(t)
     if cmp.findings:
-        ft = Table(title=f"Findings across periods ({len(cmp.findings)})", title_justify="left", box=None,
+        ft = Table(title=escape(tr("Findings across periods ({n})", n=len(cmp.findings))), title_justify="left",
+                   box=None,
                    show_header=False, pad_edge=False)
         ft.add_column(no_wrap=True)
         ft.add_column(no_wrap=True)
         ft.add_column(overflow="fold")
         for f in cmp.findings:
-            ft.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(f.message))
+            ft.add_row(Text(tr(f.severity), style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(f.message))
         console.print(ft)
+    for lo in cmp.left_out:
+        console.print(Text(tr("note:") + " " + translate(lo.message), style="dim"))
