@@ -339,6 +339,25 @@ def _backfill_v4(conn: sqlite3.Connection) -> None:
                          [r for r in rows if r[0] is not None or r[1] is not None])
 
 
+_V7 = [
+    """CREATE TABLE IF NOT EXISTS corrections (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        report     TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
+        action     TEXT NOT NULL,                 -- edit | delete | add | verify | unverify
+        fact_type  TEXT,                          -- the fact corrected: its type, span and value as
+        start_char INTEGER,                       -- extracted (the anchor; never its id, which changes
+        end_char   INTEGER,                       -- when rules change)
+        text       TEXT,                          -- the words of the span when it was made
+        extracted  TEXT,                          -- JSON: the value as extracted
+        old        TEXT,                          -- JSON object: the fields before
+        new        TEXT,                          -- JSON object: the fields after (add: the new fact's)
+        who        TEXT NOT NULL,
+        at         TEXT NOT NULL,                 -- ISO 8601 UTC
+        reason     TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS corrections_report ON corrections(report, id)",
+]
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reports, sections, facts, findings", tuple(_V1)),
     Migration(2, "indicators: facts.indicator, indicator_values; organisation key; report paths",
@@ -348,6 +367,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               (), _backfill_v4),
     Migration(5, "organisations: alias store, one display name, each report's identity; indicators table; "
                  "whole numbers as integers; planned values; long views", (), _migrate_v5),
+    Migration(7, "corrections: people's corrections and verification, beside the extracted records",
+              tuple(_V7)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -410,7 +431,7 @@ _IDENTITY_FIELDS = ("organisation", "org_key", "organisation_from")
 def _record(report: Report) -> tuple[str, str]:
     """The stored JSON record (without the text) and its hash (independent of the file name and
     of the organisation, which the archive keeps in columns of its own and resolves)."""
-    rec = report.model_dump_json(exclude={"text"})
+    rec = report.model_dump_json(exclude={"text", "review"})
     data = json.loads(rec)
     data["source"]["name"] = ""
     for k in _IDENTITY_FIELDS:
@@ -525,8 +546,9 @@ def _delete_children(conn: sqlite3.Connection, sha: str) -> None:
 
 
 def _reindex(conn: sqlite3.Connection, only_stale: bool = True, taxonomy: Taxonomy | None = None) -> int:
-    """Re-assign indicators of stored reports from their records (no re-extraction)."""
-    from .indicators import load_taxonomy
+    """Re-assign indicators of stored reports from their records (no re-extraction); the tables
+    hold the corrected records."""
+    from .indicators import assign_indicators, load_taxonomy
 
     tax = taxonomy or load_taxonomy()
     sql = "SELECT sha256 FROM reports"
@@ -541,7 +563,8 @@ def _reindex(conn: sqlite3.Connection, only_stale: bool = True, taxonomy: Taxono
         except ValueError:      # a record the current models cannot read: keep its rows as they are
             continue
         _delete_children(conn, sha)
-        _write_children(conn, sha, report, tax)
+        _write_children(conn, sha, _corrected(conn, sha, report.model_copy(deep=True)), tax)
+        assign_indicators(report, tax)
         new_rec, new_hash = _record(report)
         conn.execute("UPDATE reports SET record = ?, record_sha256 = ?, taxonomy_version = ? WHERE sha256 = ?",
                      (new_rec, new_hash, tax.version, sha))
@@ -565,6 +588,40 @@ def _stored_report(conn: sqlite3.Connection, sha: str) -> Report:
     if row is None:
         raise KeyError(sha)
     return Report.model_validate_json(row[0])
+
+
+_CORRECTION_COLS = "id, action, fact_type, start_char, end_char, text, extracted, old, new, who, at, reason"
+
+
+def _corrections(conn: sqlite3.Connection, sha: str) -> list[Any]:
+    """The corrections of one report, in the order they were made (none before schema v7)."""
+    from models import Correction
+
+    if not _has_table(conn, "corrections"):
+        return []
+
+    def js(x: str | None) -> Any:
+        return json.loads(x) if x is not None else None
+
+    return [Correction(id=r[0], action=r[1], fact_type=r[2], start=r[3], end=r[4], text=r[5], extracted=js(r[6]),
+                       old=js(r[7]), new=js(r[8]), who=r[9], at=r[10], reason=r[11])
+            for r in conn.execute(f"SELECT {_CORRECTION_COLS} FROM corrections WHERE report = ? ORDER BY id", (sha,))]
+
+
+def _corrected(conn: sqlite3.Connection, sha: str, report: Report) -> Report:
+    """The record with its corrections applied (extractor.corrections); as it is when it has none."""
+    rows = _corrections(conn, sha)
+    if not rows:
+        return report
+    from .corrections import apply_corrections
+
+    return apply_corrections(report, rows)
+
+
+def _span(start: int, end: int, text: str) -> Any:
+    from models import Span
+
+    return Span(start=start, end=end, text=text)
 
 
 def _sync_indicators(conn: sqlite3.Connection, taxonomy: Taxonomy | None) -> None:
@@ -732,7 +789,7 @@ class Archive:
                 c.execute(f"UPDATE reports SET {sets} WHERE sha256 = ?", (*values, sha))
                 _delete_children(c, sha)
                 status = "updated"
-            _write_children(c, sha, report, self.taxonomy)
+            _write_children(c, sha, _corrected(c, sha, report.model_copy(deep=True)), self.taxonomy)
             _sync_indicators(c, self.taxonomy)
             if refresh:
                 _refresh_organisations(c)
@@ -853,14 +910,137 @@ class Archive:
 
     def record(self, sha256: str) -> Report:
         """The report archived under `sha256` — the one way to read a record (export, compare, the
-        archive's tables all go through here): the stored record with the archive's organisation
-        (org_key after aliases, the one display name). KeyError when there is no such report."""
-        report = _stored_report(self.conn, sha256)
+        archive's tables all go through here): the stored record with people's corrections applied
+        (`report.review` lists them, and those whose fact no longer appears; None when there are
+        none) and the archive's organisation (org_key after aliases, the one display name).
+        KeyError when there is no such report."""
+        report = _corrected(self.conn, sha256, _stored_report(self.conn, sha256))
         row = self.conn.execute("SELECT r.org_key, o.organisation, r.org_origin FROM reports r LEFT JOIN organisations o "
                                 "ON o.org_key = r.org_key WHERE r.sha256 = ?", (sha256,)).fetchone()
         report.org_key, report.organisation = row[0], row[1] if row[1] is not None else report.organisation
         report.organisation_from = row[2]
         return report
+
+    # -- corrections --
+
+    def corrections(self, sha256: str) -> list[Any]:
+        """Every correction of a report (models.Correction), in the order made; `record()` tells
+        which of them apply to the record as it is now."""
+        return _corrections(self.conn, sha256)
+
+    def correct(self, sha256: str, action: str, *, who: str, fact: str | None = None,
+                changes: dict[str, Any] | None = None, reason: str | None = None,
+                add: dict[str, Any] | None = None) -> int:
+        """Record a correction of an archived report and refresh its rows (facts, indicator values)
+        from the corrected record; the extracted record is not touched. `fact`: the id of a fact
+        of `record()` (edit, delete); `changes`: value, subject, label, part_of (a fact id or
+        None), kind; `add`: type, start, end, text (the words selected) and the fields of the
+        new fact. Returns the correction's id. CorrectionError for a value of the wrong kind, an
+        unknown fact; KeyError for an unknown report."""
+        from .corrections import (
+            EDITABLE,
+            CorrectionError,
+            fact_anchor,
+            fields_of,
+            flat_value,
+            new_fact,
+            parse_value,
+        )
+
+        stored = _stored_report(self.conn, sha256)
+        current = self.record(sha256)
+        by_id = {f.id: f for f in current.facts}
+
+        def link(fid: Any) -> dict[str, Any] | None:
+            if fid in (None, ""):
+                return None
+            total = by_id.get(str(fid))
+            if total is None or total.type not in ("count", "hours"):
+                raise CorrectionError(f"part_of: no count or hours fact {fid!r} in this report")
+            return fact_anchor(total)
+
+        def fields(ftype: str, given: dict[str, Any]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for k, v in given.items():
+                if k not in EDITABLE:
+                    raise CorrectionError(f"{k!r} cannot be corrected (one of {', '.join(EDITABLE)})")
+                if k == "value":
+                    out[k] = parse_value(ftype, v)
+                elif k == "part_of":
+                    if ftype not in ("count", "hours"):
+                        raise CorrectionError(f"a {ftype} fact is part of no total")
+                    out[k] = link(v)
+                elif k in ("subject", "label"):
+                    if ftype not in ("count", "hours"):
+                        raise CorrectionError(f"a {ftype} fact has no {k}")
+                    out[k] = " ".join(str(v).split()) or None if v is not None else None
+                elif k == "kind":
+                    if ftype != "location":
+                        raise CorrectionError(f"a {ftype} fact has no kind of place")
+                    out[k] = v
+            return out
+
+        row: tuple[Any, ...]
+        if action in ("verify", "unverify"):
+            row = (None, None, None, None, None, None, None)
+        elif action == "add":
+            a = dict(add or {})
+            ftype, start, end, words = a.pop("type", None), a.pop("start", None), a.pop("end", None), a.pop("text", None)
+            if not isinstance(start, int) or not isinstance(end, int) or not isinstance(words, str) \
+                    or not 0 <= start < end or len(words) != end - start:
+                raise CorrectionError("a fact added needs the words selected: start < end and their text")
+            new = fields(str(ftype), a)
+            new_fact("c0", str(ftype), _span(start, end, words), None,
+                     {**new, "part_of": None})                   # checks the type and the fields
+            row = (ftype, start, end, words, None, None, new)
+        elif action in ("edit", "delete"):
+            f = by_id.get(str(fact))
+            if f is None:
+                raise CorrectionError(f"no fact {fact!r} in this report")
+            if str(f.id).startswith("c") and f.id not in {g.id for g in stored.facts}:
+                added = next(c for c in _corrections(self.conn, sha256) if f"c{c.id}" == f.id)
+                extracted = (added.new or {}).get("value")
+            else:
+                extracted = flat_value(next(g for g in stored.facts if g.id == f.id))
+            old = fields_of(f)
+            if old.get("part_of"):
+                old["part_of"] = fact_anchor(by_id[old["part_of"]]) if old["part_of"] in by_id else None
+            new = fields(f.type, changes or {}) if action == "edit" else None
+            if action == "edit":
+                if not new:
+                    raise CorrectionError("nothing to change")
+                old = {k: old.get(k) for k in new}
+            row = (f.type, f.span.start, f.span.end, f.span.text, extracted, old, new)
+        else:
+            raise CorrectionError(f"{action!r} is not a correction (edit, delete, add, verify, unverify)")
+        ftype, start, end, words, extracted, old, new = row
+        with self._tx() as c:
+            if c.execute("SELECT 1 FROM reports WHERE sha256 = ?", (sha256,)).fetchone() is None:
+                raise KeyError(sha256)
+            cur = c.execute(
+                "INSERT INTO corrections(report, action, fact_type, start_char, end_char, text, extracted, old, new, "
+                "who, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha256, action, ftype, start, end, words,
+                 None if action in ("add", "verify", "unverify") else json.dumps(extracted, ensure_ascii=False),
+                 None if old is None else json.dumps(old, ensure_ascii=False),
+                 None if new is None else json.dumps(new, ensure_ascii=False), who, _now(), reason or None))
+            cid = int(cur.lastrowid or 0)
+            if action not in ("verify", "unverify"):
+                _delete_children(c, sha256)
+                _write_children(c, sha256, _corrected(c, sha256, _stored_report(c, sha256)), self.taxonomy)
+        return cid
+
+    def review_states(self) -> dict[str, tuple[bool, int]]:
+        """sha256 → (verified, number of corrections other than verification) of every report
+        anyone reviewed."""
+        out: dict[str, tuple[bool, int]] = {}
+        for sha, action in self.conn.execute("SELECT report, action FROM corrections ORDER BY id"):
+            verified, n = out.get(sha, (False, 0))
+            if action in ("verify", "unverify"):
+                out[sha] = (action == "verify", n)
+            else:
+                out[sha] = (verified, n + 1)
+        return out
 
     def find(self, ref: str) -> list[ReportRow]:
         """Reports a reference names: a sha256 (or a prefix of 6+ characters), a path, a file name."""

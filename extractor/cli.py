@@ -345,7 +345,7 @@ def schema() -> None:
     write_output(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
 
 
-from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (registers commands)
+from .commands import archive_cmd, batch, compare, web_cmd  # noqa: E402,F401,I001  (registers commands)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -418,29 +419,43 @@ section.indicator { margin: 1.5em 0; break-inside: avoid; page-break-inside: avo
 def to_html(cmp: Comparison) -> str:
     """A self-contained page (no script, no network): the periods, then per row a bar chart over
     the periods (extractor.chart) with its values, changes and cumulative totals, then the
-    findings across periods and the reports left out."""
+    findings across periods and the reports left out (the body is `html_body`, which the served
+    organisation page shows too)."""
     from html import escape
 
-    from .chart import Bar, bar_chart
-    from .i18n import lang, tr, translate
-
-    def cell(v: float | None, pct: bool = False, signed: bool = False) -> str:
-        text = (f"{v:+.1f}%" if pct else fmt_num(v, signed=signed)) if v is not None else ""
-        return f'<td class="num">{escape(text)}</td>'
+    from .i18n import lang, tr
 
     title = tr("{org} — periods compared", org=cmp.organisation)
     out = ["<!DOCTYPE html>", f'<html lang="{lang()}">', "<head>", '<meta charset="utf-8">',
            f"<title>{escape(title)}</title>", f"<style>{_HTML_STYLE}</style>", "</head>", "<body>",
            f"<h1>{escape(cmp.organisation)} <small>{escape(cmp.org_key)}</small></h1>",
-           "<p>" + escape(tr("periods: {n}, rows: {rows} (taxonomy v{version}; Σ = cumulative, flows only; "
+           html_body(cmp), "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -> str:
+    """The comparison as an HTML fragment: periods, a chart and a table per row, findings across
+    periods, reports left out. `report_url(sha256)`: a link for each period's report."""
+    from html import escape
+
+    from .chart import Bar, bar_chart
+    from .i18n import tr, translate
+
+    def cell(v: float | None, pct: bool = False, signed: bool = False) -> str:
+        text = (f"{v:+.1f}%" if pct else fmt_num(v, signed=signed)) if v is not None else ""
+        return f'<td class="num">{escape(text)}</td>'
+
+    out = ["<p>" + escape(tr("periods: {n}, rows: {rows} (taxonomy v{version}; Σ = cumulative, flows only; "
                              "~ = approximate)", n=len(cmp.periods), rows=len(cmp.rows),
                              version=cmp.taxonomy_version)) + "</p>",
            f"<table><thead><tr><th>{escape(tr('period'))}</th><th>{escape(tr('kind'))}</th>"
            f"<th>{escape(tr('report'))}</th></tr></thead><tbody>"]
     for p in cmp.periods:
         kind = tr(p.kind) if p.kind else "—"
+        name = (f'<a href="{escape(report_url(p.sha256))}">{escape(p.name)}</a>' if report_url
+                else escape(p.name))
         out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(kind)}</td>"
-                   f"<td>{escape(p.name)}</td></tr>")
+                   f"<td>{name}</td></tr>")
     out.append("</tbody></table>")
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
              else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
@@ -471,8 +486,7 @@ def to_html(cmp: Comparison) -> str:
         out.append(f"<h2>{escape(tr('Reports left out'))}</h2><ul>")
         out.extend(f'<li class="note">{escape(translate(lo.message))}</li>' for lo in cmp.left_out)
         out.append("</ul>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return "\n".join(out)
 
 
 def to_json(cmp: Comparison) -> dict[str, Any]:
@@ -495,4 +509,4 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
 
 
 __all__ = ["DEFAULT_FACTOR", "LONG_COLUMNS", "CompareError", "Comparison", "CrossFinding", "LeftOut", "PeriodColumn",
-           "Row", "build_comparison", "check_factor", "fmt_num", "long_rows", "to_csv", "to_html", "to_json"]
+           "Row", "build_comparison", "check_factor", "fmt_num", "html_body", "long_rows", "to_csv", "to_html", "to_json"]

@@ -7,9 +7,16 @@ The JSON Schema (`sprawozdania schema`) is generated from these classes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 SCHEMA_VERSION = "1.0"
 
@@ -182,6 +189,44 @@ class Stats(_Model):
         return self.explained / self.numbers if self.numbers else 1.0
 
 
+CorrectionAction = Literal["edit", "delete", "add", "verify", "unverify"]
+
+
+class Correction(_Model):
+    """A person's correction of an archived record, kept beside it (never in it): anchored to
+    what it corrects — the fact's type, span and value as extracted — not to the fact's id,
+    which changes when rules change."""
+
+    id: int
+    action: CorrectionAction
+    fact_type: str | None = None
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    text: str | None = Field(default=None, description="The words of the span when it was made")
+    extracted: Any = Field(default=None, description="The fact's value as extracted (the anchor)")
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    who: str
+    at: str = Field(description="When, ISO 8601 UTC")
+    reason: str | None = None
+    fact: str | None = Field(default=None, description="Id of the fact it applies to in this record")
+    applied: bool = Field(default=True, description="False: its fact no longer appears (after a "
+                                                    "re-extraction): shown for review, never dropped")
+
+
+class Review(_Model):
+    """The people's side of an archived record: corrections applied, verification."""
+
+    verified: bool = False
+    verified_by: str | None = None
+    verified_at: str | None = None
+    corrections: list[Correction] = Field(default_factory=list)
+
+    @property
+    def unmatched(self) -> list[Correction]:
+        return [c for c in self.corrections if not c.applied]
+
+
 class Report(_Model):
     schema_version: str = SCHEMA_VERSION
     source: SourceInfo
@@ -198,6 +243,16 @@ class Report(_Model):
     findings: list[Finding] = Field(default_factory=list)
     stats: Stats = Field(default_factory=Stats)
     text: str | None = Field(default=None, description="The decoded text (when requested)")
+    review: Review | None = Field(default=None, description="In an archive: the corrections people made "
+                                  "(the record is the corrected one) and whether it was verified")
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_review(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A record nobody reviewed is written as before: without the `review` key."""
+        data: dict[str, Any] = handler(self)
+        if self.review is None:
+            data.pop("review", None)
+        return data
 
     def fact(self, fact_id: str) -> Fact | None:
         for f in self.facts:
@@ -210,7 +265,7 @@ class Report(_Model):
 
 
 __all__ = [
-    "SCHEMA_VERSION", "Amount", "Count", "DateFact", "DateRange", "Fact", "Finding", "Hours",
-    "Location", "Period", "Provenance", "Quantity", "Report", "Section", "SourceInfo", "Span",
+    "SCHEMA_VERSION", "Amount", "Correction", "CorrectionAction", "Count", "DateFact", "DateRange", "Fact", "Finding", "Hours",
+    "Location", "Period", "Provenance", "Quantity", "Report", "Review", "Section", "SourceInfo", "Span",
     "Stats",
 ]
