@@ -981,6 +981,8 @@ class Archive:
             return out
 
         row: tuple[Any, ...]
+        new: dict[str, Any] | None
+        old: dict[str, Any] | None
         if action in ("verify", "unverify"):
             row = (None, None, None, None, None, None, None)
         elif action == "add":

@@ -108,7 +108,7 @@ def _set_value(f: Any, value: Any) -> None:
 
 def new_fact(fid: str, ftype: str, span: Span, section: str | None, fields: dict[str, Any]) -> Any:
     """A fact a person added (its value already parsed with parse_value)."""
-    v = fields.get("value")
+    v: Any = fields.get("value")
     if ftype in ("count", "hours"):
         cls = Count if ftype == "count" else Hours
         return cls(id=fid, section=section, span=span, value=v, subject=fields.get("subject") or None,

@@ -16,6 +16,9 @@ def to_facts(report: Report) -> dict[str, Any]:
         p = report.period
         period = {"start": p.start.isoformat(), "end": p.end.isoformat(),
                   "start_char": p.span.start if p.span else None, "end_char": p.span.end if p.span else None}
+    review = report.review
+    touched = {c.fact: c.action for c in review.corrections if c.applied and c.fact and c.action in ("edit", "add")} \
+        if review else {}
     facts = []
     for f in report.facts:
         if f.type not in FACT_TYPES:
@@ -51,6 +54,8 @@ def to_facts(report: Report) -> dict[str, Any]:
                 d["page"] = f.provenance.page
             if f.provenance.confidence is not None:
                 d["confidence"] = f.provenance.confidence
+        if f.id in touched:                    # a person's correction: "edit" or "add"
+            d["corrected"] = touched[f.id]
         facts.append(d)
     findings = []
     for fd in report.findings:
@@ -60,7 +65,7 @@ def to_facts(report: Report) -> dict[str, Any]:
             d.update(start=ev.start, end=ev.end, text=ev.text)
         d["message"] = fd.message
         findings.append(d)
-    return {
+    out: dict[str, Any] = {
         "contract": "facts/1",
         "source": report.source.name,
         "organisation": report.organisation,
@@ -70,6 +75,14 @@ def to_facts(report: Report) -> dict[str, Any]:
         "facts": facts,
         "findings": findings,
     }
+    if review is not None:      # an archived record people reviewed: it is the corrected one, and says so
+        out["review"] = {"corrected": any(c.applied and c.action not in ("verify", "unverify")
+                                          for c in review.corrections),
+                         "verified": review.verified, "verified_by": review.verified_by,
+                         "verified_at": review.verified_at,
+                         "corrections": sum(1 for c in review.corrections if c.action not in ("verify", "unverify")),
+                         "unmatched": len(review.unmatched)}
+    return out
 
 
 def dumps_facts(report: Report) -> str:

@@ -87,7 +87,7 @@ def _json_for_script(data: Any) -> str:
             .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
-def _value(f: Any) -> str:
+def _value(f: Any) -> Any:
     from .compare import fmt_num
 
     if f.type in ("count", "hours", "amount"):

@@ -236,7 +236,7 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
             elif data.action in ("edit", "delete") and not data.fact:
                 return _json_error(400, f"{data.action}: which fact (fact) is missing")
             try:
-                cid = ar.correct(sha, data.action, who=user, fact=data.fact, changes=dict(data.changes or {}),
+                cid = ar.correct(sha, data.action, who=user, fact=data.fact, changes={str(k): v for k, v in (data.changes or {}).items()},
                                  reason=data.reason, add=add)
             except CorrectionError as e:
                 return _json_error(400, str(e))

@@ -122,7 +122,8 @@ def serve(
     who = (user or "").strip() or _system_user()
     path = archive_path(archive)
     try:
-        from ..web import create_app, free_socket, serve as run
+        from ..web import create_app, free_socket
+        from ..web import serve as run
     except ImportError as e:
         raise fail(tr("serve needs the web packages ({detail}); pip install -e .", detail=str(e))) from None
     try:

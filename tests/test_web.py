@@ -1,0 +1,373 @@
+"""Review pages and `serve` without a browser: every fact highlighted (nested where facts overlap),
+report text escaped, corrections kept in their own table and applied by Archive.record (so the
+compare table and the facts/1 export show them), the served application's validation, read-only
+mode and errors; the web framework imported lazily."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from extractor import extract, extract_text
+from extractor.archive import SCHEMA_VERSION, Archive
+from extractor.corrections import CorrectionError
+from extractor.review import marked_text, render_review
+from models import Count, Report, SourceInfo, Span
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED = CORPUS / "owes-olsztyn_2018-09-01_2018-11-30.txt"
+OLSZTYN = sorted(CORPUS.glob("owes-olsztyn_*.txt"))
+
+
+class _Marks(HTMLParser):
+    """The text under each fact id (data-f) and the nesting of the elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+        self.under: dict[str, list[tuple[int, int]]] = {}
+        self.pos = 0
+        self.open_at: list[int] = []
+        self.depth = 0
+        self.max_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.stack.append((tag, a.get("data-f")))
+        self.open_at.append(self.pos)
+        if tag == "mark":
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        open_tag, fid = self.stack.pop()
+        assert open_tag == tag, f"</{tag}> closes <{open_tag}>: not nested"
+        start = self.open_at.pop()
+        if fid is not None:
+            self.under.setdefault(fid, []).append((start, self.pos))
+        if tag == "mark":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        self.pos += len(data)
+
+
+def _parse(html: str) -> _Marks:
+    p = _Marks()
+    p.feed(html)
+    p.close()
+    assert p.stack == []
+    return p
+
+
+def _check_all_highlighted(text: str, report: Report) -> _Marks:
+    p = _parse(marked_text(text, report))
+    assert "".join(p.text) == text                          # the text, whole and unchanged
+    for f in report.facts:
+        pieces = sorted(p.under.get(f.id, []))
+        assert pieces, f"fact {f.id} {f.span.text!r} not highlighted"
+        assert pieces[0][0] == f.span.start and pieces[-1][1] == f.span.end
+        assert sum(b - a for a, b in pieces) == f.span.end - f.span.start     # contiguous, nothing more
+    return p
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt"))[:12], ids=lambda p: p.name)
+def test_every_fact_of_a_record_is_highlighted(path: Path) -> None:
+    rep = extract(path, keep_text=True)
+    assert rep.text is not None and rep.facts
+    _check_all_highlighted(rep.text, rep)
+
+
+def _count(fid: str, text: str, start: int, end: int, value: int) -> Count:
+    return Count(id=fid, span=Span(start=start, end=end, text=text[start:end]), value=value)
+
+
+def test_overlapping_and_crossing_facts_nest() -> None:
+    text = "razem 14 spotkań w tym 5 w Ełku"
+    rep = Report(source=SourceInfo(name="x.txt", chars=len(text)), facts=[
+        _count("a", text, 0, 16, 14),          # "razem 14 spotkań"
+        _count("b", text, 6, 8, 14),           # "14" inside it
+        _count("c", text, 9, 25, 5),           # crosses a's end: "spotkań w tym 5"
+    ])
+    p = _check_all_highlighted(text, rep)
+    assert p.max_depth >= 2
+    assert len(p.under["c"]) == 2              # cut in two around a's end, each piece nested
+
+
+def test_report_text_is_escaped_in_the_review_page() -> None:
+    text = ("Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCPS\n\n"
+            "Odbyło się 30 spotkań <script>alert('x')</script> w Olsztynie <img src=x onerror=alert(1)>.\n")
+    rep = extract_text(text, name="<b>zły</b>.txt", keep_text=True)
+    html = render_review(rep, text)
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>zły" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')" in html
+    body = html.split('<div id="text" class="text" lang="pl">', 1)[1].split("</div>", 1)[0]
+    assert "".join(_parse(body).text) == text               # shown as the words it is, nothing run
+    assert "&lt;img src=x onerror=" in body
+    data = html.split('<script type="application/json" id="data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data                      # the JSON for the script cannot close its element
+    json.loads(data)
+
+
+# --- corrections in the archive -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def olsztyn_reports() -> list[tuple[Path, Report]]:
+    return [(p, extract(p)) for p in OLSZTYN]
+
+
+@pytest.fixture
+def archive(tmp_path, olsztyn_reports):
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as ar:
+        for p, rep in olsztyn_reports:
+            ar.upsert(rep.model_copy(deep=True), path=p)
+    return path
+
+
+def _seed_sha(olsztyn_reports) -> str:
+    return next(r.source.sha256 for p, r in olsztyn_reports if p == SEED)
+
+
+def _value_of(ar: Archive, sha: str, indicator: str, section: str = "CPS") -> float:
+    return ar.conn.execute("SELECT value FROM indicator_values WHERE report = ? AND indicator = ? AND section = ? "
+                           "AND planned = 0", (sha, indicator, section)).fetchone()[0]
+
+
+def test_corrections_are_their_own_table_and_the_record_is_the_corrected_one(archive, olsztyn_reports, tmp_path):
+    from extractor.compare import build_comparison
+    from extractor.export import export_facts
+
+    sha = _seed_sha(olsztyn_reports)
+    with Archive(archive) as ar:
+        assert ar.schema_version == SCHEMA_VERSION == 7
+        assert ar.record(sha).review is None                   # nobody reviewed it: as extracted
+        stored = ar.conn.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0]
+        rec = ar.record(sha)
+        f30 = next(f for f in rec.facts if f.span.text == "30 spotkań")
+        place = next(f for f in rec.facts if f.type == "location")
+        ar.correct(sha, "edit", who="anna", fact=f30.id, changes={"value": "32"}, reason="skan: 32")
+        ar.correct(sha, "delete", who="anna", fact=place.id, reason="nie miejsce")
+        at = ar.record(sha).facts[0].span.start
+        ar.correct(sha, "add", who="anna", add={"type": "count", "start": 0, "end": 12,
+                                                "text": _text(SEED)[0:12], "value": 1, "subject": "sprawozdanie"})
+        # the extracted record is untouched; the corrections are rows of their own
+        assert ar.conn.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0] == stored
+        rows = ar.conn.execute("SELECT action, who, old, new, reason, extracted FROM corrections WHERE report = ? "
+                               "ORDER BY id", (sha,)).fetchall()
+        assert [r[0] for r in rows] == ["edit", "delete", "add"]
+        assert rows[0][1:] == ("anna", '{"value": 30}', '{"value": 32}', "skan: 32", "30")
+        rec = ar.record(sha)
+        assert rec.review is not None and [c.applied for c in rec.review.corrections] == [True, True, True]
+        assert rec.fact(f30.id).value == 32 and rec.fact(place.id) is None
+        assert any(f.id.startswith("c") and f.span.start == 0 for f in rec.facts) and at >= 0
+        # the rows every reader uses follow: facts, indicator values, the compare table
+        assert ar.conn.execute("SELECT value_num FROM facts WHERE report = ? AND id = ?", (sha, f30.id)).fetchone()[0] == 32
+        assert _value_of(ar, sha, "ANIM_SPOTKANIA") == 32
+        cmp = build_comparison(ar, org="owes-olsztyn", kind="partial")
+        row = next(r for r in cmp.rows if r.indicator == "ANIM_SPOTKANIA" and r.section == "CPS")
+        assert row.values[0] == 32
+        # the one export command: facts/1 of the corrected record, saying so
+        export_facts(ar, tmp_path / "facts", org="owes-olsztyn")
+    out = json.loads((tmp_path / "facts" / (SEED.stem + ".facts.json")).read_text(encoding="utf-8"))
+    fact = next(f for f in out["facts"] if f["text"] == "30 spotkań")
+    assert fact["value"] == 32 and fact["corrected"] == "edit"
+    assert out["review"]["corrected"] is True and out["review"]["corrections"] == 3
+    assert not any(f["type"] == "location" and f["id"] == place.id for f in out["facts"])
+    assert any(f.get("corrected") == "add" for f in out["facts"])
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_corrections_survive_a_re_extraction_and_one_whose_fact_is_gone_is_kept(archive, olsztyn_reports):
+    sha = _seed_sha(olsztyn_reports)
+    rep = next(r for p, r in olsztyn_reports if p == SEED)
+    with Archive(archive) as ar:
+        rec = ar.record(sha)
+        f30 = next(f for f in rec.facts if f.span.text == "30 spotkań")
+        other = next(f for f in rec.facts if f.type == "hours")
+        ar.correct(sha, "edit", who="anna", fact=f30.id, changes={"value": 31})
+        ar.correct(sha, "edit", who="anna", fact=other.id, changes={"subject": "coś"})
+        # re-extraction with other rules: ids renumbered, one fact no longer found
+        again = rep.model_copy(deep=True)
+        again.facts = [f for f in again.facts if f.id != other.id]
+        for i, f in enumerate(again.facts):
+            f.id = f"g{i}"
+        assert ar.upsert(again, path=SEED) == "updated"
+        rec = ar.record(sha)
+        moved = next(f for f in rec.facts if f.span.text == "30 spotkań")
+        assert moved.id.startswith("g") and moved.value == 31        # found by type, span and value
+        assert _value_of(ar, sha, "ANIM_SPOTKANIA") == 31
+        gone = rec.review.unmatched
+        assert [(c.action, c.start, c.end) for c in gone] == [("edit", other.span.start, other.span.end)]
+        assert ar.conn.execute("SELECT count(*) FROM corrections WHERE report = ?", (sha,)).fetchone()[0] == 2
+
+
+def test_a_correction_is_checked_before_it_is_stored(archive, olsztyn_reports):
+    sha = _seed_sha(olsztyn_reports)
+    with Archive(archive) as ar:
+        rec = ar.record(sha)
+        count = next(f for f in rec.facts if f.type == "count")
+        date = next(f for f in rec.facts if f.type == "date")
+        for kwargs, words in [
+            ({"fact": count.id, "changes": {"value": "trzydzieści"}}, "not a number"),
+            ({"fact": count.id, "changes": {"value": -3}}, "not a number"),
+            ({"fact": date.id, "changes": {"value": "2018-13-40"}}, "not a date"),
+            ({"fact": date.id, "changes": {"subject": "x"}}, "has no subject"),
+            ({"fact": "nope", "changes": {"value": 1}}, "no fact"),
+            ({"fact": count.id, "changes": {"part_of": date.id}}, "no count or hours fact"),
+            ({"fact": count.id, "changes": {"id": "f1"}}, "cannot be corrected"),
+        ]:
+            with pytest.raises(CorrectionError, match=words):
+                ar.correct(sha, "edit", who="x", **kwargs)
+        with pytest.raises(CorrectionError):
+            ar.correct(sha, "add", who="x", add={"type": "count", "start": 5, "end": 3, "text": "", "value": 1})
+        assert ar.corrections(sha) == []
+
+
+def test_verification_is_kept_and_listed(archive, olsztyn_reports):
+    sha = _seed_sha(olsztyn_reports)
+    with Archive(archive) as ar:
+        ar.correct(sha, "verify", who="anna")
+        assert ar.review_states() == {sha: (True, 0)}
+        rec = ar.record(sha)
+        assert rec.review.verified and rec.review.verified_by == "anna"
+        ar.correct(sha, "unverify", who="jan")
+        assert ar.review_states()[sha] == (False, 0)
+
+
+def test_an_archive_of_schema_5_gains_the_corrections_table(tmp_path, olsztyn_reports):
+    from extractor.archive import migrate
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=5)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
+    conn.close()
+    with Archive(path) as ar:
+        assert ar.schema_version == 7 and ar.migrated == [7]
+        assert ar.corrections("0" * 64) == []
+
+
+# --- the served application -----------------------------------------------------------------
+
+@pytest.fixture
+def client(archive):
+    from starlette.testclient import TestClient
+
+    from extractor.web import create_app
+
+    return TestClient(create_app(archive, user="anna"), raise_server_exceptions=False)
+
+
+def test_served_pages(client, olsztyn_reports):
+    sha = _seed_sha(olsztyn_reports)
+    r = client.get("/")
+    assert r.status_code == 200 and SEED.name in r.text and "owes-olsztyn" in r.text
+    assert client.get("/", params={"q": "2019-06"}).text.count('<tr data-sha=') == 1
+    bad = client.get("/", params={"kind": "weekly"})
+    assert bad.status_code == 400 and "kind" in bad.text and "Traceback" not in bad.text
+    page = client.get(f"/report/{sha}")
+    assert page.status_code == 200 and 'data-api="/api/report/' in page.text and '<mark class="f t-count' in page.text
+    assert client.get("/report/" + "0" * 64).status_code == 404
+    org = client.get("/org/owes-olsztyn")
+    assert org.status_code == 200 and "<svg" in org.text and 'id="compare-table"' in org.text
+    assert client.get("/org/owes-nigdzie").status_code == 404
+    facts = client.get(f"/report/{sha}/facts.json").json()
+    assert facts["contract"] == "facts/1" and "review" not in facts
+
+
+def test_served_corrections_are_validated(client, olsztyn_reports, archive):
+    sha = _seed_sha(olsztyn_reports)
+    api = f"/api/report/{sha}"
+    with Archive(archive) as ar:
+        f30 = next(f for f in ar.record(sha).facts if f.span.text == "30 spotkań")
+    for body, status, words in [
+        (b"not json", 400, "not JSON"),
+        (json.dumps({"action": "burn"}), 400, "action"),
+        (json.dumps({"action": "edit", "fact": f30.id, "changes": {"value": "x"}}), 400, "not a number"),
+        (json.dumps({"action": "edit", "fact": "<script>", "changes": {"value": 1}}), 400, "fact"),
+        (json.dumps({"action": "edit", "changes": {"value": 1}}), 400, "fact"),
+        (json.dumps({"action": "edit", "fact": f30.id, "changes": {"value": 1}, "extra": 1}), 400, "extra"),
+        (json.dumps({"action": "add", "add": {"type": "count", "start": 0, "end": 4, "text": "Nope", "value": 1}}),
+         400, "not at"),
+    ]:
+        r = client.post(api, content=body)
+        assert r.status_code == status and words in r.json()["error"], (body, r.text)
+    r = client.post(api, json={"action": "edit", "fact": f30.id, "changes": {"value": "33"}, "reason": "skan"})
+    assert r.status_code == 200 and r.json()["ok"]
+    words = _text(SEED)[463:483]
+    r = client.post(api, json={"action": "add", "add": {"type": "count", "start": 463, "end": 483, "text": words,
+                                                         "value": 7}})
+    assert r.status_code == 200
+    assert client.post(f"/api/report/{'0' * 64}", json={"action": "verify"}).status_code == 404
+    with Archive(archive) as ar:
+        rows = ar.corrections(sha)
+    assert [(c.action, c.who) for c in rows] == [("edit", "anna"), ("add", "anna")]
+    assert client.get(f"/report/{sha}/facts.json").json()["review"]["corrections"] == 2
+    page = client.get(f"/report/{sha}").text
+    assert "corrected-note" in page
+
+
+def test_read_only_refuses_writes(archive, olsztyn_reports):
+    from starlette.testclient import TestClient
+
+    from extractor.web import create_app
+
+    sha = _seed_sha(olsztyn_reports)
+    c = TestClient(create_app(archive, user="anna", read_only=True))
+    r = c.post(f"/api/report/{sha}", json={"action": "verify"})
+    assert r.status_code == 403 and "read-only" in r.json()["error"]
+    assert c.post("/api/org/owes-olsztyn/alias", json={"alias": "owes-x"}).status_code == 403
+    with Archive(archive) as ar:
+        assert ar.corrections(sha) == []
+
+
+def test_joining_two_keys_from_the_organisation_page(client, archive):
+    r = client.post("/api/org/owes-olsztyn/alias", json={"alias": "owes-warmia"})
+    assert r.status_code == 200 and r.json()["org_key"] == "owes-olsztyn"
+    with Archive(archive) as ar:
+        assert ar.resolve("owes-warmia") == "owes-olsztyn"
+    assert client.post("/api/org/owes-olsztyn/alias", json={"alias": ""}).status_code == 400
+
+
+def test_help_and_extract_do_not_import_the_web_framework():
+    web = "[m for m in ('starlette', 'uvicorn', 'jinja2', 'selenium', 'extractor.web') if m in sys.modules]"
+    code = ("import sys; from extractor.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "try:\n    app(['serve', '--help'])\nexcept SystemExit:\n    pass\n"
+            f"print('HELP', {web})\n"
+            f"try:\n    app(['extract', {str(SEED)!r}, '--format', 'facts'])\nexcept SystemExit:\n    pass\n"
+            f"print('EXTRACT', [m for m in {web} if m != 'jinja2'])")       # spaCy itself imports jinja2
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "HELP []" in out.stdout and "EXTRACT []" in out.stdout
+
+
+def test_review_command_writes_a_self_contained_page(tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    src = tmp_path / SEED.name
+    shutil.copy(SEED, src)
+    out = tmp_path / "review.html"
+    r = CliRunner().invoke(app, ["review", str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "http://" not in html and "https://" not in html
+    assert "<script src" not in html and "<link rel=\"stylesheet\"" not in html
+    rep = extract(src, keep_text=True)
+    assert html.count('<mark class="f') >= len(rep.facts)
+    r = CliRunner().invoke(app, ["review", str(src), str(tmp_path / "missing.txt"), "-o", str(tmp_path / "pages")])
+    assert r.exit_code == 2 and (tmp_path / "pages" / (SEED.name + ".review.html")).is_file()
