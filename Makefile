@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck unit eval clean fuzz bench deps ocr-eval
 
-# Debian packages the program needs: OCR of scans (Tesseract 5 and its Polish model) and the
-# font the scan generator of the tests renders with. Add a package here to have `make deps`
-# install it.
-DEB_PACKAGES := tesseract-ocr tesseract-ocr-pol fonts-dejavu-core
+# Debian packages the program needs: OCR of scans (Tesseract 5 and its Polish model), the
+# font the scan generator of the tests renders with, and the headless browser the browser tests
+# drive (chromium, chromium-driver; as root it runs only with --no-sandbox). Add a package here
+# to have `make deps` install it.
+DEB_PACKAGES := tesseract-ocr tesseract-ocr-pol fonts-dejavu-core chromium chromium-driver
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,7 +30,7 @@ deps:
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else \
-	  echo "note: missing Debian packages:$$missing (run 'make deps' as root; reading scans needs them)"; \
+	  echo "note: missing Debian packages:$$missing (run 'make deps' as root; reading scans and the browser tests need them)"; \
 	fi
 
 DEPS := $(if $(filter 0,$(shell id -u)),deps)

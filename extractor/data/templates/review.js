@@ -149,12 +149,14 @@
     tr.addEventListener("click", function () { show(tr.dataset.f, true); });
   });
   window.review = {show: show, step: step, nextFinding: nextFinding, facts: facts};
-  var h = /^#f=(.+)$/.exec(location.hash);
-  if (h && facts[decodeURIComponent(h[1])]) show(decodeURIComponent(h[1]), true);
+  function fromHash() {
+    var h = /^#f=(.+)$/.exec(location.hash);
+    if (h && facts[decodeURIComponent(h[1])]) show(decodeURIComponent(h[1]), true);
+  }
 
   // --- the served page: corrections -------------------------------------------------------
   var api = document.body.dataset.api;
-  if (!api) return;
+  if (!api) { fromHash(); return; }
   var msg = document.getElementById("msg");
   function say(t, ok) { msg.textContent = t; msg.hidden = false; msg.classList.toggle("ok", !!ok); }
   function post(body, then) {
@@ -236,4 +238,5 @@
   verify.addEventListener("click", function () {
     post({action: verify.dataset.action}, function () { reload(current); });
   });
+  fromHash();
 })();
