@@ -371,3 +371,35 @@ def test_review_command_writes_a_self_contained_page(tmp_path):
     assert html.count('<mark class="f') >= len(rep.facts)
     r = CliRunner().invoke(app, ["review", str(src), str(tmp_path / "missing.txt"), "-o", str(tmp_path / "pages")])
     assert r.exit_code == 2 and (tmp_path / "pages" / (SEED.name + ".review.html")).is_file()
+
+
+def test_batch_review_writes_a_page_beside_each_output(tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in OLSZTYN[:2]:
+        shutil.copy(p, src / p.name)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["batch", str(src), "-o", str(out), "--archive", str(tmp_path / "a.sqlite"),
+                                 "--review", "--no-progress", "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    pages = sorted(p.name for p in out.glob("*.review.html"))
+    assert pages == sorted(p.name.removesuffix(".txt") + ".review.html" for p in OLSZTYN[:2])
+    assert "review: 2" in r.output or ": 2" in r.output.splitlines()[-1]
+
+
+def test_scanned_pages_go_beside_the_text_inline(tmp_path):
+    from PIL import Image
+
+    from extractor.review import page_images
+
+    img = tmp_path / "skan.png"
+    Image.new("L", (1240, 1754), 255).save(img)
+    got = page_images(img, [1])
+    assert [k for k, _ in got] == [1] and got[0][1].startswith("data:image/png;base64,")
+    rep = extract_text("Sprawozdanie za okres 01.09.2018 – 30.11.2018\n\nOdbyło się 30 spotkań.", keep_text=True)
+    html = render_review(rep, rep.text or "", images=got)
+    assert 'class="doc with-pages"' in html and 'src="data:image/png;base64,' in html

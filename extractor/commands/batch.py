@@ -52,6 +52,8 @@ def batch(
     = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the progress bar (on stderr).")] = True,
+    review: Annotated[bool, typer.Option("--review", help="Also write a review page (HTML) beside each output: "
+                                                          "OUTDIR/<file>.review.html.")] = False,
 ) -> None:
     """Convert many reports with N worker processes; one bad file never stops the batch.
 
@@ -122,6 +124,10 @@ def batch(
     finally:
         signal.signal(signal.SIGTERM, old_term)
     _summary(console, result)
+    if review:
+        from .web_cmd import write_batch_reviews
+
+        write_batch_reviews(result, archive)
     raise typer.Exit(result.exit_code)
 
 

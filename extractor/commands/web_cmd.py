@@ -16,6 +16,8 @@ from ._common import ARCHIVE_HELP, archive_path, check_limits, check_output, err
 if TYPE_CHECKING:
     from models import Report
 
+    from ..batch import BatchResult
+
 
 def review_html(report: Report, path: str | Path) -> str:
     """The review page of a report extracted with keep_text (its scanned pages beside the text)."""
@@ -40,6 +42,41 @@ def review_path(output: Path) -> Path:
             name = name[: -len(ext)]
             break
     return output.with_name(name + ".review.html")
+
+
+def write_batch_reviews(result: BatchResult, archive: Path | None) -> int:
+    """`batch --review`: a review page beside the output of every report converted or up to date
+    (missing pages only for those), of the archived — corrected — record when there is an archive.
+    A report that fails here is one line; the batch's outputs stand. Returns the pages written."""
+    from .. import extract as do_extract
+    from ..archive import Archive
+    from ..errors import SprawozdaniaError
+    from ..read.ocr import OcrOptions
+
+    ocr = OcrOptions(cache=result.outdir / ".ocr")
+    ar = Archive(archive, create=False) if archive is not None and archive.exists() else None
+    written = 0
+    try:
+        for o in result.converted + result.skipped:
+            if not o.output:
+                continue
+            target = review_path(result.outdir / o.output)
+            if o.status == "skipped" and target.exists():
+                continue
+            try:
+                rep = do_extract(o.path, keep_text=True, ocr=ocr)
+                if ar is not None and o.sha256 and ar.has(o.sha256):
+                    text, rep = rep.text, ar.record(o.sha256)
+                    rep.text = text
+                write_output(target, review_html(rep, o.path))
+                written += 1
+            except (SprawozdaniaError, OSError, typer.Exit) as e:
+                err(tr("{path}: no review page ({detail})", path=o.path, detail=str(e) or type(e).__name__))
+    finally:
+        if ar is not None:
+            ar.close()
+    print(tr("review pages: {n}", n=written))
+    return written
 
 
 @app.command(epilog="Exit codes: 0 written; 2 a report could not be read (the others are written) or a bad "
