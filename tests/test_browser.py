@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser import browser, quit_browser, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
