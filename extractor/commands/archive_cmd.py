@@ -206,6 +206,7 @@ def show_cmd(
                                    "ORDER BY ord", (row.sha256,)).fetchall()
         nfacts = ar.conn.execute("SELECT count(*) FROM facts WHERE report = ?", (row.sha256,)).fetchone()[0]
         names = {c: i.name for c, i in ar.taxonomy.indicators.items()}
+        review = ar.record(row.sha256).review
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -224,6 +225,13 @@ def show_cmd(
                   f"{escape(tr('facts: {counts}', counts=nfacts))}  {escape(when)}", highlight=False)
     for p in paths:
         console.print(f"  [dim]{escape(p)}[/]", highlight=False)
+    if review is not None:
+        n = sum(1 for c in review.corrections if c.action not in ("verify", "unverify"))
+        line = tr("corrected record: {n} correction(s), {unmatched} whose fact no longer appears",
+                  n=n, unmatched=len(review.unmatched))
+        if review.verified:
+            line += "; " + tr("verified by {who}, {at}", who=review.verified_by, at=review.verified_at)
+        console.print(f"[bold yellow]{escape(line)}[/]", highlight=False)
     st = Table(title=tr("Sections"), title_justify="left")
     for col in ("code", "compared as", "heading"):
         st.add_column(tr(col))
