@@ -212,9 +212,11 @@ def _cell(ws: Any, v: Any) -> Any:
     return v
 
 
-def export_facts(archive: Archive, folder: str | Path, *, org: str | None = None, kind: str | None = None) -> int:
+def export_facts(archive: Archive, folder: str | Path, *, org: str | None = None, kind: str | None = None,
+                 verified: bool = False) -> int:
     """One facts/1 file per report (`<file name>.facts.json`, the content hash added when two
-    reports share a name), from the archived record as the archive gives it (Archive.record).
+    reports share a name), from the archived record as the archive gives it (Archive.record:
+    with people's corrections applied); only reports marked verified with `verified`.
     Returns the number written."""
     from .emit import dumps_facts
 
@@ -222,6 +224,9 @@ def export_facts(archive: Archive, folder: str | Path, *, org: str | None = None
     where, args = _where(archive, org, kind, "reports")
     shas = [r[0] for r in archive.conn.execute(f"SELECT sha256 FROM ({TABLES['reports'].sql}){where} {_ORDER}",
                                                args)]
+    if verified:
+        states = archive.review_states()
+        shas = [s for s in shas if states.get(s, (False, 0))[0]]
     taken: set[str] = set()
     for sha in shas:
         rep = archive.record(sha)

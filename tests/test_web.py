@@ -403,3 +403,26 @@ def test_scanned_pages_go_beside_the_text_inline(tmp_path):
     rep = extract_text("Sprawozdanie za okres 01.09.2018 – 30.11.2018\n\nOdbyło się 30 spotkań.", keep_text=True)
     html = render_review(rep, rep.text or "", images=got)
     assert 'class="doc with-pages"' in html and 'src="data:image/png;base64,' in html
+
+
+def test_verified_reports_export_as_gold_for_eval(archive, olsztyn_reports, tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    sha = _seed_sha(olsztyn_reports)
+    with Archive(archive) as ar:
+        f30 = next(f for f in ar.record(sha).facts if f.span.text == "30 spotkań")
+        ar.correct(sha, "edit", who="anna", fact=f30.id, changes={"value": 32})
+        ar.correct(sha, "verify", who="anna")
+    corpus = tmp_path / "mycorpus"
+    r = CliRunner().invoke(app, ["archive", "export", "--archive", str(archive), "--format", "facts", "--verified",
+                                 "-o", str(corpus / "gold")])
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in (corpus / "gold").iterdir()] == [SEED.stem + ".facts.json"]
+    shutil.copy(SEED, corpus / SEED.name)
+    r = CliRunner().invoke(app, ["eval", str(corpus)])
+    total = next(line for line in r.output.splitlines() if line.startswith("TOTAL"))
+    assert "P=1.000" not in total                 # the extractor's 30 against the person's 32: one miss
+    r = CliRunner().invoke(app, ["archive", "export", "--archive", str(archive), "--verified"])
+    assert r.exit_code == 2

@@ -288,6 +288,8 @@ def export_cmd(
     = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a byte-order mark, so Excel reads it as UTF-8.")]
     = False,
+    verified: Annotated[bool, typer.Option("--verified", help="facts: only reports a person marked verified (gold "
+                                                              "files for `sprawozdania eval`).")] = False,
 ) -> None:
     """Write the archive's tables for a spreadsheet, pandas or another database.
 
@@ -301,10 +303,15 @@ def export_cmd(
       sprawozdania archive export --format xlsx -o reports.xlsx
 
       sprawozdania archive export --format facts -o facts/
+
+      sprawozdania archive export --format facts --verified -o mycorpus/gold/
     """
     from ..export import ExportError, export_facts, export_table, export_xlsx
     from ..output import check_target, describe
 
+    if verified and fmt is not ExportFormat.facts:
+        err(tr("--verified goes with --format facts"))
+        raise typer.Exit(2)
     if fmt in (ExportFormat.xlsx, ExportFormat.parquet, ExportFormat.facts) and output is None:
         err(tr("--format {fmt} writes a folder: give -o FOLDER", fmt=fmt.value) if fmt is ExportFormat.facts
             else tr("--format {fmt} writes a file: give -o FILE", fmt=fmt.value))
@@ -327,7 +334,7 @@ def export_cmd(
                 print(tr("{path}: rows per sheet: {counts}", path=output,
                          counts=", ".join(f"{k} {n}" for k, n in counts.items())), file=sys.stderr)
             elif fmt is ExportFormat.facts:
-                n = export_facts(ar, output, org=org, kind=kind)  # type: ignore[arg-type]
+                n = export_facts(ar, output, org=org, kind=kind, verified=verified)  # type: ignore[arg-type]
                 print(tr("{path}: facts/1 files: {n}", path=output, n=n), file=sys.stderr)
             else:
                 text = export_table(ar, table.value, fmt.value, output, org=org, kind=kind, bom=bom)
