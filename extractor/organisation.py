@@ -120,7 +120,7 @@ def _name_words(text: str, toks: list[_Tok], j: int, after_quote: bool = False) 
     # ("Ośrodek Wsparcia Ekonomii Społecznej\nw Bartoszycach")
     if not (_GAP_OK.fullmatch(gap) or prep and _LINE_BREAK.fullmatch(gap) or after_quote):
         return [], False
-    words: list[str] = []
+    words = []
     first = j + 1 if prep else j
     for k in range(first, min(len(toks), first + _MAX_NAME_WORDS)):
         t = toks[k]
