@@ -4,38 +4,48 @@
     result = run_batch(["corpus"], "out", fmt="json", workers=4, archive="reports.sqlite")
     result.failed      # [Outcome(path=..., reason=...)]
 
-Every worker process builds the pipeline once (`extractor.extract` builds it lazily) and
-converts files; the parent alone writes: each output atomically (temp file + rename), then
-the archive (one transaction per report), then a line in OUTDIR/.manifest.jsonl. A re-run
-skips a file whose output and manifest entry carry the same content sha256 (and, with an
-archive, whose hash the archive holds) unless `force`; an interrupted run therefore loses
-and duplicates nothing. A worker that dies (segfault, out of memory) costs only the file it
-was converting. The library never prints: progress comes through the `on_*` callbacks.
+Every worker process builds the pipeline once, before its first file, and converts one file
+at a time; the parent alone writes: each output atomically (temp file + rename), then the
+archive (one transaction per report), then a line in OUTDIR/.manifest.jsonl. A re-run skips
+a file whose output and manifest entry carry the same content sha256 (and, with an archive,
+whose hash the archive holds) unless `force`; an interrupted run therefore loses and
+duplicates nothing.
+
+Each file has a time and a memory budget (`Budget`): a worker over either is killed and
+replaced, the file is recorded as failed (kind `timeout` or `memory`) and the other files
+in flight go on undisturbed. Those two kinds are remembered in OUTDIR/errors.jsonl, so a
+re-run does not spend the budget on them again unless `retry_failed`. A worker that dies
+(segfault, killed) costs only the file it was converting. A full disk stops the batch with
+the reason; what was written stays consistent and a re-run resumes. The library never
+prints: progress comes through the `on_*` callbacks.
 """
 from __future__ import annotations
 
 import contextlib
 import csv
 import datetime as dt
+import errno
 import glob
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import signal
+import sqlite3
+import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import SprawozdaniaError
-from .output import atomic_write
+from .errors import SprawozdaniaError, path_text
+from .output import atomic_write, reason_of
 from .read import SUFFIXES
 
 Format = Literal["json", "facts", "jsonl", "csv"]
@@ -50,9 +60,32 @@ CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end",
                "planned", "start", "end", "text")
 _TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left by a killed run
 
+# The time budget of a file when none is given: a base, plus time for each MiB of the file and
+# each page that may need OCR. Measured: the pipeline reads about 1 M characters in 12 s on an
+# idle core of ours, so 30 s a MiB leaves room for a machine two or three times slower or busier;
+# OCR takes about 10 s a page.
+BUDGET_BASE = 60.0
+BUDGET_PER_MIB = 30.0
+BUDGET_PER_PAGE = 30.0
+# Resident memory a worker may use (the pipeline alone takes about 0.3 GiB; 1 M characters of
+# text about 0.35 GiB more, measured).
+DEFAULT_MAX_MEMORY = 3 * 1024 ** 3
+HELD_KINDS = ("timeout", "memory")    # failures a re-run does not retry unless asked to
+_POLL = 0.25                           # seconds between looks at the workers' memory
+_START_TIMEOUT = 300.0                 # seconds a new worker may take to build its pipeline
+_START_FAILURES = 3                    # workers dying in a row before they start: give up
+# file signatures of scanned images (one page each) until the OCR readers count pages themselves
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+# a small report that builds every part of the pipeline when a worker starts
+_WARM_UP = "Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCENTRUM (CPS)\n\n5 spotkań w Olsztynie (12.10).\n"
+
 
 class BatchError(SprawozdaniaError):
     """The batch cannot run at all (no inputs, output folder unusable, locked …)."""
+
+
+class _NoSpace(Exception):
+    """A write failed for want of space: the batch stops (every later write would fail too)."""
 
 
 @dataclass
@@ -70,13 +103,67 @@ class Outcome:
     sha256: str | None = None
     output: str | None = None
     reason: str | None = None
-    # ReadError.kind (empty, binary, corrupt, unsupported …), or internal | crash | write | archive | missing
+    # ReadError.kind (empty, binary, corrupt, unsupported …), or internal | crash | timeout | memory |
+    # no_space | write | archive | missing | read
     error_kind: str | None = None
     archive: str | None = None         # added | updated | unchanged
     seconds: float = 0.0
     facts: int = 0
     findings: int = 0
     stage: Literal["plan", "convert"] = "convert"   # decided while planning, or by a worker
+    held: bool = False                 # failed for time or memory in an earlier run, not tried again
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one file may cost. `timeout`: seconds (None: scaled to the file by `time_budget`;
+    0: no limit). `max_memory`: bytes of a worker's resident memory, the pipeline included
+    (None: DEFAULT_MAX_MEMORY; 0: no limit)."""
+
+    timeout: float | None = None
+    max_memory: int | None = None
+
+    @property
+    def memory(self) -> int | None:
+        """The memory limit in bytes, None for none."""
+        if self.max_memory is None:
+            return DEFAULT_MAX_MEMORY
+        return self.max_memory or None
+
+    @property
+    def scaled(self) -> bool:
+        return self.timeout is None
+
+    def seconds(self, size: int, pages: int = 0) -> float:
+        """The time budget of a file of `size` bytes with `pages` pages to scan (inf: none)."""
+        if self.timeout is None:
+            return time_budget(size, pages)
+        return self.timeout if self.timeout > 0 else math.inf
+
+
+def time_budget(size: int, pages: int = 0) -> float:
+    """Seconds a file may take by default: 60 s, plus 30 s a MiB of the file, plus 30 s a page
+    that may have to be read by OCR (`scan_pages`)."""
+    return BUDGET_BASE + BUDGET_PER_MIB * size / 1024 ** 2 + BUDGET_PER_PAGE * pages
+
+
+def scan_pages(path: str | Path) -> int:
+    """Pages of a file that may have to be read by OCR: a PDF's page count (from its page tree;
+    a PDF with a text layer counts too, its pages are not looked at here), 1 for an image,
+    0 for anything else. Cheap, and never more than the PDF page limit."""
+    from .read import Limits
+    from .read.pdf import page_count
+
+    limits = Limits.from_env()
+    try:
+        with _open_regular(Path(path)) as fh:
+            head = fh.read(1024)
+            if b"%PDF-" in head:
+                data = head + fh.read(limits.max_bytes)
+                return page_count(data, limits.max_pages) or 1
+    except OSError:
+        return 0
+    return 1 if head.startswith(IMAGE_MAGIC) else 0
 
 
 @dataclass
@@ -87,8 +174,12 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     ignored: int = 0                   # files in folders that are not reports (by suffix)
     interrupted: bool = False
+    stopped: str | None = None         # why the batch stopped before the end (no space left …)
+    not_converted: int = 0             # files left for a re-run when it stopped
+    problems: list[str] = field(default_factory=list)   # closing writes that failed (errors.jsonl …)
     seconds: float = 0.0
     combined: str | None = None
+    budget: Budget = field(default_factory=Budget)
 
     def _by(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -106,10 +197,18 @@ class BatchResult:
         return self._by("failed")
 
     @property
+    def held(self) -> list[Outcome]:
+        """Files not tried again: they failed for time or memory in an earlier run."""
+        return [o for o in self.outcomes if o.held]
+
+    @property
     def exit_code(self) -> int:
-        """0 all converted or up to date; 1 some failed; 2 none usable; 130 interrupted."""
+        """0 all converted or up to date; 1 some failed, or stopped (no space); 2 none usable;
+        130 interrupted."""
         if self.interrupted:
             return 130
+        if self.stopped or self.problems:
+            return 1
         if not self.failed:
             return 0
         return 1 if (self.converted or self.skipped) else 2
@@ -144,6 +243,66 @@ def init_worker(batch: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if batch is not None:
         threading.Thread(target=_watch_parent, args=(batch, os.getppid()), daemon=True).start()
+
+
+def _cap_address_space(max_memory: int) -> None:
+    """A backstop for the parent's watch on memory, which looks only every _POLL seconds: the
+    address space may grow by twice the memory budget beyond what the worker maps once built
+    (spaCy and Morfeusz map more than they use), so an allocation far over the budget fails
+    at once with MemoryError instead of pressing the whole machine."""
+    try:
+        import resource
+
+        import psutil
+
+        cap = psutil.Process().memory_info().vms + 2 * max_memory
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or cap <= hard:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):   # not POSIX, or not allowed: the parent's watch remains
+        pass
+
+
+def _serve(conn: Any, batch: int, max_memory: int | None) -> None:
+    """A worker process: build the pipeline, say so, then convert the files the parent sends,
+    one at a time, until it sends None or goes away."""
+    init_worker(batch)
+    try:
+        import extractor
+
+        from .indicators import load_taxonomy
+
+        extractor.extract_text(_WARM_UP)
+        load_taxonomy()
+    except Exception:  # noqa: BLE001, S110 - the first file reports the same failure, with its name
+        pass
+    if max_memory:
+        _cap_address_space(max_memory)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        fn, args, count_pages = task
+        if count_pages:
+            conn.send(("pages", scan_pages(args[0])))
+        t0 = time.perf_counter()
+        try:
+            res = fn(*args)
+        except MemoryError:
+            res = {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space cap)",
+                   "seconds": time.perf_counter() - t0}
+        except Exception as e:  # noqa: BLE001 - the converter itself failed: this file only
+            res = {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
+                   "seconds": time.perf_counter() - t0}
+        try:
+            conn.send(("result", res))
+        except Exception as e:  # noqa: BLE001 - a result that cannot be pickled
+            conn.send(("result", {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
+                                  "seconds": time.perf_counter() - t0}))
 
 
 def render(report: Any, fmt: str, organisation: str | None = None) -> str:
@@ -214,6 +373,9 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
             "record": report.model_dump_json() if want_record else None, "organisation": organisation,
             "facts": len(report.facts), "findings": len(report.findings), "seconds": time.perf_counter() - t0,
         }
+    except MemoryError:
+        return {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space cap)",
+                "seconds": time.perf_counter() - t0}
     except Exception as e:  # noqa: BLE001 - a bug on one input must not stop the batch
         tb = traceback.extract_tb(e.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
@@ -227,16 +389,39 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
 
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def _special(mode: int) -> str:
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def _unusable(path: str, e: OSError) -> Outcome:
+    """An input that cannot be used, told by why its stat failed."""
+    if e.errno == errno.ELOOP:
+        return Outcome(path, "failed", reason="a symbolic link loop", error_kind="read")
+    if e.errno == errno.ENOENT and os.path.islink(path):
+        return Outcome(path, "failed", reason="a broken symbolic link (its target does not exist)",
+                       error_kind="missing")
+    if e.errno in (errno.ENOENT, errno.ENOTDIR):
+        return Outcome(path, "failed", reason="no such file or folder", error_kind="missing")
+    return Outcome(path, "failed", reason=f"cannot access ({reason_of(e)})", error_kind="read")
+
+
 def collect(inputs: Iterable[str | Path], outdir: Path | None = None
             ) -> tuple[list[Job], list[Outcome], int]:
     """Files named by the inputs (files, folders searched recursively, glob patterns).
 
-    Returns (jobs, failures for inputs that name nothing, number of ignored non-report files).
+    Returns (jobs, failures for inputs that cannot be used, number of ignored non-report files).
+    A failure is an input that names nothing, a broken link or a link loop, a named pipe, device
+    or socket (never opened: reading one could block for ever), a folder that cannot be read —
+    given directly or met inside a folder with a report's suffix.
     """
     suffixes = frozenset(SUFFIXES)
     out_abs = outdir.resolve() if outdir is not None else None
     jobs: list[Job] = []
-    missing: list[Outcome] = []
+    problems: list[Outcome] = []
     seen: set[Path] = set()
     ignored = 0
 
@@ -245,48 +430,95 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
         if rp in seen:
             return
         seen.add(rp)
-        jobs.append(Job(p, rel))
+        jobs.append(Job(p, path_text(rel)))      # output names are text, whatever the input's name
+
+    def inside_out(p: Path) -> bool:
+        return out_abs is not None and p.resolve().is_relative_to(out_abs)
 
     def add_dir(root: Path) -> None:
         nonlocal ignored
-        for p in sorted(root.rglob("*")):
-            if not p.is_file():
-                continue
-            rel = p.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if out_abs is not None and p.resolve().is_relative_to(out_abs):
-                continue
-            if p.suffix.lower() not in suffixes:
-                ignored += 1
-                continue
-            add(p, str(rel.parent / _stem(rel.name)) if rel.parent != Path(".") else _stem(rel.name))
+
+        def unreadable(e: OSError) -> None:
+            problems.append(Outcome(str(e.filename or root), "failed", error_kind="read",
+                                    reason=f"cannot read folder ({reason_of(e)})"))
+
+        found: list[tuple[Path, str]] = []
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+            here = Path(dirpath)
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and not inside_out(here / d)]
+            for name in filenames:
+                p = here / name
+                if name.startswith(".") or inside_out(p):
+                    continue
+                report_like = p.suffix.lower() in suffixes
+                try:
+                    mode = os.stat(p).st_mode
+                except OSError as e:
+                    if report_like:
+                        problems.append(_unusable(str(p), e))
+                    continue
+                if not stat.S_ISREG(mode):
+                    if report_like:
+                        problems.append(Outcome(str(p), "failed", error_kind="unsupported",
+                                                reason=f"not a regular file: {_special(mode)}"))
+                    continue
+                if not report_like:
+                    ignored += 1
+                    continue
+                r = p.relative_to(root)
+                found.append((p, str(r.parent / _stem(r.name)) if r.parent != Path(".") else _stem(r.name)))
+        for fp, rel in sorted(found):
+            add(fp, rel)
+
+    def add_path(p: Path, shown: str) -> None:
+        """A file or folder named directly or by a pattern."""
+        try:
+            mode = os.stat(p).st_mode
+        except OSError as e:
+            problems.append(_unusable(shown, e))
+            return
+        if stat.S_ISDIR(mode):
+            add_dir(p)
+        elif stat.S_ISREG(mode):
+            add(p, _stem(p.name))
+        else:
+            problems.append(Outcome(shown, "failed", error_kind="unsupported",
+                                    reason=f"not a regular file: {_special(mode)}"))
 
     for raw in inputs:
         s = str(raw)
         p = Path(s)
-        if p.is_dir():
-            add_dir(p)
-        elif p.is_file():
-            add(p, _stem(p.name))
-        elif glob.has_magic(s):
+        if not os.path.lexists(p) and glob.has_magic(s):
             hits = sorted(glob.glob(s, recursive=True))
             if not hits:
-                missing.append(Outcome(s, "failed", reason="pattern matches no file", error_kind="missing"))
+                problems.append(Outcome(s, "failed", reason="pattern matches no file", error_kind="missing"))
             for h in hits:
-                hp = Path(h)
-                if hp.is_dir():
-                    add_dir(hp)
-                elif hp.is_file():
-                    add(hp, _stem(hp.name))
+                add_path(Path(h), h)
         else:
-            missing.append(Outcome(s, "failed", reason="no such file or folder", error_kind="missing"))
-    return jobs, missing, ignored
+            add_path(p, s)
+    return jobs, problems, ignored
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path) -> Iterator[io.BufferedReader]:
+    """Open a file for reading without ever blocking on a named pipe or a device: refused
+    with OSError unless it is a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"not a regular file: {_special(mode)}", str(path))
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
 
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with _open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -305,26 +537,40 @@ def _assign_outputs(jobs: list[Job], fmt: str) -> None:
         taken.add(name.casefold())
 
 
-def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
-    """output path -> last entry (a line cut short by an interruption is ignored)."""
-    entries: dict[str, dict[str, Any]] = {}
-    path = outdir / MANIFEST
-    if not path.exists():
-        return entries
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a .jsonl file; a line cut short by an interruption is skipped."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    for line in text.splitlines():
         try:
             e = json.loads(line)
-            entries[e["output"]] = e
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
             continue
-    return entries
+        if isinstance(e, dict):
+            yield e
+
+
+def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
+    """output path -> last entry (a line cut short by an interruption is ignored)."""
+    return {e["output"]: e for e in _jsonl(outdir / MANIFEST) if isinstance(e.get("output"), str)}
+
+
+def load_held(outdir: Path) -> dict[str, dict[str, Any]]:
+    """sha256 -> the errors.jsonl entry of a file that failed for time or memory."""
+    return {e["sha256"]: e for e in _jsonl(outdir / ERRORS)
+            if e.get("kind") in HELD_KINDS and isinstance(e.get("sha256"), str)}
 
 
 class _Lock:
     """An exclusive lock on OUTDIR (released by the OS if the process dies)."""
 
     def __init__(self, outdir: Path) -> None:
-        self.fh = open(outdir / LOCK, "a+b")  # noqa: SIM115
+        try:
+            self.fh = open(outdir / LOCK, "a+b")  # noqa: SIM115
+        except OSError as e:
+            raise BatchError(f"cannot lock output folder {outdir}: {reason_of(e)}") from None
         try:
             import fcntl
         except ImportError:           # not POSIX: no locking
@@ -339,6 +585,43 @@ class _Lock:
         self.fh.close()
 
 
+class _Manifest:
+    """OUTDIR/.manifest.jsonl opened for appending whole lines: a line that cannot be written
+    in full (a full disk) is cut off again, and a line left unfinished by a killed run gets
+    its end before the next one, so every entry stays readable."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(self.fd).st_size
+            if size:
+                with open(path, "rb") as fh:
+                    fh.seek(size - 1)
+                    if fh.read(1) != b"\n":
+                        self._write(b"\n")
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def _write(self, data: bytes) -> None:
+        size = os.fstat(self.fd).st_size
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, size)
+            raise
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 # --- the run --------------------------------------------------------------------------------
 
 def default_workers() -> int:
@@ -351,6 +634,40 @@ def default_workers() -> int:
 ConvertFn = Callable[[str, str, "str | None", bool], dict[str, Any]]
 
 
+def no_space(e: BaseException) -> bool:
+    """A write failed for want of space: ENOSPC or a quota (EDQUOT), or SQLite's 'database or
+    disk is full'."""
+    if isinstance(e, OSError):
+        return e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    if isinstance(e, sqlite3.Error):
+        return getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(e)
+    return False
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM wait until the block is done, then act as they would have:
+    a file's output, archive entry, manifest line and outcome are recorded all or none of them
+    as far as this process is concerned (the summary counts what the archive got)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[signal.Signals] = []
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    old = {s: signal.signal(s, lambda signum, frame: got.append(signal.Signals(signum))) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        if got:
+            handler = old[got[0]]
+            if callable(handler):
+                handler(got[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), got[0])
+
+
 @dataclass
 class _Run:
     outdir: Path
@@ -360,65 +677,69 @@ class _Run:
     convert: ConvertFn
     on_result: Callable[[Outcome], None]
     result: BatchResult
-    manifest_fh: Any = None
+    manifest: _Manifest | None = None
 
     def finish(self, job: Job, res: dict[str, Any]) -> None:
-        """Persist one worker result (output, archive, manifest) and report it."""
+        """Persist one worker result (output, archive, manifest) and report it. Raises _NoSpace
+        (after reporting the file) when a write fails for want of space."""
         if not res.get("ok"):
             self.emit(Outcome(str(job.path), "failed", job.sha256, reason=res.get("reason"),
                               error_kind=res.get("kind"), seconds=res.get("seconds", 0.0)))
             return
         sha = res.get("sha256") or job.sha256
         out_name = job.out_rel + SUFFIX[self.fmt]
+        target = self.outdir / out_name
         try:
-            atomic_write(self.outdir / out_name, res["output"])
+            atomic_write(target, res["output"])
         except OSError as e:
-            self.emit(Outcome(str(job.path), "failed", sha, reason=f"cannot write {out_name}: {e}",
-                              error_kind="write"))
+            self.fail_write(job, sha, f"cannot write {target}: {reason_of(e)}", e)
             return
         arch = None
         if self.archive is not None:
-            import sqlite3
-
             from models import Report
 
             from .archive import ArchiveError
 
             try:
-                arch = self.archive.upsert(Report.model_validate_json(res["record"]), path=str(job.path),
+                arch = self.archive.upsert(Report.model_validate_json(res["record"]), path=path_text(job.path),
                                            organisation=res.get("organisation"))
             except (ArchiveError, ValueError, OSError, sqlite3.Error) as e:
+                if no_space(e):
+                    self.fail_write(job, sha, f"cannot write archive {self.archive.path}: no space left on device",
+                                    e, output=out_name)
+                    return
                 self.emit(Outcome(str(job.path), "failed", sha, output=out_name, error_kind="archive",
                                   reason=f"archive: {e}"))
                 return
-        entry = {"output": out_name, "sha256": sha, "format": self.fmt, "source": str(job.path),
+        entry = {"output": out_name, "sha256": sha, "format": self.fmt, "source": path_text(job.path),
                  "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
-        self.manifest_fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self.manifest_fh.flush()
+        manifest = self.manifest
+        assert manifest is not None
+        try:
+            manifest.add(entry)
+        except OSError as e:
+            self.fail_write(job, sha, f"cannot write {manifest.path}: {reason_of(e)}", e, output=out_name)
+            return
         self.emit(Outcome(str(job.path), "converted", sha, output=out_name, archive=arch,
                           seconds=res.get("seconds", 0.0), facts=res.get("facts", 0),
                           findings=res.get("findings", 0)))
+
+    def fail_write(self, job: Job, sha: str | None, reason: str, e: BaseException, output: str | None = None) -> None:
+        full = no_space(e)
+        self.emit(Outcome(str(job.path), "failed", sha, output=output, reason=reason,
+                          error_kind="no_space" if full else "write"))
+        if full:
+            raise _NoSpace(reason)
 
     def emit(self, o: Outcome) -> None:
         self.result.outcomes.append(o)
         self.on_result(o)
 
 
-def _kill(ex: ProcessPoolExecutor) -> None:
-    procs = list((getattr(ex, "_processes", None) or {}).values())
-    ex.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        with contextlib.suppress(Exception):
-            p.terminate()
-    for p in procs:
-        with contextlib.suppress(Exception):
-            p.join(timeout=5)
-
-
 # Imported once by the fork server, so that each worker starts in a fraction of a second
-# (it still builds its own pipeline, on its first file).
+# (it still builds its own pipeline, before its first file).
 PRELOAD = ["spacy", "spacy.lang.pl", "morfeusz2", "models", "extractor", "extractor.pipeline",
-           "extractor.batch", "extractor.indicators"]
+           "extractor.batch", "extractor.indicators", "psutil"]
 
 
 def _mp_context() -> Any:
@@ -432,91 +753,198 @@ def _mp_context() -> Any:
     return mp.get_context("spawn")
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=init_worker,
-                               initargs=(os.getpid(),))
+class _Worker:
+    """One worker process, talked to over a pipe (no queue, no lock: nothing is left behind
+    when either side is killed), with the file it is converting and that file's deadline."""
+
+    def __init__(self, ctx: Any, max_memory: int | None) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), max_memory), name="sprawozdania-worker")
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.job: Job | None = None
+        self.started = time.monotonic()      # the process, then the file it converts
+        self.deadline = self.started + _START_TIMEOUT
+        self.budget = math.inf
+
+    def give(self, job: Job, fn: ConvertFn, args: tuple[Any, ...], budget: Budget) -> None:
+        self.job = job
+        self.started = time.monotonic()
+        self.budget = budget.seconds(job.size)
+        self.deadline = self.started + self.budget
+        self.conn.send((fn, (str(job.path), *args), budget.scaled))
+
+    def pages(self, n: int, budget: Budget) -> None:
+        """The file turned out to have `n` pages to scan: its budget grows with them."""
+        if self.job is not None:
+            self.budget = budget.seconds(self.job.size, n)
+            self.deadline = self.started + self.budget
+
+    def rss(self) -> int:
+        """Resident memory of the worker and anything it started (an OCR engine)."""
+        import psutil
+
+        try:
+            p = psutil.Process(self.proc.pid)
+            return int(p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True)))
+        except psutil.Error:
+            return 0
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill and self.proc.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
+            self.proc.join(timeout=2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(timeout=5)
+        self.conn.close()
+        with contextlib.suppress(ValueError):
+            self.proc.close()
 
 
-def _run_parallel(run: _Run, jobs: list[Job], workers: int, want_record: bool) -> list[Job]:
-    """Convert jobs on a pool; returns the jobs left unfinished if a worker died."""
-    ex = _pool(workers)
-    futures: dict[Future[dict[str, Any]], Job] = {}
+def _gib(n: float) -> str:
+    return f"{n / 1024 ** 3:.2f} GiB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:.0f} MiB"
+
+
+def _died(w: _Worker) -> str:
+    code = w.proc.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        how = f"killed by {name}" + (", perhaps by the system for want of memory" if -code == signal.SIGKILL else "")
+    else:
+        how = f"exit code {code}"
+    return f"the worker process died converting this file ({how})"
+
+
+def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, budget: Budget) -> None:
+    """Convert the jobs on `workers` processes, each file within its budget; a worker over its
+    budget, or dead, is replaced and the others go on. Raises _NoSpace or KeyboardInterrupt
+    with every worker stopped; `run.result.not_converted` then counts the files left."""
+    from multiprocessing.connection import wait
+
+    ctx = _mp_context()
+    queue = deque(jobs)
+    pool: list[_Worker] = []
+    start_failures = 0
+    memory = budget.memory
+    args = (run.fmt, run.org, want_record)
+
+    def busy() -> int:
+        return sum(1 for w in pool if w.job is not None)
+
+    def drop(w: _Worker, outcome: Outcome | None, kill: bool = True) -> None:
+        pool.remove(w)
+        w.stop(kill=kill)
+        if outcome is not None:
+            run.emit(outcome)
+
     try:
-        for job in jobs:
-            futures[ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)] = job
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            broken = []
-            for fut in done:
-                exc = fut.exception()
-                if isinstance(exc, BrokenProcessPool):
-                    broken.append(futures[fut])
-                elif exc is not None:      # the call itself failed (e.g. a result that cannot be pickled)
-                    job = futures[fut]
-                    run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="internal",
-                                     reason=f"{type(exc).__name__}: {exc}"))
-                else:
-                    run.finish(futures[fut], fut.result())
-            if broken:
-                _kill(ex)
-                return broken + [futures[f] for f in pending]
-        ex.shutdown(wait=True)
-        return []
-    except BaseException:
-        _kill(ex)
+        while queue or busy():
+            while len(pool) < min(workers, len(queue) + busy()) and start_failures < _START_FAILURES:
+                pool.append(_Worker(ctx, memory))
+            if not pool:           # workers die before they can start: what is left fails
+                for job in queue:
+                    run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="crash",
+                                     reason="no worker process could start"))
+                queue.clear()
+                break
+            for w in pool:
+                if w.ready and w.job is None and queue:
+                    w.give(queue.popleft(), run.convert, args, budget)
+            now = time.monotonic()
+            timeout = min(w.deadline for w in pool) - now
+            if memory and busy():
+                timeout = min(timeout, _POLL)
+            wait([w.conn for w in pool] + [w.proc.sentinel for w in pool],
+                 timeout=max(0.0, timeout) if timeout < math.inf else None)
+            for w in list(pool):
+                gone = False
+                try:
+                    while w.conn.poll():
+                        what, value = w.conn.recv()
+                        if what == "ready":
+                            w.ready = True
+                            w.deadline = math.inf
+                            start_failures = 0
+                        elif what == "pages":
+                            w.pages(int(value), budget)
+                        elif what == "result" and w.job is not None:
+                            finished, w.job = w.job, None
+                            w.deadline = math.inf
+                            with _signals_held():
+                                run.finish(finished, value)
+                except (EOFError, OSError):
+                    gone = True
+                current = w.job
+                if gone or not w.proc.is_alive():
+                    w.proc.join(timeout=5)
+                    if current is None:
+                        start_failures += not w.ready
+                        drop(w, None)
+                    else:
+                        drop(w, Outcome(str(current.path), "failed", current.sha256, error_kind="crash", reason=_died(w),
+                                        seconds=time.monotonic() - w.started))
+                    continue
+                now = time.monotonic()
+                if current is not None and now > w.deadline:
+                    drop(w, Outcome(str(current.path), "failed", current.sha256, error_kind="timeout",
+                                    seconds=now - w.started,
+                                    reason=f"took longer than its time budget of {w.budget:.{w.budget < 10:d}f} s; "
+                                           "the worker was stopped (--timeout to change the budget)"))
+                elif current is None and not w.ready and now > w.deadline:
+                    start_failures += 1
+                    drop(w, None)
+                elif current is not None and memory and (used := w.rss()) > memory:
+                    drop(w, Outcome(str(current.path), "failed", current.sha256, error_kind="memory",
+                                    seconds=now - w.started,
+                                    reason=f"used {_gib(used)}, over its memory budget of {_gib(memory)}; "
+                                           "the worker was stopped (--max-memory to change the budget)"))
+    except BaseException:            # _NoSpace, Ctrl-C: every worker stops at once
+        run.result.not_converted = len(queue) + busy()
+        for w in pool:
+            w.stop(kill=True)
         raise
-
-
-def _run_isolated(run: _Run, jobs: list[Job], want_record: bool) -> list[Job]:
-    """After a worker died: one file at a time until the one that kills its worker is found
-    (reported as failed); returns the rest, to go parallel again."""
-    ex = _pool(1)
-    try:
-        for i, job in enumerate(jobs):
-            fut = ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)
-            try:
-                res = fut.result()
-            except BrokenProcessPool:
-                _kill(ex)
-                run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="crash",
-                                 reason="the worker process died converting this file (crash or out of memory)"))
-                return jobs[i + 1:]
-            run.finish(job, res)
-        ex.shutdown(wait=True)
-        return []
-    except BaseException:
-        _kill(ex)
-        raise
+    for w in pool:
+        w.stop()
 
 
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "json", workers: int | None = None,
               archive: str | Path | None = None, force: bool = False, org: str | None = None,
+              budget: Budget | None = None, retry_failed: bool = False,
               convert: ConvertFn = convert_file,
               on_plan: Callable[[int, int], None] | None = None,
               on_result: Callable[[Outcome], None] | None = None) -> BatchResult:
     """Convert every report the inputs name into OUTDIR (see the module docstring).
 
-    `on_plan(to_convert, up_to_date)` is called once planning is done; `on_result(outcome)`
-    after each file. Raises BatchError when nothing can run (no inputs, unusable OUTDIR or
-    archive); KeyboardInterrupt stops the workers and returns a result marked interrupted.
+    `budget` sets each file's time and memory (default: `Budget()`); files that failed for time
+    or memory in an earlier run (OUTDIR/errors.jsonl) are not tried again unless `retry_failed`
+    or `force`. `on_plan(to_convert, up_to_date)` is called once planning is done;
+    `on_result(outcome)` after each file. Raises BatchError when nothing can run (no inputs,
+    unusable OUTDIR or archive); KeyboardInterrupt stops the workers and returns a result
+    marked interrupted; a full disk returns a result marked `stopped`.
     """
     if fmt not in FORMATS:
         raise BatchError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    budget = budget or Budget()
     t0 = time.perf_counter()
     out = Path(outdir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise BatchError(f"cannot create output folder {out}: {e}") from None
+        raise BatchError(f"cannot create output folder {out}: {reason_of(e)}") from None
     if not out.is_dir() or not os.access(out, os.W_OK):
         raise BatchError(f"output folder {out} is not writable")
-    jobs, missing, ignored = collect(inputs, out)
-    if not jobs and not missing:
+    jobs, unusable, ignored = collect(inputs, out)
+    if not jobs and not unusable:
         raise BatchError("no report files found in the inputs")
     lock = _Lock(out)
     ar = None
-    result = BatchResult(out, fmt, 0, ignored=ignored)
+    result = BatchResult(out, fmt, 0, ignored=ignored, budget=budget)
     run = _Run(out, fmt, None, org, convert, on_result or (lambda o: None), result)
     started = False
     try:
@@ -530,7 +958,8 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
             ar = Archive(archive)
             run.archive = ar
         started = True
-        planned: list[Outcome] = list(missing)
+        held = {} if force or retry_failed else load_held(out)
+        planned: list[Outcome] = list(unusable)
         todo: list[Job] = []
         manifest = load_manifest(out)
         known = ar.known_hashes() if ar is not None else set()
@@ -540,7 +969,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
                 job.size = job.path.stat().st_size
                 job.sha256 = sha256_file(job.path)
             except OSError as e:
-                planned.append(Outcome(str(job.path), "failed", reason=f"cannot read ({e.strerror or e})",
+                planned.append(Outcome(str(job.path), "failed", reason=f"cannot read ({reason_of(e)})",
                                        error_kind="read"))
                 continue
             hashed.append(job)
@@ -553,6 +982,10 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
                     and (out / name).exists() and (ar is None or job.sha256 in known))
             if done:
                 planned.append(Outcome(str(job.path), "skipped", job.sha256, output=name))
+            elif job.sha256 in held:
+                before = held[job.sha256]
+                planned.append(Outcome(str(job.path), "failed", job.sha256, reason=before.get("reason"),
+                                       error_kind=before["kind"], held=True))
             else:
                 todo.append(job)
         if on_plan is not None:
@@ -562,29 +995,47 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
             run.emit(o)
         n = max(1, min(workers or default_workers(), len(todo) or 1))
         result.workers = n if todo else 0
-        run.manifest_fh = open(out / MANIFEST, "a", encoding="utf-8")  # noqa: SIM115
+        try:
+            run.manifest = _Manifest(out / MANIFEST)
+        except OSError as e:
+            if not no_space(e):
+                raise BatchError(f"cannot write {out / MANIFEST}: {reason_of(e)}") from None
+            result.stopped = f"cannot write {out / MANIFEST}: {reason_of(e)}"
+            result.not_converted = len(todo)
+            todo = []
         try:
             todo.sort(key=lambda j: -j.size)     # big files first: better balance, steadier ETA
-            while todo:
-                todo = _run_parallel(run, todo, n, ar is not None)
-                if todo:
-                    todo = _run_isolated(run, todo, ar is not None)
+            if todo:
+                _convert_all(run, todo, n, ar is not None, budget)
+        except _NoSpace as e:
+            result.stopped = str(e)
         except KeyboardInterrupt:
             result.interrupted = True
         finally:
-            run.manifest_fh.close()
-        if not result.interrupted:
-            _compact_manifest(out)
+            if run.manifest is not None:
+                run.manifest.close()
+        if not result.interrupted and not result.stopped:
+            try:
+                _compact_manifest(out)
+            except OSError as e:             # the appended manifest stays, as valid as before
+                result.problems.append(f"cannot write {out / MANIFEST}: {reason_of(e)}")
             if fmt in COMBINED:
-                result.combined = _write_combined(out, fmt, hashed)
+                try:
+                    result.combined = _write_combined(out, fmt, hashed)
+                except OSError as e:
+                    result.problems.append(f"cannot write {out / COMBINED[fmt]}: {reason_of(e)}")
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
         if started:                      # (an unusable archive keeps the last run's list)
-            with contextlib.suppress(OSError, KeyboardInterrupt):
+            try:
                 atomic_write(out / ERRORS, "".join(
                     json.dumps(error_entry(o), ensure_ascii=False) + "\n"
                     for o in sorted(result.failed, key=lambda o: o.path)))
+            except OSError as e:
+                result.problems.append(f"cannot write {out / ERRORS}: {reason_of(e)}")
+            except KeyboardInterrupt:
+                result.interrupted = True
         if ar is not None:
             ar.close()
         lock.release()
@@ -594,7 +1045,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
 
 def error_entry(o: Outcome) -> dict[str, Any]:
     """A line of OUTDIR/errors.jsonl: path, sha256 (null when unread), reason, kind."""
-    return {"path": o.path, "sha256": o.sha256, "reason": o.reason, "kind": o.error_kind}
+    return {"path": path_text(o.path), "sha256": o.sha256, "reason": o.reason, "kind": o.error_kind}
 
 
 def _compact_manifest(out: Path) -> None:
@@ -627,7 +1078,7 @@ def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
     return name
 
 
-__all__ = ["COMBINED", "CSV_COLUMNS", "ERRORS", "FORMATS", "MANIFEST", "BatchError", "BatchResult", "Job",
-           "Outcome", "collect", "error_entry", "convert_file", "default_workers", "fact_rows", "init_worker",
-           "load_manifest", "render", "run_batch", "sha256_file"]
-
+__all__ = ["COMBINED", "CSV_COLUMNS", "DEFAULT_MAX_MEMORY", "ERRORS", "FORMATS", "HELD_KINDS", "MANIFEST",
+           "BatchError", "BatchResult", "Budget", "Job", "Outcome", "collect", "convert_file", "default_workers",
+           "error_entry", "fact_rows", "init_worker", "load_held", "load_manifest", "no_space", "render",
+           "run_batch", "scan_pages", "sha256_file", "time_budget"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
-from ._common import check_limits, err
+from ._common import check_limits, err, fail
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,6 +47,18 @@ def batch(
         "--org", help="Organisation of files whose text and name do not give one.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the progress bar (on stderr).")] = True,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0, metavar="SECONDS",
+        help="Time budget of each file; a file over it is stopped and recorded as failed (kind timeout). "
+             "Default: scaled to the file, 60 s + 30 s a MiB + 30 s a page to scan. 0: no limit.",
+        show_default=False)] = None,
+    max_memory: Annotated[str | None, typer.Option(
+        "--max-memory", metavar="SIZE",
+        help="Memory budget of a worker (e.g. 2G, 500M); a file over it is stopped and recorded as failed "
+             "(kind memory). Default: 3G. 0: no limit.", show_default=False)] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Try again files that failed for time or memory in an earlier run (a re-run "
+                               "skips them otherwise).")] = False,
 ) -> None:
     """Convert many reports with N worker processes; one bad file never stops the batch.
 
@@ -54,7 +66,13 @@ def batch(
     sha256), so an interrupted batch is resumed by running it again. Failures are listed
     in the summary and in OUTDIR/errors.jsonl.
 
+    Each file has a time and a memory budget (--timeout, --max-memory): a file over its budget
+    is stopped without disturbing the others, and a re-run does not try it again unless
+    --retry-failed. A full disk stops the batch with one line; run it again when there is space.
+
     Example: sprawozdania batch corpus -o out --archive reports.sqlite --workers 2
+
+    Example: sprawozdania batch 'skany/*.pdf' -o out --timeout 600 --max-memory 4G
     """
     import signal
 
@@ -72,12 +90,19 @@ def batch(
     from rich.table import Column
 
     from ..archive import ArchiveError
-    from ..batch import BatchError, run_batch
+    from ..batch import BatchError, Budget, run_batch
+    from ..errors import one_line
+    from ..read._common import parse_size
 
     def _term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     check_limits()                                    # workers read with the same limits
+    try:
+        memory = parse_size(max_memory) if max_memory is not None else None
+    except ValueError:
+        raise fail(f"--max-memory {max_memory!r}: not a size (such as 2G, 500M or 0 for no limit)") from None
+    budget = Budget(timeout=timeout, max_memory=memory)
     old_term = signal.signal(signal.SIGTERM, _term)   # a polite kill stops like Ctrl-C
     console = Console()
     errc = Console(stderr=True)
@@ -95,18 +120,24 @@ def batch(
 
     def on_result(o: Outcome) -> None:
         if o.stage == "convert":
-            bar.update(task, advance=1, last=escape(Path(o.path).name[:40]))   # the column reads markup
+            bar.update(task, advance=1, last=escape(one_line(Path(o.path).name)[:40]))   # the column reads markup
 
     try:
         with bar:
             result = run_batch(inputs, output, fmt=fmt.value, workers=workers, archive=archive, force=force,
-                               org=org, on_plan=on_plan, on_result=on_result)
+                               org=org, budget=budget, retry_failed=retry_failed, on_plan=on_plan,
+                               on_result=on_result)
     except (BatchError, ArchiveError) as e:
         err(str(e))
         raise typer.Exit(2) from None
     finally:
         signal.signal(signal.SIGTERM, old_term)
     _summary(console, result)
+    if result.stopped:
+        err(f"{result.stopped}; the batch stopped, {result.not_converted} file(s) not converted "
+            "(run it again when there is space: it resumes)")
+    for problem in result.problems:
+        err(problem)
     raise typer.Exit(result.exit_code)
 
 
@@ -115,9 +146,11 @@ def _summary(console: Console, r: BatchResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from ..errors import one_line
+
     conv, skip, fail = r.converted, r.skipped, r.failed
     how = f"{r.workers} worker{'s' if r.workers != 1 else ''}" if r.workers else "nothing to convert"
-    console.print(f"[bold]batch[/] → {escape(str(r.outdir))}  ({r.fmt}, {how})", highlight=False)
+    console.print(f"[bold]batch[/] → {escape(one_line(str(r.outdir)))}  ({r.fmt}, {how})", highlight=False)
     t = Table(show_header=False)
     t.add_column(style="bold")
     t.add_column(justify="right")
@@ -135,16 +168,22 @@ def _summary(console: Console, r: BatchResult) -> None:
     rate = f", {len(conv) / r.seconds:.1f} files/s" if conv and r.seconds > 0 else ""
     t.add_row("time", f"{r.seconds:.1f} s{rate}")
     if r.combined:
-        t.add_row("all rows", Text(str(r.outdir / r.combined)))
+        t.add_row("all rows", Text(one_line(str(r.outdir / r.combined))))
+    if r.stopped:
+        t.add_row("[red]stopped: no space[/]", f"{r.not_converted} not converted")
     if r.interrupted:
         t.add_row("[yellow]interrupted[/]", "run again to resume")
     console.print(t)
     if fail:
-        ft = Table(title=f"Failed ({len(fail)}) – also in {escape(str(r.outdir / 'errors.jsonl'))}",
+        ft = Table(title=f"Failed ({len(fail)}) – also in {escape(one_line(str(r.outdir / 'errors.jsonl')))}",
                    title_justify="left")
         ft.add_column("file", overflow="fold")
         ft.add_column("kind")
         ft.add_column("reason", overflow="fold")
         for o in sorted(fail, key=lambda o: o.path):
-            ft.add_row(Text(o.path), Text(o.error_kind or ""), Text(o.reason or ""))
+            ft.add_row(Text(one_line(o.path)), Text(o.error_kind or ""), Text(one_line(o.reason or "")))
         console.print(ft)
+    if r.held:
+        n = len(r.held)
+        console.print(f"skipped {n} file{'s' if n != 1 else ''} that failed for time or memory in an earlier "
+                      "run; --retry-failed to try them again", highlight=False)

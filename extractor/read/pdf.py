@@ -183,14 +183,13 @@ def _furniture(pages: list[list[tuple[str, bool, bool]]]) -> set[tuple[int, int]
     return out
 
 
-def _pages(data: bytes) -> Iterator[Any]:
+def _open(data: bytes) -> Any:
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
     parser = PDFParser(io.BytesIO(data))
     try:
-        doc = PDFDocument(parser, password="")
+        return PDFDocument(parser, password="")
     except PDFPasswordIncorrect:
         raise ReadFailure("encrypted", "password-protected PDF (it cannot be opened without its password)") from None
     except PDFEncryptionError as e:
@@ -198,7 +197,12 @@ def _pages(data: bytes) -> Iterator[Any]:
     except NotImplementedError as e:
         raise ReadFailure("encrypted" if "crypt" in str(e).lower() else "corrupt",
                           f"PDF uses a feature that cannot be read ({e})") from None
-    yield from PDFPage.create_pages(doc)
+
+
+def _pages(data: bytes) -> Iterator[Any]:
+    from pdfminer.pdfpage import PDFPage
+
+    yield from PDFPage.create_pages(_open(data))
 
 
 def read_pdf(data: bytes, limits: Limits) -> Extracted:
@@ -299,3 +303,26 @@ def _ranges(ns: list[int]) -> str:
         else:
             out.append(str(k))
     return ", ".join(out)
+
+
+
+def page_count(data: bytes, limit: int = 100_000) -> int | None:
+    """How many pages a PDF has, from its page tree's count (no page is laid out): what a time
+    budget for reading it, OCR of scanned pages above all, is scaled by. None when the file
+    cannot be opened as a PDF; at most `limit`."""
+    _quiet()
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        doc = _open(data)
+        count = resolve1(resolve1(doc.catalog["Pages"]).get("Count"))
+        if not isinstance(count, int) or count < 0:      # no usable count: walk the tree
+            count = 0
+            for _ in PDFPage.create_pages(doc):
+                count += 1
+                if count >= limit:
+                    break
+        return min(count, limit)
+    except Exception:  # noqa: BLE001 - a damaged PDF: its reader says why, this is only an estimate
+        return None
