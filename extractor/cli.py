@@ -6,13 +6,23 @@ Heavy modules (spaCy, Morfeusz, pydantic models) are imported inside the command
 from __future__ import annotations
 
 import json
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .commands._common import OUTPUT_HELP, check_limits, check_output, err, render_output, write_output
+from .commands._common import (
+    OUTPUT_HELP,
+    check_limits,
+    check_output,
+    err,
+    output_failed,
+    render_output,
+    write_output,
+)
+from .errors import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,10 +71,10 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
 def extract(
     reports: Annotated[list[Path], typer.Argument(
         help="Report files: .txt, .docx, .odt/.fodt, .pdf (with a text layer), .html; the format is told by "
-             "content.")],
+             "content.", readable=False)],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
     = ExtractFormat.rich,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP, readable=False)] = None,
     with_text: Annotated[bool, typer.Option("--text", help="Include the decoded text in --format json.")] = False,
 ) -> None:
     """Extract kind, period, sections, facts and findings from reports.
@@ -101,9 +111,11 @@ def extract(
 
 @app.command("eval")
 def eval_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Corpus folder: reports, with gold in CORPUS/gold/.")]
+    corpus: Annotated[Path, typer.Argument(help="Corpus folder: reports, with gold in CORPUS/gold/.",
+                                           readable=False)]
     = Path("corpus"),
-    gold_dir: Annotated[Path | None, typer.Option("--gold", help="Gold folder (default CORPUS/gold).")] = None,
+    gold_dir: Annotated[Path | None, typer.Option("--gold", help="Gold folder (default CORPUS/gold).",
+                                                  readable=False)] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious facts per report.")]
     = False,
     by_style: Annotated[bool, typer.Option("--by-style", help="Also total per organisation prefix.")] = False,
@@ -160,13 +172,12 @@ def eval_cmd(
         rows.append((gold["source"], s, one))
         if errors:
             for g in s.missed:
-                console.print("  [red]missed[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
-                                                                 f"{g['value']!r} «{g.get('text', '')}»"),
-                              highlight=False)
+                line = one_line(f"{gold['source']} {g['section']} {g['type']} {g['value']!r} «{g.get('text', '')}»")
+                console.print("  [red]missed[/]   " + escape(line), highlight=False)
             for sp in s.spurious:
-                console.print("  [yellow]spurious[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
-                                                                 f"{sp.get('value')!r} «{sp.get('text', '')}»"),
-                              highlight=False)
+                line = one_line(f"{gold['source']} {sp.get('_sec')} {sp['type']} {sp.get('value')!r} "
+                                f"«{sp.get('text', '')}»")
+                console.print("  [yellow]spurious[/] " + escape(line), highlight=False)
     t = Table(title=f"Reports ({len(rows)})")
     for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
         t.add_column(col, justify="left" if col == "report" else "right")
@@ -174,7 +185,7 @@ def eval_cmd(
         p, r, f = prf(*one.facts)
         lk = f"{s.links[0]}/{s.links[1]}"
         fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
-        t.add_row(Text(name), "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
+        t.add_row(Text(one_line(name)), "ok" if s.period_ok else "WRONG", f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
     console.print(t)
     tt = Table(title="By type")
     for col in ("type", "P", "R", "F1", "tp/pred/gold"):
@@ -189,7 +200,7 @@ def eval_cmd(
         for col in ("style", "reports", "facts F1", "links", "findings F1"):
             st.add_column(col, justify="right")
         for name, tot in sorted(styles.items()):
-            st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
+            st.add_row(Text(one_line(name)), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
         console.print(st)
     console.print(Text(total.total_line()), highlight=False)
@@ -218,7 +229,7 @@ class FailOn(str, Enum):
 
 @app.command()
 def audit(
-    reports: Annotated[list[Path], typer.Argument(help="Report files to check.")],
+    reports: Annotated[list[Path], typer.Argument(help="Report files to check.", readable=False)],
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Rich tables or JSON.")] = AuditFormat.table,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding has this severity or worse.")]
     = FailOn.error,
@@ -270,7 +281,19 @@ from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (regi
 
 
 def main() -> None:
-    app()
+    """The console script. A write to standard output that fails — a full disk under
+    `extract > file`, a closed pipe — ends as one line (nothing for a closed pipe), not a
+    traceback; exit code 2."""
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()           # here, where a failure can still be reported
+    except OSError as e:
+        code = output_failed(e)
+        if code is None:
+            raise
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from rich.text import Text
 
 from models import Amount, DateFact, DateRange, Location, Quantity, Report
 
+from .errors import one_line
+
 KIND_PL = {"partial": "częściowe", "final": "końcowe", "annual": "roczne"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -29,9 +31,15 @@ def _value(f: object) -> str:
     return ""
 
 
+def _t(s: str, style: str = "") -> Text:
+    """Text from a file name or a report, as the terminal must get it: no control characters
+    or escape sequences (shown escaped), no markup."""
+    return Text(one_line(s), style=style)
+
+
 def render_report(console: Console, rep: Report) -> None:
     head = Text()
-    head.append(rep.source.name, style="bold")
+    head.append(one_line(rep.source.name), style="bold")
     head.append(f"   rodzaj: {KIND_PL.get(rep.kind or '', '—')}")
     if rep.period:
         p = rep.period
@@ -51,7 +59,7 @@ def render_report(console: Console, rep: Report) -> None:
     secs.add_column("nagłówek")
     secs.add_column("znaki", justify="right")
     for s in rep.sections:
-        secs.add_row(Text(s.code), Text(s.title), f"{s.start}–{s.end}")
+        secs.add_row(_t(s.code), _t(s.title), f"{s.start}–{s.end}")
 
     facts = Table(title="Fakty", show_edge=False)
     for col in ("id", "sekcja", "typ", "wartość", "tekst", "przedmiot / część"):
@@ -60,8 +68,8 @@ def render_report(console: Console, rep: Report) -> None:
         extra = ""
         if isinstance(f, Quantity):
             extra = f"↳ {f.part_of}: {f.label}" if f.part_of else (f.subject or "")
-        facts.add_row(f.id, Text(f.section or "—"), f.type, Text(_value(f)),
-                      Text(f.span.text.replace("\n", " ")), Text(extra))
+        facts.add_row(f.id, _t(f.section or "—"), f.type, _t(_value(f)),
+                      _t(f.span.text.replace("\n", " ")), _t(extra))
 
     parts: list[object] = [head, secs, facts]
     if rep.findings:
@@ -70,8 +78,8 @@ def render_report(console: Console, rep: Report) -> None:
             fnd.add_column(col, overflow="fold")
         for x in rep.findings:
             ev = x.evidence[0].text.replace("\n", " ") if x.evidence else ""
-            fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, Text(x.section or "—"),
-                        Text(x.message), Text(ev))
+            fnd.add_row(Text(x.severity, style=SEVERITY_STYLE[x.severity]), x.code, _t(x.section or "—"),
+                        _t(x.message), _t(ev))
         parts.append(fnd)
     console.print(Panel(Group(*parts), title="sprawozdanie", expand=True))  # type: ignore[arg-type]
 
@@ -81,7 +89,7 @@ def render_findings(console: Console, rep: Report, show_info: bool = True) -> No
     order = {"error": 0, "warning": 1, "info": 2}
     shown = [f for f in rep.findings if show_info or f.severity != "info"]
     share = rep.stats.explained_share
-    title = (f"{rep.source.name} — ustalenia: {len(shown)}; liczby wyjaśnione "
+    title = (f"{one_line(rep.source.name)} — ustalenia: {len(shown)}; liczby wyjaśnione "
              f"{rep.stats.explained}/{rep.stats.numbers} ({share:.0%})")
     if not shown:
         console.print(Text(title + " — brak uwag", style="green"))
@@ -93,6 +101,6 @@ def render_findings(console: Console, rep: Report, show_info: bool = True) -> No
         ev = "; ".join(f"„{e.text.replace(chr(10), ' ')}” ({e.start}–{e.end})" for e in f.evidence[:3])
         if len(f.evidence) > 3:
             ev += f"; … (+{len(f.evidence) - 3})"
-        t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, Text(f.section or "—"),
-                  Text(f.message), Text(ev))
+        t.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), f.code, _t(f.section or "—"),
+                  _t(f.message), _t(ev))
     console.print(t)

@@ -35,8 +35,11 @@ def _stderr_line(prefix: str, msg: str) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    # one line whatever the terminal width; a file name with [brackets] is not markup
-    Console(stderr=True, soft_wrap=True).print(f"{prefix} {escape(msg)}", highlight=False)
+    from ..errors import one_line
+
+    # one line whatever the terminal width; a file name with [brackets] is not markup, one with
+    # control characters or escape sequences shows them escaped
+    Console(stderr=True, soft_wrap=True).print(f"{prefix} {escape(one_line(msg))}", highlight=False)
 
 
 def err(msg: str) -> None:
@@ -80,6 +83,38 @@ def write_output(path: Path | None, text: str) -> None:
         atomic_write(path, text)
     except OSError as e:
         raise fail(describe(e, path)) from None
+
+
+def _stdout_target() -> str:
+    """What standard output is, for a message: the file it was redirected to, if any."""
+    try:
+        target = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):
+        return "standard output"
+    return f"standard output ({target})" if target.startswith("/") else "standard output"
+
+
+def output_failed(e: OSError) -> int | None:
+    """An OSError that ended a command: a write to standard output that failed (a full disk,
+    a closed pipe). Prints one line (none for a closed pipe: the reader has gone), sends what
+    is still buffered nowhere, and returns the exit code; None when the error is another one."""
+    import errno
+
+    from ..output import reason_of
+
+    if e.filename is not None:     # an error about a named file, not about standard output
+        return None
+    target = _stdout_target()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())     # the buffered rest cannot be written either
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if e.errno == errno.EPIPE:
+        return 1
+    err(f"cannot write {target}: {reason_of(e)}")
+    return USAGE_EXIT
 
 
 def render_output(path: Path | None, draw: Callable[[Console], None], width: int = 120) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..errors import one_line
 from ._common import ARCHIVE_HELP, archive_path, err
 
 if TYPE_CHECKING:
@@ -26,7 +27,8 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-ArchiveOpt = Annotated[Path | None, typer.Option("--archive", "-a", help=ARCHIVE_HELP, show_default=False)]
+ArchiveOpt = Annotated[Path | None, typer.Option("--archive", "-a", help=ARCHIVE_HELP, show_default=False,
+                                                 readable=False)]
 
 
 def _open(path: Path | None) -> Archive:
@@ -75,7 +77,7 @@ def list_cmd(
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=f"{escape(str(archive_path(archive)))}: {len(rows)} reports (schema v{version})",
+    t = Table(title=f"{escape(one_line(str(archive_path(archive))))}: {len(rows)} reports (schema v{version})",
               title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     t.add_column("organisation", no_wrap=True, overflow="ellipsis", min_width=12, max_width=24)
@@ -89,8 +91,8 @@ def list_cmd(
         period = (f"{r.period_start:%Y-%m-%d}/{r.period_end:%Y-%m-%d}" if r.period_start and r.period_end
                   else "[red]none[/]")
         c = counts[r.sha256]
-        t.add_row(Text(r.organisation or "—"), r.kind or "—", period, str(c[1]), str(c[2]), str(c[3]),
-                  r.sha256[:10], Text(r.name))
+        t.add_row(Text(one_line(r.organisation or "—")), r.kind or "—", period, str(c[1]), str(c[2]), str(c[3]),
+                  r.sha256[:10], Text(one_line(r.name)))
     Console().print(t)
 
 
@@ -138,23 +140,24 @@ def show_cmd(
     console = Console()
     period = (f"{row.period_start:%d.%m.%Y} – {row.period_end:%d.%m.%Y}" if row.period_start and row.period_end
               else "none")
-    console.print(f"[bold]{escape(row.name)}[/]  organisation: {escape(row.organisation or '—')}  "
+    console.print(f"[bold]{escape(one_line(row.name))}[/]  organisation: {escape(one_line(row.organisation or '—'))}  "
                   f"kind: {row.kind or '—'}  "
                   f"period: {period}\nsha256 {row.sha256}  facts: {nfacts}  archived {row.imported_at}"
                   f"{'' if row.updated_at == row.imported_at else ', updated ' + row.updated_at}", highlight=False)
     for p in paths:
-        console.print(f"  [dim]{escape(p)}[/]", highlight=False)
+        console.print(f"  [dim]{escape(one_line(p))}[/]", highlight=False)
     st = Table(title="Sections", title_justify="left")
     for col in ("code", "compared as", "heading"):
         st.add_column(col)
     for code, canonical, title in sections:
-        st.add_row(Text(code), Text(canonical or "—"), Text(title))
+        st.add_row(Text(one_line(code)), Text(one_line(canonical or "—")), Text(one_line(title)))
     console.print(st)
     vt = Table(title="Indicator values", title_justify="left")
     for col in ("section", "indicator", "name / subject", "unit", "value", "facts"):
         vt.add_column(col, justify="right" if col == "value" else "left")
     for _sha, sec, _key, ind, subject, unit, _measure, value, approx, ids in values:
-        vt.add_row(Text(sec or "—"), ind or "[dim]?[/]", Text(names.get(ind, ind) if ind else (subject or "—")),
+        vt.add_row(Text(one_line(sec or "—")), ind or "[dim]?[/]",
+                   Text(one_line(names.get(ind, ind) if ind else (subject or "—"))),
                    unit, ("~" if approx else "") + fmt_num(value), ", ".join(json.loads(ids)))
     console.print(vt)
     if findings:
@@ -162,7 +165,7 @@ def show_cmd(
         for col in ("severity", "code", "section", "message"):
             ft.add_column(col, overflow="fold")
         for sev, code, sec, msg in findings:
-            ft.add_row(sev, code, Text(sec or "—"), Text(msg))
+            ft.add_row(sev, code, Text(one_line(sec or "—")), Text(one_line(msg)))
         console.print(ft)
 
 

@@ -34,11 +34,12 @@ def batch(
         help="Report files, folders (searched recursively for report files) and glob patterns.",
         show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (created if missing).",
-                                         show_default=False)],
+                                         show_default=False, readable=False)],
     workers: Annotated[int | None, typer.Option("--workers", "-j", min=1,
                                                 help="Worker processes (default: all cores).")] = None,
     archive: Annotated[Path | None, typer.Option("--archive", "-a",
-                                                 help="Also store every report in this SQLite archive.")] = None,
+                                                 help="Also store every report in this SQLite archive.",
+                                                 readable=False)] = None,
     fmt: Annotated[BatchFormat, typer.Option(
         "--format", "-f", help="json: full record per file; facts: facts/1 per file; jsonl/csv: one row per "
                                "fact, per file and all together in OUTDIR/all.jsonl|all.csv.")] = BatchFormat.json,
