@@ -31,6 +31,7 @@ import io
 import json
 import math
 import os
+import pickle
 import re
 import signal
 import sqlite3
@@ -265,7 +266,7 @@ def _cap_address_space(max_memory: int) -> None:
 
 def _serve(conn: Any, batch: int, max_memory: int | None) -> None:
     """A worker process: build the pipeline, say so, then convert the files the parent sends,
-    one at a time, until it sends None or goes away."""
+    one at a time, until it sends None or goes away (then the worker ends, quietly)."""
     init_worker(batch)
     try:
         import extractor
@@ -278,31 +279,29 @@ def _serve(conn: Any, batch: int, max_memory: int | None) -> None:
         pass
     if max_memory:
         _cap_address_space(max_memory)
-    conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        fn, args, count_pages = task
-        if count_pages:
-            conn.send(("pages", scan_pages(args[0])))
-        t0 = time.perf_counter()
-        try:
-            res = fn(*args)
-        except MemoryError:
-            res = {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space cap)",
-                   "seconds": time.perf_counter() - t0}
-        except Exception as e:  # noqa: BLE001 - the converter itself failed: this file only
-            res = {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
-                   "seconds": time.perf_counter() - t0}
-        try:
-            conn.send(("result", res))
-        except Exception as e:  # noqa: BLE001 - a result that cannot be pickled
-            conn.send(("result", {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
-                                  "seconds": time.perf_counter() - t0}))
+    try:
+        conn.send(("ready", os.getpid()))
+        while (task := conn.recv()) is not None:
+            fn, args, count_pages = task
+            if count_pages:
+                conn.send(("pages", scan_pages(args[0])))
+            t0 = time.perf_counter()
+            try:
+                res = fn(*args)
+            except MemoryError:
+                res = {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space "
+                       "cap)", "seconds": time.perf_counter() - t0}
+            except Exception as e:  # noqa: BLE001 - the converter itself failed: this file only
+                res = {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
+                       "seconds": time.perf_counter() - t0}
+            try:
+                message = pickle.dumps(("result", res))
+            except Exception as e:  # noqa: BLE001 - a result that cannot be pickled
+                message = pickle.dumps(("result", {"ok": False, "kind": "internal", "seconds": time.perf_counter() - t0,
+                                                   "reason": f"{type(e).__name__}: {e}"}))
+            conn.send_bytes(message)
+    except (EOFError, OSError):      # the batch has gone (killed): nothing to report to
+        return
 
 
 def render(report: Any, fmt: str, organisation: str | None = None) -> str:
@@ -426,14 +425,14 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
     ignored = 0
 
     def add(p: Path, rel: str) -> None:
-        rp = p.resolve()
+        rp = Path(os.path.realpath(p))          # (Path.resolve raises on a link loop)
         if rp in seen:
             return
         seen.add(rp)
         jobs.append(Job(p, path_text(rel)))      # output names are text, whatever the input's name
 
     def inside_out(p: Path) -> bool:
-        return out_abs is not None and p.resolve().is_relative_to(out_abs)
+        return out_abs is not None and Path(os.path.realpath(p)).is_relative_to(out_abs)
 
     def add_dir(root: Path) -> None:
         nonlocal ignored

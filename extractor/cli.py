@@ -15,6 +15,7 @@ import typer
 
 from .commands._common import (
     OUTPUT_HELP,
+    StdoutGuard,
     check_limits,
     check_output,
     err,
@@ -284,6 +285,7 @@ def main() -> None:
     """The console script. A write to standard output that fails — a full disk under
     `extract > file`, a closed pipe — ends as one line (nothing for a closed pipe), not a
     traceback; exit code 2."""
+    sys.stdout = StdoutGuard(sys.stdout)
     try:
         try:
             app()

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -85,6 +85,32 @@ def write_output(path: Path | None, text: str) -> None:
         raise fail(describe(e, path)) from None
 
 
+class StdoutGuard:
+    """sys.stdout for the command line: the same stream, except that an OSError raised while
+    writing or flushing it is marked as standard output's, so that `output_failed` tells it
+    from any other (a worker that cannot start, a file that cannot be read)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        try:
+            return self._stream.write(s)
+        except OSError as e:
+            e.sprawozdania_stdout = True  # type: ignore[attr-defined]
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as e:
+            e.sprawozdania_stdout = True  # type: ignore[attr-defined]
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _stdout_target() -> str:
     """What standard output is, for a message: the file it was redirected to, if any."""
     try:
@@ -95,14 +121,14 @@ def _stdout_target() -> str:
 
 
 def output_failed(e: OSError) -> int | None:
-    """An OSError that ended a command: a write to standard output that failed (a full disk,
-    a closed pipe). Prints one line (none for a closed pipe: the reader has gone), sends what
+    """An OSError that ended a command, raised by a write to standard output (a full disk, a
+    closed pipe; see StdoutGuard). Prints one line (none for a closed pipe: the reader has gone), sends what
     is still buffered nowhere, and returns the exit code; None when the error is another one."""
     import errno
 
     from ..output import reason_of
 
-    if e.filename is not None:     # an error about a named file, not about standard output
+    if not getattr(e, "sprawozdania_stdout", False):      # not standard output's
         return None
     target = _stdout_target()
     try:
