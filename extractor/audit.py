@@ -113,7 +113,7 @@ def _empty_name_re() -> re.Pattern[str]:
     from .lexicon import lexicon
     from .text import leading_words
 
-    words = leading_words(lexicon().empty_name, r"[^\W\d_]")
+    words = leading_words(lexicon().markers.empty_name, r"[^\W\d_]")
     # the marker followed by nothing, by punctuation or a preposition, or by empty quotes ("pn. „”")
     return re.compile(rf"(?m:({words})(?:(?P<quotes>[ \t]{{0,3}}[„\x22«“][ \t]{{0,3}}[”\x22»“])|"
                       rf"(?=\s*(?:$|[,;.)]|\s+(?i:z|ze|w|we|i|oraz|dla|na|do)\s))))")

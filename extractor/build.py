@@ -177,10 +177,10 @@ def is_document_date(norm: str, start: int, end: int) -> bool:
     dated = re.fullmatch(r"(?:[A-ZĄĆĘŁŃÓŚŹŻ][\w.-]*(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ\w.-]+){0,2}\s*,)?\s*(?:dnia|dn\.)?", before) \
         is not None and re.fullmatch(r"(?:r|roku)?", after) is not None
     low = line.lower()
-    signed = any(low.startswith(w) and not low[len(w):len(w) + 1].isalpha() for w in lx.signoff)
+    signed = any(low.startswith(w) and not low[len(w):len(w) + 1].isalpha() for w in lx.document_date.signoff)
     if not (dated or signed):
         return False
-    n = lx.document_edge_lines
+    n = lx.document_date.edge_lines
     return norm[:ls].count("\n") - norm[:ls].count("\n\n") < n or \
         norm[le:].count("\n") - norm[le:].count("\n\n") < n
 

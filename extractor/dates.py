@@ -350,7 +350,7 @@ def _is_reference(view: View, start: int) -> bool:
     """'pkt 3.2', 'art. 12.1' — numbers after a reference word are not dates."""
     prev = view.prev_word(start, 2)
     words = {t.text.lower() for t in prev if t.is_word}
-    return bool(words & lexicon().before_non_date) and prev[0].end + 2 >= start
+    return bool(words & lexicon().words_before_non_date.words) and prev[0].end + 2 >= start
 
 
 def _looks_like_number(view: View, s: int, e: int) -> bool:

@@ -11,13 +11,16 @@ The library never prints.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, field_validator
+
+from .datafiles import DataFileError, Table, parse_toml, validate
 
 if TYPE_CHECKING:
     from models import Report
@@ -33,7 +36,7 @@ NO_SUBJECT = "(bez przedmiotu)"
 NO_SECTION = ""
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(DataFileError, ValueError):
     """indicators.toml is malformed (duplicate code, unknown unit, pattern on two codes …)."""
 
 
@@ -148,37 +151,51 @@ class Taxonomy:
         return None
 
 
+class _IndicatorEntry(Table):
+    code: str
+    name: str | None = None
+    unit: Unit
+    measure: Measure = "flow"
+    patterns: tuple[str, ...] = Field(min_length=1)
+    prefix: bool = True
+
+    @field_validator("code")
+    @classmethod
+    def _upper_snake(cls, v: str) -> str:
+        if not _CODE_RE.match(v):
+            raise ValueError(f"code must be UPPER_SNAKE, got {v!r}")
+        return v
+
+
+class _IndicatorsFile(Table):
+    """extractor/data/indicators.toml (or a taxonomy given by path)."""
+
+    version: int
+    fuzzy_score: float = Field(default=88.0, ge=0, le=100)
+    fuzzy_min_length: int = Field(default=5, ge=0)
+    indicator: tuple[_IndicatorEntry, ...] = ()
+
+
 def _parse(data: dict[str, Any], where: str) -> Taxonomy:
     try:
-        version = int(data["version"])
-    except (KeyError, TypeError, ValueError):
-        raise TaxonomyError(f"{where}: missing integer 'version'") from None
+        parsed = validate(_IndicatorsFile, data, where)
+    except DataFileError as e:
+        raise TaxonomyError(str(e)) from None
     inds: dict[str, Indicator] = {}
-    for i, raw in enumerate(data.get("indicator", [])):
-        code = raw.get("code")
-        if not isinstance(code, str) or not _CODE_RE.match(code):
-            raise TaxonomyError(f"{where}: indicator #{i + 1}: code must be UPPER_SNAKE, got {code!r}")
-        if code in inds:
-            raise TaxonomyError(f"{where}: duplicate code {code}")
-        unit, measure = raw.get("unit"), raw.get("measure", "flow")
-        if unit not in UNITS:
-            raise TaxonomyError(f"{where}: {code}: unit must be one of {UNITS}, got {unit!r}")
-        if measure not in MEASURES:
-            raise TaxonomyError(f"{where}: {code}: measure must be one of {MEASURES}, got {measure!r}")
-        patterns = raw.get("patterns") or []
-        if not patterns or not all(isinstance(p, str) for p in patterns):
-            raise TaxonomyError(f"{where}: {code}: 'patterns' must be a non-empty list of strings")
-        inds[code] = Indicator(code=code, name=str(raw.get("name") or code), unit=unit, measure=measure,
-                               patterns=tuple(patterns), prefix=bool(raw.get("prefix", True)))
-    return Taxonomy(version=version, indicators=inds, fuzzy_score=float(data.get("fuzzy_score", 88)),
-                    fuzzy_min_length=int(data.get("fuzzy_min_length", 5)))
+    for ind in parsed.indicator:
+        if ind.code in inds:
+            raise TaxonomyError(f"{where}: duplicate code {ind.code}")
+        inds[ind.code] = Indicator(code=ind.code, name=ind.name or ind.code, unit=ind.unit, measure=ind.measure,
+                                   patterns=ind.patterns, prefix=ind.prefix)
+    return Taxonomy(version=parsed.version, indicators=inds, fuzzy_score=parsed.fuzzy_score,
+                    fuzzy_min_length=parsed.fuzzy_min_length)
 
 
 def parse_taxonomy(text: str, where: str = "<taxonomy>") -> Taxonomy:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise TaxonomyError(f"{where}: {e}") from None
+        data = parse_toml(text, where)
+    except DataFileError as e:
+        raise TaxonomyError(str(e)) from None
     return _parse(data, where)
 
 

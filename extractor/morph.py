@@ -128,9 +128,9 @@ def analyse(word: str) -> tuple[Interp, ...]:
 
 @cache
 def _preferred_lemmas() -> frozenset[str]:
-    from .lexicon import load_data
+    from .lexicon import lexicon
 
-    return frozenset(load_data("lexicon.toml")["preferred_lemmas"]["words"])
+    return lexicon().preferred_lemmas.words
 
 
 def _common_first(an: tuple[Interp, ...]) -> tuple[Interp, ...]:
@@ -212,9 +212,9 @@ def lemma(word: str) -> str:
 
 @cache
 def _unknown_endings() -> tuple[tuple[str, str], ...]:
-    from .lexicon import load_data
+    from .lexicon import lexicon
 
-    endings = load_data("lexicon.toml")["unknown_word_endings"]["endings"]
+    endings = lexicon().unknown_word_endings.endings
     return tuple(sorted(endings.items(), key=lambda kv: -len(kv[0])))
 
 

@@ -62,7 +62,7 @@ def _phrase(text: str) -> str:
     if m and m.start() > 0:
         return (_phrase(text[:m.start()]) + text[m.start():]).strip()
     words = re.findall(r"\w(?:(?<=[^\W\d_])[^\W\d_]*+\.?|(?<=\d)\d*+)", text)  # words, numbers
-    while words and words[0].lower().rstrip(".") in lexicon().leading_prepositions:
+    while words and words[0].lower().rstrip(".") in lexicon().phrases.leading_prepositions:
         words = words[1:]
     if not words:
         return text

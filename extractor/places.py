@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import morph
-from .lexicon import lexicon, load_data
+from .lexicon import lexicon, places_data
 from .text import Tok, View, Word, is_word_char, word_at
 from .text import fold as _fold
 
@@ -45,7 +45,7 @@ def _towns() -> _Towns:
 
     raw = resources.files("extractor.data").joinpath("gazetteer_pl.txt").read_text(encoding="utf-8")
     names = {line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")}
-    towns = _Towns(names | set(load_data("places.toml")["towns"]))
+    towns = _Towns(names | set(places_data().towns))
     towns.folded = frozenset(_fold(n) for n in towns)
     return towns
 
@@ -94,14 +94,14 @@ def _geo_readings(word: str, case: str | None, lenient: bool = False) -> list[mo
         if fixed is not None:
             an = morph.analyse(fixed)
     ambiguous = any(i.pos == "adj" for i in an)
-    if any(i.geo and i.lemma in lx.not_localities and (case is None or case in i.case) for i in an):
+    if any(i.geo and i.lemma in lx.places.not_localities and (case is None or case in i.case) for i in an):
         return []  # "z Niemiec" names the country, not the village Niemce
     out = []
     for i in an:
         if i.pos == "subst" and (i.geo or i.geo_part) and (case is None or case in i.case):
-            if i.geo and i.lemma in lx.not_localities:
+            if i.geo and i.lemma in lx.places.not_localities:
                 continue  # regions, countries, rivers
-            if i.geo and i.lemma in lx.common_word_names and (ambiguous or i.lemma == word) and \
+            if i.geo and i.lemma in lx.places.common_word_names and (ambiguous or i.lemma == word) and \
                     not (lenient and i.lemma in _towns()):
                 continue  # "Nowe"/"Dobra" as words; "w Nowem" is unambiguous
             out.append(i)
@@ -188,7 +188,7 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False,
             name = " ".join(i.lemma for i in combo)
             if name in towns:
                 return name
-    if found and found[0] not in lexicon().not_localities | lexicon().common_word_names:
+    if found and found[0] not in lexicon().places.not_localities | lexicon().places.common_word_names:
         return found[0]
     return gazetteer_phrase(words, case)
 
@@ -376,7 +376,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start) - 2, words[-1].last + 1))
             continue
         # --- localities after a preposition: "w Lidzbarku Warmińskim", "w Ełku (16.07.), Piszu i Olecku"
-        if low in lx.place_prepositions or t.text in lx.place_prepositions:
+        if low in lx.places.prepositions or t.text in lx.places.prepositions:
             if low == "k" and not (nxt and nxt.text == "."):
                 continue
             j = idx + 1 + (1 if low == "k" else 0)
@@ -387,9 +387,9 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a branch or place named by its town: "IPS Olsztyn", "biuro Giżycko", "miejscowość Nowy Duninów"
-        if (t.text in lx.site_prefixes or low in lx.place_nouns) and nxt is not None and norm[t.end:nxt.start] == " ":
+        if (t.text in lx.places.site_prefixes or low in lx.places.place_nouns) and nxt is not None and norm[t.end:nxt.start] == " ":
             names = _name_list(view, idx + 1, "nom")
-            if not names and low in lx.place_nouns:
+            if not names and low in lx.places.place_nouns:
                 names = _name_list(view, idx + 1, None)  # "miejscowość Nowa Karczma": a name as written
             for words, name in names:
                 add(words[0].start, words[-1].end, name, "locality", "site")
@@ -397,7 +397,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             continue
         # --- a place as the genitive of a noun that calls for one: "z mieszkańcami Brynka", "wójt Dywit"
         if nxt is not None and nxt.text[:1].isupper() and norm[t.end:nxt.start] == " " and \
-                any(a.pos == "subst" and a.lemma in lx.place_genitive_heads for a in morph.analyse(t.text)):
+                any(a.pos == "subst" and a.lemma in lx.places.place_genitive_heads for a in morph.analyse(t.text)):
             for words, name in _name_list(view, idx + 1, "gen"):
                 add(words[0].start, words[-1].end, name, "locality", "genitive")
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
@@ -406,7 +406,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
         if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
                 ends_with_list_opener(norm[max(0, t.start - 8):t.start]):
             prev = view.prev_tok(t.start)
-            if prev is not None and prev.text in lx.own_name_heads:
+            if prev is not None and prev.text in lx.places.own_name_heads:
                 continue
             # right after another place of the list ("Kożuchów i Sława") a common-word name counts
             after_place = bool(out) and re.fullmatch(r"\s*+(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None

@@ -80,15 +80,15 @@ _PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
 
 def _service_heads() -> frozenset[str]:
     lx = lexicon()
-    return lx.consultancy | lx.hours_heads
+    return lx.services.consultancy | lx.services.hours_subjects
 
 
 @cache
 def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Markers a window before a number ends with: approximate ("około"), planned ("planowane")."""
     lx = lexicon()
-    approx = re.compile(leading_words(lx.approximate, r"[^\s(]") + r"\s*$")
-    marker = leading_words(lx.planned, r"[^\s(:]")
+    approx = re.compile(leading_words(lx.markers.approximate, r"[^\s(]") + r"\s*$")
+    marker = leading_words(lx.markers.planned, r"[^\s(:]")
     planned = re.compile(rf"(?P<marker>{marker})\b(?:[^.;,()]|\.(?!\s+[A-ZĄĆĘŁŃÓŚŹŻ])){{0,40}}$")
     return approx, planned
 
@@ -181,7 +181,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
         # money: "45 tys. zł", "310 000 PLN", "1 204 556,20 zł"
         m_money = _money_re().match(after)
         if m_money and not n.words:
-            mult = lx.money_multipliers.get((m_money.group(1) or "").lower(), 1) if m_money.group(1) else 1
+            mult = lx.units.money_multipliers.get((m_money.group(1) or "").lower(), 1) if m_money.group(1) else 1
             n.role = "money"
             out.append(Qty("amount", n.start, n.end + m_money.end(), n.value * mult, n, rule="money"))
             continue
@@ -239,7 +239,7 @@ def classify(view: View, nums: list[Num]) -> list[Qty]:
             continue
         m_tys = re.match(r"\s?(tys\.|tysięcy|tysiące|tysiąca|mln\.?|milion\w*)\s", after)
         if m_tys and not n.words:
-            scaled = Num(n.start, n.end + m_tys.end() - 1, n.value * lx.money_multipliers.get(m_tys.group(1).lower(), 1000))
+            scaled = Num(n.start, n.end + m_tys.end() - 1, n.value * lx.units.money_multipliers.get(m_tys.group(1).lower(), 1000))
             noun = _counted_noun(view, scaled) or _elliptic(view, scaled)
             if noun is not None and noun[1] is not None:
                 out.append(Qty("count", n.start, noun[0], scaled.int_value, n, subject=noun[1], rule="number_noun"))
@@ -289,7 +289,7 @@ def _money_re() -> re.Pattern[str]:
     the lexicon."""
     lx = lexicon()
     alt = alternation
-    return re.compile(rf"(?:,-{{1,2}})?\s?(?:({alt(lx.money_multipliers)})\s?)?({alt(lx.money)})(?![^\W\d_])", re.I)
+    return re.compile(rf"(?:,-{{1,2}})?\s?(?:({alt(lx.units.money_multipliers)})\s?)?({alt(lx.units.money)})(?![^\W\d_])", re.I)
 
 
 def _plural_noun_follows(view: View, n: Num) -> bool:
@@ -297,7 +297,7 @@ def _plural_noun_follows(view: View, n: Num) -> bool:
     nxt = view.next_tok(n.end)
     if nxt is None or not nxt.is_word or view.norm[n.end:nxt.start] != " ":
         return False
-    return any(i.pos == "subst" and "pl" in i.number and "gen" in i.case and i.lemma not in lexicon().not_counted
+    return any(i.pos == "subst" and "pl" in i.number and "gen" in i.case and i.lemma not in lexicon().units.not_counted
                for i in morph.analyse(nxt.text))
 
 
@@ -318,9 +318,9 @@ def _is_reference_word(view: View, prev: Tok, n: Num) -> bool:
     w0 = words[0]
     if w0.text == "." and len(words) > 1:
         cand = words[1].text + "."
-        if cand in lx.before_non_count or cand.lower() in lx.before_non_count:
+        if cand in lx.words_before_non_count.words or cand.lower() in lx.words_before_non_count.words:
             return True
-    if w0.text in lx.before_non_count or w0.text.lower() in lx.before_non_count:
+    if w0.text in lx.words_before_non_count.words or w0.text.lower() in lx.words_before_non_count.words:
         return w0.end + 2 >= n.start
     if w0.text == "§":
         return True
@@ -336,7 +336,7 @@ def _is_hour_unit(view: View, t: Tok) -> bool:
     if low == "h":
         after = view.norm[t.end:t.end + 1]
         return not after.isalpha()
-    return low in lexicon().hour_units
+    return low in lexicon().units.hours
 
 
 def _noun_at(view: View, t: Tok) -> bool:
@@ -369,7 +369,7 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
         if "\n" in gap and w.text[:1].isupper() and not w.text.isupper():
             return None  # "Warsztaty: 12\nUczestnicy: 180": a figure ends its line, a row begins
         low = w.text.lower()
-        if low in lx.vague_numbers or low in morph.number_forms():
+        if low in lx.vague_numbers.words or low in morph.number_forms():
             return None
         base = lx.acronym_base(w.text)
         if base is None and w.text.isupper() and len(w.text) > 1 and morph.known(w.text.lower()):
@@ -380,7 +380,7 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
             return end, lemma_phrase(_dehyphen(norm[toks[i].start:end]))
         if abbrev:
             exp = lx.abbreviations[low + "."]
-            if exp in lx.not_counted or exp in ("moduł", "rok", "numer", "punkt", "strona", "około", "minimum",
+            if exp in lx.units.not_counted or exp in ("moduł", "rok", "numer", "punkt", "strona", "około", "minimum",
                                                 "tysiąc", "na temat", "do spraw", "pod nazwą", "pod tytułem"):
                 return None if exp not in ("tydzień", "rok", "miesiąc") else (w.end, None)
             if exp == "godzina":
@@ -407,7 +407,7 @@ def _counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
         if not is_noun:
             return None
         lem = morph.noun_lemma(w.text) or w.text
-        if lem in lx.not_counted or lem.lower() in lx.not_counted:
+        if lem in lx.units.not_counted or lem.lower() in lx.units.not_counted:
             return (w.end, None)
         if w.text[0].isupper() and not any(a.pos == "subst" and not a.lemma[0].isupper() for a in an):
             return None  # a proper name: "2 Olsztyn"
@@ -456,7 +456,7 @@ def _extend_phrase(view: View, k: int) -> int:
     j = k + 1
     taken = 0
     head_forms = [a for a in morph.analyse(toks[k].text) if a.pos in ("subst", "ger")]
-    complements = lexicon().complements
+    complements = lexicon().phrases.complements
     while j < len(toks) and taken < 4:
         t = toks[j]
         gap = norm[end:t.start]
@@ -533,7 +533,7 @@ def _skip_words() -> frozenset[str]:
     """Words between a figure and its noun phrase that name neither: the approximate and total
     markers and the fillers of "w wymiarze 40 h", "w liczbie 5" (lexicon)."""
     lx = lexicon()
-    words = {w.rstrip(".").lower() for m in lx.approximate + lx.total + lx.fillers for w in m.split()}
+    words = {w.rstrip(".").lower() for m in lx.markers.approximate + lx.markers.total + lx.markers.fillers for w in m.split()}
     return frozenset(words)
 
 
@@ -582,7 +582,7 @@ def _np_before(view: View, cs: int, pos: int) -> tuple[int, list[str], int] | No
         words = words[1:]
     if not words:
         return None
-    if any((head_lemma(w.text + "." if view.norm[w.end:w.end + 1] == "." else w.text) or "") in lexicon().not_counted
+    if any((head_lemma(w.text + "." if view.norm[w.end:w.end + 1] == "." else w.text) or "") in lexicon().units.not_counted
            for w in words) \
             and not any(head_lemma(w.text) in _service_heads() for w in words):
         return None  # "2016 r. – 120 h": a year, not the service
@@ -617,7 +617,7 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
             ph_start, words, ph_end = np
             first = words[0]
             first_is_adj = _adj_lemma(first) is not None and not lx.acronym_base(first) and \
-                (morph.only_adj(first) or head_lemma(first) not in lx.consultancy | lx.hours_heads)
+                (morph.only_adj(first) or head_lemma(first) not in lx.services.consultancy | lx.services.hours_subjects)
             inherited = _list_head(view, sent_start, q.start, done) if first_is_adj else None
             if inherited:
                 adj_text = _dehyphen(view.norm[ph_start:q.start]).strip(" -:")
@@ -625,7 +625,7 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
             else:
                 q.subject = _subject_phrase(view, ph_start, ph_end)
                 exp = lx.abbreviations.get(first.lower() + ".") if view.norm[ph_start + len(first):ph_start + len(first) + 1] == "." else None
-                if exp and exp in lx.consultancy:
+                if exp and exp in lx.services.consultancy:
                     rest = view.norm[ph_start + len(first) + 1:q.start].strip(" -:")
                     q.subject = (exp + " " + _agree_list(rest, exp)).strip()
             between = view.norm[ph_start:q.start]
@@ -639,7 +639,7 @@ def hours_subjects(view: View, qtys: list[Qty]) -> None:
             else:
                 colon = view.norm.rfind(":", sent_start, q.start)
                 head_np = _np_before(view, sent_start, colon) if colon > sent_start else None
-                if head_np is not None and (head_lemma(head_np[1][-1]) or "") in lexicon().not_counted:
+                if head_np is not None and (head_lemma(head_np[1][-1]) or "") in lexicon().units.not_counted:
                     head_np = None  # "… coaching zespołów w kolejnych latach:" ends in a time phrase
                 if head_np is None and colon > sent_start:
                     # "… mentoring biznesowy w kolejnych latach:": the phrase before its complement
@@ -679,7 +679,7 @@ def _list_head(view: View, sent_start: int, pos: int, qtys: list[Qty]) -> str | 
     prev = [q for q in qtys if q.kind == "hours" and sent_start <= q.start < pos and q.subject]
     if prev:
         head = prev[-1].subject.split()[0]  # type: ignore[union-attr]
-        if head in lx.consultancy:
+        if head in lx.services.consultancy:
             return head
     pre = view.norm[sent_start:pos]
     colon = pre.rfind(":")
@@ -691,7 +691,7 @@ def _list_head(view: View, sent_start: int, pos: int, qtys: list[Qty]) -> str | 
     for w in words:
         exp = lx.abbreviations.get(w.lower()) if w.endswith(".") else None
         hl = exp or head_lemma(w.rstrip("."))
-        if hl in lx.consultancy:
+        if hl in lx.services.consultancy:
             return hl
     return None
 
@@ -720,7 +720,7 @@ def unitless_hours(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         first = words[0].text
         first_exp = lx.abbreviations.get(first.lower() + ".") if view.norm[words[0].end:words[0].end + 1] == "." else None
         head = first_exp or head_lemma(first)
-        if head in lx.consultancy:
+        if head in lx.services.consultancy:
             rest = view.norm[words[0].end + (1 if first_exp else 0):n.start].strip(" -:")
             subject = (head + " " + _agree_list(rest, head)).strip() if rest else head
         else:
@@ -793,7 +793,7 @@ def row_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty]:
         words = re.findall(r"[^\W\d_]+", label)
         if not words or len(words) > 8 or all(w.lower() in _figure_words() for w in words):
             continue
-        if all(w.lower() in lexicon().total for w in words):
+        if all(w.lower() in lexicon().markers.total for w in words):
             continue  # "razem 35": a total, named by what it adds up
         if not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
             continue
@@ -824,7 +824,7 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
             continue
         if all(w.lower() in _figure_words() for w in words):
             continue  # "plan – 24", "wykonanie – 27": the counted thing is named by the line's head
-        if all(w.lower() in lexicon().total for w in words):
+        if all(w.lower() in lexicon().markers.total for w in words):
             continue  # "razem – 35": a total of the list before it (totals_after_lists)
         if not any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words):
             continue
@@ -840,7 +840,7 @@ def noun_number_counts(view: View, nums: list[Num], qtys: list[Qty]) -> list[Qty
 def _figure_words() -> frozenset[str]:
     """Words that name a kind of figure, not a counted thing: plan, wykonanie, …"""
     lx = lexicon()
-    return frozenset(w.lower() for w in lx.planned + lx.achieved if " " not in w)
+    return frozenset(w.lower() for w in lx.markers.planned + lx.markers.achieved if " " not in w)
 
 
 _HEAD = re.compile(r"\s*+(?:[-•*]\s*+)?(?P<head>[^\W\d_][^:\n]{2,80}?)\s*:\s")
@@ -936,7 +936,7 @@ def mark_flags(view: View, qtys: list[Qty]) -> None:
                     if w.lower() not in _skip_words()]
             if any(a.pos in ("praet", "imps") for w in rest for a in morph.analyse(w)):
                 pass  # "realizacji planu przeprowadzono 12": done, whatever the plan said
-            elif not rest and any(marker.lower().startswith(w) for w in lx.planned_needs_complement):
+            elif not rest and any(marker.lower().startswith(w) for w in lx.markers.planned_needs_complement):
                 pass  # "założono 4 spółdzielnie": founded, not assumed
             else:
                 q.planned = True  # "zakładano utworzenie 40 miejsc", "Plan na 2022 r. obejmuje 10 szkoleń"
@@ -1010,7 +1010,7 @@ def _subset_opener() -> re.Pattern[str]:
 
     return re.compile(
         r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3},?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"
-        rf"(?:(?P<sub>{alt(lx.subset)})|{alt(lx.breakdown)})(?![^\W\d_])[ \n]{{0,3}}:?[ \n]{{0,3}}", re.I)
+        rf"(?:(?P<sub>{alt(lx.markers.subset)})|{alt(lx.markers.breakdown)})(?![^\W\d_])[ \n]{{0,3}}:?[ \n]{{0,3}}", re.I)
 
 
 _SUBSET_OPENER = _subset_opener()  # only ever .match()ed at the end of a total
@@ -1203,7 +1203,7 @@ def _in_brackets(norm: str, s: int, pos: int) -> bool:
 def _total_re() -> re.Pattern[str]:
     """What a window before a total ends with: a total word and up to two words ("razem",
     "łącznie utworzono:")."""
-    return re.compile(leading_words(lexicon().total) + r"(?:\s+[^\W\d_]+){0,2}\s*:?\s*$")
+    return re.compile(leading_words(lexicon().markers.total) + r"(?:\s+[^\W\d_]+){0,2}\s*:?\s*$")
 
 
 def totals_after_lists(view: View, qtys: list[Qty], nums: list[Num]) -> list[Qty]:

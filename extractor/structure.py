@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .lexicon import lexicon
+from .lexicon import lexicon, sections_data
 from .text import View, choice, initials, leading_words, word_before
 from .text import fold as text_fold
 
@@ -310,7 +310,7 @@ def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
 
 _TASK = re.compile(
     r"(?P<label>(?:" + "|".join(re.escape(w.rstrip(".")) + (r"\.?" if w.endswith(".") else "")
-                                for w in sorted(lexicon().task_words, key=len, reverse=True))
+                                for w in sorted(sections_data().task_words, key=len, reverse=True))
     + r")\s*(?P<num>\d{1,2}|[IVX]{1,4})\b\.?)\s*[:.\-]?\s*", re.I)
 # "(CPS)", "(W)", and mixed-case acronyms with two capitals: "(DiS)", "(AiD)"
 _ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{1,8}|[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{1,2}[A-ZĄĆĘŁŃÓŚŹŻ]"
@@ -323,15 +323,15 @@ _CAPS_WORD = re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][A-ZĄĆĘŁŃÓŚŹŻ0-9\-/
 def _known_names() -> list[tuple[str, str, str, str]]:
     """(folded name, display name, canonical, folded words)."""
     out = []
-    for sec in lexicon().sections:
-        for name in sec["names"]:
-            out.append((fold(name), name, sec["canonical"], " ".join(fold(w) for w in name.split())))
+    for sec in sections_data().section:
+        for name in sec.names:
+            out.append((fold(name), name, sec.canonical, " ".join(fold(w) for w in name.split())))
     return out
 
 
 @cache
 def _title_words() -> frozenset[str]:
-    return frozenset(fold(w) for w in lexicon().title_words)
+    return frozenset(fold(w) for w in sections_data().title_words)
 
 
 def match_known(title: str) -> tuple[str, str, float] | None:
@@ -488,22 +488,22 @@ def _finish(title: str, start: int, code: str | None) -> Heading:
     name = _ACR_END.sub("", title[task.end():] if task else title).strip(" -:.")
     name = _ENUM.sub("", name)  # "I. Animacja lokalna", "2) Inkubacja": the number is no typo
     known = match_known(name) if name else None
-    lx = lexicon()
+    sx = sections_data()
     canonical = None
     typo_of, typo_score = None, 0.0
-    if acr and any(s["canonical"] == acr for s in lx.sections):
+    if acr and any(s.canonical == acr for s in sx.section):
         canonical = acr
     if task:
         # a centre numbers its tasks: "ZADANIE II", "Zad. 2" and "ZADANIE 2. … (IPS)" align across years
         canonical = "ZADANIE " + str(_arabic(task["num"]))
-    elif known and known[2] >= lx.section_match_score:
+    elif known and known[2] >= sx.match_score:
         canonical = canonical or known[1]
-    if known and known[2] >= lx.section_match_score:
+    if known and known[2] >= sx.match_score:
         from rapidfuzz import fuzz
 
         written, correct = " ".join(name.lower().split()), known[0].lower()
         spelled = fuzz.ratio(written, correct)  # letters as written: a reordering is no typo
-        if written != correct and spelled >= lx.section_typo_score:
+        if written != correct and spelled >= sx.typo_score:
             typo_of, typo_score = known[0], spelled
     return Heading(start, start + len(title), title, code, canonical, typo_of, typo_score)
 
@@ -539,7 +539,7 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
     words = [w for w in re.findall(r"[^\W\d_]+", head) if len(w) >= 2]
     letters = sum(len(w) for w in words)
     has_acr = bool(_ACR_END.search(head))
-    if head.split(" ")[0] in lx.own_name_heads:
+    if head.split(" ")[0] in lx.places.own_name_heads:
         return None
     alone = cap >= len(line.rstrip(" :"))
     if len(words) == 1 and alone and words[0] == head.rstrip(" :") and _section_acronym(head.rstrip(" :")):
@@ -555,15 +555,15 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
         # that opens with capitals; a heading glued to its text is followed by a capitalised
         # word ("… INKUBACYJNE W okresie")
         known = match_known(head)
-        if not (known and known[2] >= lexicon().section_match_score):
+        if not (known and known[2] >= sections_data().match_score):
             return None
     return _finish(head, ls, None)
 
 
 @cache
 def _section_acronyms() -> frozenset[str]:
-    return frozenset(sec["canonical"] for sec in lexicon().sections
-                     if sec["canonical"].isupper() and " " not in sec["canonical"])
+    return frozenset(sec.canonical for sec in sections_data().section
+                     if sec.canonical.isupper() and " " not in sec.canonical)
 
 
 def _section_acronym(word: str) -> bool:
@@ -572,10 +572,10 @@ def _section_acronym(word: str) -> bool:
 
 def _names_organisation(head: str) -> bool:
     known = match_known(head)
-    if known and known[2] >= lexicon().section_match_score:
+    if known and known[2] >= sections_data().match_score:
         return False
     f = " ".join(fold(w) for w in head.split())
-    return any(f == fold(w) or f.startswith(fold(w) + " ") for w in lexicon().organisation_words)
+    return any(f == fold(w) or f.startswith(fold(w) + " ") for w in sections_data().organisation_words)
 
 
 def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = False,
@@ -585,7 +585,7 @@ def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = Fa
     Title Case label ending with a colon ('Usługi Szkoleniowe i Doradcze:'). A label followed
     by text on the same line ('Szkolenia: Moduł II …') is not a heading, unless it names a known
     section in a document whose sections are all written so."""
-    lx = lexicon()
+    sx = sections_data()
     cand = line.rstrip()
     if ":" in cand[:-1]:
         # "Doradztwo i szkolenia:Udzielono …" — only a known section name of two words or more
@@ -593,7 +593,7 @@ def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = Fa
         known = match_known(label)
         words = [w for w in re.findall(r"[^\W\d_]+", label) if len(w) > 3]
         if (not current or colon_style) and label[:1].isupper() and len(words) >= 2 and len(label.split()) <= 6 \
-                and known and known[2] >= lx.section_inline_score:
+                and known and known[2] >= sx.inline_match_score:
             return _colon(_finish(label, ls, None))
         return None  # inside a section written otherwise: a label of its text
     if cand.endswith(":"):
@@ -609,7 +609,7 @@ def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = Fa
     # "USŁUGI DORADCZE I SZKOLENIOWE") labels a list in it, not a new section
     sublabel = len(content) == 1 and (fold(content[0])[:max(5, len(content[0]) - 3)] in fold(current)
                                       or bool(current) and not colon_style)
-    if acr and acr.end() >= len(cand) - 1 or known and known[2] >= lx.section_match_score and not sublabel:
+    if acr and acr.end() >= len(cand) - 1 or known and known[2] >= sx.match_score and not sublabel:
         return _colon(_finish(cand, ls, None))
     # a document whose headings are label lines ("Działania animacyjne:") goes on in that style:
     # "Inkubacja i miejsca pracy:" — but not a sentence that introduces a list, nor a list label

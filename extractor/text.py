@@ -281,7 +281,7 @@ def _sentence_bounds(norm: str, toks: list[Tok]) -> list[int]:
         if t.text == "." and prev is not None and prev.end == t.start:
             if prev.is_word and (prev.text.lower() + "." in abbrevs or len(prev.text) == 1):
                 # "nt." "m." "m.in. Olsztyn" continue the sentence; "… 8 os. Mentoring" ends it
-                if "\n" not in gap and prev.text.lower() + "." not in lx.terminal_abbreviations:
+                if "\n" not in gap and prev.text.lower() + "." not in lx.terminal_abbreviations.words:
                     continue
         bounds.append(nxt.start)
     for m in re.finditer(r"\n", norm):

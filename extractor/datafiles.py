@@ -1,0 +1,220 @@
+"""The data files under extractor/data, each described by a pydantic model and checked when it
+loads: a missing key, a key the program does not know or a value of the wrong type is one
+`DataFileError` naming the file and the key ("lexicon.toml: markers.total: Field required"),
+never an error at first use.
+
+The models mirror the files: a table of the file is a model here, a key a field, so the code
+reads `lexicon().markers.total` where the file says `[markers] total = [...]`.
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import SprawozdaniaError
+
+
+class DataFileError(SprawozdaniaError):
+    """A data file of the package (or one given to it) is not what its model describes."""
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Words = frozenset[str]
+
+
+class WordList(Table):
+    words: Words
+
+
+class Markers(Table):
+    approximate: tuple[str, ...]
+    planned: tuple[str, ...]
+    planned_needs_complement: Words
+    achieved: tuple[str, ...]
+    subset: tuple[str, ...]
+    breakdown: tuple[str, ...]
+    total: tuple[str, ...]
+    empty_name: tuple[str, ...]
+    fillers: tuple[str, ...]
+
+
+class DocumentDate(Table):
+    signoff: tuple[str, ...]
+    edge_lines: int = Field(ge=0)
+
+
+class Endings(Table):
+    endings: dict[str, str]
+
+
+class AcronymSuffixes(Table):
+    endings: tuple[str, ...]
+
+
+class Phrases(Table):
+    complements: Words
+    leading_prepositions: Words
+
+
+class Services(Table):
+    consultancy: Words
+    hours_subjects: Words
+
+
+class Units(Table):
+    hours: Words
+    not_counted: Words
+    money: Words
+    money_multipliers: dict[str, int]
+
+
+class PlaceWords(Table):
+    site_prefixes: Words
+    place_nouns: Words
+    place_genitive_heads: Words
+    prepositions: Words
+    not_localities: Words
+    common_word_names: Words
+    own_name_heads: Words
+
+
+class Grammar(Table):
+    """Word classes the rules share (Morfeusz's NKJP tags and closed word lists)."""
+
+    verb_tags: Words
+    finite_verb_tags: Words
+    conjunctions: Words
+    list_conjunctions: Words
+    complement_prepositions: Words
+    label_prepositions: Words
+    head_prepositions: Words
+    not_counted_abbreviations: Words
+    time_abbreviations: Words
+
+
+class Lexicon(Table):
+    """extractor/data/lexicon.toml: the words, abbreviations and markers of the genre."""
+
+    version: int
+    months: dict[str, int]
+    month_lemmas: dict[str, int]
+    roman: dict[str, int]
+    number_words: dict[str, int]
+    vague_numbers: WordList
+    markers: Markers
+    document_date: DocumentDate
+    preferred_lemmas: WordList
+    unknown_word_endings: Endings
+    measure_heads: dict[str, Literal["count", "hours"]]
+    abbreviations: dict[str, str]
+    terminal_abbreviations: WordList
+    acronyms: dict[str, str]
+    acronym_suffixes: AcronymSuffixes
+    phrases: Phrases
+    services: Services
+    units: Units
+    words_before_non_count: WordList
+    words_before_non_date: WordList
+    places: PlaceWords
+    grammar: Grammar
+
+    @field_validator("months", "month_lemmas", "roman")
+    @classmethod
+    def _months(cls, v: dict[str, int]) -> dict[str, int]:
+        bad = [k for k, n in v.items() if not 1 <= n <= 12]
+        if bad:
+            raise ValueError(f"not a month number (1-12): {', '.join(bad)}")
+        return v
+
+    def acronym_base(self, word: str) -> str | None:
+        """'IPSy' -> 'IPS', 'PES-ów' -> 'PES', 'KIS' -> 'KIS'; None when not a known acronym."""
+        if word in self.acronyms:
+            return word
+        for suffix in _suffixes_longest_first(self.acronym_suffixes.endings):
+            if word.endswith(suffix) and word[: -len(suffix)] in self.acronyms:
+                return word[: -len(suffix)]
+        return None
+
+
+@cache
+def _suffixes_longest_first(endings: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+class SectionName(Table):
+    canonical: str
+    names: tuple[str, ...]
+
+
+class Sections(Table):
+    """extractor/data/sections.toml: known section names and how headings are matched."""
+
+    version: int
+    title_words: tuple[str, ...]
+    task_words: tuple[str, ...]
+    match_score: float = Field(ge=0, le=100)
+    typo_score: float = Field(ge=0, le=100)
+    inline_match_score: float = Field(ge=0, le=100)
+    organisation_words: tuple[str, ...]
+    section: tuple[SectionName, ...]
+
+
+class Places(Table):
+    """extractor/data/places.toml: towns that break ties between geographic lemmas."""
+
+    version: int
+    towns: tuple[str, ...]
+
+
+class OrganisationsFile(Table):
+    """extractor/data/organisations.toml: how a report's author is named."""
+
+    acronyms: tuple[str, ...]
+    header_lines: int = Field(ge=1)
+    header_chars: int = Field(ge=1)
+    place_prepositions: tuple[str, ...]
+    not_name_words: tuple[str, ...]
+    partner_markers: tuple[str, ...]
+    partner_gap: int = Field(ge=0)
+    file_format_tags: tuple[str, ...]
+    long_names: dict[str, str]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_toml(name: str) -> dict[str, Any]:
+    """Parse one TOML file of extractor/data (a syntax error names the file and line)."""
+    text = resources.files("extractor.data").joinpath(name).read_text(encoding="utf-8")
+    return parse_toml(text, name)
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise DataFileError(f"{where}: {e}") from None
+
+
+def validate(model: type[M], data: dict[str, Any], where: str) -> M:
+    """`data` as `model`, or one DataFileError naming the file and every key that is wrong."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(file)"
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"{key}: {msg}")
+        raise DataFileError(f"{where}: " + "; ".join(problems)) from None
+
+
+def load(model: type[M], name: str) -> M:
+    return validate(model, read_toml(name), name)
