@@ -178,6 +178,14 @@ def reindex_cmd(
 
     Example: sprawozdania archive reindex --archive reports.sqlite
     """
+    import sqlite3
+
+    from ..batch import no_space
+
     with _open(archive) as ar:
-        n = ar.reindex(force=force)
+        try:
+            n = ar.reindex(force=force)
+        except sqlite3.Error as e:         # nothing changed: the re-index is one transaction
+            err(f"cannot write archive {ar.path}: no space left on device" if no_space(e) else f"{ar.path}: {e}")
+            raise typer.Exit(2) from None
         print(f"re-indexed {n} report{'s' if n != 1 else ''} with taxonomy v{ar.taxonomy.version}")
