@@ -830,6 +830,7 @@ def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, bu
     queue = deque(jobs)
     pool: list[_Worker] = []
     start_failures = 0
+    why_not = "it died as it started"        # why the last worker could not start
     memory = budget.memory
     args = (run.fmt, run.org, want_record)
 
@@ -845,11 +846,15 @@ def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, bu
     try:
         while queue or busy():
             while len(pool) < min(workers, len(queue) + busy()) and start_failures < _START_FAILURES:
-                pool.append(_Worker(ctx, memory))
+                try:
+                    pool.append(_Worker(ctx, memory))
+                except Exception as e:  # noqa: BLE001 - the fork server cannot start one (no /tmp, no memory)
+                    start_failures += 1
+                    why_not = f"{type(e).__name__}: {e}"
             if not pool:           # workers die before they can start: what is left fails
                 for job in queue:
                     run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="crash",
-                                     reason="no worker process could start"))
+                                     reason=f"no worker process could start ({why_not})"))
                 queue.clear()
                 break
             for w in pool:

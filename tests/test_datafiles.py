@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.datafiles import DataFileError, Lexicon, OrganisationsFile, Places, Sections, load, parse_toml, validate
+from extractor.datafiles import (
+    DataFileError,
+    Lexicon,
+    OrganisationsFile,
+    Places,
+    Sections,
+    load,
+    parse_toml,
+    validate,
+)
 from extractor.indicators import TaxonomyError, load_taxonomy, parse_taxonomy
 
 

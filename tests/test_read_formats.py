@@ -350,6 +350,19 @@ def test_pdf_pages_hyphenation_and_continuation() -> None:
     assert src.pages[0] == 0
 
 
+def test_pdf_page_of_many_text_boxes_is_read_by_position() -> None:
+    """pdfminer's clustering of text boxes weighs every pair (13 s for this grid of 612 cells);
+    past MAX_CLUSTERED_BOXES a page is read top to bottom, then left to right. Clustered, the
+    grid would come out column by column."""
+    from extractor.read.pdf import MAX_CLUSTERED_BOXES
+
+    cells = [(20 + 60 * c, 820 - 12 * r, f"sp{r}k{c}") for r in range(68) for c in range(9)]
+    assert len(cells) > MAX_CLUSTERED_BOXES
+    assert read_bytes(pdf_document([cells], size=4), "x.pdf").text.split() == [t for _x, _y, t in cells]
+    few = [(20 + 60 * c, 820 - 12 * r, f"sp{r}k{c}") for r in range(3) for c in range(3)]
+    assert read_bytes(pdf_document([few], size=4), "x.pdf").text.split()[:3] == ["sp0k0", "sp1k0", "sp2k0"]
+
+
 def test_pdf_with_some_scanned_pages_warns() -> None:
     text_page = [(56, 800, "Sprawozdanie: odbyło się 5 spotkań.")]
     data = pdf_document([text_page], images=1)

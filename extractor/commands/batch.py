@@ -24,7 +24,7 @@ class BatchFormat(StrEnum):
 
 
 EXIT_CODES = """Exit codes: 0 every file converted or already up to date; 1 some files failed (see
-OUTDIR/errors.jsonl); 2 nothing usable (every file failed, no inputs found) or a bad invocation;
+OUTDIR/errors.jsonl), or the disk filled up (run again to resume); 2 nothing usable (every file failed, no inputs found) or a bad invocation;
 130 interrupted (Ctrl-C) – run the same command again to resume."""
 
 
