@@ -8,7 +8,12 @@ from functools import cache
 
 from models import Count, DateFact, DateRange, Finding, Hours, Quantity, Report, Span
 
-Check = Callable[[Report, str], list[Finding]]
+from .text import View
+
+# the rule of the date that dates the document itself ("Olsztyn, 15.07.2021 r.")
+DOCUMENT_DATE = "dates.document_date"
+
+Check = Callable[[Report, View], list[Finding]]
 CHECKS: list[Check] = []
 
 
@@ -26,7 +31,7 @@ def _num(v: float | int) -> str:
 
 
 @check
-def period_checks(report: Report, text: str) -> list[Finding]:
+def period_checks(report: Report, view: View) -> list[Finding]:
     p = report.period
     if p is None:
         if any(f.code == "period_invalid" for f in report.findings):
@@ -49,7 +54,7 @@ def period_checks(report: Report, text: str) -> list[Finding]:
 
 
 @check
-def sum_checks(report: Report, text: str) -> list[Finding]:
+def sum_checks(report: Report, view: View) -> list[Finding]:
     out = []
     by_id = {f.id: f for f in report.facts if isinstance(f, Quantity)}
     parts: dict[str, list[Quantity]] = {}
@@ -86,13 +91,13 @@ def sum_checks(report: Report, text: str) -> list[Finding]:
 
 
 @check
-def date_checks(report: Report, text: str) -> list[Finding]:
+def date_checks(report: Report, view: View) -> list[Finding]:
     p = report.period
     if p is None or p.end < p.start:
         return []
     out = []
     for f in report.facts:
-        if isinstance(f, DateFact) and f.provenance and f.provenance.rule == "document_date" and \
+        if isinstance(f, DateFact) and f.provenance and f.provenance.rule == DOCUMENT_DATE and \
                 p.end <= f.value <= p.end + dt.timedelta(days=366):
             continue  # the report dated and signed after its period: as it should be
         if isinstance(f, DateFact) and not (p.start <= f.value <= p.end):
@@ -130,9 +135,10 @@ _WEEKDAYS = _weekdays()
 
 
 @check
-def empty_name(report: Report, text: str) -> list[Finding]:
+def empty_name(report: Report, view: View) -> list[Finding]:
     from .text import is_letter
 
+    text = view.text
     out = []
     for m in _empty_name_re().finditer(text):
         if _WEEKDAYS.search(text[max(0, m.start() - 14):m.start()]) or _WEEKDAYS.match(text, m.end() + 1):
@@ -154,7 +160,7 @@ def empty_name(report: Report, text: str) -> list[Finding]:
 
 
 @check
-def absurd_values(report: Report, text: str) -> list[Finding]:
+def absurd_values(report: Report, view: View) -> list[Finding]:
     out = []
     p = report.period
     for f in report.facts:
@@ -169,30 +175,40 @@ def absurd_values(report: Report, text: str) -> list[Finding]:
 
 
 @check
-def inconsistent_repeat(report: Report, text: str) -> list[Finding]:
-    """The same indicator stated twice in one section with different values."""
-    seen: dict[tuple[str | None, str, str], list[Quantity]] = {}
+def inconsistent_repeat(report: Report, view: View) -> list[Finding]:
+    """The same indicator stated twice in one section with different values: another sentence
+    saying the same with the same verb ("przeprowadzono"). Linear in the facts: for each
+    (indicator, verb) only the first mention and the first from another sentence are kept."""
     out = []
-    verbs_at: dict[tuple[int, int], set[str]] = {}
+    verbs_at: dict[tuple[int, int], frozenset[str]] = {}
 
-    def verbs(pos: int) -> set[str]:
-        key = _sentence(text, pos)
-        if key not in verbs_at:
-            verbs_at[key] = _verbs(text, pos)
-        return verbs_at[key]
+    def verbs(sent: tuple[int, int]) -> frozenset[str]:
+        if sent not in verbs_at:
+            verbs_at[sent] = _verbs(view.text[sent[0]:sent[1]])
+        return verbs_at[sent]
 
+    order = {f.id: i for i, f in enumerate(report.facts)}
+    # (section, type, indicator, verb) -> the first mention, and the first in another sentence
+    firsts: dict[tuple[str | None, str, str, str], list[tuple[Quantity, tuple[int, int]]]] = {}
     for f in report.facts:
         if not isinstance(f, Quantity) or f.part_of or f.planned or f.approximate:
             continue
         key_name = f.indicator or (f.subject if f.subject and " " in f.subject else None)
         if key_name is None:
             continue
-        key = (f.section, f.type, key_name)
-        earlier = seen.setdefault(key, [])
-        earlier.append(f)
-        # a restatement: another sentence saying the same with the same verb ("przeprowadzono")
-        first = next((e for e in earlier[:-1] if _sentence(text, e.span.start) != _sentence(text, f.span.start)
-                      and verbs(e.span.start) & verbs(f.span.start)), None)
+        sent = view.sentence(f.span.start)
+        vs = verbs(sent)
+        cands = []
+        for v in vs:
+            for e, e_sent in firsts.get((f.section, f.type, key_name, v), []):
+                if e_sent != sent:
+                    cands.append(e)
+                    break
+        first = min(cands, key=lambda e: order[e.id]) if cands else None
+        for v in vs:
+            kept = firsts.setdefault((f.section, f.type, key_name, v), [])
+            if not kept or len(kept) == 1 and kept[0][1] != sent:
+                kept.append((f, sent))
         if first is not None and first.value != f.value:
             sec = f"{f.section}: " if f.section else ""
             out.append(Finding(
@@ -203,22 +219,15 @@ def inconsistent_repeat(report: Report, text: str) -> list[Finding]:
     return out
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
-    ends = [e for e in (text.find(". ", pos), text.find("\n", pos)) if e >= 0]
-    return start, min(ends) if ends else len(text)
-
-
-def _verbs(text: str, pos: int) -> set[str]:
+def _verbs(sentence: str) -> frozenset[str]:
     from . import morph
 
-    s, e = _sentence(text, pos)
     out = set()
-    for w in re.findall(r"[^\W\d_]+", text[s:e]):
+    for w in re.findall(r"[^\W\d_]+", sentence):
         for i in morph.analyse(w):
             if i.pos in ("fin", "praet", "imps", "ppas", "pred"):
                 out.add(i.lemma)
-    return out
+    return frozenset(out)
 
 
 def _section_at(report: Report, pos: int) -> str | None:
@@ -228,8 +237,8 @@ def _section_at(report: Report, pos: int) -> str | None:
     return None
 
 
-def run_checks(report: Report, text: str) -> list[Finding]:
+def run_checks(report: Report, view: View) -> list[Finding]:
     out: list[Finding] = []
     for fn in CHECKS:
-        out.extend(fn(report, text))
+        out.extend(fn(report, view))
     return out

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from models import (
@@ -26,7 +27,7 @@ from models import (
     Stats,
 )
 
-from .audit import run_checks
+from .audit import DOCUMENT_DATE, run_checks
 from .dates import (
     DateMention,
     RangeMention,
@@ -39,18 +40,75 @@ from .dates import (
 )
 from .lexicon import lexicon
 from .places import PlaceMention, find_places
-from .quantities import Num, Qty, extract_quantities
+from .quantities import Context, Num, Qty, Role, run_stage
+from .quantities.model import CLAIMS_EXPLAIN
 from .structure import Structure, analyse_structure
 from .text import View
 
 
+def _provenance(rule: str) -> Provenance:
+    return Provenance.model_construct(rule=rule, page=None, confidence=None)
+
+
 def _span(text: str, s: int, e: int) -> Span:
-    return Span(start=s, end=e, text=text[s:e])
+    """A span of the text: consistent by construction (its text is the slice), so built without
+    re-running the validators; the Report and every fact are still validated."""
+    if not 0 <= s <= e <= len(text):
+        raise ValueError(f"span {s}-{e} outside the text ({len(text)} characters)")
+    return Span.model_construct(start=s, end=e, text=text[s:e])
 
 
-def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Report:
+@dataclass
+class Extraction:
+    """What the stages find in one text, stage by stage (the spaCy components of
+    extractor/pipeline.py each fill one part; `assemble` turns it into a Report)."""
+
+    view: View
+    doc: Any = None                      # the spaCy Doc the stages run on
+    structure: Structure | None = None
+    exclude: list[tuple[int, int]] = field(default_factory=list)   # the period's words: no dates there
+    dates: list[DateMention] | None = None
+    ranges: list[RangeMention] = field(default_factory=list)
+    numbers: Context | None = None       # numbers, then quantities, on one context
+    places: list[PlaceMention] | None = None
+    done: list[str] = field(default_factory=list)   # the stages run, in order
+
+
+def read_structure(ext: Extraction) -> None:
+    """Kind, period, sections and author; the period's own words are claimed (no dates there)."""
+    st = ext.structure = analyse_structure(ext.view)
+    ext.exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
+        ([st.period_impossible] if st.period_impossible else [])
+    for a, b in ext.exclude:
+        ext.view.claim(a, b, "period")
+
+
+def read_dates(ext: Extraction) -> None:
+    find_times(ext.view)
+    ext.dates, ext.ranges = find_dates(ext.view, ext.exclude)
+
+
+def read_numbers(ext: Extraction) -> None:
+    ext.numbers = Context(ext.view, doc=ext.doc)
+    run_stage(ext.numbers, "numbers")
+
+
+def read_quantities(ext: Extraction) -> None:
+    assert ext.numbers is not None
+    run_stage(ext.numbers, "quantities")
+
+
+def read_places(ext: Extraction) -> None:
+    st = ext.structure
+    assert st is not None
+    ext.places = find_places(ext.view, st.header_end if st.headings else 0)
+
+
+def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Report:
+    """The validated Report from what the stages found: ids, years of dates, sections, audit."""
+    view, st = ext.view, ext.structure
+    assert st is not None and ext.dates is not None and ext.numbers is not None and ext.places is not None
     text = view.text
-    st = analyse_structure(view)
     sections = _sections(view, st)
 
     sec_starts = [s.start for s in sections]
@@ -63,14 +121,9 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
     if st.period:
         period = Period(start=st.period.start, end=st.period.end, span=_span(text, *st.period.span),
                         origin="body" if st.period.origin == "body" else "header")
-    exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
-        ([st.period_impossible] if st.period_impossible else [])
-    for a, b in exclude:
-        view.claim(a, b, "period")
-    find_times(view)
-    dates, ranges = find_dates(view, exclude)
-    qtys, nums = extract_quantities(view)
-    places = find_places(view, st.header_end if st.headings else 0)
+    dates, ranges = ext.dates, ext.ranges
+    qtys, nums = ext.numbers.result(), ext.numbers.nums
+    places = ext.places
 
     fallback_year = None
     if st.period is None:
@@ -123,17 +176,17 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
         elif isinstance(item, PlaceMention):
             facts.append(Location(id=fid, section=section_at(item.start), span=_span(text, item.start, item.end),
                                   value=item.value, kind=item.kind,
-                                  provenance=Provenance(rule=item.rule)))
+                                  provenance=_provenance(rule=f"places.{item.rule}")))
             if item.typo:
                 findings.append(Finding(code="typo", severity="info", section=section_at(item.start),
                                         evidence=[_span(text, item.start, item.start + len(item.typo[0]))],
                                         message=f"'{item.typo[0]}' odczytano jako '{item.typo[1]}'"))
         else:
             mention, value = item
-            rule = "document_date" if isinstance(mention, DateMention) and \
-                is_document_date(view.norm, mention.start, mention.end) else mention.rule
+            rule = DOCUMENT_DATE if isinstance(mention, DateMention) and \
+                is_document_date(view, mention.start, mention.end) else f"dates.{mention.rule}"
             common = dict(id=fid, section=section_at(mention.start), span=_span(text, mention.start, mention.end),
-                          provenance=Provenance(rule=rule))
+                          provenance=_provenance(rule=rule))
             if isinstance(mention, RangeMention):
                 facts.append(DateRange(start=value[0], end=value[1], **common))
             else:
@@ -144,8 +197,7 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
                                     evidence=[_span(text, h.start, h.end)],
                                     message=f"Nagłówek '{h.title}' odczytano jako '{h.typo_of}'"))
 
-    explained_roles = {"period", "page", "age", "enumeration", "date", "time", "year", "money", "percent", "reference", "code", "phone", "postcode",
-                       "ordinal", "duration", "compound", "phrase", "fraction"}
+    explained_roles = {r for r in Role if r.explains}
     fact_nums = {id(q.num) for q in qtys} | {id(q.num.low) for q in qtys if q.num.low is not None}
     digit_nums = [x for x in nums if not x.words]
     explained = sum(1 for x in digit_nums if x.role in explained_roles or id(x) in fact_nums)
@@ -156,22 +208,26 @@ def build_report(view: View, source: SourceInfo, keep_text: bool = False) -> Rep
         stats=Stats(numbers=len(digit_nums), explained=explained),
         text=text if keep_text else None,
     )
-    report.findings.extend(run_checks(report, text))
+    report.findings.extend(run_checks(report, view))
     _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
     report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
     return report
 
 
-def is_document_date(norm: str, start: int, end: int) -> bool:
+def is_document_date(view: View, start: int, end: int) -> bool:
     """The date that dates the report itself: 'Olsztyn, 15.07.2021 r.' alone on a line, or a
     sign-off ('Sporządziła: …, 14.07.2021') — near the top or the end of the text."""
     lx = lexicon()
-    ls = norm.rfind("\n", 0, start) + 1
-    le = norm.find("\n", end)
-    le = len(norm) if le < 0 else le
-    line = norm[ls:le].strip()
-    if len(line) > 100:
+    norm = view.norm
+    ls, le = view.line_start(start), view.line_end(end)
+    a, b = ls, le  # the line without the white space around it, found without copying it
+    while a < b and norm[a].isspace():
+        a += 1
+    while b > a and norm[b - 1].isspace():
+        b -= 1
+    if b - a > 100:
         return False
+    line = norm[a:b]
     before = norm[ls:start].strip()
     after = norm[end:le].strip(" .")
     dated = re.fullmatch(r"(?:[A-ZĄĆĘŁŃÓŚŹŻ][\w.-]*(?:\s+[A-ZĄĆĘŁŃÓŚŹŻ\w.-]+){0,2}\s*,)?\s*(?:dnia|dn\.)?", before) \
@@ -181,14 +237,13 @@ def is_document_date(norm: str, start: int, end: int) -> bool:
     if not (dated or signed):
         return False
     n = lx.document_date.edge_lines
-    return norm[:ls].count("\n") - norm[:ls].count("\n\n") < n or \
-        norm[le:].count("\n") - norm[le:].count("\n\n") < n
+    return view.lines_before(ls) < n or view.lines_after(le) < n
 
 
 def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],
               section_at: Callable[[int], str | None]) -> Fact:
     common: dict[str, Any] = dict(id=fid, section=section_at(q.start), span=_span(text, q.start, q.end),
-                                  provenance=Provenance(rule=q.rule))
+                                  provenance=_provenance(rule=q.rule))
     if q.kind == "amount":
         return Amount(value=q.value, **common)
     cls = Hours if q.kind == "hours" else Count
@@ -197,13 +252,13 @@ def _quantity(text: str, q: Qty, fid: str, ids: dict[int, str],
                approximate=q.approximate, planned=q.planned, **common)
 
 
-def _unexplained(report: Report, view: View, nums: list[Num], roles: set[str], fact_nums: set[int],
+def _unexplained(report: Report, view: View, nums: list[Num], roles: set[Role], fact_nums: set[int],
                  section_at: Callable[[int], str | None]) -> None:
     text = view.text
     for x in nums:
         if x.role in roles or id(x) in fact_nums:
             continue
-        if view.is_claimed(x.start, x.end) in ("date", "time", "phone", "postcode", "page", "period", "age"):
+        if view.is_claimed(x.start, x.end) in CLAIMS_EXPLAIN:
             continue
         s, e = max(0, x.start - 25), min(len(text), x.end + 25)
         report.findings.append(Finding(

@@ -355,9 +355,8 @@ def _is_reference(view: View, start: int) -> bool:
 
 def _looks_like_number(view: View, s: int, e: int) -> bool:
     """'2.5 etatu' or a numbered heading '1.2. DZIAŁANIA' — not a day.month."""
-    line_start = view.norm.rfind("\n", 0, s) + 1
     rest = view.norm[e:e + 40].lstrip()
-    if view.norm[line_start:s].strip() == "" and re.match(r"[A-ZĄĆĘŁŃÓŚŹŻ]{3,}", rest):
+    if view.blank_before(s, view.line_start(s)) and re.match(r"[A-ZĄĆĘŁŃÓŚŹŻ]{3,}", rest):
         return True
     return False
 

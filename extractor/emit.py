@@ -44,6 +44,8 @@ def to_facts(report: Report) -> dict[str, Any]:
                 d["planned"] = True
         if isinstance(f, Location):
             d["kind"] = f.kind
+        if f.provenance and f.provenance.rule:
+            d["rule"] = f.provenance.rule
         facts.append(d)
     findings = []
     for fd in report.findings:

@@ -54,7 +54,7 @@ def _towns() -> _Towns:
 def _stem_index() -> dict[str, list[tuple[str, str]]]:
     """Single-word gazetteer names by their first four folded letters."""
     idx: dict[str, list[tuple[str, str]]] = {}
-    for name in _towns():
+    for name in sorted(_towns()):  # sorted: the same tie-break in every process
         if " " in name or "-" in name:
             continue
         f = _fold(name)
@@ -197,7 +197,7 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False,
 def _phrase_index() -> dict[tuple[int, str], list[tuple[list[str], str]]]:
     """Multi-word gazetteer names by (word count, first three folded letters)."""
     idx: dict[tuple[int, str], list[tuple[list[str], str]]] = {}
-    for name in _towns():
+    for name in sorted(_towns()):  # sorted: the same tie-break in every process
         parts = name.split()
         if len(parts) > 1:
             idx.setdefault((len(parts), _fold(parts[0])[:3]), []).append(([_fold(p) for p in parts], name))
@@ -344,7 +344,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
         low = t.text.lower()
         nxt = toks[idx + 1] if idx + 1 < len(toks) else None
         # --- counties: "w powiecie mrągowskim", "powicie kętrzyńskim", "powiatach subregionu: ełckim, …"
-        kw = _keyword(t, view, morph.noun_forms("powiat"), "pow")
+        kw = _keyword(t, view, morph.noun_forms("powiat"), "pow") if low[:2] == "po" else None
         if kw is not None and not _inside_name(view, t):
             adjs = _adj_list(view, _skip_to_list(view, idx + 1 + kw[1]), ("ski", "cki", "dzki"))
             for n, adj in enumerate(adjs):
@@ -356,13 +356,13 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                     add(a_tok.start, a_tok.end, "powiat " + a_lemma, "county", "county_elided")
                     used.add(a_tok.i)
             continue
-        kw = _keyword(t, view, morph.noun_forms("województwo"), "woj")
+        kw = _keyword(t, view, morph.noun_forms("województwo"), "woj") if low[:2] == "wo" else None
         if kw is not None and not _inside_name(view, t):
             voiv = _voivodeship_adj(view, idx + 1 + kw[1])
             if voiv:
                 add(t.start, voiv[1], "województwo " + voiv[0], "voivodeship", "voivodeship")
             continue
-        kw = _keyword(t, view, morph.noun_forms("gmina"), "gm")
+        kw = _keyword(t, view, morph.noun_forms("gmina"), "gm") if low[:2] == "gm" else None
         if kw is not None and (not _inside_name(view, t) or (nxt is not None and nxt.text == ":")):
             j = idx + 1 + kw[1]
             if j < len(toks) and toks[j].text in (":", "("):  # "gminy: …", "z dwiema gminami (Kaczory, …)"

@@ -5,7 +5,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from .lexicon import lexicon, sections_data
 from .text import View, choice, initials, leading_words, word_before
@@ -334,6 +334,7 @@ def _title_words() -> frozenset[str]:
     return frozenset(fold(w) for w in sections_data().title_words)
 
 
+@lru_cache(maxsize=8192)  # headings repeat from report to report
 def match_known(title: str) -> tuple[str, str, float] | None:
     """Best known section name for a heading text: (display name, canonical, score)."""
     from rapidfuzz import fuzz

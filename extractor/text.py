@@ -156,16 +156,29 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 TOKEN_RE = re.compile(r"\S(?:(?<=\d)\d*+|(?<=[^\W\d_])[^\W\d_]*+|)")
 
 
-@dataclass(frozen=True, slots=True)
 class Tok:
-    i: int
-    start: int
-    end: int
-    text: str
+    """A token of the normalised text: digits, letters, or one other character. Made for every
+    token of every text, so a plain class with slots (a frozen dataclass costs three times as
+    much to build); treat it as immutable."""
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalpha()
+    __slots__ = ("end", "i", "is_word", "start", "text")
+
+    def __init__(self, i: int, start: int, end: int, text: str) -> None:
+        self.i = i
+        self.start = start
+        self.end = end
+        self.text = text
+        self.is_word = text[0].isalpha()
+
+    def __repr__(self) -> str:
+        return f"Tok({self.i}, {self.start}, {self.end}, {self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tok) and (self.i, self.start, self.end, self.text) == \
+            (other.i, other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.i, self.start, self.end, self.text))
 
     @property
     def is_digit(self) -> bool:
@@ -180,6 +193,10 @@ def tokenize(norm: str) -> list[Tok]:
     return [Tok(i, m.start(), m.end(), m.group()) for i, m in enumerate(TOKEN_RE.finditer(norm))]
 
 
+_NEWLINE = re.compile("\n")
+_BLANK_PAIR = re.compile("\n\n")
+
+
 @dataclass
 class View:
     """Original text, its normalised twin, tokens and sentence boundaries."""
@@ -189,6 +206,8 @@ class View:
     toks: list[Tok] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     sent_bounds: list[int] = field(default_factory=list)
+    line_breaks: list[int] = field(default_factory=list)
+    blank_pairs: list[int] = field(default_factory=list)   # "\n\n", left to right, not overlapping
     claimed: list[tuple[int, int, str]] = field(default_factory=list)
     _mask: bytearray = field(default_factory=bytearray)
     _kinds: list[str] = field(default_factory=list)
@@ -200,6 +219,8 @@ class View:
             self.toks = tokenize(self.norm)
         self.starts = [t.start for t in self.toks]
         self._mask = bytearray(len(self.norm) + 1)
+        self.line_breaks = [m.start() for m in _NEWLINE.finditer(self.norm)]
+        self.blank_pairs = [m.start() for m in _BLANK_PAIR.finditer(self.norm)]
         self.sent_bounds = _sentence_bounds(self.norm, self.toks)
 
     # --- tokens -------------------------------------------------------------------------
@@ -229,6 +250,37 @@ class View:
             out.append(self.toks[i])
             i -= 1
         return out
+
+    # --- lines --------------------------------------------------------------------------
+    def line_start(self, pos: int) -> int:
+        """Start of the line holding `pos` (a line break at `pos` ends the line before):
+        `norm.rfind("\\n", 0, pos) + 1` in O(log n)."""
+        i = bisect_left(self.line_breaks, pos)
+        return self.line_breaks[i - 1] + 1 if i else 0
+
+    def line_end(self, pos: int) -> int:
+        """The first line break at or after `pos`, else the text's length."""
+        i = bisect_left(self.line_breaks, pos)
+        return self.line_breaks[i] if i < len(self.line_breaks) else len(self.norm)
+
+    def lines_before(self, pos: int) -> int:
+        """Line breaks before `pos` less the blank-line pairs among them: about the number of
+        non-empty lines above the line of `pos` (`pos` at a line start)."""
+        return bisect_left(self.line_breaks, pos) - bisect_right(self.blank_pairs, pos - 2)
+
+    def lines_after(self, pos: int) -> int:
+        """The same below a line end `pos` (a line break or the text's end, after a non-empty line)."""
+        return len(self.line_breaks) - bisect_left(self.line_breaks, pos) - \
+            (len(self.blank_pairs) - bisect_left(self.blank_pairs, pos))
+
+    def blank_before(self, pos: int, line_start: int, chars: str | None = None) -> bool:
+        """Only `chars` (white space when None) stand between `line_start` and `pos`: what
+        `not norm[line_start:pos].strip(chars)` says, looked at from `pos` back, so a long line
+        costs nothing."""
+        norm, i = self.norm, pos
+        while i > line_start and (norm[i - 1].isspace() if chars is None else norm[i - 1] in chars):
+            i -= 1
+        return i == line_start
 
     # --- sentences ----------------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -313,12 +365,18 @@ def _line_break_ends_sentence(norm: str, pos: int) -> bool:
     return len(prev) < 50
 
 
-@dataclass(frozen=True)
 class Word:
-    start: int
-    end: int
-    text: str       # de-hyphenated ("Bisz-\ntynek" -> "Bisztynek")
-    last: int       # index of the last token it covers
+    """A word from token i to token `last`: its text de-hyphenated ("Bisz-\\ntynek" ->
+    "Bisztynek"). Made for most words of every text: a plain class with slots, immutable by
+    convention."""
+
+    __slots__ = ("end", "last", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, last: int) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.last = last
 
 
 def word_at(view: View, i: int) -> Word | None:

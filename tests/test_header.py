@@ -116,8 +116,8 @@ def test_the_document_date_is_kept_but_not_flagged():
                        "Odbyło się 5 spotkań (14.08.2022), następne 12.10.2022.\n\n"
                        "Przygotował: Jan Kos, koordynator, 09.10.2022\n")
     dates = [(f.value.isoformat(), f.provenance.rule) for f in rep.facts if f.type == "date"]
-    assert dates == [("2022-10-10", "document_date"), ("2022-08-14", "dmy_numeric"),
-                     ("2022-10-12", "dmy_numeric"), ("2022-10-09", "document_date")]
+    assert dates == [("2022-10-10", "dates.document_date"), ("2022-08-14", "dates.dmy_numeric"),
+                     ("2022-10-12", "dates.dmy_numeric"), ("2022-10-09", "dates.document_date")]
     flagged = [f.evidence[0].text for f in rep.findings if f.code == "date_outside_period"]
     assert flagged == ["12.10.2022"]
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import dates, quantities, structure, text
+from extractor import dates, structure, text
 from extractor.places import ends_with_list_opener
+from extractor.quantities import breakdowns, numbers
 
 _ALPHABET = "0123456789 \n.,:;-–/()%+#aiorząłgdzhtelATIOZR_²"
 _TEXT = st.text(alphabet=_ALPHABET, max_size=60) | st.lists(st.sampled_from([
@@ -33,9 +34,9 @@ PAIRS = {
     "time": (r"(?<![\d.])(?:\d{1,2})[:.]\d{2}\s?-\s?\d{1,2}[:.]\d{2}(?!\d)|(?<![\d.])\d{1,2}:\d{2}(?!\d)",
              dates._TIME.pattern),
     "clock": (r"(?<![\d.,])(?:[01]?\d|2[0-4])\.(?:00|1[3-9]|[2-5]\d)(?![\d.]|\.\d)", dates._CLOCK.pattern),
-    "plain": (r"(?<![\d])\d+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])", quantities._PLAIN.pattern),
+    "plain": (r"(?<![\d])\d+(?:,\d+|\.\d{1,2}(?=\s?(?:h\b|godz|%|proc)))?(?![\d])", numbers._PLAIN.pattern),
     "items": (r"[ \n]{0,3}(?:,|;|[ \n]{1,3}(?:i|oraz|a[ \n]{1,3}także|a)[ \n]{1,3})[ \n]{0,3}",
-              quantities._ITEM_SPLIT.pattern),
+              breakdowns._ITEM_SPLIT.pattern),
 }
 
 
@@ -70,7 +71,7 @@ def test_phone_and_age_claims_cover_what_one_pattern_did(s: str) -> None:
                        r"|(?<![\d])\d{2}\s\d{3}\s\d{2}\s\d{2}(?![\d])", re.I)
     age = re.compile(r"\bw\s+wieku\s+(?:od\s+)?\d{1,3}\s?(?:-|do)\s?\d{1,3}(?:\s+lat)?|\b\d{1,3}\s?-\s?\d{1,3}\s+lat\b"
                      r"|\b(?:powyżej|poniżej|do|od)\s+\d{1,3}\s+(?:roku\s+życia|r\.\s?ż\.|lat)", re.I)
-    for plain, split in ((phone, quantities._PHONES), (age, quantities._AGES)):
+    for plain, split in ((phone, numbers._PHONES), (age, numbers._AGES)):
         covered = {i for m in plain.finditer(s) for i in range(*m.span())}
         now = {i for rx in split for m in rx.finditer(s) for i in range(*m.span())}
         assert covered <= now

@@ -22,8 +22,14 @@ DIFFERENCES = ROOT / "tests" / "snapshots" / "differences.toml"
 OPTIONAL = ("rule", "page", "confidence", "organisation")
 
 
+# corpus/beyond measures the rules for other kinds of bodies: its output is meant to change as
+# those rules grow, so it is scored (eval, the corpus guard), not held to a snapshot
+NOT_SNAPSHOT = ("beyond",)
+
+
 def corpus_reports() -> list[Path]:
-    return sorted(p for p in (ROOT / "corpus").rglob("*.txt") if "gold" not in p.parts and p.name != "README.txt")
+    return sorted(p for p in (ROOT / "corpus").rglob("*.txt")
+                  if "gold" not in p.parts and not set(NOT_SNAPSHOT) & set(p.relative_to(ROOT / "corpus").parts))
 
 
 def scored(doc: dict[str, Any]) -> dict[str, Any]:

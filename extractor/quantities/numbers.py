@@ -1,0 +1,382 @@
+"""Numbers and their roles: every figure written in the text (digits, grouped thousands, number
+words), and the rules that decide a number is no fact — a year, money, a percentage, a
+reference, a code, an ordinal … (each a `Role`).
+
+The deciding rules run number by number in the order of rules.toml (stage "decide"); the first
+that answers decides. Rules of hours and counts take part in the same cascade (hours.py,
+counts.py): "240 h" is decided there.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .. import morph
+from ..lexicon import lexicon
+from ..rules import ordered, rule
+from ..text import View, alternation, is_word_char, leading_words
+from .model import Candidate, Context, Num, Qty, Role
+
+_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
+# a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
+_PLAIN = re.compile(r"\d(?<!\d.)\d*+(?:,\d++|\.\d\d?+(?=\s?(?:h\b|godz|%|proc)))?")  # no digit follows it
+# Phone numbers and ages are not counts. Each pattern begins with the class of its first
+# character (words through text.leading_words), so the regex engine skips to candidates.
+# (spaces and a colon taken whole: a number cannot begin with them; a digit or "(" must come next)
+_PHONE_AFTER_WORD = (r"(?i:\s*+:?+\s*+(?:\+48\s?+)?(?=[(\d])(?:\(?\d{2,3}\)?[\s-]?)?\d{3}[\s-]?\d{2,3}[\s-]?\d{2,3})")
+_PHONES = (
+    re.compile(leading_words([("tel", r"\.?"), ("telefon", r"\w*"), "fax", ("kom", r"\.?"), ("nr", r"\s+tel\.?")])
+               + _PHONE_AFTER_WORD),
+    # "+48 89 523 45 67", "600 100 200", "89 523 45 67"
+    re.compile(r"[+\d](?=\d)(?<!\d.)(?:(?<=\+)48\s?\d{3}[\s-]\d{3}[\s-]\d{3}|(?<=\d)\d\d[\s-]\d{3}[\s-]\d{3}"
+               r"|(?<=\d)\d\s\d{3}\s\d{2}\s\d{2})(?!\d)"),
+)
+_AGES = (
+    re.compile(leading_words([("w", r"(?i:\s+wieku\s+(?:od\s+)?\d{1,3}\s?(?:-|do)\s?\d{1,3}(?:\s+lat)?)"),
+                              *((w, r"(?i:\s+\d{1,3}\s+(?:roku\s+życia|r\.\s?ż\.|lat))")
+                                for w in ("powyżej", "poniżej", "do", "od"))], r"\w")),
+    re.compile(r"\d(?<!\w.)\d{0,2}\s?-\s?\d{1,3}\s+(?i:lat)\b"),  # "18-25 lat"
+)
+_PAGE = re.compile(r"\b(?:[Ss]trona|[Ss]tr\.|[Ss]\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
+_POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
+_PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
+
+
+@rule("numbers", "numbers.find", kind="pass")
+def find_numbers(ctx: Context) -> None:
+    """Every number in the text not inside a date or time: digits, 1 204 556, number words.
+    Phones, page footers, ages and postcodes are claimed first: a number inside one has its role."""
+    view = ctx.view
+    norm = view.norm
+    nums: list[Num] = []
+    for rx in _PHONES:
+        for m in rx.finditer(norm):
+            view.claim(m.start(), m.end(), Role.PHONE)
+    for m in _PAGE.finditer(norm):
+        view.claim(m.start(), m.end(), Role.PAGE)
+    for rx in _AGES:
+        for m in rx.finditer(norm):
+            view.claim(m.start(), m.end(), Role.AGE)
+    for m in _POSTCODE.finditer(norm):
+        if not view.is_claimed(m.start(), m.end()):
+            view.claim(m.start(), m.end(), Role.POSTCODE)
+    taken = bytearray(len(norm) + 1)
+    for rx in (_GROUPED, _PLAIN):
+        for m in rx.finditer(norm):
+            s, e = m.start(), m.end()
+            if any(taken[s:e]):
+                continue
+            if rx is _GROUPED and not _grouping_ok(norm, e):
+                continue
+            what = view.is_claimed(s, e)
+            taken[s:e] = b"\x01" * (e - s)
+            digits = m.group().replace(" ", "")
+            digits = (digits.replace(".", "") if rx is _GROUPED else digits).replace(",", ".")
+            if len(digits.split(".")[0]) > 12:
+                nums.append(Num(s, e, 0.0, role=Role.CODE))  # an account number, not a figure
+                continue
+            nums.append(Num(s, e, float(digits), role=Role(what) if what else None))
+    nums.extend(_number_words(view))
+    nums.sort(key=lambda n: n.start)
+    ctx.nums = nums
+
+
+def _number_words(view: View) -> list[Num]:
+    """'pięciu grup', 'dwadzieścia pięć': a run of number words, each smaller than the one before."""
+    forms = morph.number_forms()
+
+    def number_word(word: str) -> int | None:
+        low = word.lower()
+        if low in forms:
+            return forms[low]
+        if low.isascii() and len(low) > 3 and not morph.known_as_written(low):  # "dwadziescia", no Polish letters
+            fixed = morph.restore_diacritics(low, "num")
+            return forms.get(fixed) if fixed else None
+        return None
+
+    norm, toks = view.norm, view.toks
+    out: list[Num] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        first = number_word(t.text) if t.is_word else None
+        if first is not None and not view.is_claimed(t.start, t.end):
+            value = first
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].is_word and norm[toks[j].end:toks[j + 1].start] == " ":
+                more = number_word(toks[j + 1].text)
+                if more is None or more >= value:
+                    break
+                value += more
+                j += 1
+            out.append(Num(t.start, toks[j].end, value, words=True))
+            i = j + 1
+            continue
+        i += 1
+    return out
+
+
+def _grouping_ok(norm: str, end: int) -> bool:
+    """'1 204 556,20 zł', '3 000 osób', '1.250 godzin' are one number; '13 140' inside a list is not likely."""
+    rest = norm[end:end + 12].lstrip()
+    return bool(rest) and (rest[0].isalpha() or rest[0] in "%")
+
+
+_RANGE_DASH = re.compile(r" ?- ?")
+_RANGE_WORDS = re.compile(r" (?:do|-) ")
+
+
+@rule("numbers", "numbers.ranges", kind="pass")
+def mark_ranges(ctx: Context) -> None:
+    """'10–15 osób', 'ok. 20-30 osób', 'od 5 do 8 osób', '2-3 godziny': a range is one
+    approximate figure (the upper one, named by the noun after it); the lower one is no fact.
+    '1/2 etatu' is a fraction."""
+    norm = ctx.norm
+    nums = ctx.nums
+    for a, b in zip(nums, nums[1:], strict=False):
+        if a.role or b.role or a.words != b.words or not a.value < b.value:
+            continue
+        if a.year_shaped and b.year_shaped:
+            continue  # "na lata 2014–2020": years, each read as one
+        gap = norm[a.end:b.start]
+        if gap == "/" and not a.words and b.value <= 10 and not norm[a.start - 1:a.start].isalnum() \
+                and not norm[b.end:b.end + 1].isalnum() and norm[a.start - 1:a.start] != "/":
+            a.role = b.role = Role.FRACTION  # "1/2 etatu", "3/4 czasu pracy"
+            a.rule = b.rule = "numbers.ranges"
+            continue
+        w = norm[max(0, a.start - 4):a.start].lower()
+        opened = w.endswith("od ") and (len(w) < 4 or not is_word_char(w[0]))
+        if not (_RANGE_DASH.fullmatch(gap) or opened and _RANGE_WORDS.fullmatch(gap)):
+            continue
+        if re.match(r"\.\d", norm[b.end:b.end + 2]) or re.match(r"\d[.:]", norm[a.end - 1:a.end + 1]):
+            continue  # a date or clock-time range belongs to the dates
+        if not opened and norm[a.start - 1:a.start].isalpha():
+            continue
+        a.role, a.rule = Role.RANGE, "numbers.ranges"
+        b.low = a
+
+
+@rule("quantities", "numbers.range_spans", kind="pass")
+def range_spans(ctx: Context) -> None:
+    """A figure of a range spans the whole range ("od 5 do 8 osób") and is approximate."""
+    for q in ctx.qtys + ctx.parts + ctx.amounts:
+        low = q.num.low
+        if low is None or q.start != q.num.start:
+            continue
+        start = low.start
+        if ctx.norm[max(0, start - 3):start].lower().endswith("od "):
+            start -= 3
+        q.start = start
+        q.approximate = True
+
+
+# --- the cascade: what is this number? -----------------------------------------------------
+
+@rule("numbers", "numbers.decide", kind="pass")
+def decide(ctx: Context) -> None:
+    """Ask the rules of stage "decide", number by number, what each number is; the first that
+    answers with a role or a quantity decides."""
+    cascade = ordered("decide")
+    view = ctx.view
+    for n in ctx.nums:
+        if n.role:
+            continue
+        before = view.prev_word(n.start, 1)
+        c = Candidate(n, view.next_tok(n.end), before[0] if before else None, ctx.norm[n.end:n.end + 20])
+        for r in cascade:
+            found = r.fn(ctx, c)
+            if found is None:
+                continue
+            if isinstance(found, Qty):
+                found.rule = r.name
+                if n.role:  # money: an amount, and no count
+                    n.rule = r.name
+                (ctx.amounts if found.kind == "amount" else ctx.qtys).append(found)
+            else:
+                n.role, n.rule = found, r.name
+            break
+
+
+@cache
+def _money_re() -> re.Pattern[str]:
+    """'45 tys. zł', '310 000 PLN', '1500,- zł', '200,-- PLN': multipliers and currencies from
+    the lexicon."""
+    units = lexicon().units
+    return re.compile(rf"(?:,-{{1,2}})?\s?(?:({alternation(units.money_multipliers)})\s?)?"
+                      rf"({alternation(units.money)})(?![^\W\d_])", re.I)
+
+
+@rule("decide", "numbers.money")
+def money(ctx: Context, c: Candidate) -> Qty | None:
+    """'45 tys. zł', '310 000 PLN', '1 204 556,20 zł': an amount of money, never a count."""
+    m = _money_re().match(c.after)
+    if not m or c.n.words:
+        return None
+    n = c.n
+    mult = lexicon().units.money_multipliers.get((m.group(1) or "").lower(), 1) if m.group(1) else 1
+    n.role = Role.MONEY
+    return Qty("amount", n.start, n.end + m.end(), n.value * mult, n)
+
+
+@rule("decide", "numbers.percent")
+def percent(ctx: Context, c: Candidate) -> Role | None:
+    """'58 %', '12 proc.', '40 procent'."""
+    return Role.PERCENT if _PERCENT.match(c.after) else None
+
+
+@rule("decide", "numbers.year")
+def year(ctx: Context, c: Candidate) -> Role | None:
+    """'2019 r.', 'w 2020' — but 'ponad 2000 h', '1950 uczestników' are figures."""
+    from .hours import is_hour_unit
+
+    n = c.n
+    if n.year_shaped and not (c.nxt is not None and is_hour_unit(ctx.view, c.nxt)) \
+            and not _plural_noun_follows(ctx.view, n):
+        return Role.YEAR
+    return None
+
+
+def _plural_noun_follows(view: View, n: Num) -> bool:
+    """'1950 uczestników': a counted noun in the genitive plural right after the number."""
+    nxt = view.next_tok(n.end)
+    if nxt is None or not nxt.is_word or view.norm[n.end:nxt.start] != " ":
+        return False
+    return any(i.pos == "subst" and "pl" in i.number and "gen" in i.case and i.lemma not in lexicon().units.not_counted
+               for i in morph.analyse(nxt.text))
+
+
+@rule("decide", "numbers.enumeration")
+def enumeration(ctx: Context, c: Candidate) -> Role | None:
+    """'2.DZIAŁANIA DORADCZE:', '1. Animacja lokalna', '3) Szkolenia': a number that opens its line."""
+    n, norm, view = c.n, ctx.norm, ctx.view
+    if not n.words and view.blank_before(n.start, view.line_start(n.start), " \t•*-") and \
+            re.match(r"[.)][ \t]*[A-ZĄĆĘŁŃÓŚŹŻ]", norm[n.end:n.end + 6]):
+        return Role.ENUMERATION
+    return None
+
+
+@rule("decide", "numbers.after_slash")
+def after_slash(ctx: Context, c: Candidate) -> Role | None:
+    """'82/3' after a street: the number after a slash is what the number before it is."""
+    prev = c.prev
+    if prev is not None and prev.text == "/" and prev.start == c.n.start - 1:
+        before = ctx.num_ending_at(prev.start)
+        if before is not None and before.role:
+            return before.role
+    return None
+
+
+@rule("decide", "numbers.reference")
+def reference(ctx: Context, c: Candidate) -> Role | None:
+    """'m. V', 'pkt 3', 'ul. Długa 5', 'nr 12', 'ISO 9001', '§ 5': a number after a word that
+    makes it a reference (lexicon [words_before_non_count])."""
+    if c.prev is not None and _is_reference_word(ctx.view, c.n):
+        return Role.REFERENCE
+    return None
+
+
+def _is_reference_word(view: View, n: Num) -> bool:
+    lx = lexicon()
+    words_before = lx.words_before_non_count.words
+    words = view.prev_word(n.start, 3)
+    w0 = words[0]
+    if w0.text == "." and len(words) > 1:
+        cand = words[1].text + "."
+        if cand in words_before or cand.lower() in words_before:
+            return True
+    if w0.text in words_before or w0.text.lower() in words_before:
+        return w0.end + 2 >= n.start
+    if w0.text == "§":
+        return True
+    # street address: "ul. Kościuszki 12"
+    if w0.is_word and w0.text[0].isupper() and len(words) > 2 and words[1].text == "." and \
+            words[2].text.lower() in ("ul", "al", "pl"):
+        return True
+    return False
+
+
+def _is_acronym_label(word: str) -> bool:
+    return lexicon().acronym_base(word) is not None or (word.isupper() and len(word) >= 2)
+
+
+@rule("decide", "numbers.glued_code")
+def glued_code(ctx: Context, c: Candidate) -> Role | None:
+    """'CoV2', 'A4': a number glued to letters (not to an acronym: 'PUP4' is a breakdown item)."""
+    prev = c.prev
+    if prev is not None and prev.end == c.n.start and prev.is_word and not _is_acronym_label(prev.text):
+        return Role.CODE
+    return None
+
+
+@rule("decide", "numbers.hyphen_code")
+def hyphen_code(ctx: Context, c: Candidate) -> Role | None:
+    """'SARS-CoV-2', 'COVID-19' — but not 'gminy-5, szkoły-3' in a list."""
+    view, prev = ctx.view, c.prev
+    if prev is not None and prev.text == "-" and prev.end == c.n.start:
+        p2 = view.prev_tok(prev.start)
+        if p2 is not None and p2.end == prev.start and p2.is_word and lexicon().acronym_base(p2.text) is None \
+                and not _list_item_at(view, p2.start, c.n.end):
+            return Role.CODE
+    return None
+
+
+_LIST_AFTER = re.compile(r"\s*(?:[,;)]|\.?\s*(?:\n|$)|\s(?:i|oraz|a)\s)")
+
+
+def _list_item_at(view: View, start: int, end: int) -> bool:
+    """`norm[start:end]` ("gminy-5") stands as an item of a list: a separator (or a line
+    start) before it and one after it."""
+    line_start = view.line_start(start)
+    before = view.norm[max(line_start, start - 12):start].rstrip()
+    if before.endswith(("-", "•", "*")):  # a bullet
+        before = before[:-1].rstrip()
+    words = before.rsplit(maxsplit=1)
+    opened = not before or before.endswith((":", ",", ";", "(")) or \
+        (len(words) == 2 and words[1] in lexicon().grammar.list_conjunctions)
+    return opened and bool(_LIST_AFTER.match(view.norm, end)) \
+        and (start - line_start < 12 or bool(re.search(r"[:,;(]", view.norm[line_start:start])))
+
+
+@rule("decide", "numbers.compound")
+def compound(ctx: Context, c: Candidate) -> Role | None:
+    """'2-dniowe', '3-osobowa': a number that is part of an adjective."""
+    nxt = c.nxt
+    if nxt is not None and nxt.text == "-" and nxt.start == c.n.end:
+        n3 = ctx.view.next_tok(nxt.end)
+        if n3 is not None and n3.start == nxt.end and n3.is_word and n3.text[0].islower():
+            return Role.COMPOUND
+    return None
+
+
+@rule("decide", "numbers.rate")
+def rate(ctx: Context, c: Candidate) -> Role | None:
+    """'po 23 050 zł na jedno miejsce', 'po 16 godzin na grupę': a figure per unit."""
+    p = c.prev_text.lower()
+    if p == "po" or p == "na" and c.n.words and c.n.value == 1:
+        return Role.RATE
+    return None
+
+
+@rule("decide", "numbers.one_of")
+def one_of(ctx: Context, c: Candidate) -> Role | None:
+    """'jeden z uczestników' — but 'jedna z Kostrzyna' counts."""
+    n = c.n
+    if n.words and c.nxt_text.lower() in ("z", "ze") and n.value == 1:
+        after_z = ctx.view.next_tok(c.nxt.end) if c.nxt is not None else None
+        if after_z is None or not after_z.text[:1].isupper():
+            return Role.PHRASE
+    return None
+
+
+@rule("decide", "numbers.ordinal")
+def ordinal(ctx: Context, c: Candidate) -> Role | None:
+    """'3. edycja', '12. spotkanie': a number with a dot before a lower-case word that is no noun."""
+    from .counts import noun_at
+
+    nxt, n = c.nxt, c.n
+    if nxt is not None and nxt.text == "." and nxt.start == n.end and not n.words:
+        n3 = ctx.view.next_tok(nxt.end)
+        if n3 is not None and n3.is_word and n3.text.islower() and ctx.norm[nxt.end:n3.start] == " " \
+                and not noun_at(ctx.view, n3):
+            return Role.ORDINAL
+    return None

@@ -1,0 +1,35 @@
+"""Every stage is linear (or n·log n) in the text's length: doubling a report dense with counts,
+dates and places at most doubles the work, give or take (a ratio of 2.5 is allowed). Times are
+the CPU time of this process (what other processes do moves it less than wall time), the
+median of three runs, the two sizes timed in turn in one run: no absolute time is asserted."""
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from extractor import extract_text
+
+_spec = importlib.util.spec_from_file_location("generate", Path(__file__).resolve().parent.parent / "tools" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(generate)  # type: ignore[union-attr]
+
+SIZE = 100_000
+
+
+@pytest.mark.parametrize("one_paragraph", [False, True], ids=["lines", "one-paragraph"])
+def test_doubling_the_text_at_most_doubles_the_work(one_paragraph: bool) -> None:
+    small, large = generate.dense(SIZE, one_paragraph), generate.dense(2 * SIZE, one_paragraph)
+    extract_text(generate.dense(5_000, one_paragraph))  # caches warm
+    times: dict[int, list[float]] = {len(small): [], len(large): []}
+    for _ in range(3):
+        for text in (small, large):
+            t0 = time.process_time()
+            rep = extract_text(text)
+            times[len(text)].append(time.process_time() - t0)
+            assert len(rep.facts) > len(text) // 200  # dense: the text is what it should be
+    ratio = statistics.median(times[len(large)]) / statistics.median(times[len(small)])
+    assert ratio <= 2.5, f"2× the text cost {ratio:.2f}× the time ({times})"
