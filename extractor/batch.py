@@ -62,14 +62,14 @@ CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end",
 _TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left by a killed run
 
 # The time budget of a file when none is given: a base, plus time for each MiB of the file and
-# each page that may need OCR. Measured: the pipeline reads about 1 M characters in 12 s on an
-# idle core of ours, so 30 s a MiB leaves room for a machine two or three times slower or busier;
-# OCR takes about 10 s a page.
+# each page that may need OCR. Measured: the pipeline reads 1 M characters in 8 s of CPU and
+# 4.9 M (the most the text limit lets through) in 39 s, so 30 s a MiB leaves room for a
+# machine two or three times slower or busier; OCR takes about 10 s a page.
 BUDGET_BASE = 60.0
 BUDGET_PER_MIB = 30.0
 BUDGET_PER_PAGE = 30.0
 # Resident memory a worker may use. Measured: a worker with its pipeline built holds about
-# 0.15 GiB; reading a report of 1 M characters takes it to about 0.35 GiB.
+# 0.15 GiB; reading a report of 1 M characters takes it to 0.35 GiB, of 4.9 M to 1.04 GiB.
 DEFAULT_MAX_MEMORY = 3 * 1024 ** 3
 HELD_KINDS = ("timeout", "memory")    # failures a re-run does not retry unless asked to
 _POLL = 0.25                           # seconds between looks at the workers' memory

@@ -478,6 +478,46 @@ def test_signals_wait_for_the_block_that_records_a_file() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_kill_9_of_the_batch_leaves_no_process_and_no_warning(tmp_path: Path) -> None:
+    """`kill -9` of the batch process alone (not its group): the workers and the fork server
+    go within seconds, nothing prints a traceback or a "leaked semaphore" warning, and the
+    same command then finishes the work."""
+    import psutil
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(24):
+        (src / f"r{i:02d}.txt").write_bytes(REPORTS[i % len(REPORTS)].read_bytes() + b"\n" * (i + 1))
+    out = tmp_path / "out"
+    args = ["batch", str(src), "-o", str(out), "-j", "2", "--no-progress"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", "from extractor.cli import main; main()", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    end = time.monotonic() + 300
+    while len(load_manifest(out)) < 3:
+        assert proc.poll() is None and time.monotonic() < end, "the batch made no progress"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    output = proc.communicate(timeout=60)[0].decode()    # returns once every process holding the pipe is gone
+
+    def ours() -> list[int]:
+        found = []
+        for p in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getsid(p.pid) == proc.pid and p.status() != psutil.STATUS_ZOMBIE:
+                    found.append(p.pid)
+        return found
+
+    deadline = time.monotonic() + 30
+    while ours() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not ours()
+    assert "leaked" not in output and "Traceback" not in output, output
+    again = _cli(args)
+    assert again.returncode == 0, again.stderr
+    _outputs_complete(out, [f"r{i:02d}" for i in range(24)])
+
+
 def test_four_concurrent_batches_into_one_archive(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
