@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from models import (
 )
 
 from .audit import DOCUMENT_DATE, run_checks
+from .citations import claim_citations
 from .dates import (
     DateMention,
     RangeMention,
@@ -75,7 +76,9 @@ class Extraction:
 
 
 def read_structure(ext: Extraction) -> None:
-    """Kind, period, sections and author; the period's own words are claimed (no dates there)."""
+    """Legal references claimed first (no period, date or figure in them); then kind, period,
+    sections and author; the period's own words are claimed (no dates there)."""
+    claim_citations(ext.view)
     st = ext.structure = analyse_structure(ext.view)
     ext.exclude = [p.span for p in st.period_candidates] or ([st.period.span] if st.period else []) or \
         ([st.period_impossible] if st.period_impossible else [])
@@ -127,14 +130,37 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
 
     fallback_year = None
     if st.period is None:
-        years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm))
+        years = Counter(int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", view.norm)
+                        if view.is_claimed(m.start(), m.end()) != "reference")
         fallback_year = years.most_common(1)[0][0] if years else None
 
     period_spans = [p.span for p in st.period_candidates] + ([st.period.span] if st.period else [])
-    hints = [(p, y) for p, y in year_hints(view.norm) if not any(a <= p < b for a, b in period_spans)]
+    hints = [(p, y) for p, y in year_hints(view.norm) if not any(a <= p < b for a, b in period_spans)
+             and view.is_claimed(p, p + 4) != "reference"]
 
     def section_start(pos: int) -> int:
         return next((s.start for s in reversed(sections) if s.start <= pos), 0)
+
+    # years named on their own ("W I połowie 2015 r."), not as part of a date, the period, a
+    # reference or a span of years ("na lata 2014–2020")
+    bare_years = [(p, y) for p, y in hints if view.is_claimed(p, p + 4) is None and not _in_year_span(view.norm, p)]
+    bare_at = [p for p, _y in bare_years]
+
+    def sentence_year(pos: int) -> int | None:
+        """The year a sentence names, which a year-less date in it takes: the last before the
+        date, else the first after it."""
+        s, e = view.sentence(pos)
+        i, j = bisect_left(bare_at, s), bisect_left(bare_at, e)
+        if i == j:
+            return None
+        before = [y for p, y in bare_years[i:j] if p < pos]
+        return before[-1] if before else bare_years[i][1]
+
+    def year_of(day: int, month: int, pos: int) -> int | None:
+        named = sentence_year(pos)
+        if named is not None:
+            return named
+        return resolve_year(day, month, st.period, fallback_year, hint_before(hints, pos, section_start(pos)))
 
     findings: list[Finding] = []
     if st.period_impossible:
@@ -144,8 +170,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     items: list[tuple[int, Any]] = []   # (start, mention) in text order; ids follow that order
 
     for d in dates:
-        y = d.year if d.year is not None else resolve_year(d.day, d.month, st.period, fallback_year,
-                                                           hint_before(hints, d.start, section_start(d.start)))
+        y = d.year if d.year is not None else year_of(d.day, d.month, d.start)
         if y is None:
             findings.append(Finding(code="date_unresolved", severity="warning", section=section_at(d.start),
                                     evidence=[_span(text, d.start, d.end)],
@@ -155,8 +180,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         if value is not None:
             items.append((d.start, (d, value)))
     for r in ranges:
-        yb = r.b.year if r.b.year is not None else resolve_year(
-            r.b.day, r.b.month, st.period, fallback_year, hint_before(hints, r.start, section_start(r.start)))
+        yb = r.b.year if r.b.year is not None else year_of(r.b.day, r.b.month, r.start)
         if yb is None:
             continue
         ya = r.a.year if r.a.year is not None else (yb if (r.a.month, r.a.day) <= (r.b.month, r.b.day) else yb - 1)
@@ -212,6 +236,14 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
     report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
     return report
+
+
+_SPAN_OF_YEARS = re.compile(r"(?:19|20)\d\d\s?[-/–]\s?(?:19|20)\d\d")
+
+
+def _in_year_span(norm: str, pos: int) -> bool:
+    """The year at `pos` is one end of a span of years: "2014–2020", "2019/2020"."""
+    return bool(_SPAN_OF_YEARS.match(norm, pos) or _SPAN_OF_YEARS.search(norm, max(0, pos - 7), pos + 4))
 
 
 def is_document_date(view: View, start: int, end: int) -> bool:

@@ -99,6 +99,27 @@ class Grammar(Table):
     time_abbreviations: Words
 
 
+class Citations(Table):
+    """Legal and administrative references: what they start with, what they hold."""
+
+    acts: tuple[str, ...]
+    act_window: int = Field(ge=10, le=400)
+    journals: tuple[str, ...]
+    registries: tuple[str, ...]
+    articles: tuple[str, ...]
+    measures: tuple[str, ...]
+
+
+class Times(Table):
+    """How often: counts of events ("czterokrotnie", "19 razy") and frequencies and averages."""
+
+    adverbs: dict[str, int]
+    times_words: Words
+    frequency: tuple[str, ...]
+    average: Words
+    every: Words
+
+
 class Lexicon(Table):
     """extractor/data/lexicon.toml: the words, abbreviations and markers of the genre."""
 
@@ -124,6 +145,8 @@ class Lexicon(Table):
     words_before_non_date: WordList
     places: PlaceWords
     grammar: Grammar
+    citations: Citations
+    times: Times
 
     @field_validator("months", "month_lemmas", "roman")
     @classmethod
@@ -158,7 +181,8 @@ class Sections(Table):
 
     version: int
     title_words: tuple[str, ...]
-    task_words: tuple[str, ...]
+    labels: dict[str, str]
+    generic_names: tuple[str, ...]
     match_score: float = Field(ge=0, le=100)
     typo_score: float = Field(ge=0, le=100)
     inline_match_score: float = Field(ge=0, le=100)

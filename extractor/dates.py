@@ -349,6 +349,8 @@ def _valid(d: DateMention) -> bool:
 def _is_reference(view: View, start: int) -> bool:
     """'pkt 3.2', 'art. 12.1' — numbers after a reference word are not dates."""
     prev = view.prev_word(start, 2)
+    if not prev or "\n" in view.norm[prev[0].end:start]:
+        return False  # "… – 12 godz.⏎12 maja …": the word before is on the line above
     words = {t.text.lower() for t in prev if t.is_word}
     return bool(words & lexicon().words_before_non_date.words) and prev[0].end + 2 >= start
 

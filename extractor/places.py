@@ -257,6 +257,9 @@ def _cap_run(view: View, i: int, limit: int = 3) -> list[Word]:
     k = i
     while len(run) < limit:
         w = word_at(view, k)
+        if w is not None and w.text.isupper() and len(w.text) >= 4 and lexicon().acronym_base(w.text) is None:
+            # a title in capitals: "ŚRODOWISKOWY DOM SAMOPOMOCY W ZWOLENIU" — read as "Zwoleniu"
+            w = Word(w.start, w.end, "-".join(p.capitalize() for p in w.text.split("-")), w.last)
         if w is None or not (w.text[0].isupper() and not w.text.isupper()):
             break
         if run and view.norm[run[-1].end:w.start] not in (" ", "\n", " \n", "\n "):
@@ -315,6 +318,8 @@ def ends_with_list_opener(norm: str) -> bool:
             return True
     return False
 _LIST_AFTER = re.compile(r"\s*(?:[(),;:]|\s?[-–]\s|\s?\d|\n|\.(?:\s|$)|\s(?:i|oraz)\s|$)")
+# a town with its voivodeship in brackets: "Kraków (woj. małopolskie)"
+_VOIVODESHIP_AFTER = re.compile(r"[ \t]?\([ \t]?(?:woj\.|województwo)")
 
 
 def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
@@ -363,13 +368,21 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 add(t.start, voiv[1], "województwo " + voiv[0], "voivodeship", "voivodeship")
             continue
         kw = _keyword(t, view, morph.noun_forms("gmina"), "gm") if low[:2] == "gm" else None
-        if kw is not None and (not _inside_name(view, t) or (nxt is not None and nxt.text == ":")):
+        # "gminy: …", and "Gminy Zwoleń" (a commune named right after a capitalised "Gmina")
+        if kw is not None and (not _inside_name(view, t) or nxt is not None and (
+                nxt.text == ":" or nxt.is_title and norm[t.end:nxt.start] == " ")):
             j = idx + 1 + kw[1]
             if j < len(toks) and toks[j].text in (":", "("):  # "gminy: …", "z dwiema gminami (Kaczory, …)"
                 j += 1
-            if j < len(toks) and toks[j].text.lower() in ("miejska", "miejskiej", "wiejska", "wiejskiej",
-                                                          "miejsko-wiejska", "miejsko-wiejskiej"):
-                j += 1
+            w = word_at(view, j)
+            if w is not None and _COMMUNE_KIND.fullmatch(w.text.lower()):  # "gmin wiejskich (…)"
+                j = w.last + 1
+                if j + 1 < len(toks) and toks[j].text == "-" and _COMMUNE_KIND.fullmatch(toks[j + 1].text.lower()):
+                    j += 2  # "miejsko-wiejską"
+                if j < len(toks) and toks[j].text in (":", "("):
+                    j += 1
+            elif nxt is not None and nxt.is_word and not nxt.is_title:
+                j = _skip_to_list(view, j)  # "ośmiu gmin powiatu sokólskiego: Sokółka, …"
             for n, (words, name) in enumerate(_name_list(view, j, "nom") or _name_list(view, j, None)):
                 add(t.start if n == 0 and words[0].start - t.end < 4 else words[0].start, words[-1].end,
                     "gmina " + name, "commune", "commune")
@@ -387,7 +400,9 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a branch or place named by its town: "IPS Olsztyn", "biuro Giżycko", "miejscowość Nowy Duninów"
-        if (t.text in lx.places.site_prefixes or low in lx.places.place_nouns) and nxt is not None and norm[t.end:nxt.start] == " ":
+        # — and after any institution's acronym: "GOPS Kowal", "MOPS Kraków", the centre's own "OWES Olsztyn"
+        if (t.text in lx.places.site_prefixes or lx.acronym_base(t.text) is not None or low in lx.places.place_nouns) \
+                and nxt is not None and norm[t.end:nxt.start] == " ":
             names = _name_list(view, idx + 1, "nom")
             if not names and low in lx.places.place_nouns:
                 names = _name_list(view, idx + 1, None)  # "miejscowość Nowa Karczma": a name as written
@@ -403,21 +418,24 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue
         # --- a bare town in a list: "(Olecko – 23.07., Giżycko – 10.09.)", "(Kraków, Nowy Targ)"
-        if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and \
-                ends_with_list_opener(norm[max(0, t.start - 8):t.start]):
-            prev = view.prev_tok(t.start)
-            if prev is not None and prev.text in lx.places.own_name_heads:
-                continue
+        if t.start >= header_end and t.text[0].isupper() and not t.text.isupper() and (
+                ends_with_list_opener(norm[max(0, t.start - 8):t.start]) or
+                any(_VOIVODESHIP_AFTER.match(norm, w.end) for w in _cap_run(view, idx, 2))):  # "Kraków (woj. …)"
             # right after another place of the list ("Kożuchów i Sława") a common-word name counts
             after_place = bool(out) and re.fullmatch(r"\s*+(?:,|\bi|\boraz)\s*", norm[out[-1].end:t.start]) is not None
             hit = _locality_at(view, idx, "nom", lenient=after_place)
             if hit is not None:
                 words, name = hit
-                if _LIST_AFTER.match(norm, words[-1].end) and _list_context(view, words[0].start, words[-1].end):
+                if _VOIVODESHIP_AFTER.match(norm, words[-1].end) or \
+                        _LIST_AFTER.match(norm, words[-1].end) and _list_context(view, words[0].start, words[-1].end):
                     add(words[0].start, words[-1].end, name, "locality", "list")
                     used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
     out.sort(key=lambda p: p.start)
     return out
+
+
+# "gmina miejska", "gmin wiejskich", "gminę miejsko-wiejską"
+_COMMUNE_KIND = re.compile(r"(?:miejsk|wiejsk|miejsko-wiejsk)[a-ząćęłńóśźż]{1,4}")
 
 
 def _list_context(view: View, start: int, end: int) -> bool:

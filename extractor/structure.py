@@ -70,6 +70,7 @@ class PeriodMatch:
     end: dt.date
     span: tuple[int, int]
     origin: str = "header"
+    precision: int = 2      # 2: days written, 1: months (a quarter, "wrzesień–listopad"), 0: years
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Heading:
     typo_of: str | None = None          # the known name when the heading is a misspelling of it
     typo_score: float = 0.0
     numbered: bool = False              # "1. ANIMACJA LOKALNA"
+    roman: bool = False                 # "II. Zespół Interdyscyplinarny": numbered I, II, III …
     colon: bool = False                 # a mixed-case label line: "Działania animacyjne:"
 
 
@@ -120,7 +122,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     # "od" before a range and "za" before a year are added by find_periods
     quarter = leading_words(["IV", "III", "II", "I", "1", "2", "3", "4", "pierwszy", "drugi", "trzeci", "czwarty"], r"\w")
     half = leading_words(["II", "I", "1", "2", "pierwsze", "drugie"], r"\w")
-    years = leading_words([("w", r"\s+latach"), ("za", r"\s+lata"), ("okres", "(?:ie)?")], r"\w")
+    years = leading_words([("w", r"\s+latach"), ("za", r"\s+lata"), ("okres", "(?:ie)?"), ("kadencj", r"\w*")], r"\w")
     # "od 1 marca 2019 r. do 30 czerwca 2019 r.": a month name must follow the first day (its
     # first letter is the gate, tested at every digit; the pattern matches the name)
     d_sep, d_dot = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\.")
@@ -130,9 +132,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     rok = leading_words([("rok", "u?")], r"\w")
     return {
         "numeric": re.compile(
-            rf"(?P<d1>{d_sep}){SEP}(?P<m1>{M}){SEP}(?P<y1>{Y}){R_SUFFIX}"
+            rf"(?P<d1>{d_sep}){SEP}(?P<m1>{M}){SEP} ?(?P<y1>{Y}){R_SUFFIX}"
             rf"\s*(?:-|do|,|i|–)?\s*"
-            rf"(?P<d2>{D}){SEP}(?P<m2>{M}){SEP}(?P<y2>{Y})(?!\d)", re.I),
+            rf"(?P<d2>{D}){SEP}(?P<m2>{M}){SEP} ?(?P<y2>{Y})(?!\d)", re.I),
         "iso": re.compile(rf"(?P<y1>{Y})-(?P<m1>{M})-(?P<d1>{D})\s*(?:-|do)\s*(?P<y2>{Y})-(?P<m2>{M})-(?P<d2>{D})(?!\d)"),
         # "01.09 – 30.11.2018": the year written once
         "numeric_short": re.compile(
@@ -141,7 +143,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "month_numeric": re.compile(
             rf"(?P<m1>{m_sep})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
         "words": re.compile(
-            rf"(?P<d1>{d_month})\s++(?P<m1>{mon})(?>\s*+(?P<y1>{Y})?{R_SUFFIX})\s*+(?:-|do)\s*+"
+            rf"(?P<d1>{d_month})\s++(?P<m1>{mon})(?>\s*+(?P<y1>{Y})?{R_SUFFIX})(?:\s*+\([^()\n]{{0,80}}\))?\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
         # "w latach 2016–2019", "za lata 2019-2020"
         "years": re.compile(rf"{years}(?i:\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d))"),
@@ -152,11 +154,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "half": re.compile(rf"(?P<h>{half})(?i:\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y}))"),
         "month": re.compile(rf"(?P<m>{_W})(?i:\s{{1,3}}(?P<y>{Y})(?:\s?r\.|\s{{1,3}}roku|\s{{1,3}}rok)?"
                             rf"(?!\s{{0,3}}[-–]))"),
+        # "w miesiącach wrześniu i październiku 2013"
+        "months_and": re.compile(rf"(?P<m1>{_W})(?i:\s{{1,3}}i\s{{1,3}}(?P<m2>{_W})\s{{1,3}}(?P<y>{Y}))"),
         "months": re.compile(
             rf"(?P<m1>{_W})(?i:\s{{0,3}}+(?:(?P<y1>{Y}){R_SUFFIX})?\s{{0,3}}(?:-|do)\s{{0,3}}"
             rf"(?P<m2>{_W})\s{{1,3}}(?P<y>{Y}))"),
     }
 
+
+# what ends right before the year of a full date: "30.09.", "16 marca ", "2-"
+_DATE_BEFORE = re.compile(r"\d[.\-/] ?$|\d\s+[^\W\d_]{3,12}\s+$")
 
 _QUARTER = {"i": 1, "1": 1, "pierwszy": 1, "ii": 2, "2": 2, "drugi": 2, "iii": 3, "3": 3, "trzeci": 3,
             "iv": 4, "4": 4, "czwarty": 4}
@@ -201,9 +208,9 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
     region = norm[start:end]
     out: list[PeriodMatch] = []
 
-    def add(a: dt.date | None, b: dt.date | None, s: int, e: int) -> None:
+    def add(a: dt.date | None, b: dt.date | None, s: int, e: int, precision: int = 2) -> None:
         if a and b:
-            out.append(PeriodMatch(a, b, (start + s, start + e), origin))
+            out.append(PeriodMatch(a, b, (start + s, start + e), origin, precision))
         elif impossible is not None:
             impossible.append((start + s, start + e))
 
@@ -217,7 +224,7 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
         add(_safe_date(ys if ms1 <= ms2 else ys - 1, ms1, int(m["d1"])), _safe_date(ys, ms2, int(m["d2"])),
             m.start(), m.end())
     for m in pats["month_numeric"].finditer(region):
-        add(dt.date(int(m["y1"]), int(m["m1"]), 1), _last_day(int(m["y2"]), int(m["m2"])), m.start(), m.end())
+        add(dt.date(int(m["y1"]), int(m["m1"]), 1), _last_day(int(m["y2"]), int(m["m2"])), m.start(), m.end(), 1)
     for m in pats["words"].finditer(region):
         m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
         y2 = int(m["y2"])
@@ -227,34 +234,43 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
                 word_before(region, m.start(), "od"), m.end())
     for m in pats["years"].finditer(region):
         y1, y2 = int(m["y1"]), int(m["y2"])
-        add(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.start("y1"), m.end())
+        add(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.start("y1"), m.end(), 0)
     for m in pats["quarter"].finditer(region):
         q, y = _QUARTER[m["q"].lower()], int(m["y"])
-        add(dt.date(y, 3 * q - 2, 1), _last_day(y, 3 * q), m.start(), m.end())
+        add(dt.date(y, 3 * q - 2, 1), _last_day(y, 3 * q), m.start(), m.end(), 1)
     for m in pats["half"].finditer(region):
         h, y = _HALF[m["h"].lower()], int(m["y"])
-        add(dt.date(y, 6 * h - 5, 1), _last_day(y, 6 * h), m.start(), m.end())
+        add(dt.date(y, 6 * h - 5, 1), _last_day(y, 6 * h), m.start(), m.end(), 1)
     for m in pats["months"].finditer(region):
         m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
         if not (m1 and m2):
             continue
         y = int(m["y"])
         y1 = int(m["y1"]) if m["y1"] else (y if m1 <= m2 else y - 1)
-        add(dt.date(y1, m1, 1), _last_day(y, m2), m.start(), m.end())
+        add(dt.date(y1, m1, 1), _last_day(y, m2), m.start(), m.end(), 1)
+    for m in pats["months_and"].finditer(region):
+        m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
+        if m1 and m2 and m1 < m2:
+            y = int(m["y"])
+            add(dt.date(y, m1, 1), _last_day(y, m2), m.start(), m.end(), 1)
     if not out and whole_units:
-        for m in pats["month"].finditer(region):  # "Okres sprawozdawczy: listopad 2021 r."
+        # "Okres sprawozdawczy: listopad 2021 r.", "działalność KIS w listopadzie 2021 r."
+        for m in pats["month"].finditer(region):
             mo = _month_of(m["m"])
-            if mo and m["m"].lower() in _month_nominatives():
+            after_w = word_before(region, m.start(), "w") != m.start() or word_before(region, m.start(), "we") != m.start()
+            if mo and (m["m"].lower() in _month_nominatives() or after_w):
                 y = int(m["y"])
-                add(dt.date(y, mo, 1), _last_day(y, mo), m.start(), m.end())
+                add(dt.date(y, mo, 1), _last_day(y, mo), word_before(region, m.start(), "w"), m.end(), 1)
                 break
     if not out and whole_units:
-        # the first "rok 2019" or "2019 r." (the former where both start at once), "za" included
-        found = [m for m in (pats["year"].search(region), pats["year_r"].search(region)) if m]
+        # the first "rok 2019" or "2019 r." (the former where both start at once), "za" included —
+        # not the year of a full date ("Grudziądz, 16 marca 2020 r.", "stan na 30.09.2020 r.")
+        found = [m for key in ("year", "year_r") for m in pats[key].finditer(region)
+                 if not _DATE_BEFORE.search(region, max(0, m.start("y") - 16), m.start("y"))]
         if found:
             m = min(found, key=lambda m: m.start())
             y = int(m["y"])
-            add(dt.date(y, 1, 1), dt.date(y, 12, 31), word_before(region, m.start(), "za"), m.end())
+            add(dt.date(y, 1, 1), dt.date(y, 12, 31), word_before(region, m.start(), "za"), m.end(), 0)
     out.sort(key=lambda p: p.span[0])
     # a longer match that contains a shorter one wins ("od 1 marca 2019 r. do …" over a year)
     kept: list[PeriodMatch] = []
@@ -273,9 +289,23 @@ _BODY_START_END = re.compile(leading_words([("rozpocz", (
     r"(?:końcem\s{1,3}|koncem\s{1,3}|dniem\s{1,3})?(?P<m2>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y2>(?:19|20)\d\d)"))]))
 
 
+# "realizowano od 1 września 2019 r. i zakończono z ostatnim dniem lutego 2020 roku"
+_BODY_FROM_UNTIL = re.compile(leading_words([("od", (
+    r"\s{1,3}(?P<d1>[0-3]?\d)\s{1,3}(?P<m1>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y1>(?:19|20)\d\d)(?:\s?r\.|\s{1,3}roku)?"
+    r"[^.]{0,60}?zako[ńn]cz\w{0,12}\s{1,3}(?:się\s{1,3})?(?:(?:z|wraz\s{1,3}z)\s{1,3})?"
+    r"(?:ostatnim\s{1,3}dniem|końcem|koncem)\s{1,3}(?P<m2>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y2>(?:19|20)\d\d)"
+    r"(?:\s?r\.|\s{1,3}roku)?"))], r"\w"))
+
+
 def find_body_period(view: View, start: int) -> PeriodMatch | None:
-    """A final report may state its period only in the body ("projekt trwał od … do …")."""
+    """A final report may state its period only in the body ("projekt trwał od … do …",
+    "realizowano od 1 września 2019 r. i zakończono z ostatnim dniem lutego 2020 roku")."""
     norm = view.norm
+    for m in _BODY_FROM_UNTIL.finditer(norm, start):
+        m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
+        first = _safe_date(int(m["y1"]), m1, int(m["d1"])) if m1 else None
+        if first and m2 and not _cited(view, m.span()):
+            return PeriodMatch(first, _last_day(int(m["y2"]), m2), (m.start(), m.end()), "body")
     for m in _BODY_START_END.finditer(norm, start):
         m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
         if m1 and m2:
@@ -283,6 +313,8 @@ def find_body_period(view: View, start: int) -> PeriodMatch | None:
                                (m.start(), m.end()), "body")
     # a body names dates, not whole years: "realizowany od 2016 r." is no period
     for p in find_periods(norm, start, len(norm), origin="body", whole_units=False):
+        if _cited(view, p.span):
+            continue
         s, e = view.sentence(p.span[0])
         if _BODY_TRIGGER.search(norm[s:e]) and (p.end - p.start).days >= 28:
             return p
@@ -309,13 +341,23 @@ def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
 # --- headings ------------------------------------------------------------------------------
 
 _TASK = re.compile(
-    r"(?P<label>(?:" + "|".join(re.escape(w.rstrip(".")) + (r"\.?" if w.endswith(".") else "")
-                                for w in sorted(sections_data().task_words, key=len, reverse=True))
+    r"(?P<label>(?P<word>" + "|".join(re.escape(w.rstrip(".")) + (r"\.?" if w.endswith(".") else "")
+                                      for w in sorted(sections_data().labels, key=len, reverse=True))
     + r")\s*(?P<num>\d{1,2}|[IVX]{1,4})\b\.?)\s*[:.\-]?\s*", re.I)
+
+
+_TASK_LINE = re.compile(r"(?m)^[ \t]*" + _TASK.pattern, re.I)
+
+
+def _label_code(word: str) -> str:
+    """'Zad.' -> ZADANIE, 'Część' -> CZĘŚĆ (sections.toml labels)."""
+    labels = sections_data().labels
+    w = word.lower()
+    return labels.get(w) or labels.get(w + ".") or word.upper()
 # "(CPS)", "(W)", and mixed-case acronyms with two capitals: "(DiS)", "(AiD)"
 _ACR_END = re.compile(r"\(\s*(?P<acr>[A-ZĄĆĘŁŃÓŚŹŻ]{1,8}|[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{1,2}[A-ZĄĆĘŁŃÓŚŹŻ]"
                       r"[A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]{0,3})\s*\)")
-_ENUM = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s*")
+_ENUM = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)/]\s*")
 _CAPS_WORD = re.compile(r"[A-ZĄĆĘŁŃÓŚŹŻ0-9][A-ZĄĆĘŁŃÓŚŹŻ0-9\-/&,]*")
 
 
@@ -394,6 +436,20 @@ def _drop_sentence_start(line: str, end: int) -> int:
     return end
 
 
+_SPACED = re.compile(r"(?:[^\W\d_] ){3,}[^\W\d_](?![^\W\d_])")
+
+
+def _first_word(line: str) -> str:
+    """The first word of a line, folded; a letter-spaced one read whole ("S P R A W O Z D A N I E")."""
+    m = _SPACED.match(line)
+    return fold(m.group().replace(" ", "") if m else line.split(" ")[0])
+
+
+def _is_title(line: str) -> bool:
+    """A title line: it opens with a title word ("Sprawozdanie …", "S P R A W O Z D A N I E")."""
+    return _first_word(line) in _title_words()
+
+
 def _title_line_start(norm: str) -> int:
     """Offset of the report's title line ("Sprawozdanie …") among its first lines, else 0:
     lines above it are a letterhead, not sections."""
@@ -401,13 +457,13 @@ def _title_line_start(norm: str) -> int:
     for n, raw in enumerate(norm.split("\n")):
         if n > 5:
             break
-        if raw.strip() and fold(raw.strip().split(" ")[0]) in _title_words():
+        if raw.strip() and _is_title(raw.strip()):
             return pos
         pos += len(raw) + 1
     return 0
 
 
-_NUMBERED_LINE = re.compile(r"^[ \t]{0,20}(?P<num>\d{1,2})[.)][ \t]*(?P<title>[A-ZĄĆĘŁŃÓŚŹŻ][^\d\n]{2,70}?)[ \t:]*$", re.M)
+_NUMBERED_LINE = re.compile(r"^[ \t]{0,20}(?P<num>\d{1,2})[.)/][ \t]*(?P<title>[A-ZĄĆĘŁŃÓŚŹŻ][^\d\n]{2,70}?)[ \t:]*$", re.M)
 
 
 def _numbered_titles(norm: str) -> set[int]:
@@ -430,6 +486,67 @@ def _numbered_titles(norm: str) -> set[int]:
     return {s for s, _e, _n in cands}
 
 
+_ROMAN_LINE = re.compile(r"^[ \t]{0,20}(?P<num>[IVX]{1,5})\.[ \t]+(?P<rest>[A-ZĄĆĘŁŃÓŚŹŻ„\"][^\n]*)", re.M)
+
+
+def _roman_titles(norm: str) -> dict[int, str]:
+    """Line start -> heading text of 'I. Wprowadzenie', 'II. Zespół Interdyscyplinarny …' when a
+    document numbers its sections I, II, III … in order, each with text after it — the heading
+    cut from the sentence a flattened PDF glued to it."""
+    cands = []
+    for m in _ROMAN_LINE.finditer(norm):
+        num = lexicon().roman.get(m["num"])
+        if num is None:
+            continue
+        cands.append((m.start(), m.end(), num, m["num"] + ". " + _glued_title(m["rest"])))
+    # the longest run numbered 1, 2, 3 … from I
+    best: list[tuple[int, int, int, str]] = []
+    run: list[tuple[int, int, int, str]] = []
+    for c in cands:
+        if c[2] == 1:
+            run = [c]
+        elif run and c[2] == run[-1][2] + 1:
+            run.append(c)
+        else:
+            continue
+        if len(run) > len(best):
+            best = list(run)
+    if len(best) < 2:
+        return {}
+    return {s: t for s, _e, _n, t in best}
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+def _glued_title(rest: str) -> str:
+    """'Wprowadzenie Gminny Program …' -> 'Wprowadzenie'; 'Grupy robocze W 2018 r. …' -> 'Grupy
+    robocze'; a heading alone on its line is kept whole. A generic section name (sections.toml)
+    that opens the line is the heading; else the words up to a capitalised word after a lower-case
+    one, after a closing quotation mark, or one that restates the heading's first word."""
+    rest = rest.rstrip()
+    if rest.upper() == rest or len(rest.split()) <= 6 and not re.search(r"[.:;]\s+[A-ZĄĆĘŁŃÓŚŹŻ]", rest):
+        return rest.rstrip(" :.")
+    low = text_fold(rest)
+    for name in sorted(sections_data().generic_names, key=len, reverse=True):
+        f = text_fold(name)
+        if low.startswith(f) and (len(low) == len(f) or not low[len(f)].isalnum()):
+            return rest[:len(name)]
+    words = list(_WORD_RUN.finditer(rest))
+    end = words[0].end() if words else len(rest)
+    seen_lower = False
+    for prev, w in zip(words, words[1:], strict=False):
+        t = w.group().lstrip("„\"")
+        if not t or not t[0].isalnum():
+            break
+        cap = t[0].isupper()
+        if cap and (seen_lower or prev.group().endswith(("”", "\"")) or text_fold(t) == text_fold(words[0].group())):
+            break
+        seen_lower = seen_lower or t[0].islower()
+        end = w.end()
+    return rest[:end].rstrip(" :.,;")
+
+
 def find_headings(view: View) -> list[Heading]:
     out: list[Heading] = []
     norm = view.norm
@@ -437,24 +554,41 @@ def find_headings(view: View) -> list[Heading]:
     first_line = True
     letterhead_end = _title_line_start(norm)
     numbered_titles = _numbered_titles(norm)
+    # roman-numbered titles are the top level unless parts or tasks are ("Część II" holds "I. Koszty …")
+    roman_titles = {} if _TASK_LINE.search(norm) else _roman_titles(norm)
+    in_title = False  # inside the title block: the title line and the lines that go on with it
+    seen_title = False
     for raw in norm.split("\n"):
         line_start = pos
         pos += len(raw) + 1
         stripped = raw.strip()
+        if not stripped:
+            in_title = False
         if not stripped or line_start < letterhead_end:
             continue
         lead = len(raw) - len(raw.lstrip())
         ls = line_start + lead
         # "Sprawozdanie …", "Informacja za okres …": a title line, before any heading
-        is_title = not out and fold(stripped.split(" ")[0]) in _title_words()
+        # (one title: a later line that opens with a title word, "PODSUMOWANIE WSKAŹNIKÓW", is a heading)
+        is_title = not out and not seen_title and _is_title(stripped)
+        seen_title = seen_title or is_title
+        in_title = in_title or is_title
         if first_line:
             first_line = False
             if is_title:
                 continue
+        if line_start in roman_titles:
+            rh = _finish(view.text[ls:ls + len(roman_titles[line_start])], ls, None)
+            rh.numbered = rh.roman = True
+            out.append(rh)
+            in_title = False
+            continue
+        if in_title and not out and not _TASK.match(stripped) and not _ACR_END.search(stripped):
+            continue  # "WARSZTATU TERAPII ZAJĘCIOWEJ W RADZIEJOWIE", "za rok 2017." under the title
         if stripped[0].isdigit():
             # numbered sub-headings inside a section are not sections ("2.DZIAŁANIA DORADCZE:"), unless
             # they carry a section acronym; numbered headings that are the top level are
-            top = not out or out[-1].numbered
+            top = not out or out[-1].numbered and not out[-1].roman
             h = _numbered_heading(stripped, ls, top)
             if h is None and top and line_start in numbered_titles:
                 h = _finish(stripped, ls, None)
@@ -496,7 +630,7 @@ def _finish(title: str, start: int, code: str | None) -> Heading:
         canonical = acr
     if task:
         # a centre numbers its tasks: "ZADANIE II", "Zad. 2" and "ZADANIE 2. … (IPS)" align across years
-        canonical = "ZADANIE " + str(_arabic(task["num"]))
+        canonical = _label_code(task["word"]) + " " + str(_arabic(task["num"]))
     elif known and known[2] >= sx.match_score:
         canonical = canonical or known[1]
     if known and known[2] >= sx.match_score:
@@ -527,7 +661,8 @@ def _task_heading(line: str, ls: int) -> Heading | None:
             title = line[:line.index(":", m.end("label")) + 1]
     acr = _ACR_END.search(title)
     # "ZADANIE 3. INKUBATORY … (IPS)": the acronym names the section
-    return _finish(title, ls, None if acr and acr.end() >= len(title.rstrip(" :.")) - 1 else f"ZADANIE {num.upper()}")
+    code = f"{_label_code(m['word'])} {num.upper()}"
+    return _finish(title, ls, None if acr and acr.end() >= len(title.rstrip(" :.")) - 1 else code)
 
 
 def _caps_heading(line: str, ls: int) -> Heading | None:
@@ -543,8 +678,9 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
     if head.split(" ")[0] in lx.places.own_name_heads:
         return None
     alone = cap >= len(line.rstrip(" :"))
-    if len(words) == 1 and alone and words[0] == head.rstrip(" :") and _section_acronym(head.rstrip(" :")):
-        return _finish(head, ls, None)  # "CPS" alone on its line
+    if len(words) == 1 and alone and words[0] == head.rstrip(" :") and (
+            _section_acronym(head.rstrip(" :")) or text_fold(words[0]) in _generic_names()):
+        return _finish(head, ls, None)  # "CPS", "WNIOSKI" alone on its line
     if not (has_acr and words or len(words) >= 2 and letters >= 10 or len(words) == 1 and letters >= 8
             and alone):
         return None
@@ -559,6 +695,11 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
         if not (known and known[2] >= sections_data().match_score):
             return None
     return _finish(head, ls, None)
+
+
+@cache
+def _generic_names() -> frozenset[str]:
+    return frozenset(text_fold(n) for n in sections_data().generic_names)
 
 
 @cache
@@ -638,7 +779,7 @@ def _numbered_heading(line: str, ls: int, top: bool = False) -> Heading | None:
     """'3. WSPARCIE TWORZENIA PRZEDSIĘBIORSTW SPOŁECZNYCH (WTPS)': a numbered heading that names
     its section with an acronym is a section; so is '1. ANIMACJA LOKALNA' at the top level of a
     document numbered that way; '2.DZIAŁANIA DORADCZE:' inside a section is not."""
-    m = re.match(r"\d{1,2}[.)]\s*", line)
+    m = re.match(r"\d{1,2}[.)/]\s*", line)
     if not m:
         return None
     h = _caps_heading(line[m.end():], ls + m.end())
@@ -665,6 +806,25 @@ def find_organisation(view: View, first_heading: int | None) -> str | None:
     return find_author(view.norm, org_header_end(view.norm, first_heading))
 
 
+def _cited(view: View, span: tuple[int, int]) -> bool:
+    """Part of a legal reference ("ustawy z dnia 12 marca 2004 r."): no period."""
+    return view.is_claimed(*span) == "reference"
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _title_block_end(norm: str) -> int:
+    """End of the title block — the title line and the lines right below it, up to a blank line
+    ("INFORMACJA O DZIAŁALNOŚCI / WARSZTATU TERAPII … / za rok 2017.") — or 0 without a title."""
+    start = _title_line_start(norm)
+    first = norm[start:norm.find("\n", start) if "\n" in norm[start:] else len(norm)].strip()
+    if not first or not _is_title(first):
+        return 0
+    blank = _BLANK_LINE.search(norm, start)
+    return blank.start() if blank else len(norm)
+
+
 def analyse_structure(view: View) -> Structure:
     st = Structure()
     st.headings = find_headings(view)
@@ -675,21 +835,26 @@ def analyse_structure(view: View) -> Structure:
         header_end = first
     else:
         lines = [m.end() for m in re.finditer(r"(?m)^[^\n]*\S[^\n]*(\n|$)", norm)][:2]
-        header_end = lines[-1] if lines else len(norm)
+        header_end = max(lines[-1] if lines else len(norm), _title_block_end(norm))
     header_end = min(header_end, max(len(norm), 0))
     st.header_end = header_end
     st.kind, st.kind_span = find_kind(norm, header_end)
     st.organisation = find_organisation(view, first)
     impossible: list[tuple[int, int]] = []
-    cands = find_periods(norm, 0, header_end, impossible=impossible)
+    cands = [p for p in find_periods(norm, 0, header_end, impossible=impossible) if not _cited(view, p.span)]
+    impossible = [s for s in impossible if not _cited(view, s)]
     if not cands and st.kind == "annual":
-        m = re.search(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])", norm[:header_end])
+        m = next((m for m in re.finditer(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])", norm[:header_end])
+                  if not _cited(view, m.span())), None)
         if m:
             y = int(m.group(1))
             cands = [PeriodMatch(dt.date(y, 1, 1), dt.date(y, 12, 31), (m.start(), m.end()))]
     st.period_candidates = cands
     if cands:
-        st.period = cands[0]
+        # the most precise period, the first of those: exact dates beat a title's years
+        # ("ZA KADENCJĘ 2016–2018" … "od 11 czerwca 2016 r. do 9 czerwca 2018 r.")
+        best = max(cands, key=lambda p: p.precision)
+        st.period = cands[0] if (cands[0].start, cands[0].end) == (best.start, best.end) else best
     elif impossible:
         st.period_impossible = impossible[0]
     else:

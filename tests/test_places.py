@@ -40,7 +40,7 @@ def test_places(facts, text, expected):
     "Partnerem był Caritas Archidiecezji Warmińskiej.",
     "Środki z Regionalnego Programu Operacyjnego Województwa Warmińsko-Mazurskiego.",
     "Zorganizowano festyn „Dni Gołdapi nad jeziorem”.",
-    "OWES Olsztyn prowadził kampanię w Polsce i na Warmii.",
+    "Ośrodek prowadził kampanię w Polsce i na Warmii.",
     "Wystąpił Jan Kowalski z Janem Nowakiem.",
 ])
 def test_not_places(facts, text):
@@ -108,3 +108,13 @@ def test_places_as_the_genitive_of_a_noun_that_calls_for_one(facts):
     assert places(facts, "Spotkania z mieszkańcami Kiwit i z wójtem Purdy; okolice Barczewa.") == \
         [("Kiwity", "locality"), ("Purda", "locality"), ("Barczewo", "locality")]
     assert places(facts, "Mieszkańcy Polski i teren Gminy.") == []
+
+
+@pytest.mark.parametrize("text, place", [
+    ("OWES Olsztyn prowadził kampanię w Polsce i na Warmii.", "Olsztyn"),  # the centre's own acronym too
+    ("Dane przekazał GOPS Kowal.", "Kowal"),
+    ("W szkoleniu uczestniczył MOPS Włocławek.", "Włocławek"),
+])
+def test_a_place_after_an_institutions_acronym_is_a_locality(facts, text, place):
+    _, fs = facts(text, "location")
+    assert [(f.value, f.kind) for f in fs] == [(place, "locality")]

@@ -33,9 +33,18 @@ def corpus_reports() -> list[Path]:
 
 
 def scored(doc: dict[str, Any]) -> dict[str, Any]:
-    """facts/1 without the optional keys the scorer ignores."""
+    """facts/1 without the optional keys the scorer ignores, and without fact ids (which number
+    the facts in text order, so one fact more renumbers all after it): a part names its total by
+    the total's [start, end]. Facts in text order."""
     out = {k: v for k, v in doc.items() if k not in OPTIONAL}
-    out["facts"] = [{k: v for k, v in f.items() if k not in OPTIONAL} for f in doc["facts"]]
+    span_of = {f["id"]: [f["start"], f["end"]] for f in doc["facts"] if "id" in f}
+    facts = []
+    for f in doc["facts"]:
+        g = {k: v for k, v in f.items() if k not in OPTIONAL and k != "id"}
+        if "part_of" in g and g["part_of"] in span_of:
+            g["part_of"] = span_of[g["part_of"]]
+        facts.append(g)
+    out["facts"] = sorted(facts, key=lambda f: (f["start"], f["end"], f["type"], str(f.get("value"))))
     return out
 
 
@@ -60,24 +69,39 @@ def _matches(item: dict[str, Any], where: dict[str, Any]) -> bool:
 
 
 def apply_difference(snap: dict[str, Any], d: dict[str, Any]) -> None:
-    """One listed difference: in report `report`, the `facts`/`findings` item matching `where` is
-    replaced by `now` (removed when `now` is absent), or `add` is appended. Every entry must apply."""
+    """One listed difference: in report `report`, the `facts`/`findings` item matching `where` (and
+    starting inside `within = [start, end]` when given) is replaced by `now` (removed when `now`
+    is absent), or `add` is appended; with `count = N`, exactly N items match and all are removed.
+    Every entry must apply."""
     doc = snap[d["report"]]
     items = doc[d.get("list", "facts")]
     if "where" in d:
-        hits = [i for i, it in enumerate(items) if _matches(it, d["where"])]
-        if len(hits) != 1:
-            raise ValueError(f"differences.toml: {d['report']}: {d['where']} matches {len(hits)} items, not 1")
+        lo, hi = d.get("within", (0, 1 << 62))
+        hits = [i for i, it in enumerate(items) if _matches(it, d["where"]) and lo <= it.get("start", -1) < hi]
+        want = d.get("count", 1)
+        if len(hits) != want:
+            raise ValueError(f"differences.toml: {d['report']}: {d['where']} matches {len(hits)} items, not {want}")
+        if want > 1:
+            for i in reversed(hits):
+                del items[i]
+            return
         if "now" in d:
             items[hits[0]] = {**items[hits[0]], **d["now"]}
         else:
             del items[hits[0]]
-    if "add" in d:
-        items.append(d["add"])
+    if "add" in d:  # TOML has no null: a fact added without a section is in none
+        items.append({"section": None, **d["add"]} if d.get("list", "facts") == "facts" else d["add"])
+        if d.get("list", "facts") == "facts":
+            items.sort(key=lambda f: (f["start"], f["end"], f["type"], str(f.get("value"))))
 
 
 def main(argv: list[str]) -> int:
     cmd = argv[1] if len(argv) > 1 else "check"
+    if cmd == "normalise":  # the snapshot in the form scored() gives, without extracting again
+        snap = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+        SNAPSHOT.write_text(json.dumps({k: scored(v) for k, v in snap.items()}, ensure_ascii=False, indent=0,
+                                       sort_keys=True) + "\n", encoding="utf-8")
+        return 0
     if cmd == "write":
         SNAPSHOT.write_text(json.dumps(current(), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                             encoding="utf-8")

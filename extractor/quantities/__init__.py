@@ -15,7 +15,7 @@ The spaCy components sprawozdania_numbers and sprawozdania_quantities run the tw
 from __future__ import annotations
 
 from ..rules import Rule, ordered
-from . import breakdowns, counts, flags, hours, numbers, patterns  # noqa: F401  (they register their rules)
+from . import breakdowns, counts, flags, hours, numbers, patterns, tables  # noqa: F401  (they register their rules)
 from .model import Candidate, Context, Num, Qty, Role
 
 __all__ = ["Candidate", "Context", "Num", "Qty", "Role", "run_rule", "run_stage"]

@@ -375,7 +375,7 @@ def _bare_totals(ctx: Context, total_re: re.Pattern[str]) -> list[Qty]:
         s, _ = view.sentence(n.start)
         if not re.search(r"\d", norm[s:marker_start]):
             continue  # no list before it
-        subject = _context_subject(view, s, marker_start)
+        subject = context_subject(view, s, marker_start)
         if subject is None:
             continue
         out.append(Qty("count", marker_start, n.end, n.int_value, n, subject=subject,
@@ -384,7 +384,7 @@ def _bare_totals(ctx: Context, total_re: re.Pattern[str]) -> list[Qty]:
     return out
 
 
-def _context_subject(view: View, s: int, pos: int) -> str | None:
+def context_subject(view: View, s: int, pos: int) -> str | None:
     """What a sentence counts: its 'Head:' before a colon, else its first common noun in the
     nominative that no preposition governs ('Spotkania odbyły się w …' -> spotkanie)."""
     norm = view.norm
@@ -399,7 +399,7 @@ def _context_subject(view: View, s: int, pos: int) -> str | None:
         if not t.is_word:
             continue
         an = morph.analyse(t.text)
-        if any(a.pos == "prep" for a in an):
+        if any(a.pos == "prep" for a in an) and not any(a.pos == "conj" for a in an):  # "a", "i": conjunctions
             prev_prep = True
             continue
         nom = [a for a in an if a.pos in ("subst", "ger") and "nom" in a.case and not a.geo and not a.lemma[:1].isupper()]

@@ -51,12 +51,18 @@ def marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def _prep_patterns() -> dict[str, re.Pattern[str]]:
+    """A preposition of a [grammar] list between spaces (at the start, for label ones)."""
+    g = lexicon().grammar
+    return {
+        "label_prepositions": re.compile(rf"^\s*(?:{alternation(g.label_prepositions)})\s+"),
+        "complement_prepositions": re.compile(rf"\s(?:{alternation(g.complement_prepositions)})\s"),
+        "head_prepositions": re.compile(rf"\s(?:{alternation(g.head_prepositions)})\s"),
+    }
+
+
 def _prep_re(which: str) -> re.Pattern[str]:
-    """A preposition of a [grammar] list between spaces (or at the start, for label ones)."""
-    words = alternation(getattr(lexicon().grammar, which))
-    if which == "label_prepositions":
-        return re.compile(rf"^\s*(?:{words})\s+")
-    return re.compile(rf"\s(?:{words})\s")
+    return _prep_patterns()[which]
 
 
 def strip_label_preposition(text: str) -> str:

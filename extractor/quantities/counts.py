@@ -12,6 +12,7 @@ from ..text import Tok, View, Word, last_word, word_at
 from .common import (
     ITEM_END,
     agree_list,
+    clause_start,
     dehyphen,
     figure_words,
     is_finite_verb,
@@ -46,6 +47,22 @@ def thousands(ctx: Context, c: Candidate) -> Qty | None:
     if noun is not None and noun[1] is not None:
         return Qty("count", n.start, noun[0], scaled.int_value, n, subject=noun[1])
     return None
+
+
+@rule("decide", "counts.times")
+def times(ctx: Context, c: Candidate) -> Qty | None:
+    """'zarząd zebrał się czterokrotnie', 'Zarząd zebrał się 19 razy': a count of events; what
+    is counted is its clause's subject (the first noun in the nominative before it)."""
+    n, view = c.n, ctx.view
+    if n.times:
+        end = n.end
+    elif c.nxt is not None and c.nxt_text.lower() in lexicon().times.times_words and c.nxt.start <= n.end + 1:
+        end = c.nxt.end
+    else:
+        return None
+    from .breakdowns import context_subject
+
+    return Qty("count", n.start, end, n.int_value, n, subject=context_subject(view, clause_start(view, n.start), n.start))
 
 
 @rule("decide", "counts.noun")

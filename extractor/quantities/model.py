@@ -34,6 +34,9 @@ class Role(StrEnum):
     PHRASE = "phrase"
     FRACTION = "fraction"
     RATE = "rate"          # "po 16 godzin na grupę": a figure per unit, not a total
+    FREQUENCY = "frequency"  # "dwa razy w tygodniu", "7 godzin dziennie", "co dwa tygodnie"
+    AVERAGE = "average"    # "średnio 17 osób dziennie"
+    DECIMAL = "decimal"    # "2,4 tony", "844,00": a measure, an amount or an average — never a count
     RANGE = "range"        # the lower figure of "10–15 osób" (the fact is the upper one)
 
     @property
@@ -53,6 +56,7 @@ class Num:
     end: int
     value: float
     words: bool = False           # written in words
+    times: bool = False           # a multiplicative adverb: "czterokrotnie" (4 times)
     role: Role | None = None      # why it is not a fact
     rule: str | None = None       # the rule that gave the role ("numbers.year")
     low: Num | None = None        # "10–15 osób", "od 5 do 8": the range's lower figure

@@ -14,7 +14,7 @@ from functools import cache
 from .. import morph
 from ..lexicon import lexicon
 from ..rules import ordered, rule
-from ..text import View, alternation, is_word_char, leading_words
+from ..text import View, alternation, fold, is_word_char, leading_words
 from .model import Candidate, Context, Num, Qty, Role
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
@@ -95,10 +95,16 @@ def _number_words(view: View) -> list[Num]:
         return None
 
     norm, toks = view.norm, view.toks
+    adverbs = _folded_keys(lexicon().times.adverbs)
     out: list[Num] = []
     i = 0
     while i < len(toks):
         t = toks[i]
+        times = adverbs.get(fold(t.text)) if t.is_word else None
+        if times is not None and not view.is_claimed(t.start, t.end):
+            out.append(Num(t.start, t.end, times, words=True, times=True))  # "czterokrotnie"
+            i += 1
+            continue
         first = number_word(t.text) if t.is_word else None
         if first is not None and not view.is_claimed(t.start, t.end):
             value = first
@@ -315,26 +321,42 @@ def hyphen_code(ctx: Context, c: Candidate) -> Role | None:
     if prev is not None and prev.text == "-" and prev.end == c.n.start:
         p2 = view.prev_tok(prev.start)
         if p2 is not None and p2.end == prev.start and p2.is_word and lexicon().acronym_base(p2.text) is None \
-                and not _list_item_at(view, p2.start, c.n.end):
+                and (p2.text.isupper() and len(p2.text) > 2 or not _list_item_at(view, p2.start, c.n.end)):
             return Role.CODE
     return None
 
 
-_LIST_AFTER = re.compile(r"\s*(?:[,;)]|\.?\s*(?:\n|$)|\s(?:i|oraz|a)\s)")
+_LIST_AFTER = re.compile(r"\s*(?:[,;)]|\.?\s*(?:\n|$)|\.\s+[A-ZĄĆĘŁŃÓŚŹŻ]|\s(?:i|oraz|a)\s)")
 
 
 def _list_item_at(view: View, start: int, end: int) -> bool:
-    """`norm[start:end]` ("gminy-5") stands as an item of a list: a separator (or a line
-    start) before it and one after it."""
+    """`norm[start:end]` ("gminy-5", "Kluby Seniora/Domy Kultury-4") stands as an item of a list:
+    a separator (or a line start) before its label and one after it."""
+    norm = view.norm
     line_start = view.line_start(start)
-    before = view.norm[max(line_start, start - 12):start].rstrip()
+    if norm[end:end + 1].isdigit() or not _LIST_AFTER.match(norm, end):
+        return False
+    # back over the item's label: words, slashes and hyphens, at most six words
+    i, words = start, 0
+    while words < 6:
+        k = i
+        while k > line_start and norm[k - 1] == " ":
+            k -= 1
+        j = k
+        while j > line_start and (norm[j - 1].isalpha() or norm[j - 1] in "/-."):
+            j -= 1
+        word = norm[j:k]
+        if j == k or word.islower() and any(x.pos in ("prep", "conj") for x in morph.analyse(word)):
+            break  # no word, or a preposition ("przed SARS-CoV-2"): no label of a list item
+        i, words = j, words + 1
+    before = norm[max(line_start, i - 12):i].rstrip()
     if before.endswith(("-", "•", "*")):  # a bullet
         before = before[:-1].rstrip()
-    words = before.rsplit(maxsplit=1)
+    last = before.rsplit(maxsplit=1)
     opened = not before or before.endswith((":", ",", ";", "(")) or \
-        (len(words) == 2 and words[1] in lexicon().grammar.list_conjunctions)
-    return opened and bool(_LIST_AFTER.match(view.norm, end)) \
-        and (start - line_start < 12 or bool(re.search(r"[:,;(]", view.norm[line_start:start])))
+        (len(last) == 2 and last[1] in lexicon().grammar.list_conjunctions)
+    return opened and (start - line_start < 12 or i - line_start < 12 or
+                       bool(re.search(r"[:,;(]", norm[line_start:start])))
 
 
 @rule("decide", "numbers.compound")
@@ -379,4 +401,76 @@ def ordinal(ctx: Context, c: Candidate) -> Role | None:
         if n3 is not None and n3.is_word and n3.text.islower() and ctx.norm[nxt.end:n3.start] == " " \
                 and not noun_at(ctx.view, n3):
             return Role.ORDINAL
+    return None
+
+
+@cache
+def _frequency_after() -> re.Pattern[str]:
+    """A frequency right after a figure and at most two words (its unit or noun): "7 godzin
+    dziennie", "dwa razy w tygodniu", "24,6 os./dzień"."""
+    frequency = lexicon().times.frequency  # and as typed without Polish letters ("w miesiacu")
+    markers = alternation([*frequency, *(fold(m, keep_l=False) for m in frequency)], gap=r"\s{1,3}")
+    return re.compile(rf"[ \t]{{0,3}}(?:[^\W\d_]{{1,20}}\.?[ \t]{{1,3}}){{0,2}}?(?i:{markers})(?![^\W\d_])")
+
+
+@cache
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+def _folded_keys(d: dict[str, int]) -> dict[str, int]:
+    return {fold(k): v for k, v in d.items()}
+
+
+@rule("decide", "numbers.average")
+def average(ctx: Context, c: Candidate) -> Role | None:
+    """'średnio 17 osób dziennie', 'przeciętnie 8 uczestników': an average, no count."""
+    if c.prev is not None and c.prev.is_word and fold(c.prev_text) in _folded(lexicon().times.average):
+        return Role.AVERAGE
+    return None
+
+
+@rule("decide", "numbers.every")
+def every(ctx: Context, c: Candidate) -> Role | None:
+    """'co dwa tygodnie', 'co 3 miesiące': a frequency."""
+    if c.prev is not None and c.prev_text.lower() in lexicon().times.every and c.prev.end + 2 >= c.n.start:
+        return Role.FREQUENCY
+    return None
+
+
+@rule("decide", "numbers.frequency")
+def frequency(ctx: Context, c: Candidate) -> Role | None:
+    """'7 godzin dziennie, 35 tygodniowo', 'dwa razy w tygodniu', '24,6 os./dzień': a figure per
+    unit of time, no total."""
+    return Role.FREQUENCY if _frequency_after().match(ctx.norm, c.n.end) else None
+
+
+_DECIMAL = re.compile(r",\d|\.\d{1,2}$")
+
+
+@rule("decide", "numbers.decimal")
+def decimal(ctx: Context, c: Candidate) -> Role | None:
+    """'2,4 tony', '844,00', '23,5 punktu procentowego': a figure with decimals is a measure, an
+    amount or an average, never a count (hours may have decimals: "2,5 h" is read before)."""
+    if not c.n.words and _DECIMAL.search(ctx.norm, c.n.start, c.n.end):
+        return Role.DECIMAL
+    return None
+
+
+_FIELD_LABEL = re.compile(r" [A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}")
+
+
+@rule("decide", "numbers.field")
+def field_number(ctx: Context, c: Candidate) -> Role | None:
+    """'1 Organ administracji publicznej … 2 Rodzaj zadania …': the number of a form's field,
+    run into its label — a small number right before a capitalised common word."""
+    n = c.n
+    if n.words or n.value > 30 or not _FIELD_LABEL.match(ctx.norm, n.end):
+        return None
+    word = ctx.view.next_tok(n.end)
+    if word is None or lexicon().acronym_base(word.text):
+        return None
+    an = morph.analyse(word.text)
+    if any(a.pos in ("subst", "ger", "adj") and not a.lemma[:1].isupper() for a in an):  # a common word
+        return Role.ENUMERATION
     return None
