@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from models import Report
 
     from .pipeline import Extractor
+    from .read.ocr import OcrOptions
 
 __all__ = ["ConfigError", "ReadError", "SprawozdaniaError", "TextError", "extract", "extract_text", "get_extractor"]
 
@@ -42,11 +43,13 @@ def extract_text(text: str, name: str = "<text>", *, keep_text: bool = False) ->
     return get_extractor().extract_text(text, name=name, keep_text=keep_text)
 
 
-def extract(path: str | Path, *, keep_text: bool = False) -> Report:
-    """Read a report file (format and encoding detected) and extract a Report."""
-    from .read import read
+def extract(path: str | Path, *, keep_text: bool = False, ocr: OcrOptions | None = None) -> Report:
+    """Read a report file (format and encoding detected; scans read by OCR) and extract a
+    Report. `ocr`: how scans are read (cache folder, progress callback)."""
+    from .read import Limits, read
 
-    src = read(path)
+    limits = Limits.from_env()
+    src = read(path, limits=limits, ocr=ocr)
     rep = get_extractor().extract_text(src.text, name=path_text(Path(src.path).name), fmt=src.format,
                                        encoding=src.encoding, keep_text=keep_text)
     rep.source.sha256 = src.sha256
@@ -54,4 +57,8 @@ def extract(path: str | Path, *, keep_text: bool = False) -> Report:
         from .offsets import remap_report
 
         remap_report(rep, src.raw, src.maps)
+    if src.pages or src.words:
+        from .provenance import add_provenance
+
+        add_provenance(rep, src, limits.ocr_min_confidence)
     return rep

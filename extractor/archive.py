@@ -154,11 +154,35 @@ def _rekey_v3(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE reports SET org_key = ? WHERE sha256 = ?", (org_key(org), sha))
 
 
+_V4 = {"page": "INTEGER",       # PDF or scan page the fact was read on (1-based)
+       "confidence": "REAL"}    # scan: lowest OCR confidence of its words (0..1)
+
+
+def _backfill_v4(conn: sqlite3.Connection) -> None:
+    """facts.page and facts.confidence (unless a file labelled older already has them), filled
+    from the stored records (provenance)."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(facts)")}
+    for col, kind in _V4.items():
+        if col not in have:
+            conn.execute(f"ALTER TABLE facts ADD COLUMN {col} {kind}")
+    for sha, record in conn.execute("SELECT sha256, record FROM reports").fetchall():
+        try:
+            facts = json.loads(record).get("facts") or []
+        except (ValueError, AttributeError):
+            continue
+        rows = [((f.get("provenance") or {}).get("page"), (f.get("provenance") or {}).get("confidence"), sha, f["id"])
+                for f in facts if isinstance(f, dict) and "id" in f and f.get("provenance")]
+        conn.executemany("UPDATE facts SET page = ?, confidence = ? WHERE report = ? AND id = ?",
+                         [r for r in rows if r[0] is not None or r[1] is not None])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reports, sections, facts, findings", tuple(_V1)),
     Migration(2, "indicators: facts.indicator, indicator_values; organisation key; report paths",
               tuple(_V2), _backfill_v2),
     Migration(3, "organisation keys: one per centre however its name is written", (), _rekey_v3),
+    Migration(4, "facts.page and facts.confidence: where a fact of a PDF or a scan was read, how surely",
+              (), _backfill_v4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -270,8 +294,10 @@ def _fact_row(sha: str, f: Any, rule: str | None) -> tuple[Any, ...]:
     elif isinstance(f, Location):
         txt = f.flat_value
         label = f.kind
+    prov = f.provenance
     return (sha, f.id, f.type, f.section, num, txt, subject, label, part_of, int(subset), int(approx),
-            int(planned), f.span.start, f.span.end, f.span.text, indicator, rule if indicator else None)
+            int(planned), f.span.start, f.span.end, f.span.text, indicator, rule if indicator else None,
+            prov.page if prov else None, prov.confidence if prov else None)
 
 
 def _write_children(conn: sqlite3.Connection, sha: str, report: Report, taxonomy: Taxonomy) -> None:
@@ -282,11 +308,15 @@ def _write_children(conn: sqlite3.Connection, sha: str, report: Report, taxonomy
         "INSERT INTO sections(report, ord, code, canonical, title, start_char, end_char) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(sha, i, s.code, s.canonical, s.title, s.start, s.end) for i, s in enumerate(report.sections)])
+    rows = [_fact_row(sha, f, matches[f.id].describe if f.id in matches else None) for f in report.facts]
+    # an earlier migration's back-fill writes facts before step 4 has added page and confidence
+    provenance = any(r[1] == "page" for r in conn.execute("PRAGMA table_info(facts)"))
     conn.executemany(
         "INSERT INTO facts(report, id, type, section, value_num, value_text, subject, label, part_of, "
-        "subset, approximate, planned, start_char, end_char, text, indicator, indicator_rule) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_fact_row(sha, f, matches[f.id].describe if f.id in matches else None) for f in report.facts])
+        "subset, approximate, planned, start_char, end_char, text, indicator, indicator_rule"
+        + (", page, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" if provenance else
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        rows if provenance else [r[:-2] for r in rows])
     conn.executemany(
         "INSERT INTO findings(report, ord, code, severity, section, message, start_char, end_char, text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -56,6 +56,8 @@ COMBINED = {"jsonl": "all.jsonl", "csv": "all.csv"}
 MANIFEST = ".manifest.jsonl"
 ERRORS = "errors.jsonl"
 LOCK = ".lock"
+OCR_CACHE = ".ocr"                     # OCR results of scans, by content sha256 and page
+OCR_CACHE_ENV = "SPRAWOZDANIA_OCR_CACHE"
 CSV_COLUMNS = ("source", "sha256", "organisation", "period_start", "period_end", "section", "section_key",
                "id", "type", "value", "subject", "indicator", "label", "part_of", "subset", "approximate",
                "planned", "start", "end", "text")
@@ -68,6 +70,8 @@ _TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left b
 BUDGET_BASE = 60.0
 BUDGET_PER_MIB = 30.0
 BUDGET_PER_PAGE = 30.0
+# a PDF page with a text layer: pdfminer lays out a page of a report in about 0.07 s of CPU, measured
+BUDGET_PER_PDF_PAGE = 2.0
 # Resident memory a worker may use. Measured: a worker with its pipeline built holds about
 # 0.15 GiB; reading a report of 1 M characters takes it to 0.35 GiB, of 4.9 M to 1.04 GiB.
 DEFAULT_MAX_MEMORY = 3 * 1024 ** 3
@@ -75,8 +79,6 @@ HELD_KINDS = ("timeout", "memory")    # failures a re-run does not retry unless 
 _POLL = 0.25                           # seconds between looks at the workers' memory
 _START_TIMEOUT = 300.0                 # seconds a new worker may take to build its pipeline
 _START_FAILURES = 3                    # workers dying in a row before they start: give up
-# file signatures of scanned images (one page each) until the OCR readers count pages themselves
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
 # a small report that builds every part of the pipeline when a worker starts
 _WARM_UP = "Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCENTRUM (CPS)\n\n5 spotkań w Olsztynie (12.10).\n"
 
@@ -131,40 +133,48 @@ class Budget:
             return DEFAULT_MAX_MEMORY
         return self.max_memory or None
 
-    @property
-    def scaled(self) -> bool:
-        return self.timeout is None
-
-    def seconds(self, size: int, pages: int = 0) -> float:
-        """The time budget of a file of `size` bytes with `pages` pages to scan (inf: none)."""
+    def seconds(self, size: int, pages: int = 0, pdf_pages: int = 0) -> float:
+        """The time budget of a file of `size` bytes with `pages` pages that OCR reads and
+        `pdf_pages` PDF pages (inf: none); with a `timeout`, that, whatever the file."""
         if self.timeout is None:
-            return time_budget(size, pages)
+            return time_budget(size, pages, pdf_pages)
         return self.timeout if self.timeout > 0 else math.inf
 
 
-def time_budget(size: int, pages: int = 0) -> float:
+def time_budget(size: int, pages: int = 0, pdf_pages: int = 0) -> float:
     """Seconds a file may take by default: 60 s, plus 30 s a MiB of the file, plus 30 s a page
-    that may have to be read by OCR (`scan_pages`)."""
-    return BUDGET_BASE + BUDGET_PER_MIB * size / 1024 ** 2 + BUDGET_PER_PAGE * pages
+    that OCR reads (`count_pages`), plus 2 s a page of a PDF. A page a batch reads by OCR
+    on its own may take `time_budget(0, 1)`, 90 s."""
+    return (BUDGET_BASE + BUDGET_PER_MIB * size / 1024 ** 2 + BUDGET_PER_PAGE * pages
+            + BUDGET_PER_PDF_PAGE * pdf_pages)
 
 
-def scan_pages(path: str | Path) -> int:
-    """Pages of a file that may have to be read by OCR: a PDF's page count (from its page tree;
-    a PDF with a text layer counts too, its pages are not looked at here), 1 for an image,
-    0 for anything else. Cheap, and never more than the PDF page limit."""
+def count_pages(path: str) -> dict[str, Any]:
+    """What a file's time budget is scaled by, told without OCR or layout analysis (a worker's
+    task: opening a damaged PDF is no work for the batch process): `ocr`, the pages that need
+    OCR (`extractor.read.ocr.ocr_pages_of`: every page of an image, the PDF pages without a
+    text layer), and `pages`, how many pages a PDF has (0 for anything else)."""
     from .read import Limits
+    from .read.ocr import ocr_pages_of
     from .read.pdf import page_count
 
     limits = Limits.from_env()
+    with _open_regular(Path(path)) as fh:
+        head = fh.read(1024)
+        pdf = page_count(head + fh.read(limits.max_bytes), limits.max_pages) if b"%PDF-" in head else None
+    return {"ocr": ocr_pages_of(path), "pages": pdf or 0}
+
+
+def _may_have_pages(path: Path) -> bool:
+    """A PDF or an image, by its first bytes: its pages are counted (by a worker) first."""
+    from .read.ocr import IMAGE_MAGIC
+
     try:
-        with _open_regular(Path(path)) as fh:
+        with _open_regular(path) as fh:
             head = fh.read(1024)
-            if b"%PDF-" in head:
-                data = head + fh.read(limits.max_bytes)
-                return page_count(data, limits.max_pages) or 1
     except OSError:
-        return 0
-    return 1 if head.startswith(IMAGE_MAGIC) else 0
+        return False
+    return b"%PDF-" in head or head.startswith(IMAGE_MAGIC)
 
 
 @dataclass
@@ -238,10 +248,13 @@ def _watch_parent(batch: int, ppid: int) -> None:
             os._exit(3)
 
 
-def init_worker(batch: int | None = None) -> None:
+def init_worker(batch: int | None = None, ocr_cache: str | None = None) -> None:
     """Worker set-up: Ctrl-C is the parent's business; exit when the batch process is gone
-    (with the fork server, a worker's parent is the server, not the batch)."""
+    (with the fork server, a worker's parent is the server, not the batch); scans' OCR is
+    cached in `ocr_cache` (SPRAWOZDANIA_OCR_CACHE, when the environment does not set it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if ocr_cache:
+        os.environ.setdefault(OCR_CACHE_ENV, ocr_cache)
     if batch is not None:
         threading.Thread(target=_watch_parent, args=(batch, os.getppid()), daemon=True).start()
 
@@ -264,10 +277,12 @@ def _cap_address_space(max_memory: int) -> None:
         pass
 
 
-def _serve(conn: Any, batch: int, max_memory: int | None) -> None:
-    """A worker process: build the pipeline, say so, then convert the files the parent sends,
-    one at a time, until it sends None or goes away (then the worker ends, quietly)."""
-    init_worker(batch)
+def _serve(conn: Any, batch: int, max_memory: int | None, ocr_cache: str | None) -> None:
+    """A worker process: build the pipeline, say so, then run the tasks the parent sends (a
+    file to convert, a page to read by OCR, a file's pages to count), one at a time, until it
+    sends None or goes away (then the worker ends, quietly). A task's exception is its result,
+    as {"ok": False, "kind": …, "reason": …}."""
+    init_worker(batch, ocr_cache)
     try:
         import extractor
 
@@ -282,16 +297,14 @@ def _serve(conn: Any, batch: int, max_memory: int | None) -> None:
     try:
         conn.send(("ready", os.getpid()))
         while (task := conn.recv()) is not None:
-            fn, args, count_pages = task
-            if count_pages:
-                conn.send(("pages", scan_pages(args[0])))
+            fn, args = task
             t0 = time.perf_counter()
             try:
                 res = fn(*args)
             except MemoryError:
                 res = {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space "
                        "cap)", "seconds": time.perf_counter() - t0}
-            except Exception as e:  # noqa: BLE001 - the converter itself failed: this file only
+            except Exception as e:  # noqa: BLE001 - the task failed: its file only
                 res = {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
                        "seconds": time.perf_counter() - t0}
             try:
@@ -677,6 +690,10 @@ class _Run:
     on_result: Callable[[Outcome], None]
     result: BatchResult
     manifest: _Manifest | None = None
+    ocr_cache: str | None = None
+    ocr_pages: dict[str, list[int]] = field(default_factory=dict)   # path -> pages OCR reads first
+    on_pages: Callable[[int], None] = lambda pages: None
+    on_page: Callable[[str, int, int], None] = lambda path, done, total: None
 
     def finish(self, job: Job, res: dict[str, Any]) -> None:
         """Persist one worker result (output, archive, manifest) and report it. Raises _NoSpace
@@ -752,33 +769,38 @@ def _mp_context() -> Any:
     return mp.get_context("spawn")
 
 
+@dataclass
+class _Task:
+    """What a worker is given: a file to convert, one page of a scan to read by OCR, or a
+    file's pages to count."""
+
+    kind: Literal["file", "page", "count"]
+    job: Job
+    page: int = 0
+
+
 class _Worker:
     """One worker process, talked to over a pipe (no queue, no lock: nothing is left behind
-    when either side is killed), with the file it is converting and that file's deadline."""
+    when either side is killed), with the task it is running and that task's deadline."""
 
-    def __init__(self, ctx: Any, max_memory: int | None) -> None:
+    def __init__(self, ctx: Any, max_memory: int | None, ocr_cache: str | None) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), max_memory), name="sprawozdania-worker")
+        self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), max_memory, ocr_cache),
+                                name="sprawozdania-worker")
         self.proc.start()
         child.close()
         self.ready = False
-        self.job: Job | None = None
-        self.started = time.monotonic()      # the process, then the file it converts
+        self.task: _Task | None = None
+        self.started = time.monotonic()      # the process, then the task it runs
         self.deadline = self.started + _START_TIMEOUT
         self.budget = math.inf
 
-    def give(self, job: Job, fn: ConvertFn, args: tuple[Any, ...], budget: Budget) -> None:
-        self.job = job
+    def give(self, task: _Task, fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> None:
+        self.task = task
         self.started = time.monotonic()
-        self.budget = budget.seconds(job.size)
-        self.deadline = self.started + self.budget
-        self.conn.send((fn, (str(job.path), *args), budget.scaled))
-
-    def pages(self, n: int, budget: Budget) -> None:
-        """The file turned out to have `n` pages to scan: its budget grows with them."""
-        if self.job is not None:
-            self.budget = budget.seconds(self.job.size, n)
-            self.deadline = self.started + self.budget
+        self.budget = seconds
+        self.deadline = self.started + seconds
+        self.conn.send((fn, args))
 
     def rss(self) -> int:
         """Resident memory of the worker and anything it started (an OCR engine)."""
@@ -817,52 +839,147 @@ def _died(w: _Worker) -> str:
         how = f"killed by {name}" + (", perhaps by the system for want of memory" if -code == signal.SIGKILL else "")
     else:
         how = f"exit code {code}"
-    return f"the worker process died converting this file ({how})"
+    return f"the worker process died ({how})"
 
 
-def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, budget: Budget) -> None:
-    """Convert the jobs on `workers` processes, each file within its budget; a worker over its
-    budget, or dead, is replaced and the others go on. Raises _NoSpace or KeyboardInterrupt
-    with every worker stopped; `run.result.not_converted` then counts the files left."""
+class _Scheduler:
+    """The tasks of a run, in order: files whose pages are to be counted first; once every
+    count is in, the pages of scans (ahead of the rest, so a scan's pages keep every worker
+    busy; `on_pages` is told their number then, once); a scan's conversion once its pages are
+    read; the other files as they come."""
+
+    def __init__(self, run: _Run, jobs: list[Job], want_record: bool, budget: Budget, ocr: bool) -> None:
+        self.run = run
+        self.budget = budget
+        self.ocr = ocr                        # OCR can run here: scans' pages become tasks
+        self.args = (run.fmt, run.org, want_record)
+        self.queue: deque[_Task] = deque()
+        self.pages: dict[int, dict[str, Any]] = {}     # id(job) -> its count (ocr pages, PDF pages)
+        self.left: dict[int, int] = {}                 # id(job) -> pages of it still to read
+        self.dropped: set[int] = set()                 # jobs that failed while their pages were read
+        self.page_tasks: list[_Task] = []              # pages to read, queued once every count is in
+        counted = [j for j in jobs if budget.timeout is None or ocr]
+        counted = [j for j in counted if _may_have_pages(j.path)]
+        ids = {id(j) for j in counted}
+        self.counting = len(counted)
+        self.queue.extend(_Task("count", j) for j in counted)
+        self.queue.extend(_Task("file", j) for j in jobs if id(j) not in ids)
+        if not counted:
+            run.on_pages(0)
+
+    def counted(self) -> None:
+        """One count fewer to wait for; after the last, the pages to read go first."""
+        self.counting -= 1
+        if self.counting == 0:
+            self.run.on_pages(len(self.page_tasks))
+            self.queue.extendleft(reversed(self.page_tasks))
+            self.page_tasks = []
+
+    def call(self, task: _Task) -> tuple[Callable[..., Any], tuple[Any, ...], float]:
+        """The function a worker runs for the task, its arguments, its time budget."""
+        job, path = task.job, str(task.job.path)
+        if task.kind == "count":
+            return count_pages, (path,), self.budget.seconds(0)
+        if task.kind == "page":
+            from .read.ocr import ocr_file_page
+
+            return ocr_file_page, (path, task.page, self.run.ocr_cache), self.budget.seconds(0, 1)
+        counts = self.pages.get(id(job), {})
+        seconds = self.budget.seconds(job.size, len(counts.get("ocr", ())), counts.get("pages", 0))
+        return self.run.convert, (path, *self.args), seconds
+
+    def done(self, task: _Task, value: Any) -> None:
+        """A task's result: the next tasks of its file, or the file's outcome."""
+        job = task.job
+        if task.kind == "file":
+            with _signals_held():
+                self.run.finish(job, value)
+            return
+        if task.kind == "count":
+            counts: dict[str, Any] = value if isinstance(value, dict) and "ocr" in value else {"ocr": [], "pages": 0}
+            self.pages[id(job)] = counts
+            pages: list[int] = list(counts["ocr"]) if self.ocr else []
+            if pages:
+                self.run.ocr_pages[str(job.path)] = pages
+                self.left[id(job)] = len(pages)
+                self.page_tasks.extend(_Task("page", job, k) for k in pages)
+            else:
+                self.queue.append(_Task("file", job))
+            self.counted()
+            return
+        # a page read into the cache, or not: converting the file then says why
+        if id(job) in self.dropped:
+            return
+        self.left[id(job)] -= 1
+        total = len(self.run.ocr_pages[str(job.path)])
+        self.run.on_page(str(job.path), total - self.left[id(job)], total)
+        if self.left[id(job)] == 0:
+            self.queue.appendleft(_Task("file", job))
+
+    def failed(self, task: _Task, kind: str, reason: str, seconds: float) -> None:
+        """A task stopped (time, memory) or its worker died: the file fails, with the reason."""
+        job = task.job
+        if task.kind == "count":
+            self.counted()
+        if task.kind != "file":
+            if id(job) in self.dropped:
+                return
+            self.dropped.add(id(job))
+            self.queue = deque(t for t in self.queue if t.job is not job)
+            what = f"reading page {task.page} by OCR" if task.kind == "page" else "counting its pages"
+            reason = f"{what}: {reason}"
+        self.run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind=kind, reason=reason, seconds=seconds))
+
+    def left_over(self, running: list[_Task]) -> int:
+        """Files not finished: in the queue, waiting or running (a file counts once)."""
+        return len({id(t.job) for t in [*self.queue, *self.page_tasks, *running]} - self.dropped)
+
+
+def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, budget: Budget, ocr: bool) -> None:
+    """Convert the jobs on up to `workers` processes, each task within its budget; a worker
+    over its budget, or dead, is replaced and the others go on. Raises _NoSpace or
+    KeyboardInterrupt with every worker stopped; `run.result.not_converted` then counts the
+    files left."""
     from multiprocessing.connection import wait
 
     ctx = _mp_context()
-    queue = deque(jobs)
+    plan = _Scheduler(run, jobs, want_record, budget, ocr)
     pool: list[_Worker] = []
     start_failures = 0
     why_not = "it died as it started"        # why the last worker could not start
     memory = budget.memory
-    args = (run.fmt, run.org, want_record)
 
-    def busy() -> int:
-        return sum(1 for w in pool if w.job is not None)
+    def running() -> list[_Task]:
+        return [w.task for w in pool if w.task is not None]
 
-    def drop(w: _Worker, outcome: Outcome | None, kill: bool = True) -> None:
+    def drop(w: _Worker, kind: str | None = None, reason: str = "") -> None:
         pool.remove(w)
-        w.stop(kill=kill)
-        if outcome is not None:
-            run.emit(outcome)
+        w.stop(kill=True)
+        if w.task is not None and kind is not None:
+            plan.failed(w.task, kind, reason, time.monotonic() - w.started)
 
     try:
-        while queue or busy():
-            while len(pool) < min(workers, len(queue) + busy()) and start_failures < _START_FAILURES:
+        while plan.queue or running():
+            while len(pool) < min(workers, len(plan.queue) + len(running())) and start_failures < _START_FAILURES:
                 try:
-                    pool.append(_Worker(ctx, memory))
+                    pool.append(_Worker(ctx, memory, run.ocr_cache))
                 except Exception as e:  # noqa: BLE001 - the fork server cannot start one (no /tmp, no memory)
                     start_failures += 1
                     why_not = f"{type(e).__name__}: {e}"
+                run.result.workers = max(run.result.workers, len(pool))
             if not pool:           # workers die before they can start: what is left fails
-                for job in queue:
+                for job in {id(t.job): t.job for t in plan.queue}.values():
                     run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="crash",
                                      reason=f"no worker process could start ({why_not})"))
-                queue.clear()
+                plan.queue.clear()
                 break
             for w in pool:
-                if w.ready and w.job is None and queue:
-                    w.give(queue.popleft(), run.convert, args, budget)
+                if w.ready and w.task is None and plan.queue:
+                    task = plan.queue.popleft()
+                    w.give(task, *plan.call(task))
             now = time.monotonic()
             timeout = min(w.deadline for w in pool) - now
-            if memory and busy():
+            if memory and running():
                 timeout = min(timeout, _POLL)
             wait([w.conn for w in pool] + [w.proc.sentinel for w in pool],
                  timeout=max(0.0, timeout) if timeout < math.inf else None)
@@ -875,41 +992,30 @@ def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, bu
                             w.ready = True
                             w.deadline = math.inf
                             start_failures = 0
-                        elif what == "pages":
-                            w.pages(int(value), budget)
-                        elif what == "result" and w.job is not None:
-                            finished, w.job = w.job, None
+                        elif what == "result" and w.task is not None:
+                            finished, w.task = w.task, None
                             w.deadline = math.inf
-                            with _signals_held():
-                                run.finish(finished, value)
+                            plan.done(finished, value)
                 except (EOFError, OSError):
                     gone = True
-                current = w.job
                 if gone or not w.proc.is_alive():
                     w.proc.join(timeout=5)
-                    if current is None:
-                        start_failures += not w.ready
-                        drop(w, None)
-                    else:
-                        drop(w, Outcome(str(current.path), "failed", current.sha256, error_kind="crash", reason=_died(w),
-                                        seconds=time.monotonic() - w.started))
+                    start_failures += w.task is None and not w.ready
+                    drop(w, "crash", _died(w))
                     continue
                 now = time.monotonic()
-                if current is not None and now > w.deadline:
-                    drop(w, Outcome(str(current.path), "failed", current.sha256, error_kind="timeout",
-                                    seconds=now - w.started,
-                                    reason=f"took longer than its time budget of {w.budget:.{w.budget < 10:d}f} s; "
-                                           "the worker was stopped (--timeout to change the budget)"))
-                elif current is None and not w.ready and now > w.deadline:
+                if w.task is not None and now > w.deadline:
+                    budget_s = f"{w.budget:.{w.budget < 10:d}f}"
+                    drop(w, "timeout", f"took longer than its time budget of {budget_s} s; the worker was stopped "
+                                       "(--timeout to change the budget)")
+                elif w.task is None and not w.ready and now > w.deadline:
                     start_failures += 1
-                    drop(w, None)
-                elif current is not None and memory and (used := w.rss()) > memory:
-                    drop(w, Outcome(str(current.path), "failed", current.sha256, error_kind="memory",
-                                    seconds=now - w.started,
-                                    reason=f"used {_gib(used)}, over its memory budget of {_gib(memory)}; "
-                                           "the worker was stopped (--max-memory to change the budget)"))
+                    drop(w)
+                elif w.task is not None and memory and (used := w.rss()) > memory:
+                    drop(w, "memory", f"used {_gib(used)}, over its memory budget of {_gib(memory)}; the worker "
+                                      "was stopped (--max-memory to change the budget)")
     except BaseException:            # _NoSpace, Ctrl-C: every worker stops at once
-        run.result.not_converted = len(queue) + busy()
+        run.result.not_converted = plan.left_over(running())
         for w in pool:
             w.stop(kill=True)
         raise
@@ -922,15 +1028,21 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
               budget: Budget | None = None, retry_failed: bool = False,
               convert: ConvertFn = convert_file,
               on_plan: Callable[[int, int], None] | None = None,
-              on_result: Callable[[Outcome], None] | None = None) -> BatchResult:
+              on_result: Callable[[Outcome], None] | None = None,
+              on_pages: Callable[[int], None] | None = None,
+              on_page: Callable[[str, int, int], None] | None = None) -> BatchResult:
     """Convert every report the inputs name into OUTDIR (see the module docstring).
 
-    `budget` sets each file's time and memory (default: `Budget()`); files that failed for time
-    or memory in an earlier run (OUTDIR/errors.jsonl) are not tried again unless `retry_failed`
-    or `force`. `on_plan(to_convert, up_to_date)` is called once planning is done;
-    `on_result(outcome)` after each file. Raises BatchError when nothing can run (no inputs,
-    unusable OUTDIR or archive); KeyboardInterrupt stops the workers and returns a result
-    marked interrupted; a full disk returns a result marked `stopped`.
+    `budget` sets the time and memory of each file, and of each page of a scan (default:
+    `Budget()`); files that failed for time or memory in an earlier run (OUTDIR/errors.jsonl)
+    are not tried again unless `retry_failed` or `force`. `on_plan(to_convert, up_to_date)` is
+    called once planning is done; `on_result(outcome)` after each file. Scans: `on_pages(pages)`
+    each time the count of pages to read by OCR grows (their files are counted by the workers);
+    `on_page(path, done, of)` after each page. OCR results are cached in OUTDIR/.ocr (by
+    content sha256), so converting again (--force, a changed rule) costs no OCR. Raises
+    BatchError when nothing can run (no inputs, unusable OUTDIR or archive);
+    KeyboardInterrupt stops the workers and returns a result marked interrupted; a full disk
+    returns a result marked `stopped`.
     """
     if fmt not in FORMATS:
         raise BatchError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -997,8 +1109,11 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         for o in planned:
             o.stage = "plan"
             run.emit(o)
-        n = max(1, min(workers or default_workers(), len(todo) or 1))
-        result.workers = n if todo else 0
+        run.ocr_cache = str(out / OCR_CACHE)
+        if on_page is not None:
+            run.on_page = on_page
+        if on_pages is not None:
+            run.on_pages = on_pages
         try:
             run.manifest = _Manifest(out / MANIFEST)
         except OSError as e:
@@ -1010,7 +1125,8 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         try:
             todo.sort(key=lambda j: -j.size)     # big files first: better balance, steadier ETA
             if todo:
-                _convert_all(run, todo, n, ar is not None, budget)
+                _convert_all(run, todo, max(1, workers or default_workers()), ar is not None, budget,
+                             _ocr_available(todo))
         except _NoSpace as e:
             result.stopped = str(e)
         except KeyboardInterrupt:
@@ -1045,6 +1161,16 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         lock.release()
         result.seconds = time.perf_counter() - t0
     return result
+
+
+def _ocr_available(jobs: list[Job]) -> bool:
+    """OCR can run here, asked only when a file may be a scan (the question runs Tesseract).
+    Where it cannot, a scan's conversion fails with the reason (kind ocr_unavailable)."""
+    if not any(_may_have_pages(j.path) for j in jobs):
+        return False
+    from .read.ocr import unavailable
+
+    return unavailable() is None
 
 
 def error_entry(o: Outcome) -> dict[str, Any]:
@@ -1085,4 +1211,4 @@ def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
 __all__ = ["COMBINED", "CSV_COLUMNS", "DEFAULT_MAX_MEMORY", "ERRORS", "FORMATS", "HELD_KINDS", "MANIFEST",
            "BatchError", "BatchResult", "Budget", "Job", "Outcome", "collect", "convert_file", "default_workers",
            "error_entry", "fact_rows", "init_worker", "load_held", "load_manifest", "no_space", "render",
-           "run_batch", "scan_pages", "sha256_file", "time_budget"]
+           "run_batch", "count_pages", "sha256_file", "time_budget"]

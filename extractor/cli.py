@@ -71,8 +71,8 @@ def _extract_all(paths: list[Path], keep_text: bool = False) -> tuple[list, int]
 @app.command()
 def extract(
     reports: Annotated[list[Path], typer.Argument(
-        help="Report files: .txt, .docx, .odt/.fodt, .pdf (with a text layer), .html; the format is told by "
-             "content.", readable=False)],
+        help="Report files: .txt, .docx, .odt/.fodt, .pdf, .html, and scans (.png, .jpg, .tif, PDFs without a "
+             "text layer: read by OCR); the format is told by content.", readable=False)],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
     = ExtractFormat.rich,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP, readable=False)] = None,

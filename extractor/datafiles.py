@@ -188,6 +188,7 @@ class Sections(Table):
     inline_match_score: float = Field(ge=0, le=100)
     organisation_words: tuple[str, ...]
     section: tuple[SectionName, ...]
+    kinds: dict[Literal["partial", "final", "annual"], tuple[str, ...]]
 
 
 class Places(Table):

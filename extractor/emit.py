@@ -46,6 +46,11 @@ def to_facts(report: Report) -> dict[str, Any]:
             d["kind"] = f.kind
         if f.provenance and f.provenance.rule:
             d["rule"] = f.provenance.rule
+        if f.provenance is not None:           # a PDF or a scan: where it was read, how surely
+            if f.provenance.page is not None:
+                d["page"] = f.provenance.page
+            if f.provenance.confidence is not None:
+                d["confidence"] = f.provenance.confidence
         facts.append(d)
     findings = []
     for fd in report.findings:

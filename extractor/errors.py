@@ -51,12 +51,14 @@ class ReadError(SprawozdaniaError):
     `kind` says which, for programs: "missing" (cannot open), "empty", "binary",
     "unsupported" (a format we do not read), "encrypted", "corrupt" (truncated or damaged),
     "too_large" (over a configured limit), "unsafe" (zip bomb, XML entities),
-    "no_text_layer" (a PDF of scanned images), "not_a_report" (text that is not prose).
+    "no_text_layer" (a PDF with neither text nor anything OCR can read), "not_a_report"
+    (text that is not prose), "ocr_unavailable" (a scan, and the OCR engine or its Polish
+    model is not installed: the reason names the Debian package).
     The message is always one line: "PATH: reason".
     """
 
     KINDS = ("missing", "empty", "binary", "unsupported", "encrypted", "corrupt", "too_large", "unsafe",
-             "no_text_layer", "not_a_report")
+             "no_text_layer", "not_a_report", "ocr_unavailable")
 
     def __init__(self, path: str, reason: str, kind: str = "corrupt") -> None:
         super().__init__(f"{one_line(path)}: {one_line(reason)}")

@@ -323,15 +323,16 @@ def find_body_period(view: View, start: int) -> PeriodMatch | None:
 
 # --- kind ----------------------------------------------------------------------------------
 
-_KIND = [(re.compile(leading_words([(w, r"\w*") for w in stems], r"\w")), kind) for stems, kind in (
-    (("częściow", "czesciow", "okresow", "kwartaln", "półroczn"), "partial"),
-    (("końcow", "koncow"), "final"),
-    (("roczn",), "annual"))]
+@cache
+def _kinds() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The words that tell a report's kind (sections.toml [kinds])."""
+    return tuple((re.compile(leading_words([(w, r"\w*") for w in stems], r"\w")), kind)
+                 for kind, stems in sections_data().kinds.items())
 
 
 def find_kind(norm: str, end: int) -> tuple[str | None, tuple[int, int] | None]:
     best: tuple[int, str, tuple[int, int]] | None = None
-    for rx, kind in _KIND:
+    for rx, kind in _kinds():
         m = rx.search(norm, 0, end)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), kind, (m.start(), m.end()))
@@ -859,4 +860,8 @@ def analyse_structure(view: View) -> Structure:
         st.period_impossible = impossible[0]
     else:
         st.period = find_body_period(view, header_end)
+    p = st.period
+    if st.kind is None and p is not None and p.origin == "header" and p.start.year == p.end.year \
+            and (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31):
+        st.kind = "annual"  # "za rok 2016.", "Podsumowanie roku 2016": a calendar year is a year's report
     return st

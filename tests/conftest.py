@@ -34,3 +34,28 @@ def values(fs):
         else:
             out.append(f.value)
     return out
+
+
+def ocr_unavailable() -> str | None:
+    """Why scans cannot be read here (the missing package), or None."""
+    from extractor.read.ocr import unavailable
+
+    return unavailable()
+
+
+def require_ocr() -> None:
+    """Skip a test that reads scans when Tesseract or its Polish model is missing, naming the
+    package; under CI=true a missing engine fails instead (CI must have it: `make deps`)."""
+    import os
+
+    why = ocr_unavailable()
+    if why is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"OCR is unavailable under CI: {why}")
+    pytest.skip(f"OCR is unavailable: {why}")
+
+
+@pytest.fixture
+def ocr():
+    require_ocr()

@@ -22,6 +22,8 @@ HOLDOUT_GUARD = {"f1": 0.998, "links": 0.968, "findings_f1": 1.0, "periods": 1.0
 BLIND_GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}
 # corpus/blind2 was scored blind first (F1 0.953)
 BLIND2_GUARD = {"f1": 0.994, "links": 0.976, "findings_f1": 1.0, "periods": 1.0}
+# corpus/beyond (reports of other kinds of bodies) was scored blind first (F1 0.843, periods 7/17)
+BEYOND_GUARD = {"f1": 0.959, "links": 0.624, "findings_f1": 0.888, "periods": 1.0}
 
 
 def _totals(corpus: Path) -> Totals:
@@ -41,11 +43,11 @@ def test_corpus_at_or_above_guard():
     assert t.periods[0] / t.periods[1] >= GUARD["periods"] - 1e-9, t.total_line()
 
 
-@pytest.mark.parametrize("folder, guard", [("holdout", HOLDOUT_GUARD), ("blind", BLIND_GUARD),
-                                           ("blind2", BLIND2_GUARD)])
-def test_held_out_sets_at_or_above_guard(folder, guard):
+@pytest.mark.parametrize("folder, guard, reports", [("holdout", HOLDOUT_GUARD, 8), ("blind", BLIND_GUARD, 8),
+                                                    ("blind2", BLIND2_GUARD, 8), ("beyond", BEYOND_GUARD, 17)])
+def test_held_out_sets_at_or_above_guard(folder, guard, reports):
     t = _totals(ROOT / "corpus" / folder)
-    assert t.periods[1] >= 8, f"corpus/{folder} lost reports"
+    assert t.periods[1] >= reports, f"corpus/{folder} lost reports"
     assert t.f1 >= guard["f1"] - 1e-9, t.total_line()
     assert t.link_accuracy >= guard["links"] - 1e-9, t.total_line()
     assert t.findings_f1 >= guard["findings_f1"] - 1e-9, t.total_line()

@@ -36,9 +36,9 @@ from extractor.batch import (
     Budget,
     collect,
     convert_file,
+    count_pages,
     load_manifest,
     run_batch,
-    scan_pages,
     time_budget,
 )
 from extractor.cli import app
@@ -296,22 +296,25 @@ def test_files_over_their_budget_are_stopped_remembered_and_retried_on_request(t
     assert [Path(o.path).name for o in fourth.held] == ["hog.txt"]
 
 
-def test_time_budget_scales_with_size_and_pages_to_scan(tmp_path: Path) -> None:
+def test_time_budget_scales_with_size_and_pages(tmp_path: Path) -> None:
+    import pypdf
+    from readfixtures import pdf_document
+
     assert time_budget(0) == 60
     assert time_budget(2 * 1024 ** 2) == 120
     assert time_budget(0, pages=10) == 360
+    assert time_budget(0, pdf_pages=10) == 80
     pdf = tmp_path / "seed.pdf"
     pdf.write_bytes(to_pdf(SEED_TEXT, per_page=10))
-    png = tmp_path / "skan.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
-    import pypdf
-
     pages = len(pypdf.PdfReader(pdf).pages)
-    assert pages > 3 and scan_pages(pdf) == pages
-    assert scan_pages(png) == 1 and scan_pages(SEED) == 0
+    assert pages > 3 and count_pages(str(pdf)) == {"ocr": [], "pages": pages}
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(pdf_document([[(56, 800, "Sprawozdanie: 5 spotkań.")]], images=2))
+    assert count_pages(str(scan)) == {"ocr": [2, 3], "pages": 3}
+    assert count_pages(str(SEED)) == {"ocr": [], "pages": 0}
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\xff" * 100)
-    assert scan_pages(tmp_path / "broken.pdf") == 1
-    assert Budget().seconds(1024 ** 2, 4) == 60 + 30 + 120
+    assert count_pages(str(tmp_path / "broken.pdf")) == {"ocr": [], "pages": 0}
+    assert Budget().seconds(1024 ** 2, 4, 10) == 60 + 30 + 120 + 20
     assert Budget(timeout=5).seconds(10 ** 9, 100) == 5
     assert Budget(timeout=0).seconds(1) == float("inf") and Budget(max_memory=0).memory is None
 

@@ -129,3 +129,38 @@ def test_a_document_dated_before_its_period_ends_is_flagged():
     rep = extract_text("Sprawozdanie kwartalne za okres 01.07.2022 – 30.09.2022\n\nOdbyło się 5 spotkań.\n\n"
                        "Gdańsk, 15.06.2022 r.\n")
     assert [f.code for f in rep.findings if f.code == "date_outside_period"] == ["date_outside_period"]
+
+
+@pytest.mark.parametrize("text, kind, start, end", [
+    # a form's header with the year alone on a line below it
+    ("INFORMACJA O DZIAŁALNOŚCI\nKLUBU SENIORA W DOBRYM MIEŚCIE\nza rok 2016.\n\n1. Liczba miejsc: 20",
+     "annual", D(2016, 1, 1), D(2016, 12, 31)),
+    ("Notatka – działalność klubu w miesiącach marcu i kwietniu 2012\n\nOdbyło się 5 spotkań.",
+     None, D(2012, 3, 1), D(2012, 4, 30)),
+    ("Notatka – działalność KIS we wrześniu 2019 r.\n\nOdbyło się 5 spotkań.", None, D(2019, 9, 1), D(2019, 9, 30)),
+    ("Sprawozdanie końcowe\n\nZadanie realizowano w okresie: 03.02. 2015 – 11.01.2017 r. w Gnieźnie.",
+     "final", D(2015, 2, 3), D(2017, 1, 11)),
+    ("1 Organ Burmistrz Miasta 2 Termin realizacji zadania: od 15-04-2018 do 30-11-2018 3 Numer umowy 17/2018",
+     None, D(2018, 4, 15), D(2018, 11, 30)),
+    ("Podsumowanie roku 2016 w Stowarzyszeniu\n\nZorganizowano 4 koncerty.", "annual", D(2016, 1, 1), D(2016, 12, 31)),
+    # the title's years lose to the exact dates the text gives
+    ("SPRAWOZDANIE ZARZĄDU ZA KADENCJĘ 2015–2016\n\nZarząd działał od 4 maja 2015 r. (wybór) do 28 kwietnia 2016 r.\n\n"
+     "1. Sprawy organizacyjne\nZarząd zebrał się 6 razy.", "final", D(2015, 5, 4), D(2016, 4, 28)),
+    ("Informacja o programie osłonowym\n\nPROGRAM\nProgram realizowano od 1 listopada 2019 r. i zakończono z ostatnim "
+     "dniem lutego 2020 roku.", None, D(2019, 11, 1), D(2020, 2, 29)),
+])
+def test_periods_of_other_bodies(text, kind, start, end):
+    rep = extract_text(text)
+    assert rep.period is not None, [f.message for f in rep.findings]
+    assert (rep.period.start, rep.period.end) == (start, end)
+    assert rep.kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Gminny Program Wspierania Rodziny na lata 2019–2021\n(stan na 30.09.2020 r.)\n\nASYSTENT\nObjęto 11 rodzin.",
+    "Dom Pomocy, Kalisz, 16 marca 2020 r.\n\nInformacja o programie\n\nUDZIAŁ\nObjęto 11 rodzin.",
+    "Program przyjęto uchwałą Nr V/31/19 Rady Gminy z dnia 28 marca 2019 r.\n\nUDZIAŁ\nObjęto 11 rodzin.",
+])
+def test_no_period_from_a_span_of_years_a_dated_line_or_a_reference(text):
+    rep = extract_text(text)
+    assert rep.period is None

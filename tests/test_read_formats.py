@@ -364,6 +364,9 @@ def test_pdf_page_of_many_text_boxes_is_read_by_position() -> None:
 
 
 def test_pdf_with_some_scanned_pages_warns() -> None:
+    from conftest import require_ocr
+
+    require_ocr()                 # the image page is read by OCR, which finds no text in it
     text_page = [(56, 800, "Sprawozdanie: odbyło się 5 spotkań.")]
     data = pdf_document([text_page], images=1)
     src = read_bytes(data, "x.pdf")

@@ -33,3 +33,19 @@ def test_doubling_the_text_at_most_doubles_the_work(one_paragraph: bool) -> None
             assert len(rep.facts) > len(text) // 200  # dense: the text is what it should be
     ratio = statistics.median(times[len(large)]) / statistics.median(times[len(small)])
     assert ratio <= 2.5, f"2× the text cost {ratio:.2f}× the time ({times})"
+
+
+def test_a_text_over_spacys_default_limit_is_read() -> None:
+    """spaCy refuses texts over 1 000 000 characters by default (E088); the limit is ours."""
+    text = generate.dense(1_050_000, one_paragraph=False)
+    rep = extract_text(text)
+    assert rep.source.chars == len(text) > 1_000_000 and rep.facts
+
+
+def test_a_text_over_the_limit_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import TextError, get_extractor
+
+    nlp = get_extractor().nlp
+    monkeypatch.setattr(nlp, "max_length", 50_000)
+    with pytest.raises(TextError, match=r"over the limit of 50 000 \(SPRAWOZDANIA_MAX_CHARS\)"):
+        extract_text(generate.dense(60_000))

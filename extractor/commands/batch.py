@@ -65,7 +65,8 @@ def batch(
 
     Outputs are written atomically; a re-run skips files already converted (same content
     sha256), so an interrupted batch is resumed by running it again. Failures are listed
-    in the summary and in OUTDIR/errors.jsonl.
+    in the summary and in OUTDIR/errors.jsonl. Scans (images, PDFs without a text layer)
+    are read by OCR page by page over the workers; OUTDIR/.ocr caches what OCR read.
 
     Each file has a time and a memory budget (--timeout, --max-memory): a file over its budget
     is stopped without disturbing the others, and a re-run does not try it again unless
@@ -123,11 +124,19 @@ def batch(
         if o.stage == "convert":
             bar.update(task, advance=1, last=escape(one_line(Path(o.path).name)[:40]))   # the column reads markup
 
+    pages = bar.add_task("OCR pages", total=None, last="", visible=False)
+
+    def on_pages(n: int) -> None:                      # scans: their pages are read first, in parallel
+        bar.update(pages, total=n, visible=n > 0)
+
+    def on_page(path: str, done: int, of: int) -> None:
+        bar.update(pages, advance=1, last=escape(f"{one_line(Path(path).name)[:32]} p. {done}/{of}"))
+
     try:
         with bar:
             result = run_batch(inputs, output, fmt=fmt.value, workers=workers, archive=archive, force=force,
                                org=org, budget=budget, retry_failed=retry_failed, on_plan=on_plan,
-                               on_result=on_result)
+                               on_result=on_result, on_pages=on_pages, on_page=on_page)
     except (BatchError, ArchiveError) as e:
         err(str(e))
         raise typer.Exit(2) from None

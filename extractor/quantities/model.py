@@ -37,6 +37,7 @@ class Role(StrEnum):
     FREQUENCY = "frequency"  # "dwa razy w tygodniu", "7 godzin dziennie", "co dwa tygodnie"
     AVERAGE = "average"    # "średnio 17 osób dziennie"
     DECIMAL = "decimal"    # "2,4 tony", "844,00": a measure, an amount or an average — never a count
+    GLUED = "glued"        # "CoV2", "A4": glued to letters — no count, but no rule says what it is
     RANGE = "range"        # the lower figure of "10–15 osób" (the fact is the upper one)
 
     @property
@@ -45,7 +46,7 @@ class Role(StrEnum):
         return self not in _NOT_EXPLAINED
 
 
-_NOT_EXPLAINED = frozenset({Role.RATE, Role.RANGE})
+_NOT_EXPLAINED = frozenset({Role.RATE, Role.RANGE, Role.GLUED})
 # what a claimed region of the text makes of a number in it, when the number has no role
 CLAIMS_EXPLAIN = frozenset({Role.DATE, Role.TIME, Role.PHONE, Role.POSTCODE, Role.PAGE, Role.PERIOD, Role.AGE})
 

@@ -307,10 +307,11 @@ def _is_acronym_label(word: str) -> bool:
 
 @rule("decide", "numbers.glued_code")
 def glued_code(ctx: Context, c: Candidate) -> Role | None:
-    """'CoV2', 'A4': a number glued to letters (not to an acronym: 'PUP4' is a breakdown item)."""
+    """'CoV2', 'A4': a number glued to letters (not to an acronym: 'PUP4' is a breakdown item) is
+    no count; it stays unexplained (Role.GLUED), since nothing says what it is."""
     prev = c.prev
     if prev is not None and prev.end == c.n.start and prev.is_word and not _is_acronym_label(prev.text):
-        return Role.CODE
+        return Role.GLUED
     return None
 
 

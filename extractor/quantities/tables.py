@@ -44,6 +44,8 @@ def indicator_line(ctx: Context, n: Num) -> Qty | None:
 
 
 _CELL_GAP = re.compile(r"\t+|[ ]{2,}")
+_ROW_MAX = 400  # a table's row is no longer than this
+_REST_OF_LINE_BLANK = re.compile(r"[ \t]*(?:\n|$)")
 
 
 def _cells(line: str) -> list[tuple[int, int]]:
@@ -66,6 +68,8 @@ def table_cell(ctx: Context, n: Num) -> Qty | None:
     if n.words:
         return None
     ls, le = view.line_start(n.start), view.line_end(n.start)
+    if le - ls > _ROW_MAX:
+        return None  # prose, not a table's row
     line = view.norm[ls:le]
     cells = _cells(line)
     if len(cells) < 2:
@@ -113,8 +117,8 @@ def cell_line(ctx: Context, n: Num) -> Qty | None:
     norm = view.norm
     if n.words:
         return None
-    ls, le = view.line_start(n.start), view.line_end(n.start)
-    if norm[ls:n.start].strip() or norm[n.end:le].strip():
+    ls = view.line_start(n.start)
+    if not view.blank_before(n.start, ls) or not _REST_OF_LINE_BLANK.match(norm, n.end):
         return None
     end = ls - 1
     for _ in range(12):  # up over the other figures of the row and blank lines

@@ -6,9 +6,12 @@
 The format is told by content — magic bytes and archive structure — not by the file name
 (the name only breaks a tie between plain text and a bare HTML fragment). Readers:
 txt (UTF-8 with or without BOM, UTF-16/32, cp1250, ISO-8859-2, CP852, Mac CE), html,
-docx, odt (and flat .fodt), pdf with a text layer. Every reader keeps the paragraph
+docx, odt (and flat .fodt), pdf (pages without a text layer read by OCR), and scans as
+png, jpeg or tiff images (OCR: extractor.read.ocr). Every reader keeps the paragraph
 structure the .txt corpus has (a paragraph or heading per line, a blank line between), and
-offsets of facts index `Source.text`.
+offsets of facts index `Source.text`; where the reader changed the text it decoded
+(a .txt tidied, OCR text repaired), `Source.raw` holds that text, `Source.maps` lead back to
+it, and the record's offsets index it (`Source.record_text`).
 
 Anything that is not a readable report raises `ReadError` with a one-line reason and a
 `kind` (see extractor.errors); an unexpected failure inside a reader is turned into one too,
@@ -29,20 +32,27 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReadError
 from ._common import Extracted, Limits, OffsetMap, ReadFailure, tidy_mapped
+from ._pages import Word
+from .ocr import IMAGES, OcrOptions
 from .txt import POLISH, binary_bytes, bom_encoding, decode_text, utf16_without_bom
 
-__all__ = ["FORMATS", "SUFFIXES", "Limits", "MAX_BYTES", "ReadError", "Source", "check_report", "decode_text",
-           "detect_format", "read", "read_bytes"]
+if TYPE_CHECKING:
+    from ..ocr_repair import Repair
+
+__all__ = ["FORMATS", "IMAGE_FORMATS", "SUFFIXES", "Limits", "MAX_BYTES", "OcrOptions", "ReadError", "Source",
+           "Word", "check_report", "decode_text", "detect_format", "read", "read_bytes"]
 
 MAX_BYTES = Limits().max_bytes
-FORMATS = ("txt", "html", "docx", "odt", "pdf")
+FORMATS = ("txt", "html", "docx", "odt", "pdf", "png", "jpeg", "tiff")
+IMAGE_FORMATS = ("png", "jpeg", "tiff")
 # file names a folder scan takes for reports: what the readers read, and the formats people
 # save reports in that are refused with a clear reason rather than skipped in silence
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".docx", ".docm", ".dotx", ".odt", ".ott", ".fodt",
-            ".pdf", ".doc", ".rtf")
+            ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".doc", ".rtf")
 
 
 @dataclass(frozen=True)
@@ -52,20 +62,31 @@ class Source:
     format: str               # one of FORMATS
     encoding: str | None      # how the bytes were decoded (txt, html); None for docx/odt/pdf
     sha256: str               # of the file's bytes
-    pages: list[int] | None = None                # PDF: offset in `text` where each page starts
+    # PDF and scans: where each page starts in `record_text`
+    pages: list[int] | None = None
     warnings: tuple[str, ...] = field(default=())  # readable, but something was off
-    # a .txt file: the string it decodes to, when tidying changed it (CRLF, soft hyphens …),
-    # and the maps from offsets in `text` back to offsets in `raw`
+    # a .txt file: the string it decodes to, when tidying changed it (CRLF, soft hyphens …);
+    # a scan: the text as OCR read it, when repairs changed it; and the maps from offsets in
+    # `text` back to offsets in `raw`
     raw: str | None = None
     maps: list[OffsetMap] = field(default_factory=list)
+    # a scan: every word OCR read (offsets in `record_text`, page, confidence 0..1), the pages
+    # OCR read (1-based), and the repairs of OCR slips that made `text` from `raw`
+    words: tuple[Word, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def record_text(self) -> str:
+        """The text the record's offsets index: `raw` when the reader changed it, else `text`."""
+        return self.raw if self.raw is not None else self.text
 
 
 # --- format detection ---------------------------------------------------------------------
 
 # (magic at offset 0, what it is) for formats we do not read: a clear "unsupported" beats "binary"
 _MAGIC = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"),
     (b"\x1f\x8b", "a gzip archive"), (b"BZh", "a bzip2 archive"),
     (b"\xfd7zXZ\x00", "an xz archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
     (b"\x7fELF", "an executable (ELF)"), (b"{\\rtf", "an RTF document (save it as .docx or .pdf)"),
@@ -73,7 +94,7 @@ _MAGIC = [
     (b"SQLite format 3\x00", "an SQLite database"),
 ]
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGE_NOTE = "; scanned reports need OCR, not supported yet"
+_IMAGE_NOTE = " (save scans as PNG, JPEG, TIFF or PDF)"
 
 
 def _unsupported(what: str) -> ReadFailure:
@@ -121,7 +142,7 @@ def _zip_kind(data: bytes, ext: str) -> str:
 
 
 def detect_format(data: bytes, name: str = "") -> str:
-    """'txt', 'html', 'docx', 'odt' or 'pdf', told by content; `name` (the file name) only
+    """'txt', 'html', 'docx', 'odt', 'pdf' or an image ('png', 'jpeg', 'tiff'), told by content; `name` only
     settles text-or-HTML. Raises ReadFailure for what is not a report format."""
     ext = Path(name).suffix.lower()
     head = data[:8]
@@ -133,6 +154,9 @@ def detect_format(data: bytes, name: str = "") -> str:
         return _zip_kind(data, ext)
     if head.startswith(_OLE):
         raise _ole_kind(data)
+    for magic, image in IMAGES.items():
+        if data.startswith(magic):
+            return image
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise _unsupported(what + (_IMAGE_NOTE if "image" in what else ""))
@@ -216,7 +240,7 @@ def check_report(text: str) -> None:
 
 # --- the dispatcher ------------------------------------------------------------------------
 
-def _extract(fmt: str, data: bytes, limits: Limits) -> Extracted:
+def _extract(fmt: str, data: bytes, limits: Limits, ocr: OcrOptions | None = None) -> Extracted:
     if fmt == "txt":
         from .txt import read_txt
 
@@ -236,24 +260,39 @@ def _extract(fmt: str, data: bytes, limits: Limits) -> Extracted:
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(data, limits)
+        return read_pdf(data, limits, ocr)
+    if fmt in IMAGE_FORMATS:
+        from .ocr import read_image
+
+        return read_image(data, limits, ocr)
     raise _unsupported(fmt)
 
 
-def read_bytes(data: bytes, path: str = "<bytes>", *, limits: Limits | None = None) -> Source:
+def read_bytes(data: bytes, path: str = "<bytes>", *, limits: Limits | None = None,
+               ocr: OcrOptions | None = None) -> Source:
     """`read` for bytes already in memory; `path` names them in messages and picks nothing
-    but the text/HTML tie-break."""
+    but the text/HTML tie-break. `ocr`: how scans are read (cache, progress)."""
     limits = limits or Limits.from_env()
+    sha = hashlib.sha256(data).hexdigest()
+    ocr = replace(ocr or OcrOptions(), sha256=sha)
+    repairs: tuple[Repair, ...] = ()
     try:
         if len(data) > limits.max_bytes:
             raise ReadFailure("too_large", f"too large ({len(data)} bytes > limit {limits.max_bytes})")
         fmt = detect_format(data, path)
-        got = _extract(fmt, data, limits)
-        text, maps = tidy_mapped(got.text)
+        got = _extract(fmt, data, limits, ocr)
+        # OCR text is made of tidied words already (and its words' offsets index it as it is)
+        text, maps = (got.text, []) if got.ocr_pages else tidy_mapped(got.text)
         if len(text) > limits.max_chars:
             raise ReadFailure("too_large", f"text too long ({len(text)} characters > limit {limits.max_chars})")
         if not text.strip():
             raise ReadFailure("empty", "empty file (no text)" if fmt == "txt" else f"empty {fmt} document (no text)")
+        if got.ocr_pages:
+            from ..ocr_repair import repair_ocr
+
+            raw = text
+            text, omap, repairs = repair_ocr(raw, _ocr_regions(raw, got.pages, got.ocr_pages))
+            maps = [omap] if repairs else []
         check_report(text)
     except ReadFailure as e:
         raise ReadError(path, e.reason, e.kind) from None
@@ -264,13 +303,25 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, limits: Limits | None = No
     except Exception as e:  # a reader tripped on a damaged file: still one clear line
         what = locals().get("fmt", "file")
         raise ReadError(path, f"damaged or unreadable {what} ({type(e).__name__}: {str(e)[:200]})", "corrupt") from None
+    if got.ocr_pages:
+        return Source(path, text, fmt, None, sha, got.pages, tuple(got.warnings), raw=raw if maps else None,
+                      maps=maps, words=tuple(got.words), ocr_pages=tuple(got.ocr_pages), repairs=repairs)
     if fmt != "txt" or not maps:  # other formats: the extracted text is the source text
         maps = []
-    return Source(path, text, fmt, got.encoding, hashlib.sha256(data).hexdigest(), got.pages, tuple(got.warnings),
+    return Source(path, text, fmt, got.encoding, sha, got.pages, tuple(got.warnings),
                   raw=got.text if maps else None, maps=maps)
 
 
-def read(path: str | Path, max_bytes: int | None = None, *, limits: Limits | None = None) -> Source:
+def _ocr_regions(text: str, pages: list[int] | None, ocr_pages: list[int]) -> list[tuple[int, int]]:
+    """The parts of the text that OCR read (a PDF may have typed pages among scanned ones)."""
+    if not pages:
+        return [(0, len(text))]
+    bounds = [*pages, len(text)]
+    return [(bounds[k - 1], bounds[k]) for k in ocr_pages if k <= len(pages)]
+
+
+def read(path: str | Path, max_bytes: int | None = None, *, limits: Limits | None = None,
+         ocr: OcrOptions | None = None) -> Source:
     """Read one report file: format and encoding detected, text extracted and tidied.
     Raises ReadError (one-line reason, a `kind`) for anything that is not a readable report."""
     if limits is None:
@@ -305,4 +356,4 @@ def read(path: str | Path, max_bytes: int | None = None, *, limits: Limits | Non
             data = f.read(limits.max_bytes + 1)
         except OSError as e:
             raise ReadError(name, f"cannot read ({e.strerror or e})", "missing") from None
-    return read_bytes(data, name, limits=limits)
+    return read_bytes(data, name, limits=limits, ocr=ocr)

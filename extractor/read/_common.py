@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from ..errors import ConfigError
 
@@ -18,7 +19,9 @@ class Limits:
     """Caps on what one input may cost. Defaults suit reports (a few pages, a few MB with
     images); each can be set by keyword, or from the environment by `Limits.from_env()`
     (SPRAWOZDANIA_MAX_BYTES, SPRAWOZDANIA_MAX_UNPACKED, SPRAWOZDANIA_MAX_RATIO,
-    SPRAWOZDANIA_MAX_MEMBERS, SPRAWOZDANIA_MAX_CHARS, SPRAWOZDANIA_MAX_PAGES)."""
+    SPRAWOZDANIA_MAX_MEMBERS, SPRAWOZDANIA_MAX_CHARS, SPRAWOZDANIA_MAX_PAGES), and one setting
+    that is not a cap: the OCR word confidence under which a fact gets a low_confidence
+    warning (SPRAWOZDANIA_OCR_MIN_CONFIDENCE, 1-100)."""
 
     max_bytes: int = 50 * MiB          # size of the input file
     max_unpacked: int = 100 * MiB      # bytes a .docx/.odt may expand to (all members, as declared and as read)
@@ -27,6 +30,7 @@ class Limits:
     max_members: int = 10_000          # entries in an archive
     max_chars: int = 5_000_000         # characters of extracted text
     max_pages: int = 2_000             # PDF pages
+    ocr_min_confidence: int = 60       # OCR word confidence (0-100) under which a fact is flagged
 
     @classmethod
     def from_env(cls, **overrides: int | None) -> Limits:
@@ -39,6 +43,8 @@ class Limits:
             raw = os.environ.get(var, "").strip()
             if raw:
                 kw[f.name] = _env_int(var, raw, f.name in _BYTE_SIZES)
+                if f.name == "ocr_min_confidence" and kw[f.name] > 100:
+                    raise ConfigError(f"{var}={raw!r}: a confidence is at most 100")
         kw.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **kw)
 
@@ -84,8 +90,10 @@ class ReadFailure(Exception):
 class Extracted:
     text: str
     encoding: str | None = None
-    pages: list[int] | None = None       # start offset of each page (PDF)
+    pages: list[int] | None = None       # start offset of each page (PDF, images)
     warnings: list[str] = field(default_factory=list)
+    words: list[Any] = field(default_factory=list)      # OCR words (extractor.read._pages.Word)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
 
 
 # --- text tidying --------------------------------------------------------------------------

@@ -5,11 +5,11 @@ paragraph, split further where a line is a heading (upper case), ends a sentence
 of the right margin, or starts a bullet. Lines of a paragraph are joined with a space, and
 a word hyphenated across a line break is joined back ("przedsię-" + "biorstw"). Pages are
 separated like paragraphs, except a sentence running on to the next page, which is joined;
-`Extracted.pages` holds where each page starts in the text, for OCR and review later.
+`Extracted.pages` holds where each page starts in the text.
 
-A PDF without any text (scanned pages) is refused with its own reason until OCR exists;
-pages without text among pages with text are reported as a warning. Fonts without a
-Unicode mapping ("(cid:12)" glyphs) count as no text.
+Pages without a text layer — scanned images, or fonts without a Unicode mapping ("(cid:12)"
+glyphs) — are rendered and read by OCR (extractor.read.ocr); a PDF with neither text nor
+images is refused; blank pages among others are a warning.
 """
 from __future__ import annotations
 
@@ -18,9 +18,13 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._common import Extracted, Limits, ReadFailure, join_blocks_at, tidy
+from ._common import Extracted, Limits, ReadFailure, tidy
+from ._pages import Block, assemble
+
+if TYPE_CHECKING:
+    from .ocr import OcrOptions
 
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})
@@ -62,20 +66,23 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def box_paragraphs(lines: list[tuple[str, float, float]], x0: float, x1: float) -> list[tuple[str, bool]]:
-    """Lines of one text box (text, left, right) into paragraphs (text, is list item)."""
+def paragraph_groups(lines: list[tuple[str, float, float]], x0: float, x1: float,
+                     bullet_re: re.Pattern[str] = _BULLET) -> list[tuple[list[int], bool]]:
+    """Lines of one text box (text, left, right) grouped into paragraphs: (line indices,
+    is list item). Shared with the OCR reader, whose lines come with the same coordinates
+    (and whose bullets may be read as other marks: `bullet_re`)."""
     width = max(x1 - x0, 1.0)
     # justified text: most lines reach the right edge, so any short line ends a paragraph;
     # ragged text: a line is short only well before the edge
     full = sum(1 for _t, _a, b in lines if b >= x1 - 2.0)
     end_ratio = 0.85 if full >= 0.6 * len(lines) else 0.65
-    paras: list[tuple[list[str], bool]] = []
+    paras: list[tuple[list[int], bool]] = []
     prev: tuple[str, float, float] | None = None
-    for line in lines:
+    for i, line in enumerate(lines):
         text, _lx0, _lx1 = line
         if not text:
             continue
-        bullet = bool(_BULLET.match(text))
+        bullet = bool(bullet_re.match(text))
         new = prev is None or bullet
         if prev is not None and not new:
             ptext, _px0, px1 = prev
@@ -88,11 +95,16 @@ def box_paragraphs(lines: list[tuple[str, float, float]], x0: float, x1: float) 
             elif very_short and (text[:1].isupper() or text[:1].isdigit()):
                 new = True  # a title or an address line
         if new:
-            paras.append(([text], bullet))
+            paras.append(([i], bullet))
         else:
-            paras[-1][0].append(text)
+            paras[-1][0].append(i)
         prev = line
-    return [(join_lines(ls), item) for ls, item in paras]
+    return paras
+
+
+def box_paragraphs(lines: list[tuple[str, float, float]], x0: float, x1: float) -> list[tuple[str, bool]]:
+    """Lines of one text box (text, left, right) into paragraphs (text, is list item)."""
+    return [(join_lines([lines[i][0] for i in group]), item) for group, item in paragraph_groups(lines, x0, x1)]
 
 
 def _walk(obj: Any, boxes: list[Any], counts: dict[str, int], depth: int = 0) -> None:
@@ -141,13 +153,13 @@ def _merge_boxes(boxes: list[Any]) -> list[tuple[list[Any], float, float]]:
     return out
 
 
-def _page_blocks(layout: Any, counts: dict[str, int]) -> list[tuple[str, bool, bool]]:
-    """(paragraph, is list item, sits in the top or bottom margin) of one page."""
+def _page_blocks(layout: Any, counts: dict[str, int]) -> list[Block]:
+    """The paragraphs of one page, each marked when it sits in the top or bottom margin."""
     boxes: list[Any] = []
     _walk(layout, boxes, counts)
     y0, y1 = float(layout.y0), float(layout.y1)
     band = 0.1 * max(y1 - y0, 1.0)
-    out: list[tuple[str, bool, bool]] = []
+    out: list[Block] = []
     for group, x0, x1 in _merge_boxes(boxes):
         lines = []
         for ln in group:
@@ -158,29 +170,7 @@ def _page_blocks(layout: Any, counts: dict[str, int]) -> list[tuple[str, bool, b
             lines.append((_clean_line(raw), float(ln.x0), float(ln.x1)))
         top, bottom = max(float(ln.y1) for ln in group), min(float(ln.y0) for ln in group)
         margin = bottom > y1 - band or top < y0 + band
-        out.extend((text, item, margin) for text, item in box_paragraphs(lines, x0, x1))
-    return out
-
-
-_PAGE_NO = re.compile(r"^(?:-\s*)?(?:strona|str\.|s\.|page)?\s*\d+(?:\s*(?:z|/|of|ze)\s*\d+)?(?:\s*-)?$", re.I)
-
-
-def _furniture(pages: list[list[tuple[str, bool, bool]]]) -> set[tuple[int, int]]:
-    """(page, block) of running headers and footers: blocks in the top or bottom margin
-    that are a page number or repeat on other pages (digits aside)."""
-    def key(text: str) -> str:
-        return re.sub(r"\d+", "#", text.lower()).strip()
-
-    seen: dict[str, set[int]] = {}
-    for k, blocks in enumerate(pages):
-        for text, _item, margin in blocks:
-            if margin:
-                seen.setdefault(key(text), set()).add(k)
-    out = set()
-    for k, blocks in enumerate(pages):
-        for b, (text, _item, margin) in enumerate(blocks):
-            if margin and len(text) <= 200 and (_PAGE_NO.match(text) or len(seen.get(key(text), ())) >= 2):
-                out.add((k, b))
+        out.extend(Block(text, item, margin) for text, item in box_paragraphs(lines, x0, x1))
     return out
 
 
@@ -239,7 +229,9 @@ def _aggregator() -> type:
     return Aggregator
 
 
-def read_pdf(data: bytes, limits: Limits) -> Extracted:
+def read_pdf(data: bytes, limits: Limits, ocr: OcrOptions | None = None) -> Extracted:
+    """The text of a PDF; pages without a text layer (a scan, or glyphs without a Unicode
+    mapping) are read by OCR (extractor.read.ocr), their words kept with page and confidence."""
     _quiet()
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -250,8 +242,9 @@ def read_pdf(data: bytes, limits: Limits) -> Extracted:
     device = _aggregator()(rsrc, laparams=LAParams(all_texts=True, char_margin=3.0))
     interp = PDFPageInterpreter(rsrc, device)
     counts = {"images": 0, "chars": 0, "cid": 0, "loose": 0}
-    per_page: list[list[tuple[str, bool, bool]]] = []
-    empty_pages: list[int] = []
+    per_page: list[list[Block]] = []
+    empty_pages: list[int] = []        # no text and nothing to read: blank
+    scanned: list[int] = []            # no usable text layer, but images or unmapped glyphs: OCR
     failed_pages: list[int] = []
     n = 0
     pages = _pages(data)
@@ -271,7 +264,7 @@ def read_pdf(data: bytes, limits: Limits) -> Extracted:
         n += 1
         if n > limits.max_pages:
             raise ReadFailure("too_large", f"PDF has more than {limits.max_pages} pages (limit)")
-        before = counts["chars"]
+        before = dict(counts)
         try:
             interp.process_page(page)
             page_blocks = _page_blocks(device.get_result(), counts)
@@ -282,50 +275,38 @@ def read_pdf(data: bytes, limits: Limits) -> Extracted:
             page_blocks = []
         if counts["chars"] > limits.max_chars:
             raise ReadFailure("too_large", f"PDF text is longer than {limits.max_chars} characters (limit)")
-        if counts["chars"] == before:
+        chars, cid = counts["chars"] - before["chars"], counts["cid"] - before["cid"]
+        if n not in failed_pages and (cid > chars or chars == 0 and counts["images"] > before["images"]):
+            scanned.append(n)
+            page_blocks = []
+        elif chars == 0:
             empty_pages.append(n)
         per_page.append(page_blocks)
-    furniture = _furniture(per_page)
-    blocks: list[tuple[str, bool]] = []
-    marks: list[tuple[int, int]] = []            # (block index, offset in it) where a page starts
-    for k, page_blocks in enumerate(per_page):
-        body = [(t, item) for b, (t, item, _m) in enumerate(page_blocks) if (k, b) not in furniture]
-        mark = (len(blocks), 0)
-        if body and blocks and not _SENTENCE_END.search(blocks[-1][0]) and body[0][0][:1].islower() \
-                and not body[0][1]:
-            # the sentence runs on from the previous page
-            prev_text, prev_item = blocks[-1]
-            first = body.pop(0)[0]
-            if _HYPHENATED.search(prev_text):
-                joined, at = prev_text[:-1] + first, len(prev_text) - 1
-            else:
-                joined, at = prev_text + " " + first, len(prev_text) + 1
-            blocks[-1] = (joined, prev_item)
-            mark = (len(blocks) - 1, at)
-        marks.append(mark)
-        blocks.extend(body)
     if n == 0:
         raise ReadFailure("corrupt", "damaged PDF: no pages")
-    if counts["chars"] == 0:
-        if counts["cid"]:
-            raise ReadFailure("no_text_layer", "PDF text has no Unicode mapping (fonts without ToUnicode); "
-                                               "it needs OCR, not supported yet")
-        if len(failed_pages) == n:
-            raise ReadFailure("corrupt", "damaged PDF: no page could be read")
-        what = f"{counts['images']} image(s), " if counts["images"] else ""
-        raise ReadFailure("no_text_layer", f"PDF has no text layer ({n} page(s), {what}scanned?); "
-                                           "OCR is not supported yet")
-    if counts["cid"] > counts["chars"]:
-        raise ReadFailure("no_text_layer", "PDF text is mostly glyphs without a Unicode mapping; "
-                                           "it needs OCR, not supported yet")
-    text, starts = join_blocks_at(blocks)
-    pages_at = [starts[b] + off if b < len(starts) else len(text) for b, off in marks]
+    if len(failed_pages) == n:
+        raise ReadFailure("corrupt", "damaged PDF: no page could be read")
     warnings = []
-    if empty_pages and len(empty_pages) < n:
-        warnings.append(f"page(s) without text (scanned?): {_ranges(empty_pages)}")
+    read_by_ocr: list[int] = []
+    if scanned:
+        from .ocr import ocr_pdf_pages
+
+        for k, blocks in ocr_pdf_pages(data, scanned, ocr, unmapped=counts["cid"] > 0).items():
+            per_page[k - 1] = blocks
+        read_by_ocr = [k for k in scanned if per_page[k - 1]]
+        empty_pages = sorted(empty_pages + [k for k in scanned if not per_page[k - 1]])
+    if not any(per_page):
+        if scanned:
+            what = "PDF text has no Unicode mapping (fonts without ToUnicode)" if counts["cid"] else \
+                "PDF has no text layer"
+            raise ReadFailure("no_text_layer", f"{what} and OCR found no legible text on its {n} page(s)")
+        raise ReadFailure("no_text_layer", f"PDF has no text layer and no scanned image ({n} blank page(s))")
+    text, pages_at, words = assemble(per_page)
+    if empty_pages:
+        warnings.append(f"page(s) without text: {_ranges(empty_pages)}")
     if failed_pages:
         warnings.append(f"page(s) that could not be read: {_ranges(failed_pages)}")
-    return Extracted(text, None, pages_at, warnings)
+    return Extracted(text, None, pages_at, warnings, words=words, ocr_pages=read_by_ocr)
 
 
 def _ranges(ns: list[int]) -> str:

@@ -1,0 +1,77 @@
+"""Where a fact was read: its page and, for a scan, how surely OCR read its words.
+
+    add_provenance(report, source, min_confidence=60)
+
+Run by `extractor.extract` after the extraction, on offsets that index the text the record
+holds (`Source.record_text`). Each fact of a source with pages gets `provenance.page` (the
+page its first character is on); each fact whose words OCR read gets `provenance.confidence`,
+the lowest confidence (0..1) of those words, and when that is under `min_confidence` (0-100,
+default 60, SPRAWOZDANIA_OCR_MIN_CONFIDENCE) a `low_confidence` warning pointing at it, so a
+reviewer looks at it first. Every repair of an OCR slip becomes an `ocr_repair` finding (info)
+with the text as read and as repaired.
+"""
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from models import Finding, Provenance, Span
+
+if TYPE_CHECKING:
+    from models import Report
+
+    from .read import Source
+
+DEFAULT_MIN_CONFIDENCE = 60
+
+
+def _section_at(report: Report, pos: int) -> str | None:
+    for sec in report.sections:
+        if sec.start <= pos < sec.end:
+            return sec.code
+    return None
+
+
+def add_provenance(report: Report, src: Source, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> None:
+    """Fill page and confidence of every fact, add low_confidence and ocr_repair findings (in place)."""
+    text = src.record_text
+    pages = src.pages or []
+    words = sorted(src.words, key=lambda w: w.start)
+    starts = [w.start for w in words]
+    low: list[Finding] = []
+    for f in report.facts:
+        sp = f.span
+        page = bisect.bisect_right(pages, sp.start) if pages else None
+        # the words the span touches (a word may start before the span: look one back)
+        i = max(0, bisect.bisect_right(starts, sp.start) - 1)
+        confs = []
+        while i < len(words) and words[i].start < max(sp.end, sp.start + 1):
+            w = words[i]
+            if w.end > sp.start:
+                confs.append(w.confidence)
+                if page is None or w.start <= sp.start:
+                    page = w.page
+            i += 1
+        conf = round(min(confs), 3) if confs else None
+        if page is None and conf is None:
+            continue
+        prov = f.provenance or Provenance()
+        prov.page = page or None
+        prov.confidence = conf
+        f.provenance = prov
+        if conf is not None and conf * 100 < min_confidence:
+            where = f" na stronie {page}" if page else ""
+            low.append(Finding(
+                code="low_confidence", severity="warning", section=f.section, evidence=[sp], facts=[f.id],
+                message=f"OCR odczytał „{sp.text}”{where} z pewnością {conf * 100:.0f}/100 "
+                        f"(próg {min_confidence:g}): sprawdź w skanie"))
+    repairs = []
+    for r in src.repairs:
+        ev = Span(start=r.start, end=r.end, text=text[r.start:r.end])
+        page = bisect.bisect_right(pages, r.start) if pages else None
+        where = f" (strona {page})" if page else ""
+        repairs.append(Finding(
+            code="ocr_repair", severity="info", section=_section_at(report, r.start), evidence=[ev],
+            message=f"poprawka OCR{where}, reguła {r.rule}: odczytano „{r.read}”, poprawiono na „{r.repaired}”"))
+    report.findings.extend(low)
+    report.findings.extend(repairs)
