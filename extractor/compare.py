@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,10 @@ from typing import TYPE_CHECKING, Any
 from .errors import SprawozdaniaError
 
 if TYPE_CHECKING:
+    from models import CrossEvidence, Reconciliation
+
     from .archive import Archive, ReportRow
+    from .reconcile import Covering
 
 DEFAULT_FACTOR = 2.0
 # Period lengths differing by more than this share make flows compare per day.
@@ -65,6 +69,11 @@ class Row:
     change: list[float | None] = field(default_factory=list)
     change_pct: list[float | None] = field(default_factory=list)
     cumulative: list[float | None] = field(default_factory=list)
+    # one per covering report (Comparison.covering): its figure, never in the sequence or in Σ
+    covering_values: list[float | None] = field(default_factory=list)
+    covering_approximate: list[bool] = field(default_factory=list)
+    # one per covering report: agrees | differs | unverifiable, None when it states no figure
+    verdicts: list[str | None] = field(default_factory=list)
 
     @property
     def known(self) -> bool:
@@ -79,13 +88,15 @@ class CrossFinding:
     section: str | None = None
     indicator: str | None = None
     periods: tuple[str, ...] = ()
+    evidence: tuple[CrossEvidence, ...] = ()     # every span involved, each in its report
 
 
 @dataclass
 class Comparison:
     """One organisation's indicators x periods.
 
-    periods: the columns, chronological (one report each); rows: one per (section, indicator or
+    periods: the columns, chronological (one periodic report each: covering reports, whose period
+    contains those of two or more others, are in `covering`, with `reconciliation`); rows: one per (section, indicator or
     unknown subject), each with a value per period and what derives from it (change, change %,
     cumulative); findings: across periods; skipped: reports of this organisation not compared
     (no usable period, an older duplicate of a period); left_out: reports the selection did not
@@ -101,6 +112,10 @@ class Comparison:
     skipped: list[str] = field(default_factory=list)
     org_key: str = ""
     left_out: list[LeftOut] = field(default_factory=list)
+    # reports whose period contains those of two or more others (final, annual): columns of
+    # their own beside `periods`, reconciled with the periodic reports they cover
+    covering: list[Covering] = field(default_factory=list)
+    reconciliation: Reconciliation | None = None
 
 
 def _num(v: float | None) -> float | None:
@@ -322,35 +337,65 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
                            + (f" ({notes})" if notes else ""))
     findings: list[CrossFinding] = []
     skipped: list[str] = []
-    cols = _choose_periods(reports, findings, skipped)
-    if not cols:
+    every = _choose_periods(reports, findings, skipped)
+    if not every:
         raise CompareError(f"no report of {org or key} has a usable period")
-    findings.extend(_period_findings(cols))
+    from .reconcile import reconcile, split_periods
+
+    cols, coverings = split_periods(every)
+    findings.extend(_period_findings(cols))       # between periodic reports only
     tax = archive.taxonomy
     names = {c: i.name for c, i in tax.indicators.items()}
     order = {c: i for i, c in enumerate(tax.indicators)}
     index = {c.sha256: i for i, c in enumerate(cols)}
-    sections = _section_keys(archive, list(index), section) if section is not None else None
+    cover_index = {cv.column.sha256: i for i, cv in enumerate(coverings)}
+    shas = [c.sha256 for c in every]
+    sections = _section_keys(archive, shas, section) if section is not None else None
     rows: dict[tuple[str, str], Row] = {}
-    for sha, sec, rkey, ind, subject, unit, measure, value, approx, _ids in archive.indicator_rows(
-            list(index), sections):
+    values: dict[tuple[str, str, str], tuple[float, bool, list[str]]] = {}
+    for sha, sec, rkey, ind, subject, unit, measure, value, approx, ids in archive.indicator_rows(shas, sections):
         if known_only and ind is None:
             continue
         row = rows.get((sec, rkey))
         if row is None:
             row = rows[(sec, rkey)] = Row(sec, rkey, ind, _row_name(ind, subject, unit, names), unit, measure,
-                                          [None] * len(cols), [False] * len(cols))
-        row.values[index[sha]] = _num(value)
-        row.approximate[index[sha]] = bool(approx)
+                                          [None] * len(cols), [False] * len(cols),
+                                          covering_values=[None] * len(coverings),
+                                          covering_approximate=[False] * len(coverings),
+                                          verdicts=[None] * len(coverings))
+        values[(sha, sec, rkey)] = (_num(value) or 0, bool(approx), json.loads(ids))
+        if sha in index:
+            row.values[index[sha]] = _num(value)
+            row.approximate[index[sha]] = bool(approx)
+        else:
+            row.covering_values[cover_index[sha]] = _num(value)
+            row.covering_approximate[cover_index[sha]] = bool(approx)
     ordered = sorted(rows.values(), key=lambda r: (r.section == "", r.section, r.indicator is None,
                                                    order.get(r.indicator or "", 0), r.unit, r.name))
     per_row: list[CrossFinding] = []
     for r in ordered:
         # findings only for taxonomy indicators: an unknown lemma coming and going is noise
         _fill(r, cols, factor, per_row if r.indicator else [])
-    return Comparison(organisation=archive.display_name(key) or key, periods=cols, rows=ordered,
-                      findings=findings + per_row, factor=factor, taxonomy_version=tax.version, skipped=skipped,
-                      org_key=key, left_out=left_out)
+    name = archive.display_name(key) or key
+    rec, rec_findings = reconcile(archive, key, name, coverings, values,
+                                  [(r.section, r.key, r.indicator, r.name, r.unit, r.measure) for r in ordered])
+    by_row = {(r.section, r.key): r for r in ordered}
+    for i, cv in enumerate(rec.covering):
+        for ri in cv.indicators:
+            by_row[(ri.section, ri.key)].verdicts[i] = ri.verdict
+    all_findings = findings + rec_findings + per_row
+    rec.findings = [finding_record(f) for f in all_findings]
+    return Comparison(organisation=name, periods=cols, rows=ordered, findings=all_findings, factor=factor,
+                      taxonomy_version=tax.version, skipped=skipped, org_key=key, left_out=left_out,
+                      covering=coverings, reconciliation=rec)
+
+
+def finding_record(f: CrossFinding) -> Any:
+    """The finding as models.CrossFindingRecord (what the JSON and the archive carry)."""
+    from models import CrossFindingRecord
+
+    return CrossFindingRecord(code=f.code, severity=f.severity, message=f.message, section=f.section,  # type: ignore[arg-type]
+                              indicator=f.indicator, periods=list(f.periods), evidence=list(f.evidence))
 
 
 # --- outputs ------------------------------------------------------------------------------
