@@ -219,17 +219,32 @@ def _choose_periods(reports: list[ReportRow], findings: list[CrossFinding], skip
     return cols
 
 
-def _period_findings(cols: list[PeriodColumn]) -> list[CrossFinding]:
+def period_evidence(archive: Archive, cols: list[PeriodColumn]) -> dict[str, CrossEvidence]:
+    """The words that give each report's period (its record's period span), by sha256."""
+    from models import CrossEvidence
+
+    out = {}
+    for c in cols:
+        p = archive.record(c.sha256).period
+        if p is not None and p.span is not None:
+            out[c.sha256] = CrossEvidence(sha256=c.sha256, source=c.name, start=p.span.start, end=p.span.end,
+                                          text=p.span.text)
+    return out
+
+
+def _period_findings(cols: list[PeriodColumn], spans: dict[str, CrossEvidence] | None = None) -> list[CrossFinding]:
     out = []
+    spans = spans or {}
     for a, b in zip(cols, cols[1:], strict=False):
         pair = (a.label, b.label)
+        ev = tuple(spans[c.sha256] for c in (a, b) if c.sha256 in spans)
         if b.start > a.end + dt.timedelta(days=1):
             gap = (b.start - a.end).days - 1
             out.append(CrossFinding(
                 "period_gap", "warning",
                 f"Luka {gap} dni między okresami {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} i "
                 f"{b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} ({a.end + dt.timedelta(days=1):%d.%m.%Y}–"
-                f"{b.start - dt.timedelta(days=1):%d.%m.%Y} bez sprawozdania)", periods=pair))
+                f"{b.start - dt.timedelta(days=1):%d.%m.%Y} bez sprawozdania)", periods=pair, evidence=ev))
         elif b.start <= a.end:
             overlap_end = min(a.end, b.end)
             days = (overlap_end - b.start).days + 1
@@ -237,7 +252,7 @@ def _period_findings(cols: list[PeriodColumn]) -> list[CrossFinding]:
             out.append(CrossFinding(
                 "period_overlap", "warning",
                 f"Okres {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} {how} okres {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} "
-                f"({days} dni wspólnych: wartości mogą być liczone podwójnie)", periods=pair))
+                f"({days} dni wspólnych: wartości mogą być liczone podwójnie)", periods=pair, evidence=ev))
     return out
 
 
@@ -343,7 +358,8 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
     from .reconcile import reconcile, split_periods
 
     cols, coverings = split_periods(every)
-    findings.extend(_period_findings(cols))       # between periodic reports only
+    spans = period_evidence(archive, every)
+    findings.extend(_period_findings(cols, spans))       # between periodic reports only
     tax = archive.taxonomy
     names = {c: i.name for c, i in tax.indicators.items()}
     order = {c: i for i, c in enumerate(tax.indicators)}
@@ -378,7 +394,8 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
         _fill(r, cols, factor, per_row if r.indicator else [])
     name = archive.display_name(key) or key
     rec, rec_findings = reconcile(archive, key, name, coverings, values,
-                                  [(r.section, r.key, r.indicator, r.name, r.unit, r.measure) for r in ordered])
+                                  [(r.section, r.key, r.indicator, r.name, r.unit, r.measure) for r in ordered],
+                                  spans)
     by_row = {(r.section, r.key): r for r in ordered}
     for i, cv in enumerate(rec.covering):
         for ri in cv.indicators:
@@ -414,9 +431,14 @@ def to_csv(cmp: Comparison, long: bool = False) -> str:
                         else int(lr[c]) if isinstance(lr[c], bool) else lr[c] for c in LONG_COLUMNS])
         return buf.getvalue()
     labels = [p.label for p in cmp.periods]
+    covering = [cv.column for cv in cmp.covering]
     w.writerow(["section", "indicator", "name", "unit", "measure", *labels,
                 *(f"Δ {lb}" for lb in labels[1:]), *(f"Δ% {lb}" for lb in labels[1:]),
-                *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels), "org_key", "organisation"])
+                *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels),
+                *(h for c in covering for h in (f"{c.kind or 'covering'} {c.label}", f"expected {c.label}",
+                                                 f"verdict {c.label}")),
+                "org_key", "organisation"])
+    expected = _expected(cmp)
     for r in cmp.rows:
         w.writerow([r.section, r.indicator or "", r.name, r.unit, r.measure,
                     *(fmt_num(v) for v in r.values),
@@ -424,18 +446,33 @@ def to_csv(cmp: Comparison, long: bool = False) -> str:
                     *(fmt_num(v, pct=True) for v in r.change_pct[1:]),
                     *(fmt_num(v) for v in r.cumulative),
                     *("" if v is None else int(a) for v, a in zip(r.values, r.approximate, strict=True)),
+                    *(x for i in range(len(covering))
+                      for x in (("~" if r.covering_approximate[i] else "") + fmt_num(r.covering_values[i]),
+                                fmt_num(expected.get((i, r.section, r.key))), r.verdicts[i] or "")),
                     cmp.org_key, cmp.organisation])
     return buf.getvalue()
 
 
+def _expected(cmp: Comparison) -> dict[tuple[int, str, str], float | None]:
+    """(covering index, section, key) -> what the covered reports add up to."""
+    if cmp.reconciliation is None:
+        return {}
+    return {(i, ri.section, ri.key): ri.expected for i, cv in enumerate(cmp.reconciliation.covering)
+            for ri in cv.indicators}
+
+
 LONG_COLUMNS = ("org_key", "organisation", "section", "indicator", "name", "unit", "measure", "period_start",
-                "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative")
-_NUMERIC = ("value", "change", "change_pct", "cumulative")
+                "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative",
+                "role", "expected", "verdict")
+_NUMERIC = ("value", "change", "change_pct", "cumulative", "expected")
 
 
 def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
     """One dict per (row, period) — every period of every row, the value empty (None) where the
-    report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns."""
+    report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns.
+    Then the covering reports' figures (role "covering"; role "periodic" for the periods), each
+    with what the covered reports add up to (`expected`) and the verdict; filter on role before
+    summing."""
     out = []
     for r in cmp.rows:
         for i, p in enumerate(cmp.periods):
@@ -444,7 +481,20 @@ def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
                         "indicator": r.indicator or "", "name": r.name, "unit": r.unit, "measure": r.measure,
                         "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
                         "report": p.name, "value": v, "approximate": None if v is None else r.approximate[i],
-                        "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i]})
+                        "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i],
+                        "role": "periodic", "expected": None, "verdict": None})
+    expected = _expected(cmp)
+    for r in cmp.rows:
+        for i, cv in enumerate(cmp.covering):
+            p, v = cv.column, r.covering_values[i]
+            if v is None:
+                continue
+            out.append({"org_key": cmp.org_key, "organisation": cmp.organisation, "section": r.section,
+                        "indicator": r.indicator or "", "name": r.name, "unit": r.unit, "measure": r.measure,
+                        "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
+                        "report": p.name, "value": v, "approximate": r.covering_approximate[i],
+                        "change": None, "change_pct": None, "cumulative": None, "role": "covering",
+                        "expected": expected.get((i, r.section, r.key)), "verdict": r.verdicts[i]})
     return out
 
 
@@ -487,6 +537,17 @@ def to_html(cmp: Comparison) -> str:
         out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(kind)}</td>"
                    f"<td>{escape(p.name)}</td></tr>")
     out.append("</tbody></table>")
+    if cmp.covering:
+        note = tr("Each covers the periods of two or more reports above; its figures are reconciled with theirs, "
+                  "never added to Σ.")
+        out.append(f"<h2>{escape(tr('Covering reports'))}</h2><p class=\"note\">{escape(note)}</p>"
+                   f"<table><thead><tr><th>{escape(tr('period'))}</th><th>{escape(tr('kind'))}</th>"
+                   f"<th>{escape(tr('report'))}</th><th>{escape(tr('covers'))}</th></tr></thead><tbody>")
+        for cv in cmp.covering:
+            p = cv.column
+            out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(tr(p.kind) if p.kind else '—')}"
+                       f"</td><td>{escape(p.name)}</td><td>{escape(', '.join(c.name for c in cv.covered))}</td></tr>")
+        out.append("</tbody></table>")
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
              else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
     for n, r in enumerate(cmp.rows):
@@ -506,7 +567,15 @@ def to_html(cmp: Comparison) -> str:
                    + "</tr><tr><th>Δ%</th>" + "".join(cell(v, pct=True) for v in r.change_pct) + "</tr>"
                    + ("<tr><th>Σ</th>" + "".join(cell(v) for v in r.cumulative) + "</tr>"
                       if r.measure == "flow" else "")
-                   + "</tbody></table></section>")
+                   + "</tbody></table>"
+                   + "".join(f'<p class="note">{escape(tr(cv.column.kind) if cv.column.kind else "")} '
+                             f"{cv.column.start:%d.%m.%Y} – {cv.column.end:%d.%m.%Y}: "
+                             f'{"~" if r.covering_approximate[i] else ""}{escape(fmt_num(r.covering_values[i]))} — '
+                             f"{escape(tr(r.verdicts[i] or 'unverifiable'))}</p>"
+                             for i, cv in enumerate(cmp.covering) if r.covering_values[i] is not None)
+                   + "</section>")
+    if cmp.reconciliation is not None and cmp.reconciliation.covering:
+        out.extend(reconciliation_html(cmp.reconciliation))
     if cmp.findings:
         out.append(f"<h2>{escape(tr('Findings across periods ({n})', n=len(cmp.findings)))}</h2><ul>")
         out.extend(f"<li><strong>{escape(tr(f.severity))}</strong> <code>{escape(f.code)}</code> "
@@ -520,6 +589,37 @@ def to_html(cmp: Comparison) -> str:
     return "\n".join(out) + "\n"
 
 
+def reconciliation_html(rec: Reconciliation) -> list[str]:
+    """A table per covering report: each indicator's stated figure, the arithmetic against the
+    reports it covers, the verdict, and every figure's words (report, offsets, quoted)."""
+    from html import escape
+
+    from .i18n import tr
+
+    out = [f"<h2>{escape(tr('Reconciliation'))}</h2>"]
+    for cv in rec.covering:
+        r = cv.report
+        out.append(f"<h3>{escape(tr(r.kind) if r.kind else '')} {r.start:%d.%m.%Y} – {r.end:%d.%m.%Y} "
+                   f"<code>{escape(r.source)}</code></h3>")
+        if cv.gaps:
+            out.append('<p class="note">' + escape(tr("not covered: {days}", days=", ".join(
+                f"{g.start:%d.%m.%Y} – {g.end:%d.%m.%Y}" for g in cv.gaps))) + "</p>")
+        out.append(f"<table><thead><tr><th>{escape(tr('section'))}</th><th>{escape(tr('indicator'))}</th>"
+                   f"<th>{escape(tr('stated'))}</th><th>{escape(tr('covered reports'))}</th>"
+                   f"<th>{escape(tr('verdict'))}</th><th>{escape(tr('evidence'))}</th></tr></thead><tbody>")
+        for ri in cv.indicators:
+            figs = [ri.stated, *(c for c in ri.covered if c.value is not None)]
+            ev = "<br>".join(f"{escape(f.report.source)} [{s.start}:{s.end}] «{escape(s.text)}»"
+                             for f in figs for s in f.evidence)
+            name = (ri.indicator or ri.name) + (f" ({tr('by lemma')})" if ri.by_lemma else "")
+            out.append(f"<tr><td>{escape(ri.section or '—')}</td><td>{escape(name)}</td>"
+                       f'<td class="num">{"~" if ri.stated.approximate else ""}{escape(fmt_num(ri.stated.value))}</td>'
+                       f"<td>{escape(ri.arithmetic or ri.reason or '')}</td><td>{escape(tr(ri.verdict))}</td>"
+                       f"<td>{ev}</td></tr>")
+        out.append("</tbody></table>")
+    return out
+
+
 def to_json(cmp: Comparison) -> dict[str, Any]:
     return {
         "organisation": cmp.organisation,
@@ -528,12 +628,18 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
         "factor": cmp.factor,
         "periods": [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
                      "kind": p.kind, "source": p.name, "sha256": p.sha256} for p in cmp.periods],
+        "covering": [{"label": cv.column.label, "start": cv.column.start.isoformat(), "end": cv.column.end.isoformat(),
+                      "days": cv.column.days, "kind": cv.column.kind, "source": cv.column.name,
+                      "sha256": cv.column.sha256, "covers": [p.label for p in cv.covered]} for cv in cmp.covering],
         "rows": [{"section": r.section, "indicator": r.indicator, "key": r.key, "name": r.name, "unit": r.unit,
                   "measure": r.measure, "values": r.values, "approximate": r.approximate,
-                  "change": r.change, "change_pct": r.change_pct, "cumulative": r.cumulative}
+                  "change": r.change, "change_pct": r.change_pct, "cumulative": r.cumulative,
+                  "covering_values": r.covering_values, "covering_approximate": r.covering_approximate,
+                  "verdicts": r.verdicts}
                  for r in cmp.rows],
-        "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "section": f.section,
-                      "indicator": f.indicator, "periods": list(f.periods)} for f in cmp.findings],
+        "findings": [finding_record(f).model_dump(mode="json") for f in cmp.findings],
+        "reconciliation": cmp.reconciliation.model_dump(mode="json", exclude={"findings"})
+        if cmp.reconciliation is not None else None,
         "skipped": cmp.skipped,
         "left_out": [{"reason": lo.reason, "reports": list(lo.reports), "message": lo.message} for lo in cmp.left_out],
     }

@@ -142,11 +142,13 @@ def _what(cov: Covering) -> str:
 
 def reconcile(archive: Archive, org_key: str, organisation: str, coverings: list[Covering],
               values: dict[tuple[str, str, str], tuple[float, bool, list[str]]],
-              rows: list[tuple[str, str, str | None, str, str, str]]
+              rows: list[tuple[str, str, str | None, str, str, str]],
+              period_spans: dict[str, CrossEvidence] | None = None,
               ) -> tuple[Reconciliation, list[CrossFinding]]:
     """Reconcile each covering report's rows. `values`: (sha, section, key) -> (value,
     approximate, fact ids); `rows`: (section, key, indicator, name, unit, measure) of the rows
-    compared, in their order."""
+    compared, in their order; `period_spans`: the words giving each report's period (evidence
+    of the findings on periods), by sha256."""
     from models import (
         CoveredFigure,
         CoveringReconciliation,
@@ -161,6 +163,7 @@ def reconcile(archive: Archive, org_key: str, organisation: str, coverings: list
     ev = _Evidence(archive)
     findings: list[CrossFinding] = []
     out = []
+    spans = period_spans or {}
     for cov in coverings:
         c = cov.column
         what = _what(cov)
@@ -272,13 +275,15 @@ def reconcile(archive: Archive, org_key: str, organisation: str, coverings: list
                 "coverage_gap", "warning",
                 f"{what}: brak sprawozdań za {gap_text} – łącznie {days} dni okresu bez sprawozdania okresowego"
                 + (f"; nie można sprawdzić: {', '.join(unverifiable_by_gap)}" if unverifiable_by_gap else ""),
-                periods=(c.label, *(p.label for p in cov.covered))))
+                periods=(c.label, *(p.label for p in cov.covered)),
+                evidence=tuple(spans[p.sha256] for p in (c, *cov.covered) if p.sha256 in spans)))
         for p in cov.straddling:
             findings.append(CrossFinding(
                 "coverage_straddle", "warning",
                 f"{what}: sprawozdanie {p.name} ({fmt_period(p.start, p.end)}) przekracza granicę jego okresu – "
                 "wskaźników przepływu (i stanu na jego koniec) nie można sprawdzić",
-                periods=(c.label, p.label)))
+                periods=(c.label, p.label),
+                evidence=tuple(spans[x.sha256] for x in (c, p) if x.sha256 in spans)))
         out.append(CoveringReconciliation(report=ref(c), covered=[ref(p) for p in cov.covered],
                                           nested=[ref(p) for p in cov.nested],
                                           straddling=[ref(p) for p in cov.straddling],
