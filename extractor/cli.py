@@ -355,15 +355,25 @@ def audit(
         raise typer.Exit(1)
 
 
+class SchemaOf(str, Enum):
+    report = "report"
+    reconciliation = "reconciliation"
+
+
 @app.command()
-def schema() -> None:
+def schema(
+    of: Annotated[SchemaOf, typer.Option("--of", help="report: the Report record; reconciliation: what `audit "
+                                                      "--archive --format json` prints per organisation.")]
+    = SchemaOf.report,
+) -> None:
     """Print the JSON Schema of the Report record (generated from the models).
 
     Example: sprawozdania schema > report.schema.json
     """
-    from models import Report
+    from models import Reconciliation, Report
 
-    write_output(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
+    model = Report if of is SchemaOf.report else Reconciliation
+    write_output(None, json.dumps(model.model_json_schema(), ensure_ascii=False, indent=1))
 
 
 from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (registers commands)

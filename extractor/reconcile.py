@@ -271,10 +271,12 @@ def reconcile(archive: Archive, org_key: str, organisation: str, coverings: list
                     evidence=tuple(_evidence(ri, None))))
         if cov.gaps:
             days = sum((b - a).days + 1 for a, b in cov.gaps)
+            unchecked = list(dict.fromkeys(unverifiable_by_gap))
             findings.append(CrossFinding(
                 "coverage_gap", "warning",
-                f"{what}: brak sprawozdań za {gap_text} – łącznie {days} dni okresu bez sprawozdania okresowego"
-                + (f"; nie można sprawdzić: {', '.join(unverifiable_by_gap)}" if unverifiable_by_gap else ""),
+                f"{what}: brak sprawozdań okresowych za {gap_text}"
+                + (f" – łącznie {days} dni" if len(cov.gaps) > 1 else "")
+                + (f"; nie można sprawdzić: {', '.join(unchecked)}" if unchecked else ""),
                 periods=(c.label, *(p.label for p in cov.covered)),
                 evidence=tuple(spans[p.sha256] for p in (c, *cov.covered) if p.sha256 in spans)))
         for p in cov.straddling:
