@@ -411,7 +411,7 @@ def finding_record(f: CrossFinding) -> Any:
     """The finding as models.CrossFindingRecord (what the JSON and the archive carry)."""
     from models import CrossFindingRecord
 
-    return CrossFindingRecord(code=f.code, severity=f.severity, message=f.message, section=f.section,  # type: ignore[arg-type]
+    return CrossFindingRecord(code=f.code, severity=f.severity, message=f.message, section=f.section,
                               indicator=f.indicator, periods=list(f.periods), evidence=list(f.evidence))
 
 

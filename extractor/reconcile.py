@@ -176,8 +176,8 @@ def reconcile(archive: Archive, org_key: str, organisation: str, coverings: list
                 continue
             ind = tax.get(indicator) if indicator else None
             rule = ind.reconcile_rule if ind is not None else DEFAULT_RULE.get(measure, "sum")
-            figs = [_Figure(p, *(values[(p.sha256, section, key)] if (p.sha256, section, key) in values
-                                 else (None, False, []))) for p in cov.covered]
+            none: tuple[float | None, bool, list[str]] = (None, False, [])
+            figs = [_Figure(p, *values.get((p.sha256, section, key), none)) for p in cov.covered]
             label = f"{section + ': ' if section else ''}{name}" + (" [h]" if unit == "hours" else "")
 
             def fig(f: _Figure) -> CoveredFigure:
@@ -222,7 +222,8 @@ def reconcile(archive: Archive, org_key: str, organisation: str, coverings: list
                 elif rule == "last":
                     f = next(f for f in figs if f.column is last)
                     if f.value is None:
-                        reason = f"brak wskaźnika w ostatnim okresie: {last.name} ({fmt_period(last.start, last.end)})"
+                        lc = f.column
+                        reason = f"brak wskaźnika w ostatnim okresie: {lc.name} ({fmt_period(lc.start, lc.end)})"
                     else:
                         used = [f]
                         expected = f.value
