@@ -962,9 +962,18 @@ class Archive:
 
     def store_cross_findings(self, org: str, findings: list[Any]) -> None:
         """Replace the findings across reports stored for organisation `org` (its key) with
-        `findings` (models.CrossFindingRecord), each with every span of its evidence."""
+        `findings` (models.CrossFindingRecord), each with every span of its evidence. Evidence
+        without line and column gets those an earlier check stored for the same words."""
         now = _now()
         with self._tx() as c:
+            # line and column found by an earlier check (the files at hand then) are kept
+            places = {(r[0], r[1], r[2]): (r[3], r[4]) for r in c.execute(
+                "SELECT e.report, e.start_char, e.end_char, e.line, e.col FROM cross_evidence e JOIN cross_findings f "
+                "ON f.id = e.finding WHERE f.org_key = ? AND e.line IS NOT NULL", (org,))}
+            for f in findings:
+                for e in f.evidence:
+                    if e.line is None and (e.sha256, e.start, e.end) in places:
+                        e.line, e.column = places[(e.sha256, e.start, e.end)]
             c.execute("DELETE FROM cross_findings WHERE org_key = ?", (org,))
             known = self.known_hashes()
             for i, f in enumerate(findings):

@@ -35,6 +35,7 @@ class _Places:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self._index: dict[str, tuple[str, Any] | None] = {}
+        self._paths: dict[str, list[str]] = {}
 
     def path_and_index(self, sha: str) -> tuple[str, Any] | None:
         if sha not in self._index:
@@ -43,6 +44,7 @@ class _Places:
 
             found: tuple[str, Any] | None = None
             paths = self.archive.paths(sha)
+            self._paths[sha] = paths
             for p in paths:
                 if Path(p).suffix.lower() not in _LOCATABLE or not Path(p).is_file():
                     continue
@@ -57,16 +59,18 @@ class _Places:
         return self._index[sha]
 
     def fill(self, f: CrossFindingRecord) -> None:
+        """Line and column of every piece of evidence (while the archive is open)."""
         for e in f.evidence:
             got = self.path_and_index(e.sha256)
             if got is not None and got[1].text[e.start:e.end] == e.text:
                 e.line, e.column = got[1].line_col(e.start)
 
     def file(self, sha: str, name: str) -> str:
-        got = self.path_and_index(sha)
+        """Where the report is: its path as archived (the first one seen), else its file name."""
+        got = self._index.get(sha)
         if got is not None:
             return got[0]
-        paths = self.archive.paths(sha)
+        paths = self._paths.get(sha) or []
         return paths[0] if paths else name
 
 
