@@ -176,6 +176,8 @@ def eval_cmd(
     errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious facts per report.")]
     = False,
     by_style: Annotated[bool, typer.Option("--by-style", help="Also total per organisation prefix.")] = False,
+    by_body: Annotated[bool, typer.Option("--by-body", help="Also total per kind of body (OWES, KIS/CIS, WTZ, "
+                                          "ŚDS, OPS, PCPR, other), told by the author's acronym.")] = False,
     min_f1: Annotated[float | None, typer.Option(metavar="F1", help="Exit 1 when facts F1 is below this.")] = None,
     min_links: Annotated[float | None, typer.Option(metavar="SHARE", help="Exit 1 when link accuracy is below this.")] = None,
     min_findings_f1: Annotated[float | None, typer.Option(metavar="F1", help="Exit 1 when checked-findings F1 is below.")]
@@ -183,7 +185,7 @@ def eval_cmd(
 ) -> None:
     """Score every report that has gold facts/1 (the contract's rule) and print P/R/F1.
 
-    Example: sprawozdania eval corpus --min-f1 0.95
+    Example: sprawozdania eval corpus/beyond --by-body
     """
     from rich.markup import escape
     from rich.table import Table
@@ -193,6 +195,7 @@ def eval_cmd(
 
     from .emit import to_facts
     from .evaluate import TYPES, GoldError, Totals, load_gold, prf, score
+    from .organisation import OTHER_BODY, body_of
 
     check_limits()
     con = console()
@@ -211,16 +214,21 @@ def eval_cmd(
         raise typer.Exit(2)
     total = Totals()
     styles: dict[str, Totals] = {}
+    bodies: dict[str, Totals] = {}
     rows = []
     for gold in loaded:
         rpath = corpus / gold["source"]
+        key = None
         try:
-            pred = to_facts(do_extract(rpath))
+            report = do_extract(rpath)
+            key = report.org_key
+            pred = to_facts(report)
         except Exception as e:  # noqa: BLE001 — scored as an empty prediction, like the reference scorer
             err(tr("{path}: no usable prediction ({detail})", path=rpath, detail=f"{type(e).__name__}: {e}"))
             pred = {"facts": [], "sections": [], "findings": [], "document": {}}
         s = score(gold, pred)
         total.add(s)
+        bodies.setdefault(body_of(key), Totals()).add(s)
         style = gold["source"].split("_")[0]
         styles.setdefault(style, Totals()).add(s)
         one = Totals()
@@ -260,6 +268,15 @@ def eval_cmd(
             st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
         con.print(st)
+    if by_body:
+        bt = Table(title=tr("By kind of body"))
+        for col in ("kind of body", "reports", "periods", "facts F1", "P", "R", "links", "findings F1"):
+            bt.add_column(tr(col), justify="right")
+        for name, tot in sorted(bodies.items()):
+            p, r, _f = prf(*tot.facts)
+            bt.add_row(Text(tr(name) if name == OTHER_BODY else name), str(tot.periods[1]), f"{tot.periods[0]}/{tot.periods[1]}", f"{tot.f1:.3f}",
+                       f"{p:.3f}", f"{r:.3f}", f"{tot.link_accuracy:.3f}", f"{tot.findings_f1:.3f}")
+        con.print(bt)
     con.print(Text(total.total_line()), highlight=False)
     short = []
     if min_f1 is not None and total.f1 < min_f1 - 1e-9:

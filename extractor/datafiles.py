@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import SprawozdaniaError
 
@@ -222,6 +222,18 @@ class OrganisationsFile(Table):
     file_format_tags: tuple[str, ...]
     file_report_words: tuple[str, ...]      # a name in a file name ends before one of these
     long_names: dict[str, str]
+    bodies: dict[str, str]                  # acronym -> the kind of body it names
+
+    @model_validator(mode="after")
+    def _known_acronyms(self) -> OrganisationsFile:
+        for where, acr in [*(("long_names", a) for a in self.long_names.values()),
+                           *(("bodies", a) for a in self.bodies)]:
+            if acr not in self.acronyms:
+                raise ValueError(f"{where}: {acr!r} is not one of the acronyms")
+        missing = [a for a in self.acronyms if a not in self.bodies]
+        if missing:
+            raise ValueError(f"bodies: no kind of body for {', '.join(missing)}")
+        return self
 
 
 M = TypeVar("M", bound=BaseModel)

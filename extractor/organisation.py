@@ -32,6 +32,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _MAX_NAME_WORDS = 3
 # what may stand between a centre's acronym or long name and its name on one line
 _GAP_OK = re.compile(r"[ \t]*(?:[-:,][ \t]*)?")
+# a body's own name in quotation marks between its acronym and its place: 'WTZ „Latarnia” w Ustce'
+_QUOTED = re.compile(r"[ \t]*[„\"“][^„\"“”\n]{1,60}[”\"][ \t]*")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _SPACES = re.compile(r"[ \t]+")
 
@@ -60,9 +62,12 @@ def _caps(word: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _head_lemma(word: str) -> str:
+    """The lemma of a name's first word; of a hyphenated one, its last part's lemma after the
+    others as written ('Miejsko-Gminnego' -> 'miejsko-gminny')."""
     from .morph import lemma
 
-    return fold(lemma(_caps(word)))
+    head, hyphen, last = word.rpartition("-")
+    return fold(head) + hyphen + fold(lemma(_caps(last)))
 
 
 def _head_at(toks: list[_Tok], i: int, acronyms_any_case: bool = False) -> tuple[str, int] | None:
@@ -92,16 +97,28 @@ def _is_partner(toks: list[_Tok], i: int) -> bool:
     return False
 
 
-def _name_words(text: str, toks: list[_Tok], j: int) -> tuple[list[str], bool]:
+def _name_words(text: str, toks: list[_Tok], j: int, after_quote: bool = False) -> tuple[list[str], bool]:
     """The name after a head ending before token j: (its words, whether a preposition led them)."""
     ox = organisations()
     if j >= len(toks):
         return [], False
+    quoted = None if after_quote else _QUOTED.match(text, toks[j - 1].end)
+    if quoted:
+        # the place after a quoted name, when one follows ('WTZ „Latarnia” w Ustce' -> 'WTZ Ustka');
+        # without one, the quoted name itself
+        after = next((k for k in range(j, len(toks)) if toks[k].start >= quoted.end()), len(toks))
+        if after + 1 < len(toks) and toks[after].start == quoted.end() \
+                and fold(toks[after].text) in ox.place_prepositions:
+            words, prep = _name_words(text, toks, after, after_quote=True)
+            if words and prep:
+                return words, prep
     prep = fold(toks[j].text) in ox.place_prepositions and j + 1 < len(toks)
     gap = text[toks[j - 1].end:toks[j].start]
+    if quoted and not _GAP_OK.fullmatch(gap):
+        gap = gap.strip(" \t„\"“")
     # the name stays on the head's line; a place with its preposition may open the next line
     # ("Ośrodek Wsparcia Ekonomii Społecznej\nw Bartoszycach")
-    if not (_GAP_OK.fullmatch(gap) or prep and _LINE_BREAK.fullmatch(gap)):
+    if not (_GAP_OK.fullmatch(gap) or prep and _LINE_BREAK.fullmatch(gap) or after_quote):
         return [], False
     words: list[str] = []
     first = j + 1 if prep else j
@@ -244,6 +261,29 @@ def organisation_from_name(name: str) -> str | None:
     if len(words) < 2 or not ended:
         return None
     return "-".join(words)
+
+
+OTHER_BODY = "other"
+
+
+@lru_cache(maxsize=1)
+def _body_prefixes() -> tuple[tuple[str, str], ...]:
+    from .datafiles import OrganisationsFile, load
+
+    ox = load(OrganisationsFile, "organisations.toml")
+    pairs = {fold(acr, joiner="-") + "-": kind for acr, kind in ox.bodies.items()}
+    return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+
+
+def body_of(key: str | None) -> str:
+    """The kind of body an organisation key names, by its acronym (organisations.toml [bodies]):
+    'owes-olsztyn' -> 'OWES', 'mgops-izbica-kujawska' -> 'OPS', 'wtz-ustka' -> 'WTZ'; a key
+    without a known acronym, or none, -> 'other'."""
+    if key:
+        for prefix, kind in _body_prefixes():
+            if key.startswith(prefix):
+                return kind
+    return OTHER_BODY
 
 
 @lru_cache(maxsize=1)

@@ -163,3 +163,52 @@ def test_migration_3_rekeys_archived_organisations(tmp_path: Path) -> None:
     with Archive(db) as ar:
         assert ar.migrated == [3, 4, 5, 6]
         assert [r.org_key for r in ar.reports()] == ["owes-olsztynek"]
+
+
+# --- other bodies: clubs and centres of social integration, workshops, homes, welfare centres --
+
+@pytest.mark.parametrize(("text", "org", "body"), [
+    ("ŚRODOWISKOWY DOM SAMOPOMOCY W KOZIENICACH\nul. Lipowa 3\n\nSprawozdanie za rok 2022", "ŚDS Kozienice", "ŚDS"),
+    ("Sprawozdanie Środowiskowego Domu Samopomocy w Gostyninie za 2021 r.", "ŚDS Gostynin", "ŚDS"),
+    ("MIEJSKO-GMINNEGO OŚRODKA POMOCY SPOŁECZNEJ W RYPINIE\nInformacja za rok 2020", "MGOPS Rypin", "OPS"),
+    ("Gminny Ośrodek Pomocy Społecznej w Baruchowie\n\nInformacja o realizacji programu", "GOPS Baruchowo",
+     "OPS"),
+    ("Klub Integracji Społecznej „Razem” w Lipnie\nSprawozdanie kwartalne", "KIS Lipno", "KIS/CIS"),
+    ("WTZ „Przystań” w Sierpcu\n\nSprawozdanie merytoryczne", "WTZ Sierpc", "WTZ"),
+    ("Sprawozdanie Powiatowego Centrum Pomocy Rodzinie w Lipnie za rok 2019", "PCPR Lipno", "PCPR"),
+    ("OWES w Olsztynie\nSprawozdanie częściowe", "OWES Olsztyn", "OWES"),
+])
+def test_other_bodies_are_named_by_their_acronym_and_place(text: str, org: str, body: str) -> None:
+    from extractor.organisation import body_of
+
+    rep = extract_text(text + BODY.format(n=4))
+    assert (rep.organisation, body_of(rep.org_key)) == (org, body)
+
+
+def test_a_body_without_an_acronym_has_no_key_and_is_of_the_other_kind() -> None:
+    from extractor.organisation import OTHER_BODY, body_of
+
+    rep = extract_text("Stowarzyszenie Przyjaciół Doliny Wkry\nSprawozdanie zarządu za rok 2020" + BODY.format(n=2))
+    assert rep.org_key is None and body_of(rep.org_key) == OTHER_BODY
+    assert organisation_from_name("wtz-sierpc_2020-01-01_2020-12-31.txt") == "wtz-sierpc"
+    assert organisation_from_name("stowarzyszenie-plonsk_2020-01-01_2020-12-31.txt") is None
+
+
+def test_eval_totals_per_kind_of_body(tmp_path: Path) -> None:
+    import json
+
+    from extractor.emit import to_facts
+
+    texts = {"sds-kozienice_2022-01-01_2022-12-31.txt": "Środowiskowy Dom Samopomocy w Kozienicach\n"
+                                                         "Sprawozdanie za rok 2022",
+             "fundacja-plock_2022-01-01_2022-12-31.txt": "Fundacja Pod Wiatr\nSprawozdanie za rok 2022"}
+    (tmp_path / "gold").mkdir()
+    for name, head in texts.items():
+        p = _write(tmp_path, name, head + BODY.format(n=6))
+        (tmp_path / "gold" / (Path(name).stem + ".facts.json")).write_text(
+            json.dumps(to_facts(extract(p)), ensure_ascii=False), encoding="utf-8")
+    res = runner.invoke(app, ["--lang", "en", "eval", str(tmp_path), "--by-body"])
+    assert res.exit_code == 0, res.output
+    rows = {line.split("│")[1].strip(): line for line in res.output.splitlines() if line.count("│") > 5}
+    assert "ŚDS" in rows and "other" in rows and "OWES" not in rows
+    assert "1/1" in rows["ŚDS"] and "1.000" in rows["other"]
