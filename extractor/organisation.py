@@ -109,9 +109,9 @@ def _name_words(text: str, toks: list[_Tok], j: int, after_quote: bool = False) 
         after = next((k for k in range(j, len(toks)) if toks[k].start >= quoted.end()), len(toks))
         if after + 1 < len(toks) and toks[after].start == quoted.end() \
                 and fold(toks[after].text) in ox.place_prepositions:
-            words, prep = _name_words(text, toks, after, after_quote=True)
-            if words and prep:
-                return words, prep
+            placed, prep = _name_words(text, toks, after, after_quote=True)
+            if placed and prep:
+                return placed, prep
     prep = fold(toks[j].text) in ox.place_prepositions and j + 1 < len(toks)
     gap = text[toks[j - 1].end:toks[j].start]
     if quoted and not _GAP_OK.fullmatch(gap):
