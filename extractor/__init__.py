@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError, ReadError, SprawozdaniaError, TextError
+from .errors import ConfigError, ReadError, SprawozdaniaError, TextError, path_text
 
 if TYPE_CHECKING:
     from models import Report
@@ -62,7 +62,7 @@ def extract(path: str | Path, *, keep_text: bool = False, ocr: OcrOptions | None
 
     limits = Limits.from_env()
     src = read(path, limits=limits, ocr=ocr)
-    rep = get_extractor().extract_text(src.text, name=Path(src.path).name, fmt=src.format,
+    rep = get_extractor().extract_text(src.text, name=path_text(Path(src.path).name), fmt=src.format,
                                        encoding=src.encoding, keep_text=keep_text)
     rep.source.sha256 = src.sha256
     if src.raw is not None:

@@ -423,7 +423,8 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
             conn.execute(f"PRAGMA user_version = {int(m.version)}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:       # SQLite ends it itself on some errors (a full disk)
+                conn.execute("ROLLBACK")
             raise
         current = m.version
         done.append(m.version)
@@ -695,6 +696,8 @@ class Archive:
             self.migrated = migrate(self.conn)
         except sqlite3.DatabaseError as e:
             self.conn.close()
+            if getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise ArchiveError(f"cannot write archive {self.path}: no space left on device ({e})") from None
             raise ArchiveError(f"{self.path}: not a usable archive ({e})") from None
         except BaseException:
             self.conn.close()
@@ -1024,7 +1027,10 @@ class _Tx:
         return self.conn
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:    # SQLite ends it itself on some errors (a full disk)
+            self.conn.execute("ROLLBACK")
 
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Archive", "ArchiveError", "Migration", "ReportRow", "migrate",

@@ -4,38 +4,49 @@
     result = run_batch(["corpus"], "out", fmt="json", workers=4, archive="reports.sqlite")
     result.failed      # [Outcome(path=..., reason=...)]
 
-Every worker process builds the pipeline once (`extractor.extract` builds it lazily) and
-converts files; the parent alone writes: each output atomically (temp file + rename), then
-the archive (one transaction per report), then a line in OUTDIR/.manifest.jsonl. A re-run
-skips a file whose output and manifest entry carry the same content sha256 (and, with an
-archive, whose hash the archive holds) unless `force`; an interrupted run therefore loses
-and duplicates nothing. A worker that dies (segfault, out of memory) costs only the file it
-was converting. The library never prints: progress comes through the `on_*` callbacks.
+Every worker process builds the pipeline once, before its first file, and converts one file
+at a time; the parent alone writes: each output atomically (temp file + rename), then the
+archive (one transaction per report), then a line in OUTDIR/.manifest.jsonl. A re-run skips
+a file whose output and manifest entry carry the same content sha256 (and, with an archive,
+whose hash the archive holds) unless `force`; an interrupted run therefore loses and
+duplicates nothing.
+
+Each file has a time and a memory budget (`Budget`): a worker over either is killed and
+replaced, the file is recorded as failed (kind `timeout` or `memory`) and the other files
+in flight go on undisturbed. Those two kinds are remembered in OUTDIR/errors.jsonl, so a
+re-run does not spend the budget on them again unless `retry_failed`. A worker that dies
+(segfault, killed) costs only the file it was converting. A full disk stops the batch with
+the reason; what was written stays consistent and a re-run resumes. The library never
+prints: progress comes through the `on_*` callbacks.
 """
 from __future__ import annotations
 
 import contextlib
 import csv
 import datetime as dt
+import errno
 import glob
 import hashlib
 import io
 import json
+import math
 import os
+import pickle
 import re
 import signal
+import sqlite3
+import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import SprawozdaniaError
-from .output import atomic_write
+from .errors import SprawozdaniaError, path_text
+from .output import atomic_write, reason_of
 from .read import SUFFIXES
 
 Format = Literal["json", "facts", "jsonl", "csv"]
@@ -52,9 +63,32 @@ CSV_COLUMNS = ("source", "sha256", "org_key", "organisation", "period_start", "p
                "planned", "start", "end", "text")
 _TMP_RE = re.compile(r"^\..+\.\d+\.tmp$")   # extractor.output.temp_name, left by a killed run
 
+# The time budget of a file when none is given: a base, plus time for each MiB of the file and
+# each page that may need OCR. Measured: the pipeline reads 1 M characters in 8 s of CPU and
+# 4.9 M (the most the text limit lets through) in 39 s, so 30 s a MiB leaves room for a
+# machine two or three times slower or busier; OCR takes about 10 s a page.
+BUDGET_BASE = 60.0
+BUDGET_PER_MIB = 30.0
+BUDGET_PER_PAGE = 30.0
+# a PDF page with a text layer: pdfminer lays out a page of a report in about 0.07 s of CPU, measured
+BUDGET_PER_PDF_PAGE = 2.0
+# Resident memory a worker may use. Measured: a worker with its pipeline built holds about
+# 0.15 GiB; reading a report of 1 M characters takes it to 0.35 GiB, of 4.9 M to 1.04 GiB.
+DEFAULT_MAX_MEMORY = 3 * 1024 ** 3
+HELD_KINDS = ("timeout", "memory")    # failures a re-run does not retry unless asked to
+_POLL = 0.25                           # seconds between looks at the workers' memory
+_START_TIMEOUT = 300.0                 # seconds a new worker may take to build its pipeline
+_START_FAILURES = 3                    # workers dying in a row before they start: give up
+# a small report that builds every part of the pipeline when a worker starts
+_WARM_UP = "Sprawozdanie częściowe za okres 01.09.2018 – 30.11.2018\n\nCENTRUM (CPS)\n\n5 spotkań w Olsztynie (12.10).\n"
+
 
 class BatchError(SprawozdaniaError):
     """The batch cannot run at all (no inputs, output folder unusable, locked …)."""
+
+
+class _NoSpace(Exception):
+    """A write failed for want of space: the batch stops (every later write would fail too)."""
 
 
 @dataclass
@@ -72,13 +106,75 @@ class Outcome:
     sha256: str | None = None
     output: str | None = None
     reason: str | None = None
-    # ReadError.kind (empty, binary, corrupt, unsupported …), or internal | crash | write | archive | missing
+    # ReadError.kind (empty, binary, corrupt, unsupported …), or internal | crash | timeout | memory |
+    # no_space | write | archive | missing | read
     error_kind: str | None = None
     archive: str | None = None         # added | updated | unchanged
     seconds: float = 0.0
     facts: int = 0
     findings: int = 0
     stage: Literal["plan", "convert"] = "convert"   # decided while planning, or by a worker
+    held: bool = False                 # failed for time or memory in an earlier run, not tried again
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one file may cost. `timeout`: seconds (None: scaled to the file by `time_budget`;
+    0: no limit). `max_memory`: bytes of a worker's resident memory, the pipeline included
+    (None: DEFAULT_MAX_MEMORY; 0: no limit)."""
+
+    timeout: float | None = None
+    max_memory: int | None = None
+
+    @property
+    def memory(self) -> int | None:
+        """The memory limit in bytes, None for none."""
+        if self.max_memory is None:
+            return DEFAULT_MAX_MEMORY
+        return self.max_memory or None
+
+    def seconds(self, size: int, pages: int = 0, pdf_pages: int = 0) -> float:
+        """The time budget of a file of `size` bytes with `pages` pages that OCR reads and
+        `pdf_pages` PDF pages (inf: none); with a `timeout`, that, whatever the file."""
+        if self.timeout is None:
+            return time_budget(size, pages, pdf_pages)
+        return self.timeout if self.timeout > 0 else math.inf
+
+
+def time_budget(size: int, pages: int = 0, pdf_pages: int = 0) -> float:
+    """Seconds a file may take by default: 60 s, plus 30 s a MiB of the file, plus 30 s a page
+    that OCR reads (`count_pages`), plus 2 s a page of a PDF. A page a batch reads by OCR
+    on its own may take `time_budget(0, 1)`, 90 s."""
+    return (BUDGET_BASE + BUDGET_PER_MIB * size / 1024 ** 2 + BUDGET_PER_PAGE * pages
+            + BUDGET_PER_PDF_PAGE * pdf_pages)
+
+
+def count_pages(path: str) -> dict[str, Any]:
+    """What a file's time budget is scaled by, told without OCR or layout analysis (a worker's
+    task: opening a damaged PDF is no work for the batch process): `ocr`, the pages that need
+    OCR (`extractor.read.ocr.ocr_pages_of`: every page of an image, the PDF pages without a
+    text layer), and `pages`, how many pages a PDF has (0 for anything else)."""
+    from .read import Limits
+    from .read.ocr import ocr_pages_of
+    from .read.pdf import page_count
+
+    limits = Limits.from_env()
+    with _open_regular(Path(path)) as fh:
+        head = fh.read(1024)
+        pdf = page_count(head + fh.read(limits.max_bytes), limits.max_pages) if b"%PDF-" in head else None
+    return {"ocr": ocr_pages_of(path), "pages": pdf or 0}
+
+
+def _may_have_pages(path: Path) -> bool:
+    """A PDF or an image, by its first bytes: its pages are counted (by a worker) first."""
+    from .read.ocr import IMAGE_MAGIC
+
+    try:
+        with _open_regular(path) as fh:
+            head = fh.read(1024)
+    except OSError:
+        return False
+    return b"%PDF-" in head or head.startswith(IMAGE_MAGIC)
 
 
 @dataclass
@@ -89,8 +185,12 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     ignored: int = 0                   # files in folders that are not reports (by suffix)
     interrupted: bool = False
+    stopped: str | None = None         # why the batch stopped before the end (no space left …)
+    not_converted: int = 0             # files left for a re-run when it stopped
+    problems: list[str] = field(default_factory=list)   # closing writes that failed (errors.jsonl …)
     seconds: float = 0.0
     combined: str | None = None
+    budget: Budget = field(default_factory=Budget)
 
     def _by(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -108,10 +208,18 @@ class BatchResult:
         return self._by("failed")
 
     @property
+    def held(self) -> list[Outcome]:
+        """Files not tried again: they failed for time or memory in an earlier run."""
+        return [o for o in self.outcomes if o.held]
+
+    @property
     def exit_code(self) -> int:
-        """0 all converted or up to date; 1 some failed; 2 none usable; 130 interrupted."""
+        """0 all converted or up to date; 1 some failed, or stopped (no space); 2 none usable;
+        130 interrupted."""
         if self.interrupted:
             return 130
+        if self.stopped or self.problems:
+            return 1
         if not self.failed:
             return 0
         return 1 if (self.converted or self.skipped) else 2
@@ -149,6 +257,64 @@ def init_worker(batch: int | None = None, ocr_cache: str | None = None) -> None:
         os.environ.setdefault(OCR_CACHE_ENV, ocr_cache)
     if batch is not None:
         threading.Thread(target=_watch_parent, args=(batch, os.getppid()), daemon=True).start()
+
+
+def _cap_address_space(max_memory: int) -> None:
+    """A backstop for the parent's watch on memory, which looks only every _POLL seconds: the
+    address space may grow by twice the memory budget beyond what the worker maps once built
+    (spaCy and Morfeusz map more than they use), so an allocation far over the budget fails
+    at once with MemoryError instead of pressing the whole machine."""
+    try:
+        import resource
+
+        import psutil
+
+        cap = psutil.Process().memory_info().vms + 2 * max_memory
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or cap <= hard:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):   # not POSIX, or not allowed: the parent's watch remains
+        pass
+
+
+def _serve(conn: Any, batch: int, max_memory: int | None, ocr_cache: str | None) -> None:
+    """A worker process: build the pipeline, say so, then run the tasks the parent sends (a
+    file to convert, a page to read by OCR, a file's pages to count), one at a time, until it
+    sends None or goes away (then the worker ends, quietly). A task's exception is its result,
+    as {"ok": False, "kind": …, "reason": …}."""
+    init_worker(batch, ocr_cache)
+    try:
+        import extractor
+
+        from .indicators import load_taxonomy
+
+        extractor.extract_text(_WARM_UP)
+        load_taxonomy()
+    except Exception:  # noqa: BLE001, S110 - the first file reports the same failure, with its name
+        pass
+    if max_memory:
+        _cap_address_space(max_memory)
+    try:
+        conn.send(("ready", os.getpid()))
+        while (task := conn.recv()) is not None:
+            fn, args = task
+            t0 = time.perf_counter()
+            try:
+                res = fn(*args)
+            except MemoryError:
+                res = {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space "
+                       "cap)", "seconds": time.perf_counter() - t0}
+            except Exception as e:  # noqa: BLE001 - the task failed: its file only
+                res = {"ok": False, "kind": "internal", "reason": f"{type(e).__name__}: {e}",
+                       "seconds": time.perf_counter() - t0}
+            try:
+                message = pickle.dumps(("result", res))
+            except Exception as e:  # noqa: BLE001 - a result that cannot be pickled
+                message = pickle.dumps(("result", {"ok": False, "kind": "internal", "seconds": time.perf_counter() - t0,
+                                                   "reason": f"{type(e).__name__}: {e}"}))
+            conn.send_bytes(message)
+    except (EOFError, OSError):      # the batch has gone (killed): nothing to report to
+        return
 
 
 def render(report: Any, fmt: str, organisation: str | None = None) -> str:
@@ -223,6 +389,9 @@ def convert_file(path: str, fmt: str, org: str | None, want_record: bool) -> dic
             "record": record, "organisation": report.organisation, "identity": identity_entry(ident, report),
             "facts": len(report.facts), "findings": len(report.findings), "seconds": time.perf_counter() - t0,
         }
+    except MemoryError:
+        return {"ok": False, "kind": "memory", "reason": "out of memory (over the worker's address-space cap)",
+                "seconds": time.perf_counter() - t0}
     except Exception as e:  # noqa: BLE001 - a bug on one input must not stop the batch
         tb = traceback.extract_tb(e.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
@@ -244,66 +413,136 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
 
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def _special(mode: int) -> str:
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def _unusable(path: str, e: OSError) -> Outcome:
+    """An input that cannot be used, told by why its stat failed."""
+    if e.errno == errno.ELOOP:
+        return Outcome(path, "failed", reason="a symbolic link loop", error_kind="read")
+    if e.errno == errno.ENOENT and os.path.islink(path):
+        return Outcome(path, "failed", reason="a broken symbolic link (its target does not exist)",
+                       error_kind="missing")
+    if e.errno in (errno.ENOENT, errno.ENOTDIR):
+        return Outcome(path, "failed", reason="no such file or folder", error_kind="missing")
+    return Outcome(path, "failed", reason=f"cannot access ({reason_of(e)})", error_kind="read")
+
+
 def collect(inputs: Iterable[str | Path], outdir: Path | None = None
             ) -> tuple[list[Job], list[Outcome], int]:
     """Files named by the inputs (files, folders searched recursively, glob patterns).
 
-    Returns (jobs, failures for inputs that name nothing, number of ignored non-report files).
+    Returns (jobs, failures for inputs that cannot be used, number of ignored non-report files).
+    A failure is an input that names nothing, a broken link or a link loop, a named pipe, device
+    or socket (never opened: reading one could block for ever), a folder that cannot be read —
+    given directly or met inside a folder with a report's suffix.
     """
     suffixes = frozenset(SUFFIXES)
     out_abs = outdir.resolve() if outdir is not None else None
     jobs: list[Job] = []
-    missing: list[Outcome] = []
+    problems: list[Outcome] = []
     seen: set[Path] = set()
     ignored = 0
 
     def add(p: Path, rel: str) -> None:
-        rp = p.resolve()
+        rp = Path(os.path.realpath(p))          # (Path.resolve raises on a link loop)
         if rp in seen:
             return
         seen.add(rp)
-        jobs.append(Job(p, rel))
+        jobs.append(Job(p, path_text(rel)))      # output names are text, whatever the input's name
+
+    def inside_out(p: Path) -> bool:
+        return out_abs is not None and Path(os.path.realpath(p)).is_relative_to(out_abs)
 
     def add_dir(root: Path) -> None:
         nonlocal ignored
-        for p in sorted(root.rglob("*")):
-            if not p.is_file():
-                continue
-            rel = p.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if out_abs is not None and p.resolve().is_relative_to(out_abs):
-                continue
-            if p.suffix.lower() not in suffixes:
-                ignored += 1
-                continue
-            add(p, str(rel.parent / _stem(rel.name)) if rel.parent != Path(".") else _stem(rel.name))
+
+        def unreadable(e: OSError) -> None:
+            problems.append(Outcome(str(e.filename or root), "failed", error_kind="read",
+                                    reason=f"cannot read folder ({reason_of(e)})"))
+
+        found: list[tuple[Path, str]] = []
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+            here = Path(dirpath)
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and not inside_out(here / d)]
+            for name in filenames:
+                p = here / name
+                if name.startswith(".") or inside_out(p):
+                    continue
+                report_like = p.suffix.lower() in suffixes
+                try:
+                    mode = os.stat(p).st_mode
+                except OSError as e:
+                    if report_like:
+                        problems.append(_unusable(str(p), e))
+                    continue
+                if not stat.S_ISREG(mode):
+                    if report_like:
+                        problems.append(Outcome(str(p), "failed", error_kind="unsupported",
+                                                reason=f"not a regular file: {_special(mode)}"))
+                    continue
+                if not report_like:
+                    ignored += 1
+                    continue
+                r = p.relative_to(root)
+                found.append((p, str(r.parent / _stem(r.name)) if r.parent != Path(".") else _stem(r.name)))
+        for fp, rel in sorted(found):
+            add(fp, rel)
+
+    def add_path(p: Path, shown: str) -> None:
+        """A file or folder named directly or by a pattern."""
+        try:
+            mode = os.stat(p).st_mode
+        except OSError as e:
+            problems.append(_unusable(shown, e))
+            return
+        if stat.S_ISDIR(mode):
+            add_dir(p)
+        elif stat.S_ISREG(mode):
+            add(p, _stem(p.name))
+        else:
+            problems.append(Outcome(shown, "failed", error_kind="unsupported",
+                                    reason=f"not a regular file: {_special(mode)}"))
 
     for raw in inputs:
         s = str(raw)
         p = Path(s)
-        if p.is_dir():
-            add_dir(p)
-        elif p.is_file():
-            add(p, _stem(p.name))
-        elif glob.has_magic(s):
+        if not os.path.lexists(p) and glob.has_magic(s):
             hits = sorted(glob.glob(s, recursive=True))
             if not hits:
-                missing.append(Outcome(s, "failed", reason="pattern matches no file", error_kind="missing"))
+                problems.append(Outcome(s, "failed", reason="pattern matches no file", error_kind="missing"))
             for h in hits:
-                hp = Path(h)
-                if hp.is_dir():
-                    add_dir(hp)
-                elif hp.is_file():
-                    add(hp, _stem(hp.name))
+                add_path(Path(h), h)
         else:
-            missing.append(Outcome(s, "failed", reason="no such file or folder", error_kind="missing"))
-    return jobs, missing, ignored
+            add_path(p, s)
+    return jobs, problems, ignored
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path) -> Iterator[io.BufferedReader]:
+    """Open a file for reading without ever blocking on a named pipe or a device: refused
+    with OSError unless it is a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"not a regular file: {_special(mode)}", str(path))
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
 
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with _open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -322,19 +561,30 @@ def _assign_outputs(jobs: list[Job], fmt: str) -> None:
         taken.add(name.casefold())
 
 
-def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
-    """output path -> last entry (a line cut short by an interruption is ignored)."""
-    entries: dict[str, dict[str, Any]] = {}
-    path = outdir / MANIFEST
-    if not path.exists():
-        return entries
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a .jsonl file; a line cut short by an interruption is skipped."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    for line in text.splitlines():
         try:
             e = json.loads(line)
-            entries[e["output"]] = e
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
             continue
-    return entries
+        if isinstance(e, dict):
+            yield e
+
+
+def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
+    """output path -> last entry (a line cut short by an interruption is ignored)."""
+    return {e["output"]: e for e in _jsonl(outdir / MANIFEST) if isinstance(e.get("output"), str)}
+
+
+def load_held(outdir: Path) -> dict[str, dict[str, Any]]:
+    """sha256 -> the errors.jsonl entry of a file that failed for time or memory."""
+    return {e["sha256"]: e for e in _jsonl(outdir / ERRORS)
+            if e.get("kind") in HELD_KINDS and isinstance(e.get("sha256"), str)}
 
 
 class _Lock:
@@ -350,7 +600,10 @@ class _Lock:
             self.fh = None
             return
         while True:
-            fh = open(self.path, "a+b")  # noqa: SIM115
+            try:
+                fh = open(self.path, "a+b")  # noqa: SIM115
+            except OSError as e:
+                raise BatchError(f"cannot lock output folder {outdir}: {reason_of(e)}") from None
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -372,6 +625,43 @@ class _Lock:
             self.fh.close()
 
 
+class _Manifest:
+    """OUTDIR/.manifest.jsonl opened for appending whole lines: a line that cannot be written
+    in full (a full disk) is cut off again, and a line left unfinished by a killed run gets
+    its end before the next one, so every entry stays readable."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(self.fd).st_size
+            if size:
+                with open(path, "rb") as fh:
+                    fh.seek(size - 1)
+                    if fh.read(1) != b"\n":
+                        self._write(b"\n")
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def _write(self, data: bytes) -> None:
+        size = os.fstat(self.fd).st_size
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, size)
+            raise
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._write((json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 # --- the run --------------------------------------------------------------------------------
 
 def default_workers() -> int:
@@ -384,6 +674,40 @@ def default_workers() -> int:
 ConvertFn = Callable[[str, str, "str | None", bool], dict[str, Any]]
 
 
+def no_space(e: BaseException) -> bool:
+    """A write failed for want of space: ENOSPC or a quota (EDQUOT), or SQLite's 'database or
+    disk is full'."""
+    if isinstance(e, OSError):
+        return e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    if isinstance(e, sqlite3.Error):
+        return getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(e)
+    return False
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM wait until the block is done, then act as they would have:
+    a file's output, archive entry, manifest line and outcome are recorded all or none of them
+    as far as this process is concerned (the summary counts what the archive got)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[signal.Signals] = []
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    old = {s: signal.signal(s, lambda signum, frame: got.append(signal.Signals(signum))) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        if got:
+            handler = old[got[0]]
+            if callable(handler):
+                handler(got[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), got[0])
+
+
 @dataclass
 class _Run:
     outdir: Path
@@ -393,68 +717,73 @@ class _Run:
     convert: ConvertFn
     on_result: Callable[[Outcome], None]
     result: BatchResult
-    manifest_fh: Any = None
+    manifest: _Manifest | None = None
     ocr_cache: str | None = None
-    ocr_pages: dict[str, list[int]] = field(default_factory=dict)   # path -> pages to OCR first
+    ocr_pages: dict[str, list[int]] = field(default_factory=dict)   # path -> pages OCR reads first
+    on_pages: Callable[[int], None] = lambda pages: None
     on_page: Callable[[str, int, int], None] = lambda path, done, total: None
 
     def finish(self, job: Job, res: dict[str, Any]) -> None:
-        """Persist one worker result (output, archive, manifest) and report it."""
+        """Persist one worker result (output, archive, manifest) and report it. Raises _NoSpace
+        (after reporting the file) when a write fails for want of space."""
         if not res.get("ok"):
             self.emit(Outcome(str(job.path), "failed", job.sha256, reason=res.get("reason"),
                               error_kind=res.get("kind"), seconds=res.get("seconds", 0.0)))
             return
         sha = res.get("sha256") or job.sha256
         out_name = job.out_rel + SUFFIX[self.fmt]
+        target = self.outdir / out_name
         try:
-            atomic_write(self.outdir / out_name, res["output"])
+            atomic_write(target, res["output"])
         except OSError as e:
-            self.emit(Outcome(str(job.path), "failed", sha, reason=f"cannot write {out_name}: {e}",
-                              error_kind="write"))
+            self.fail_write(job, sha, f"cannot write {target}: {reason_of(e)}", e)
             return
         arch = None
         if self.archive is not None:
-            import sqlite3
-
             from models import Report
 
             from .archive import ArchiveError
 
             try:
-                arch = self.archive.upsert(Report.model_validate_json(res["record"]), path=str(job.path),
+                arch = self.archive.upsert(Report.model_validate_json(res["record"]), path=path_text(job.path),
                                            organisation=self.org, refresh=False)
             except (ArchiveError, ValueError, OSError, sqlite3.Error) as e:
+                if no_space(e):
+                    self.fail_write(job, sha, f"cannot write archive {self.archive.path}: no space left on device",
+                                    e, output=out_name)
+                    return
                 self.emit(Outcome(str(job.path), "failed", sha, output=out_name, error_kind="archive",
                                   reason=f"archive: {e}"))
                 return
-        entry = {"output": out_name, "sha256": sha, "format": self.fmt, "source": str(job.path),
+        entry = {"output": out_name, "sha256": sha, "format": self.fmt, "source": path_text(job.path),
                  "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "identity": res.get("identity")}
-        self.manifest_fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self.manifest_fh.flush()
+        manifest = self.manifest
+        assert manifest is not None
+        try:
+            manifest.add(entry)
+        except OSError as e:
+            self.fail_write(job, sha, f"cannot write {manifest.path}: {reason_of(e)}", e, output=out_name)
+            return
         self.emit(Outcome(str(job.path), "converted", sha, output=out_name, archive=arch,
                           seconds=res.get("seconds", 0.0), facts=res.get("facts", 0),
                           findings=res.get("findings", 0)))
+
+    def fail_write(self, job: Job, sha: str | None, reason: str, e: BaseException, output: str | None = None) -> None:
+        full = no_space(e)
+        self.emit(Outcome(str(job.path), "failed", sha, output=output, reason=reason,
+                          error_kind="no_space" if full else "write"))
+        if full:
+            raise _NoSpace(reason)
 
     def emit(self, o: Outcome) -> None:
         self.result.outcomes.append(o)
         self.on_result(o)
 
 
-def _kill(ex: ProcessPoolExecutor) -> None:
-    procs = list((getattr(ex, "_processes", None) or {}).values())
-    ex.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        with contextlib.suppress(Exception):
-            p.terminate()
-    for p in procs:
-        with contextlib.suppress(Exception):
-            p.join(timeout=5)
-
-
 # Imported once by the fork server, so that each worker starts in a fraction of a second
-# (it still builds its own pipeline, on its first file).
+# (it still builds its own pipeline, before its first file).
 PRELOAD = ["spacy", "spacy.lang.pl", "morfeusz2", "models", "extractor", "extractor.pipeline",
-           "extractor.batch", "extractor.indicators"]
+           "extractor.batch", "extractor.indicators", "psutil"]
 
 
 def _mp_context() -> Any:
@@ -468,95 +797,263 @@ def _mp_context() -> Any:
     return mp.get_context("spawn")
 
 
-def _pool(workers: int, ocr_cache: str | None = None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=init_worker,
-                               initargs=(os.getpid(), ocr_cache))
+@dataclass
+class _Task:
+    """What a worker is given: a file to convert, one page of a scan to read by OCR, or a
+    file's pages to count."""
+
+    kind: Literal["file", "page", "count"]
+    job: Job
+    page: int = 0
 
 
-def _run_parallel(run: _Run, jobs: list[Job], workers: int, want_record: bool) -> list[Job]:
-    """Convert jobs on a pool; returns the jobs left unfinished if a worker died. The pages of
-    scans are read by OCR first, each page a task of its own (spread over the workers, into
-    the OCR cache); a scan is converted once its pages are done."""
-    from .read.ocr import ocr_file_page
+class _Worker:
+    """One worker process, talked to over a pipe (no queue, no lock: nothing is left behind
+    when either side is killed), with the task it is running and that task's deadline."""
 
-    ex = _pool(workers, run.ocr_cache)
-    futures: dict[Future[Any], Job] = {}
-    page_tasks: set[Future[Any]] = set()
-    left: dict[str, int] = {}
+    def __init__(self, ctx: Any, max_memory: int | None, ocr_cache: str | None) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), max_memory, ocr_cache),
+                                name="sprawozdania-worker")
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.task: _Task | None = None
+        self.started = time.monotonic()      # the process, then the task it runs
+        self.deadline = self.started + _START_TIMEOUT
+        self.budget = math.inf
 
-    def convert(job: Job) -> None:
-        futures[ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)] = job
+    def give(self, task: _Task, fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> None:
+        self.task = task
+        self.started = time.monotonic()
+        self.budget = seconds
+        self.deadline = self.started + seconds
+        self.conn.send((fn, args))
+
+    def rss(self) -> int:
+        """Resident memory of the worker and anything it started (an OCR engine)."""
+        import psutil
+
+        try:
+            p = psutil.Process(self.proc.pid)
+            return int(p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True)))
+        except psutil.Error:
+            return 0
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill and self.proc.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
+            self.proc.join(timeout=2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(timeout=5)
+        self.conn.close()
+        with contextlib.suppress(ValueError):
+            self.proc.close()
+
+
+def _gib(n: float) -> str:
+    return f"{n / 1024 ** 3:.2f} GiB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:.0f} MiB"
+
+
+def _died(w: _Worker) -> str:
+    code = w.proc.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        how = f"killed by {name}" + (", perhaps by the system for want of memory" if -code == signal.SIGKILL else "")
+    else:
+        how = f"exit code {code}"
+    return f"the worker process died ({how})"
+
+
+class _Scheduler:
+    """The tasks of a run, in order: files whose pages are to be counted first; once every
+    count is in, the pages of scans (ahead of the rest, so a scan's pages keep every worker
+    busy; `on_pages` is told their number then, once); a scan's conversion once its pages are
+    read; the other files as they come."""
+
+    def __init__(self, run: _Run, jobs: list[Job], want_record: bool, budget: Budget, ocr: bool) -> None:
+        self.run = run
+        self.budget = budget
+        self.ocr = ocr                        # OCR can run here: scans' pages become tasks
+        self.args = (run.fmt, run.org, want_record)
+        self.queue: deque[_Task] = deque()
+        self.pages: dict[int, dict[str, Any]] = {}     # id(job) -> its count (ocr pages, PDF pages)
+        self.left: dict[int, int] = {}                 # id(job) -> pages of it still to read
+        self.dropped: set[int] = set()                 # jobs that failed while their pages were read
+        self.page_tasks: list[_Task] = []              # pages to read, queued once every count is in
+        counted = [j for j in jobs if budget.timeout is None or ocr]
+        counted = [j for j in counted if _may_have_pages(j.path)]
+        ids = {id(j) for j in counted}
+        self.counting = len(counted)
+        self.queue.extend(_Task("count", j) for j in counted)
+        self.queue.extend(_Task("file", j) for j in jobs if id(j) not in ids)
+        if not counted:
+            run.on_pages(0)
+
+    def counted(self) -> None:
+        """One count fewer to wait for; after the last, the pages to read go first."""
+        self.counting -= 1
+        if self.counting == 0:
+            self.run.on_pages(len(self.page_tasks))
+            self.queue.extendleft(reversed(self.page_tasks))
+            self.page_tasks = []
+
+    def call(self, task: _Task) -> tuple[Callable[..., Any], tuple[Any, ...], float]:
+        """The function a worker runs for the task, its arguments, its time budget."""
+        job, path = task.job, str(task.job.path)
+        if task.kind == "count":
+            return count_pages, (path,), self.budget.seconds(0)
+        if task.kind == "page":
+            from .read.ocr import ocr_file_page
+
+            return ocr_file_page, (path, task.page, self.run.ocr_cache), self.budget.seconds(0, 1)
+        counts = self.pages.get(id(job), {})
+        seconds = self.budget.seconds(job.size, len(counts.get("ocr", ())), counts.get("pages", 0))
+        return self.run.convert, (path, *self.args), seconds
+
+    def done(self, task: _Task, value: Any) -> None:
+        """A task's result: the next tasks of its file, or the file's outcome."""
+        job = task.job
+        if task.kind == "file":
+            with _signals_held():
+                self.run.finish(job, value)
+            return
+        if task.kind == "count":
+            counts: dict[str, Any] = value if isinstance(value, dict) and "ocr" in value else {"ocr": [], "pages": 0}
+            self.pages[id(job)] = counts
+            pages: list[int] = list(counts["ocr"]) if self.ocr else []
+            if pages:
+                self.run.ocr_pages[str(job.path)] = pages
+                self.left[id(job)] = len(pages)
+                self.page_tasks.extend(_Task("page", job, k) for k in pages)
+            else:
+                self.queue.append(_Task("file", job))
+            self.counted()
+            return
+        # a page read into the cache, or not: converting the file then says why
+        if id(job) in self.dropped:
+            return
+        self.left[id(job)] -= 1
+        total = len(self.run.ocr_pages[str(job.path)])
+        self.run.on_page(str(job.path), total - self.left[id(job)], total)
+        if self.left[id(job)] == 0:
+            self.queue.appendleft(_Task("file", job))
+
+    def failed(self, task: _Task, kind: str, reason: str, seconds: float) -> None:
+        """A task stopped (time, memory) or its worker died: the file fails, with the reason."""
+        job = task.job
+        if task.kind == "count":
+            self.counted()
+        if task.kind != "file":
+            if id(job) in self.dropped:
+                return
+            self.dropped.add(id(job))
+            self.queue = deque(t for t in self.queue if t.job is not job)
+            what = f"reading page {task.page} by OCR" if task.kind == "page" else "counting its pages"
+            reason = f"{what}: {reason}"
+        self.run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind=kind, reason=reason, seconds=seconds))
+
+    def left_over(self, running: list[_Task]) -> int:
+        """Files not finished: in the queue, waiting or running (a file counts once)."""
+        return len({id(t.job) for t in [*self.queue, *self.page_tasks, *running]} - self.dropped)
+
+
+def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, budget: Budget, ocr: bool) -> None:
+    """Convert the jobs on up to `workers` processes, each task within its budget; a worker
+    over its budget, or dead, is replaced and the others go on. Raises _NoSpace or
+    KeyboardInterrupt with every worker stopped; `run.result.not_converted` then counts the
+    files left."""
+    from multiprocessing.connection import wait
+
+    ctx = _mp_context()
+    plan = _Scheduler(run, jobs, want_record, budget, ocr)
+    pool: list[_Worker] = []
+    start_failures = 0
+    why_not = "it died as it started"        # why the last worker could not start
+    memory = budget.memory
+
+    def running() -> list[_Task]:
+        return [w.task for w in pool if w.task is not None]
+
+    def drop(w: _Worker, kind: str | None = None, reason: str = "") -> None:
+        pool.remove(w)
+        w.stop(kill=True)
+        if w.task is not None and kind is not None:
+            plan.failed(w.task, kind, reason, time.monotonic() - w.started)
 
     try:
-        cache = run.ocr_cache
-        for job in jobs:
-            pages = run.ocr_pages.get(str(job.path)) if cache else None
-            if cache and pages:
-                left[str(job.path)] = len(pages)
-                for k in pages:
-                    page_fut: Future[Any] = ex.submit(ocr_file_page, str(job.path), k, cache)
-                    futures[page_fut] = job
-                    page_tasks.add(page_fut)
-        for job in jobs:
-            if str(job.path) not in left:
-                convert(job)
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            broken = []
-            for fut in done:
-                job = futures.pop(fut)
-                exc = fut.exception()
-                if isinstance(exc, BrokenProcessPool):
-                    broken.append(job)
-                elif fut in page_tasks:      # a page read (or not: converting the file will say why)
-                    key = str(job.path)
-                    left[key] -= 1
-                    total = len(run.ocr_pages[key])
-                    run.on_page(key, total - left[key], total)
-                    if left[key] == 0:
-                        convert(job)
-                        pending |= {f for f, j in futures.items() if j is job and f not in page_tasks}
-                elif exc is not None:      # the call itself failed (e.g. a result that cannot be pickled)
-                    run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="internal",
-                                     reason=f"{type(exc).__name__}: {exc}"))
-                else:
-                    run.finish(job, fut.result())
-            if broken:
-                _kill(ex)
-                rest = broken + [futures[f] for f in pending]
-                return list({id(j): j for j in rest}.values())
-        ex.shutdown(wait=True)
-        return []
-    except BaseException:
-        _kill(ex)
+        while plan.queue or running():
+            while len(pool) < min(workers, len(plan.queue) + len(running())) and start_failures < _START_FAILURES:
+                try:
+                    pool.append(_Worker(ctx, memory, run.ocr_cache))
+                except Exception as e:  # noqa: BLE001 - the fork server cannot start one (no /tmp, no memory)
+                    start_failures += 1
+                    why_not = f"{type(e).__name__}: {e}"
+                run.result.workers = max(run.result.workers, len(pool))
+            if not pool:           # workers die before they can start: what is left fails
+                for job in {id(t.job): t.job for t in plan.queue}.values():
+                    run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="crash",
+                                     reason=f"no worker process could start ({why_not})"))
+                plan.queue.clear()
+                break
+            for w in pool:
+                if w.ready and w.task is None and plan.queue:
+                    task = plan.queue.popleft()
+                    w.give(task, *plan.call(task))
+            now = time.monotonic()
+            timeout = min(w.deadline for w in pool) - now
+            if memory and running():
+                timeout = min(timeout, _POLL)
+            wait([w.conn for w in pool] + [w.proc.sentinel for w in pool],
+                 timeout=max(0.0, timeout) if timeout < math.inf else None)
+            for w in list(pool):
+                gone = False
+                try:
+                    while w.conn.poll():
+                        what, value = w.conn.recv()
+                        if what == "ready":
+                            w.ready = True
+                            w.deadline = math.inf
+                            start_failures = 0
+                        elif what == "result" and w.task is not None:
+                            finished, w.task = w.task, None
+                            w.deadline = math.inf
+                            plan.done(finished, value)
+                except (EOFError, OSError):
+                    gone = True
+                if gone or not w.proc.is_alive():
+                    w.proc.join(timeout=5)
+                    start_failures += w.task is None and not w.ready
+                    drop(w, "crash", _died(w))
+                    continue
+                now = time.monotonic()
+                if w.task is not None and now > w.deadline:
+                    budget_s = f"{w.budget:.{w.budget < 10:d}f}"
+                    drop(w, "timeout", f"took longer than its time budget of {budget_s} s; the worker was stopped "
+                                       "(--timeout to change the budget)")
+                elif w.task is None and not w.ready and now > w.deadline:
+                    start_failures += 1
+                    drop(w)
+                elif w.task is not None and memory and (used := w.rss()) > memory:
+                    drop(w, "memory", f"used {_gib(used)}, over its memory budget of {_gib(memory)}; the worker "
+                                      "was stopped (--max-memory to change the budget)")
+    except BaseException:            # _NoSpace, Ctrl-C: every worker stops at once
+        run.result.not_converted = plan.left_over(running())
+        for w in pool:
+            w.stop(kill=True)
         raise
-
-
-def _run_isolated(run: _Run, jobs: list[Job], want_record: bool) -> list[Job]:
-    """After a worker died: one file at a time until the one that kills its worker is found
-    (reported as failed); returns the rest, to go parallel again."""
-    ex = _pool(1, run.ocr_cache)
-    try:
-        for i, job in enumerate(jobs):
-            fut = ex.submit(run.convert, str(job.path), run.fmt, run.org, want_record)
-            try:
-                res = fut.result()
-            except BrokenProcessPool:
-                _kill(ex)
-                run.emit(Outcome(str(job.path), "failed", job.sha256, error_kind="crash",
-                                 reason="the worker process died converting this file (crash or out of memory)"))
-                return jobs[i + 1:]
-            run.finish(job, res)
-        ex.shutdown(wait=True)
-        return []
-    except BaseException:
-        _kill(ex)
-        raise
+    for w in pool:
+        w.stop()
 
 
 def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "json", workers: int | None = None,
               archive: str | Path | None = None, force: bool = False, org: str | None = None,
+              budget: Budget | None = None, retry_failed: bool = False,
               convert: ConvertFn = convert_file,
               on_plan: Callable[[int, int], None] | None = None,
               on_result: Callable[[Outcome], None] | None = None,
@@ -564,30 +1061,36 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
               on_page: Callable[[str, int, int], None] | None = None) -> BatchResult:
     """Convert every report the inputs name into OUTDIR (see the module docstring).
 
-    `on_plan(to_convert, up_to_date)` is called once planning is done; `on_result(outcome)`
-    after each file. Scans: `on_pages(pages)` once, with the number of pages to read by OCR;
+    `budget` sets the time and memory of each file, and of each page of a scan (default:
+    `Budget()`); files that failed for time or memory in an earlier run (OUTDIR/errors.jsonl)
+    are not tried again unless `retry_failed` or `force`. `on_plan(to_convert, up_to_date)` is
+    called once planning is done; `on_result(outcome)` after each file. Scans: `on_pages(pages)`
+    each time the count of pages to read by OCR grows (their files are counted by the workers);
     `on_page(path, done, of)` after each page. OCR results are cached in OUTDIR/.ocr (by
-    content sha256), so converting again (--force, a changed rule) costs no OCR. Raises BatchError when nothing can run (no inputs, unusable OUTDIR or
-    archive); KeyboardInterrupt stops the workers and returns a result marked interrupted.
+    content sha256), so converting again (--force, a changed rule) costs no OCR. Raises
+    BatchError when nothing can run (no inputs, unusable OUTDIR or archive);
+    KeyboardInterrupt stops the workers and returns a result marked interrupted; a full disk
+    returns a result marked `stopped`.
     """
     if fmt not in FORMATS:
         raise BatchError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    budget = budget or Budget()
     t0 = time.perf_counter()
     out = Path(outdir)
     created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise BatchError(f"cannot create output folder {out}: {e}") from None
+        raise BatchError(f"cannot create output folder {out}: {reason_of(e)}") from None
     if not out.is_dir() or not os.access(out, os.W_OK):
         raise BatchError(f"output folder {out} is not writable")
-    jobs, missing, ignored = collect(inputs, out)
-    if not jobs and not missing:
+    jobs, unusable, ignored = collect(inputs, out)
+    if not jobs and not unusable:
         _remove_if_empty(out, created)
         raise BatchError("no report files found in the inputs")
     lock = _Lock(out)
     ar = None
-    result = BatchResult(out, fmt, 0, ignored=ignored)
+    result = BatchResult(out, fmt, 0, ignored=ignored, budget=budget)
     run = _Run(out, fmt, None, org, convert, on_result or (lambda o: None), result)
     started = False
     try:
@@ -601,7 +1104,8 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
             ar = Archive(archive)
             run.archive = ar
         started = True
-        planned: list[Outcome] = list(missing)
+        held = {} if force or retry_failed else load_held(out)
+        planned: list[Outcome] = list(unusable)
         todo: list[Job] = []
         manifest = load_manifest(out)
         known = ar.known_hashes() if ar is not None else set()
@@ -611,7 +1115,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
                 job.size = job.path.stat().st_size
                 job.sha256 = sha256_file(job.path)
             except OSError as e:
-                planned.append(Outcome(str(job.path), "failed", reason=f"cannot read ({e.strerror or e})",
+                planned.append(Outcome(str(job.path), "failed", reason=f"cannot read ({reason_of(e)})",
                                        error_kind="read"))
                 continue
             hashed.append(job)
@@ -624,6 +1128,10 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
                     and (out / name).exists() and (ar is None or job.sha256 in known))
             if done:
                 planned.append(Outcome(str(job.path), "skipped", job.sha256, output=name))
+            elif job.sha256 in held:
+                before = held[job.sha256]
+                planned.append(Outcome(str(job.path), "failed", job.sha256, reason=before.get("reason"),
+                                       error_kind=before["kind"], held=True))
             else:
                 todo.append(job)
         if on_plan is not None:
@@ -634,38 +1142,56 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         run.ocr_cache = str(out / OCR_CACHE)
         if on_page is not None:
             run.on_page = on_page
-        run.ocr_pages = _ocr_plan(todo)
         if on_pages is not None:
-            on_pages(sum(len(v) for v in run.ocr_pages.values()))
-        pages = sum(len(v) for v in run.ocr_pages.values())
-        n = max(1, min(workers or default_workers(), max(len(todo), pages) or 1))
-        result.workers = n if todo else 0
-        run.manifest_fh = open(out / MANIFEST, "a", encoding="utf-8")  # noqa: SIM115
+            run.on_pages = on_pages
+        try:
+            run.manifest = _Manifest(out / MANIFEST)
+        except OSError as e:
+            if not no_space(e):
+                raise BatchError(f"cannot write {out / MANIFEST}: {reason_of(e)}") from None
+            result.stopped = f"cannot write {out / MANIFEST}: {reason_of(e)}"
+            result.not_converted = len(todo)
+            todo = []
         try:
             todo.sort(key=lambda j: -j.size)     # big files first: better balance, steadier ETA
-            while todo:
-                todo = _run_parallel(run, todo, n, ar is not None)
-                if todo:
-                    todo = _run_isolated(run, todo, ar is not None)
+            if todo:
+                _convert_all(run, todo, max(1, workers or default_workers()), ar is not None, budget,
+                             _ocr_available(todo))
+        except _NoSpace as e:
+            result.stopped = str(e)
         except KeyboardInterrupt:
             result.interrupted = True
         finally:
-            run.manifest_fh.close()
-        if not result.interrupted:
-            _compact_manifest(out)
+            if run.manifest is not None:
+                run.manifest.close()
+        if not result.interrupted and not result.stopped:
+            try:
+                _compact_manifest(out)
+            except OSError as e:             # the appended manifest stays, as valid as before
+                result.problems.append(f"cannot write {out / MANIFEST}: {reason_of(e)}")
             from .orgs import harmonise_outputs
 
-            harmonise_outputs(out, fmt, [j.out_rel + SUFFIX[fmt] for j in hashed], ar)
+            try:
+                harmonise_outputs(out, fmt, [j.out_rel + SUFFIX[fmt] for j in hashed], ar)
+            except OSError as e:             # outputs keep the names their reports gave
+                result.problems.append(f"cannot rewrite outputs with their organisation's key: {reason_of(e)}")
             if fmt in COMBINED:
-                result.combined = _write_combined(out, fmt, hashed)
+                try:
+                    result.combined = _write_combined(out, fmt, hashed)
+                except OSError as e:
+                    result.problems.append(f"cannot write {out / COMBINED[fmt]}: {reason_of(e)}")
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
         if started:                      # (an unusable archive keeps the last run's list)
-            with contextlib.suppress(OSError, KeyboardInterrupt):
+            try:
                 atomic_write(out / ERRORS, "".join(
                     json.dumps(error_entry(o), ensure_ascii=False) + "\n"
                     for o in sorted(result.failed, key=lambda o: o.path)))
+            except OSError as e:
+                result.problems.append(f"cannot write {out / ERRORS}: {reason_of(e)}")
+            except KeyboardInterrupt:
+                result.interrupted = True
         if ar is not None:
             ar.close()
         lock.release()
@@ -675,14 +1201,14 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
     return result
 
 
-def _ocr_plan(jobs: list[Job]) -> dict[str, list[int]]:
-    """The pages of each job that need OCR (none where the engine is missing: converting the
-    file then fails with the reason)."""
-    from .read.ocr import ocr_pages_of, unavailable
+def _ocr_available(jobs: list[Job]) -> bool:
+    """OCR can run here, asked only when a file may be a scan (the question runs Tesseract).
+    Where it cannot, a scan's conversion fails with the reason (kind ocr_unavailable)."""
+    if not any(_may_have_pages(j.path) for j in jobs):
+        return False
+    from .read.ocr import unavailable
 
-    plan = {str(j.path): ocr_pages_of(j.path) for j in jobs}
-    plan = {k: v for k, v in plan.items() if v}
-    return plan if plan and unavailable() is None else {}
+    return unavailable() is None
 
 
 def _remove_if_empty(out: Path, created: bool) -> None:
@@ -693,7 +1219,7 @@ def _remove_if_empty(out: Path, created: bool) -> None:
 
 def error_entry(o: Outcome) -> dict[str, Any]:
     """A line of OUTDIR/errors.jsonl: path, sha256 (null when unread), reason, kind."""
-    return {"path": o.path, "sha256": o.sha256, "reason": o.reason, "kind": o.error_kind}
+    return {"path": path_text(o.path), "sha256": o.sha256, "reason": o.reason, "kind": o.error_kind}
 
 
 def _compact_manifest(out: Path) -> None:
@@ -726,7 +1252,7 @@ def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
     return name
 
 
-__all__ = ["COMBINED", "CSV_COLUMNS", "ERRORS", "FORMATS", "MANIFEST", "BatchError", "BatchResult", "Job",
-           "Outcome", "collect", "error_entry", "convert_file", "default_workers", "fact_rows", "init_worker",
-           "load_manifest", "render", "run_batch", "sha256_file"]
-
+__all__ = ["COMBINED", "CSV_COLUMNS", "DEFAULT_MAX_MEMORY", "ERRORS", "FORMATS", "HELD_KINDS", "MANIFEST",
+           "BatchError", "BatchResult", "Budget", "Job", "Outcome", "collect", "convert_file", "default_workers",
+           "error_entry", "fact_rows", "init_worker", "load_held", "load_manifest", "no_space", "render",
+           "run_batch", "count_pages", "sha256_file", "time_budget"]

@@ -6,6 +6,7 @@ Heavy modules (spaCy, Morfeusz, pydantic models) are imported inside the command
 from __future__ import annotations
 
 import json
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +16,7 @@ import typer
 from .commands._common import (
     LANG_HELP,
     OUTPUT_HELP,
+    StdoutGuard,
     TranslatedGroup,
     check_limits,
     check_output,
@@ -22,11 +24,13 @@ from .commands._common import (
     err,
     fail,
     install_click_translations,
+    output_failed,
     readable_arguments,
     render_output,
     use_lang,
     write_output,
 )
+from .errors import one_line
 from .i18n import tr
 
 if TYPE_CHECKING:
@@ -120,10 +124,11 @@ def extract(
     reports: Annotated[list[Path], typer.Argument(
         metavar="REPORT", show_default=False,
         help="Report files: .txt, .docx, .odt/.fodt, .pdf, .html, and scans (.png, .jpg, .tif, PDFs without a "
-             "text layer: read by OCR); the format is told by content.")],
+             "text layer: read by OCR); the format is told by content.", readable=False)],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="rich view, full JSON record, or facts/1.")]
     = ExtractFormat.rich,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP,
+                                                readable=False)] = None,
     with_text: Annotated[bool, typer.Option("--text", help="Include the decoded text in --format json.")] = False,
     types: Annotated[str | None, typer.Option("--type", "-t", metavar="TYPE,...", help="Only facts of these types "
                                               f"({', '.join(FACT_TYPES)}), e.g. --type count,hours.")] = None,
@@ -170,9 +175,11 @@ def extract(
 
 @app.command("eval")
 def eval_cmd(
-    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Corpus folder: reports, with gold in CORPUS/gold/.")]
+    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Corpus folder: reports, with gold in CORPUS/gold/.",
+                                           readable=False)]
     = Path("corpus"),
-    gold_dir: Annotated[Path | None, typer.Option("--gold", metavar="FOLDER", help="Gold folder (default CORPUS/gold).")] = None,
+    gold_dir: Annotated[Path | None, typer.Option("--gold", metavar="FOLDER", help="Gold folder (default CORPUS/gold).",
+                                                  readable=False)] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious facts per report.")]
     = False,
     by_style: Annotated[bool, typer.Option("--by-style", help="Also total per organisation prefix.")] = False,
@@ -236,13 +243,12 @@ def eval_cmd(
         rows.append((gold["source"], s, one))
         if errors:
             for g in s.missed:
-                con.print(f"  [red]{escape(tr('missed'))}[/]   " + escape(f"{gold['source']} {g['section']} {g['type']} "
-                                                                 f"{g['value']!r} «{g.get('text', '')}»"),
-                              highlight=False)
+                line = one_line(f"{gold['source']} {g['section']} {g['type']} {g['value']!r} «{g.get('text', '')}»")
+                con.print(f"  [red]{escape(tr('missed'))}[/]   " + escape(line), highlight=False)
             for sp in s.spurious:
-                con.print(f"  [yellow]{escape(tr('spurious'))}[/] " + escape(f"{gold['source']} {sp.get('_sec')} {sp['type']} "
-                                                                 f"{sp.get('value')!r} «{sp.get('text', '')}»"),
-                              highlight=False)
+                line = one_line(f"{gold['source']} {sp.get('_sec')} {sp['type']} {sp.get('value')!r} "
+                                f"«{sp.get('text', '')}»")
+                con.print(f"  [yellow]{escape(tr('spurious'))}[/] " + escape(line), highlight=False)
     t = Table(title=tr("Reports ({n})", n=len(rows)))
     for col in ("report", "period", "facts F1", "P", "R", "links", "findings"):
         t.add_column(tr(col), justify="left" if col == "report" else "right")
@@ -250,7 +256,7 @@ def eval_cmd(
         p, r, f = prf(*one.facts)
         lk = f"{s.links[0]}/{s.links[1]}"
         fd = f"{s.findings[0]}/{s.findings[1]}/{s.findings[2]}"
-        t.add_row(Text(name), tr("ok") if s.period_ok else tr("WRONG"), f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
+        t.add_row(Text(one_line(name)), tr("ok") if s.period_ok else tr("WRONG"), f"{f:.3f}", f"{p:.3f}", f"{r:.3f}", lk, fd)
     con.print(t)
     tt = Table(title=tr("By type"))
     for col in ("type", "P", "R", "F1", "tp/pred/gold"):
@@ -265,7 +271,7 @@ def eval_cmd(
         for col in ("style", "reports", "facts F1", "links", "findings F1"):
             st.add_column(tr(col), justify="right")
         for name, tot in sorted(styles.items()):
-            st.add_row(Text(name), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
+            st.add_row(Text(one_line(name)), str(tot.periods[1]), f"{tot.f1:.3f}", f"{tot.link_accuracy:.3f}",
                        f"{tot.findings_f1:.3f}")
         con.print(st)
     if by_body:
@@ -304,7 +310,7 @@ class FailOn(str, Enum):
 @app.command()
 def audit(
     reports: Annotated[list[Path] | None, typer.Argument(metavar="REPORT", show_default=False,
-                                                         help="Report files to check.")] = None,
+                                                         help="Report files to check.", readable=False)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Rich tables or JSON.")] = AuditFormat.table,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding has this severity or worse.")]
     = FailOn.error,
@@ -397,9 +403,10 @@ from .commands import archive_cmd, batch, compare  # noqa: E402,F401,I001  (regi
 
 
 def main() -> None:
-    """The console entry point: `--lang X` is taken wherever it stands on the command line."""
+    """The console entry point: `--lang X` is taken wherever it stands on the command line. A
+    write to standard output that fails — a full disk under `extract > file`, a closed pipe —
+    ends as one line (nothing for a closed pipe), not a traceback; exit code 2."""
     import os
-    import sys
 
     from .i18n import ENV, LangError, check, lang_from_argv
 
@@ -410,7 +417,17 @@ def main() -> None:
         except LangError as e:
             err(str(e))
             sys.exit(2)
-    app(args=args, prog_name="sprawozdania")
+    sys.stdout = StdoutGuard(sys.stdout)
+    try:
+        try:
+            app(args=args, prog_name="sprawozdania")
+        finally:
+            sys.stdout.flush()           # here, where a failure can still be reported
+    except OSError as e:
+        code = output_failed(e)
+        if code is None:
+            raise
+        sys.exit(code)
 
 
 if __name__ == "__main__":

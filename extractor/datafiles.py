@@ -226,6 +226,9 @@ class OrganisationsFile(Table):
 
     @model_validator(mode="after")
     def _known_acronyms(self) -> OrganisationsFile:
+        for name in self.long_names:
+            if len(name.split()) < 2:
+                raise ValueError(f"long_names: {name!r} is one word (an acronym belongs in acronyms)")
         for where, acr in [*(("long_names", a) for a in self.long_names.values()),
                            *(("bodies", a) for a in self.bodies)]:
             if acr not in self.acronyms:

@@ -1,14 +1,34 @@
 """The project's documented errors: everything the library raises on bad input."""
 from __future__ import annotations
 
+import os
 import re
+import sys
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (ESC and CSI start terminal escape sequences), line and paragraph
+# separators, the bidirectional controls that make a terminal show text in another order, and
+# the lone surrogates that stand for undecodable bytes in a file name (they cannot be printed)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def one_line(s: str) -> str:
-    """`s` with control characters (newlines too) escaped, so a message stays one line."""
+    """`s` with control characters (newlines too) escaped as `\\x1b`, `\\n` …, so a message
+    stays one line and no escape sequence in a file name or a text reaches a terminal: every
+    view and message passes file names and report text through this."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+
+
+def path_text(path: object) -> str:
+    """A path as valid Unicode, for records, JSON and SQLite: the bytes of a name that do not
+    decode in the file-system encoding (a name written in an old code page), which Python
+    keeps as lone surrogates, become U+FFFD."""
+    s = str(path)
+    if not _SURROGATE.search(s):
+        return s
+    return os.fsencode(s).decode(sys.getfilesystemencoding(), errors="replace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SprawozdaniaError(Exception):

@@ -76,12 +76,24 @@ def _head_at(toks: list[_Tok], i: int, acronyms_any_case: bool = False) -> tuple
     w = toks[i].text
     if w in ox.acronyms or acronyms_any_case and w.upper() in ox.acronyms:
         return w.upper(), i + 1
-    for words, acr in ox.long_names.items():
-        n = len(words)
-        if i + n <= len(toks) and [fold(t.text) for t in toks[i + 1:i + n]] == list(words[1:]) \
-                and _head_lemma(w) == words[0]:
+    if i + 1 >= len(toks):
+        return None
+    for first, rest, acr in _long_names_by_second().get(fold(toks[i + 1].text), ()):
+        n = len(rest) + 2
+        if i + n <= len(toks) and all(fold(t.text) == r for t, r in zip(toks[i + 2:i + n], rest, strict=True)) \
+                and _head_lemma(w) == first:
             return acr, i + n
     return None
+
+
+@lru_cache(maxsize=1)
+def _long_names_by_second() -> dict[str, tuple[tuple[str, tuple[str, ...], str], ...]]:
+    """The long names by their second word (as folded): a token is looked up once, not compared
+    with every long name. Each: (the first word's lemma, the words after the second, acronym)."""
+    out: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
+    for words, acr in organisations().long_names.items():
+        out.setdefault(words[1], []).append((words[0], tuple(words[2:]), acr))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _is_partner(toks: list[_Tok], i: int) -> bool:
@@ -109,9 +121,9 @@ def _name_words(text: str, toks: list[_Tok], j: int, after_quote: bool = False) 
         after = next((k for k in range(j, len(toks)) if toks[k].start >= quoted.end()), len(toks))
         if after + 1 < len(toks) and toks[after].start == quoted.end() \
                 and fold(toks[after].text) in ox.place_prepositions:
-            placed, prep = _name_words(text, toks, after, after_quote=True)
-            if placed and prep:
-                return placed, prep
+            place, prep = _name_words(text, toks, after, after_quote=True)
+            if place and prep:
+                return place, prep
     prep = fold(toks[j].text) in ox.place_prepositions and j + 1 < len(toks)
     gap = text[toks[j - 1].end:toks[j].start]
     if quoted and not _GAP_OK.fullmatch(gap):

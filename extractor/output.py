@@ -54,9 +54,17 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
         raise
 
 
+def reason_of(e: OSError) -> str:
+    """Why an operation on a file failed, in a few words ("no space left on device" for a
+    full disk or a quota, else the system's message)."""
+    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "no space left on device"
+    return e.strerror or str(e)
+
+
 def describe(e: OSError, path: str | Path) -> str:
     """One line for a failed write: 'cannot write PATH: reason'."""
-    return f"cannot write {path}: {e.strerror or e}"
+    return f"cannot write {path}: {reason_of(e)}"
 
 
-__all__ = ["atomic_write", "check_target", "describe", "temp_name"]
+__all__ = ["atomic_write", "check_target", "describe", "reason_of", "temp_name"]

@@ -142,6 +142,14 @@ def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
     characters other than a-z and 0-9 with it and trims it from the ends ('' for typo-tolerant
     heading matching, '-' for keys). `keep_l=False` drops 'ł' as the facts/1 contract's score.py
     does ('Ełk' -> 'ek'), so scoring agrees with it."""
+    if joiner is None and keep_l and len(s) <= _FOLD_CACHED_LEN:     # a word: most are asked again
+        out = _FOLDED.get(s)
+        if out is None:
+            if len(_FOLDED) >= _FOLD_CACHE_SIZE:
+                _FOLDED.clear()
+            out = _FOLDED[s] = unicodedata.normalize("NFKD", s.replace("ł", "l").replace("Ł", "L")).encode(
+                "ascii", "ignore").decode().lower()
+        return out
     if keep_l:
         s = s.replace("ł", "l").replace("Ł", "L")
     out = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
@@ -151,6 +159,10 @@ def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
 
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# fold's memo of short strings (words), emptied when full so that memory stays bounded
+_FOLDED: dict[str, str] = {}
+_FOLD_CACHED_LEN = 40
+_FOLD_CACHE_SIZE = 200_000
 
 # digits, letters, or one other character: \d+|[^\W\d_]+|\S written from the first character
 TOKEN_RE = re.compile(r"\S(?:(?<=\d)\d*+|(?<=[^\W\d_])[^\W\d_]*+|)")

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from models import Amount, DateFact, DateRange, Finding, Location, Quantity, Report
 
+from .errors import one_line
 from .i18n import tr
 from .lines import LineIndex
 
@@ -40,12 +41,19 @@ def _value(f: object) -> str:
     return ""
 
 
+def _t(s: str, style: str = "") -> Text:
+    """Text from a file name or a report, as the terminal must get it: no control characters
+    or escape sequences (shown escaped), no markup."""
+    return Text(one_line(s), style=style)
+
+
 def render_report(console: Console, rep: Report) -> None:
     head = Text()
-    head.append(rep.source.name, style="bold")
+    head.append(one_line(rep.source.name), style="bold")
     head.append("   " + tr("kind: {kind}", kind=kind_label(rep.kind)))
     if rep.org_key:
-        head.append("   " + tr("organisation: {name} ({key})", name=rep.organisation or rep.org_key, key=rep.org_key))
+        head.append("   " + one_line(tr("organisation: {name} ({key})", name=rep.organisation or rep.org_key,
+                                        key=rep.org_key)))
     if rep.period:
         p = rep.period
         head.append("   " + tr("period: {start} – {end}", start=f"{p.start:%d.%m.%Y}", end=f"{p.end:%d.%m.%Y}"))
@@ -65,7 +73,7 @@ def render_report(console: Console, rep: Report) -> None:
     secs.add_column(tr("heading"))
     secs.add_column(tr("characters"), justify="right")
     for s in rep.sections:
-        secs.add_row(Text(s.code), Text(s.title), f"{s.start}–{s.end}")
+        secs.add_row(_t(s.code), _t(s.title), f"{s.start}–{s.end}")
 
     facts = Table(title=tr("Facts"), show_edge=False)
     for col in ("id", "section", "type", "value", "text", "subject / part"):
@@ -74,8 +82,8 @@ def render_report(console: Console, rep: Report) -> None:
         extra = ""
         if isinstance(f, Quantity):
             extra = f"↳ {f.part_of}: {f.label}" if f.part_of else (f.subject or "")
-        facts.add_row(f.id, Text(f.section or "—"), f.type, Text(_value(f)),
-                      Text(f.span.text.replace("\n", " ")), Text(extra))
+        facts.add_row(f.id, _t(f.section or "—"), f.type, _t(_value(f)),
+                      _t(f.span.text.replace("\n", " ")), _t(extra))
 
     parts: list[object] = [head, secs, facts]
     if rep.findings:
@@ -84,7 +92,7 @@ def render_report(console: Console, rep: Report) -> None:
             fnd.add_column(tr(col), overflow="fold")
         for x in rep.findings:
             ev = x.evidence[0].text.replace("\n", " ") if x.evidence else ""
-            fnd.add_row(severity(x.severity), x.code, Text(x.section or "—"), Text(x.message), Text(ev))
+            fnd.add_row(severity(x.severity), x.code, _t(x.section or "—"), _t(x.message), _t(ev))
         parts.append(fnd)
     # on a terminal the panel fills its width; to a pipe or a file it is as wide as its tables
     console.print(Panel(Group(*parts), title=tr("report"), expand=console.is_terminal))  # type: ignore[arg-type]
@@ -128,7 +136,7 @@ def render_findings(console: Console, rep: Report, show_info: bool = True) -> No
     column and offsets) and the sentence it stands in."""
     shown = sorted_findings(rep, show_info)
     share = rep.stats.explained_share
-    title = rep.source.name + " — " + tr("findings: {n}; numbers explained {explained}/{numbers} ({share})",
+    title = one_line(rep.source.name) + " — " + tr("findings: {n}; numbers explained {explained}/{numbers} ({share})",
                                          n=len(shown), explained=rep.stats.explained, numbers=rep.stats.numbers,
                                          share=f"{share:.0%}")
     if not shown:
@@ -142,11 +150,11 @@ def render_findings(console: Console, rep: Report, show_info: bool = True) -> No
         ev = Text()
         for i, d in enumerate(evidence_places(rep, f, index)):
             where = f"{d['line']}:{d['column']}, " if "line" in d else ""
-            ev.append(("\n" if i else "") + f"„{str(d['text']).replace(chr(10), ' ')}” ({where}{d['start']}–{d['end']})")
+            ev.append(("\n" if i else "") + f"„{one_line(str(d['text']).replace(chr(10), ' '))}” ({where}{d['start']}–{d['end']})")
         for line, sentence in sentences_of(f, index):
             ev.append("\n" + tr("l. {line}: ", line=line), style="dim")
-            ev.append(sentence, style="italic")
-        t.add_row(severity(f.severity), f.code, Text(f.section or "—"), Text(f.message), ev)
+            ev.append(one_line(sentence.replace(chr(10), " ")), style="italic")
+        t.add_row(severity(f.severity), f.code, _t(f.section or "—"), _t(f.message), ev)
     console.print(t)
 
 

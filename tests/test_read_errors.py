@@ -108,6 +108,12 @@ BAD: dict[str, tuple[bytes, str, str]] = {
     "data.json": (b'{"contract": "facts/1", "facts": [{"value": 3, "type": "count"}]}', "not_a_report", "JSON"),
     "base64.txt": (base64.b64encode(NOISE * 4), "not_a_report", "encoded data"),
     "cyrylica.txt": ("Отчёт о деятельности центра за первый квартал".encode(), "not_a_report", "Latin"),
+    # bytes that a code page reads as letters almost throughout: noise, not a cp1250 report
+    "high-bytes.txt": (bytes(_rng.choice(range(128, 256)) if _rng.random() > 0.15 else 32 for _ in range(100_000)),
+                       "not_a_report", "noise"),
+    "high-bytes-words.txt": (b" ".join(bytes(_rng.randrange(128, 256) for _ in range(7)) for _ in range(3000)),
+                             "not_a_report", "noise"),
+    "controls.txt": (b"Sprawozdanie \x01\x02\x03\x04 " * 50, "binary", "binary"),
     "xml.txt": (b'<?xml version="1.0"?><root><item>1</item></root>', "unsupported", "XML"),
 }
 
@@ -161,6 +167,23 @@ def test_unexpected_reader_failure_becomes_a_read_error(monkeypatch: pytest.Monk
     with pytest.raises(ReadError) as err:
         read_bytes(DOCX, "raport.docx")
     assert err.value.kind == "corrupt" and "KeyError" in str(err.value)
+
+
+def test_a_stray_control_byte_does_not_make_a_report_binary() -> None:
+    """Binary is told by the share of control bytes, not by one: a NUL or an escape slipped
+    into a report, or NUL padding after it (a crash, a fixed-size copy), is read past."""
+    seed = SEED.read_bytes()
+    for data in (seed[:700] + b"\x00" + seed[700:], seed + b"\x00" * 20_000, seed[:50] + b"\x1b[1m" + seed[50:],
+                 b"\x00" + seed):
+        src = read_bytes(data, "x.txt")
+        assert src.format == "txt" and "Sprawozdanie" in src.text and "\x00" not in src.text
+        assert len(src.text) >= len(SEED_TEXT)
+
+
+def test_accented_text_in_polish_or_another_latin_language_is_not_noise() -> None:
+    for text in ("Zażółć gęślą jaźń: ŹDŹBŁO, Śląsk, Ąę, ćma, łódź, żółw — sprawozdanie z działań.",
+                 "Zpráva o činnosti centra: uskutečnilo se 5 setkání v Olomouci a Přerově."):
+        assert read_bytes(text.encode("utf-8"), "x.txt").text == text
 
 
 def test_short_real_reports_are_accepted() -> None:

@@ -301,6 +301,41 @@ def test_html_deep_unclosed_markup_is_fine() -> None:
     assert read_bytes(page.encode(), "x.html").text == "Sprawozdanie: 5 spotkań.\n"
 
 
+def test_html_headings_in_a_table_are_paragraphs() -> None:
+    """A page laid out in a table, or a table never closed, keeps its headings and paragraphs
+    apart; a table of figures stays one line a row."""
+    body = "<h2>CENTRUM (CPS)</h2><p>Odbyło się 5 spotkań.</p><h2>INKUBATOR (IPS)</h2><p>3 osoby.</p>"
+    expected = "CENTRUM (CPS)\n\nOdbyło się 5 spotkań.\n\nINKUBATOR (IPS)\n\n3 osoby.\n"
+    layout = f"<table><tr><td>Menu</td><td>{body}</td></tr></table>"
+    assert read_bytes(layout.encode(), "x.html").text == "Menu\n\n" + expected
+    unclosed = "<html><body>" + "<table><tr><td><div>" * 2000 + body
+    assert read_bytes(unclosed.encode(), "x.html").text == expected
+    long_cell = "<table><tr><td>" + "".join(f"<p>Akapit {k}: 3 spotkania.</p>" for k in range(5)) + "</td></tr></table>"
+    assert read_bytes(long_cell.encode(), "x.html").text.count("\n\n") == 4
+    figures = "<table><tr><td><p>Spotkania</p></td><td><p>12</p></td></tr></table><p>Koniec.</p>"
+    assert read_bytes(figures.encode(), "x.html").text == "Spotkania\t12\n\nKoniec.\n"
+
+
+def test_html_end_tags_that_close_nothing_cost_linear_time() -> None:
+    """Each end tag is looked up among the open elements in constant time (it was a scan of
+    them: 20 000 unclosed <div> and 20 000 stray </span> took 19 s)."""
+    import time
+
+    def cost(n: int) -> float:
+        page = ("<html><body>" + "<div>" * n + "</span>" * n + "<p>Sprawozdanie: 5 spotkań.</p>").encode()
+        t0 = time.perf_counter()
+        assert read_bytes(page, "x.html").text == "Sprawozdanie: 5 spotkań.\n"
+        return time.perf_counter() - t0
+
+    small, large = min(cost(5000) for _ in range(2)), min(cost(40000) for _ in range(2))
+    assert large < 20 * small + 0.5, (small, large)        # linear: about 8x; quadratic: 64x
+
+
+def test_html_empty_list_items_leave_no_bullets() -> None:
+    page = "<ul>" + "<li>" * 50 + "<li>Spotkanie</li></ul><ol><li></li><li>drugi</li></ol>"
+    assert read_bytes(page.encode(), "x.html").text == "• Spotkanie\n2. drugi\n"
+
+
 # --- pdf --------------------------------------------------------------------------------------
 
 def test_pdf_pages_hyphenation_and_continuation() -> None:
@@ -313,6 +348,19 @@ def test_pdf_pages_hyphenation_and_continuation() -> None:
                         "Odbyło się 5 spotkań finałowych.\n")
     assert src.pages is not None and src.text[src.pages[1]:].startswith("regionie")
     assert src.pages[0] == 0
+
+
+def test_pdf_page_of_many_text_boxes_is_read_by_position() -> None:
+    """pdfminer's clustering of text boxes weighs every pair (13 s for this grid of 612 cells);
+    past MAX_CLUSTERED_BOXES a page is read top to bottom, then left to right. Clustered, the
+    grid would come out column by column."""
+    from extractor.read.pdf import MAX_CLUSTERED_BOXES
+
+    cells = [(20 + 60 * c, 820 - 12 * r, f"sp{r}k{c}") for r in range(68) for c in range(9)]
+    assert len(cells) > MAX_CLUSTERED_BOXES
+    assert read_bytes(pdf_document([cells], size=4), "x.pdf").text.split() == [t for _x, _y, t in cells]
+    few = [(20 + 60 * c, 820 - 12 * r, f"sp{r}k{c}") for r in range(3) for c in range(3)]
+    assert read_bytes(pdf_document([few], size=4), "x.pdf").text.split()[:3] == ["sp0k0", "sp1k0", "sp2k0"]
 
 
 def test_pdf_with_some_scanned_pages_warns() -> None:

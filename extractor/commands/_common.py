@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -164,12 +164,13 @@ def _stderr_line(style: str, prefix: str, msg: str) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from ..errors import one_line
     from ..i18n import tr, translate
 
-    # one line whatever the terminal width; a file name with [brackets] is not markup; the
-    # message in the interface's language (an English message of the library matched against
-    # the catalogue's templates)
-    Console(stderr=True, soft_wrap=True).print(f"[{style}]{escape(tr(prefix))}[/] {escape(translate(msg))}",
+    # one line whatever the terminal width; a file name with [brackets] is not markup, one with
+    # control characters or escape sequences shows them escaped; the message in the interface's
+    # language (an English message of the library matched against the catalogue's templates)
+    Console(stderr=True, soft_wrap=True).print(f"[{style}]{escape(tr(prefix))}[/] {escape(one_line(translate(msg)))}",
                                                highlight=False)
 
 
@@ -261,6 +262,64 @@ def console(stderr: bool = False) -> Console:
 def is_wide(c: Console) -> bool:
     """Whether `c` writes to a pipe or a file (see `console`): no cell is shortened there."""
     return c.width >= UNLIMITED
+
+
+class StdoutGuard:
+    """sys.stdout for the command line: the same stream, except that an OSError raised while
+    writing or flushing it is marked as standard output's, so that `output_failed` tells it
+    from any other (a worker that cannot start, a file that cannot be read)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        try:
+            return self._stream.write(s)
+        except OSError as e:
+            e.sprawozdania_stdout = True  # type: ignore[attr-defined]
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as e:
+            e.sprawozdania_stdout = True  # type: ignore[attr-defined]
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _stdout_target() -> str:
+    """What standard output is, for a message: the file it was redirected to, if any."""
+    try:
+        target = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):
+        return "standard output"
+    return f"standard output ({target})" if target.startswith("/") else "standard output"
+
+
+def output_failed(e: OSError) -> int | None:
+    """An OSError that ended a command, raised by a write to standard output (a full disk, a
+    closed pipe; see StdoutGuard). Prints one line (none for a closed pipe: the reader has gone), sends what
+    is still buffered nowhere, and returns the exit code; None when the error is another one."""
+    import errno
+
+    from ..output import reason_of
+
+    if not getattr(e, "sprawozdania_stdout", False):      # not standard output's
+        return None
+    target = _stdout_target()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())     # the buffered rest cannot be written either
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if e.errno == errno.EPIPE:
+        return 1
+    err(f"cannot write {target}: {reason_of(e)}")
+    return USAGE_EXIT
 
 
 def render_output(path: Path | None, draw: Callable[[Console], None]) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..errors import one_line
 from ..i18n import tr
 from ._common import ARCHIVE_HELP, TranslatedGroup, archive_path, console, err, is_wide
 from ._common import console as out_console
@@ -28,7 +29,8 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-ArchiveOpt = Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False)]
+ArchiveOpt = Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False,
+                                                 readable=False)]
 
 
 def _open(path: Path | None) -> Archive:
@@ -87,7 +89,7 @@ def list_cmd(
 
     con = console()
     wide = is_wide(con)
-    t = Table(title=escape(tr("{archive}: reports: {n} (schema v{version})", archive=archive_path(archive),
+    t = Table(title=escape(tr("{archive}: reports: {n} (schema v{version})", archive=one_line(str(archive_path(archive))),
                               n=len(rows), version=version)),
               title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
@@ -104,8 +106,8 @@ def list_cmd(
         period = (f"{r.period_start:%Y-%m-%d}/{r.period_end:%Y-%m-%d}" if r.period_start and r.period_end
                   else f"[red]{escape(tr('none'))}[/]")
         c = counts[r.sha256]
-        t.add_row(Text(r.org_key or "—"), Text(r.organisation or "—"), kind_label(r.kind), period, str(c[1]),
-                  str(c[2]), str(c[3]), r.sha256[:10], Text(r.name))
+        t.add_row(Text(r.org_key or "—"), Text(one_line(r.organisation or "—")), kind_label(r.kind), period,
+                  str(c[1]), str(c[2]), str(c[3]), r.sha256[:10], Text(one_line(r.name)))
     con.print(t)
     if orgs:
         ot = Table(title=escape(tr("Organisations ({n}): keys joined by `archive alias`, --org or file names",
@@ -118,7 +120,7 @@ def list_cmd(
             apart = [a for a, (tgt, _o) in links.items() if a == tgt == key]
             if apart:
                 joined = (joined + "; " if joined else "") + tr("kept apart")
-            ot.add_row(Text(key), Text(name or "—"), str(n), Text(joined or "—"))
+            ot.add_row(Text(key), Text(one_line(name or "—")), str(n), Text(joined or "—"))
         con.print(ot)
 
 
@@ -216,25 +218,27 @@ def show_cmd(
     console = out_console()
     period = (f"{row.period_start:%d.%m.%Y} – {row.period_end:%d.%m.%Y}" if row.period_start and row.period_end
               else tr("none"))
-    org = f"{row.organisation} ({row.org_key})" if row.organisation and row.org_key else row.organisation or "—"
+    org = one_line(f"{row.organisation} ({row.org_key})" if row.organisation and row.org_key
+                   else row.organisation or "—")
     head = tr("organisation: {org}  kind: {kind}  period: {period}", org=org, kind=kind_label(row.kind), period=period)
     when = tr("archived {at}", at=row.imported_at) + (
         "" if row.updated_at == row.imported_at else tr(", updated {at}", at=row.updated_at))
-    console.print(f"[bold]{escape(row.name)}[/]  {escape(head)}\nsha256 {row.sha256}  "
+    console.print(f"[bold]{escape(one_line(row.name))}[/]  {escape(head)}\nsha256 {row.sha256}  "
                   f"{escape(tr('facts: {counts}', counts=nfacts))}  {escape(when)}", highlight=False)
     for p in paths:
-        console.print(f"  [dim]{escape(p)}[/]", highlight=False)
+        console.print(f"  [dim]{escape(one_line(p))}[/]", highlight=False)
     st = Table(title=tr("Sections"), title_justify="left")
     for col in ("code", "compared as", "heading"):
         st.add_column(tr(col))
     for code, canonical, title in sections:
-        st.add_row(Text(code), Text(canonical or "—"), Text(title))
+        st.add_row(Text(one_line(code)), Text(one_line(canonical or "—")), Text(one_line(title)))
     console.print(st)
     vt = Table(title=tr("Indicator values"), title_justify="left")
     for col in ("section", "indicator", "name / subject", "unit", "value", "facts"):
         vt.add_column(tr(col), justify="right" if col == "value" else "left")
     for _sha, sec, _key, ind, subject, unit, _measure, value, approx, ids in values:
-        vt.add_row(Text(sec or "—"), ind or "[dim]?[/]", Text(names.get(ind, ind) if ind else (subject or "—")),
+        vt.add_row(Text(one_line(sec or "—")), ind or "[dim]?[/]",
+                   Text(one_line(names.get(ind, ind) if ind else (subject or "—"))),
                    tr(unit), ("~" if approx else "") + fmt_num(value), ", ".join(json.loads(ids)))
     console.print(vt)
     if findings:
@@ -242,7 +246,7 @@ def show_cmd(
         for col in ("severity", "code", "section", "message"):
             ft.add_column(tr(col), overflow="fold")
         for sev, code, sec, msg in findings:
-            ft.add_row(severity(sev), code, Text(sec or "—"), Text(msg))
+            ft.add_row(severity(sev), code, Text(one_line(sec or "—")), Text(one_line(msg)))
         console.print(ft)
 
 
@@ -342,6 +346,14 @@ def reindex_cmd(
 
     Example: sprawozdania archive reindex --archive reports.sqlite
     """
+    import sqlite3
+
+    from ..batch import no_space
+
     with _open(archive) as ar:
-        n = ar.reindex(force=force)
+        try:
+            n = ar.reindex(force=force)
+        except sqlite3.Error as e:         # nothing changed: the re-index is one transaction
+            err(f"cannot write archive {ar.path}: no space left on device" if no_space(e) else f"{ar.path}: {e}")
+            raise typer.Exit(2) from None
         print(tr("re-indexed reports: {n} (taxonomy v{version})", n=n, version=ar.taxonomy.version))

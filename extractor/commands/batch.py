@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..errors import one_line
 from ..i18n import tr, translate
-from ._common import check_limits, err
+from ._common import check_limits, err, fail
 from ._common import console as out_console
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class BatchFormat(StrEnum):
 
 
 EXIT_CODES = """Exit codes: 0 every file converted or already up to date; 1 some files failed (see
-OUTDIR/errors.jsonl); 2 nothing usable (every file failed, no inputs found) or a bad invocation;
+OUTDIR/errors.jsonl), or the disk filled up (run again to resume); 2 nothing usable (every file failed, no inputs found) or a bad invocation;
 130 interrupted (Ctrl-C) – run the same command again to resume."""
 
 
@@ -37,11 +38,12 @@ def batch(
         help="Report files, folders (searched recursively for report files) and glob patterns.",
         show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUTDIR", help="Output folder (created if missing).",
-                                         show_default=False)],
+                                         show_default=False, readable=False)],
     workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, metavar="N",
                                                 help="Worker processes (default: all cores).")] = None,
     archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE",
-                                                 help="Also store every report in this SQLite archive.")] = None,
+                                                 help="Also store every report in this SQLite archive.",
+                                                 readable=False)] = None,
     fmt: Annotated[BatchFormat, typer.Option(
         "--format", "-f", help="json: full record per file; facts: facts/1 per file; jsonl/csv: one row per "
                                "fact, per file and all together in OUTDIR/all.jsonl|all.csv.")] = BatchFormat.json,
@@ -52,6 +54,18 @@ def batch(
     = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Show the progress bar (on stderr).")] = True,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0, metavar="SECONDS",
+        help="Time budget of each file; a file over it is stopped and recorded as failed (kind timeout). "
+             "Default: scaled to the file, 60 s + 30 s a MiB + 30 s a page to scan. 0: no limit.",
+        show_default=False)] = None,
+    max_memory: Annotated[str | None, typer.Option(
+        "--max-memory", metavar="SIZE",
+        help="Memory budget of a worker (e.g. 2G, 500M); a file over it is stopped and recorded as failed "
+             "(kind memory). Default: 3G. 0: no limit.", show_default=False)] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Try again files that failed for time or memory in an earlier run (a re-run "
+                               "skips them otherwise).")] = False,
 ) -> None:
     """Convert many reports with N worker processes; one bad file never stops the batch.
 
@@ -60,7 +74,13 @@ def batch(
     in the summary and in OUTDIR/errors.jsonl. Scans (images, PDFs without a text layer)
     are read by OCR page by page over the workers; OUTDIR/.ocr caches what OCR read.
 
+    Each file has a time and a memory budget (--timeout, --max-memory): a file over its budget
+    is stopped without disturbing the others, and a re-run does not try it again unless
+    --retry-failed. A full disk stops the batch with one line; run it again when there is space.
+
     Example: sprawozdania batch corpus -o out --archive reports.sqlite --workers 2
+
+    Example: sprawozdania batch 'skany/*.pdf' -o out --timeout 600 --max-memory 4G
     """
     import signal
 
@@ -78,12 +98,18 @@ def batch(
     from rich.table import Column
 
     from ..archive import ArchiveError
-    from ..batch import BatchError, run_batch
+    from ..batch import BatchError, Budget, run_batch
+    from ..read._common import parse_size
 
     def _term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     check_limits()                                    # workers read with the same limits
+    try:
+        memory = parse_size(max_memory) if max_memory is not None else None
+    except ValueError:
+        raise fail(f"--max-memory {max_memory!r}: not a size (such as 2G, 500M or 0 for no limit)") from None
+    budget = Budget(timeout=timeout, max_memory=memory)
     old_term = signal.signal(signal.SIGTERM, _term)   # a polite kill stops like Ctrl-C
     console = out_console()
     errc = Console(stderr=True)
@@ -101,7 +127,7 @@ def batch(
 
     def on_result(o: Outcome) -> None:
         if o.stage == "convert":
-            bar.update(task, advance=1, last=escape(Path(o.path).name[:40]))   # the column reads markup
+            bar.update(task, advance=1, last=escape(one_line(Path(o.path).name)[:40]))   # the column reads markup
 
     pages = bar.add_task("OCR pages", total=None, last="", visible=False)
 
@@ -109,19 +135,24 @@ def batch(
         bar.update(pages, total=n, visible=n > 0)
 
     def on_page(path: str, done: int, of: int) -> None:
-        bar.update(pages, advance=1, last=escape(f"{Path(path).name[:32]} p. {done}/{of}"))
+        bar.update(pages, advance=1, last=escape(f"{one_line(Path(path).name)[:32]} p. {done}/{of}"))
 
     try:
         with bar:
             result = run_batch(inputs, output, fmt=fmt.value, workers=workers, archive=archive, force=force,
-                               org=org, on_plan=on_plan, on_result=on_result, on_pages=on_pages,
-                               on_page=on_page)
+                               org=org, budget=budget, retry_failed=retry_failed, on_plan=on_plan,
+                               on_result=on_result, on_pages=on_pages, on_page=on_page)
     except (BatchError, ArchiveError) as e:
         err(str(e))
         raise typer.Exit(2) from None
     finally:
         signal.signal(signal.SIGTERM, old_term)
     _summary(console, result)
+    if result.stopped:
+        err(f"{result.stopped}; the batch stopped, {result.not_converted} file(s) not converted "
+            "(run it again when there is space: it resumes)")
+    for problem in result.problems:
+        err(problem)
     raise typer.Exit(result.exit_code)
 
 
@@ -130,9 +161,10 @@ def _summary(console: Console, r: BatchResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
+
     conv, skip, fail = r.converted, r.skipped, r.failed
     how = tr("workers: {n}", n=r.workers) if r.workers else tr("nothing to convert")
-    console.print(f"[bold]batch[/] → {escape(str(r.outdir))}  ({r.fmt}, {escape(how)})", highlight=False)
+    console.print(f"[bold]batch[/] → {escape(one_line(str(r.outdir)))}  ({r.fmt}, {escape(how)})", highlight=False)
     t = Table(show_header=False)
     t.add_column(style="bold")
     t.add_column(justify="right")
@@ -150,16 +182,23 @@ def _summary(console: Console, r: BatchResult) -> None:
     rate = ", " + tr("{rate} files/s", rate=f"{len(conv) / r.seconds:.1f}") if conv and r.seconds > 0 else ""
     t.add_row(tr("time"), f"{r.seconds:.1f} s{rate}")
     if r.combined:
-        t.add_row(tr("all rows"), Text(str(r.outdir / r.combined)))
+        t.add_row(tr("all rows"), Text(one_line(str(r.outdir / r.combined))))
+    if r.stopped:
+        t.add_row(f"[red]{escape(tr('stopped: no space'))}[/]", tr("{n} not converted", n=r.not_converted))
     if r.interrupted:
         t.add_row(f"[yellow]{escape(tr('interrupted'))}[/]", tr("run again to resume"))
     console.print(t)
     if fail:
-        ft = Table(title=escape(tr("Failed ({n}) – also in {path}", n=len(fail), path=r.outdir / "errors.jsonl")),
+        ft = Table(title=escape(tr("Failed ({n}) – also in {path}", n=len(fail),
+                                   path=one_line(str(r.outdir / "errors.jsonl")))),
                    title_justify="left")
         ft.add_column(tr("file"), overflow="fold")
         ft.add_column(tr("kind of error"))
         ft.add_column(tr("reason"), overflow="fold")
         for o in sorted(fail, key=lambda o: o.path):
-            ft.add_row(Text(o.path), Text(o.error_kind or ""), Text(translate(o.reason or "")))
+            ft.add_row(Text(one_line(o.path)), Text(o.error_kind or ""), Text(one_line(translate(o.reason or ""))))
         console.print(ft)
+    if r.held:
+        n = len(r.held)
+        console.print(f"skipped {n} file{'s' if n != 1 else ''} that failed for time or memory in an earlier "
+                      "run; --retry-failed to try them again", highlight=False)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..cli import app
+from ..errors import one_line
 from ..i18n import tr, translate
 from ._common import (
     ARCHIVE_HELP,
@@ -49,7 +50,8 @@ VERDICT_MARK = {"agrees": ("✓", "green"), "differs": ("≠", "bold red"), "unv
 @app.command(epilog="Exit codes: 0 compared; 1 compared, with error findings (e.g. an invalid period); "
                     "2 nothing to compare or a bad invocation.")
 def compare(
-    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False)] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", help=ARCHIVE_HELP, show_default=False,
+                                                 readable=False)] = None,
     org: Annotated[str | None, typer.Option(
         "--org", metavar="KEY", help="Organisation (name or key such as owes-olsztyn); optional when the archive holds one.")]
     = None,
@@ -66,7 +68,8 @@ def compare(
     = CompareFormat.table,
     long: Annotated[bool, typer.Option("--long", help="CSV in long form: one row per indicator and period.")]
     = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP,
+                                                                readable=False)] = None,
 ) -> None:
     """Compare an organisation's reports across periods: values, changes, cumulative totals, findings.
 
@@ -138,7 +141,7 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
 
     wide = is_wide(console)
     t = Table(title=escape(tr("{org}: {n} periods, {rows} rows (taxonomy v{version}; Σ = cumulative, flows only)",
-                              org=cmp.organisation, n=len(cmp.periods), rows=len(cmp.rows),
+                              org=one_line(cmp.organisation), n=len(cmp.periods), rows=len(cmp.rows),
                               version=cmp.taxonomy_version)), title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, show_edge=False)
     # the indicator's name only when the terminal has room for it besides the periods
@@ -170,9 +173,9 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
             cells.append(cell)
         total = next((c for c in reversed(r.cumulative) if c is not None), None)
         ind = Text(r.indicator, style="bold") if r.indicator else Text("?", style="dim")
-        name = Text(r.name, style="" if r.indicator else "italic dim")
+        name = Text(one_line(r.name), style="" if r.indicator else "italic dim")
         if not with_names and not r.indicator:
-            ind = Text(f"?{r.name}", style="italic dim")
+            ind = Text(f"?{one_line(r.name)}", style="italic dim")
         if r.unit == "hours":
             ind.append(" [h]", style="dim")
         covering: list[Text] = []
@@ -184,7 +187,7 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
                 mark, style = VERDICT_MARK[verdict]
                 cell.append(f" {mark}", style=style)
             covering.append(cell)
-        t.add_row(Text(r.section or "—"), ind, *([name] if with_names else []), *cells,
+        t.add_row(Text(one_line(r.section or "—")), ind, *([name] if with_names else []), *cells,
                   fmt_num(total) if total is not None else "", *covering)
     console.print(t)
     if cmp.covering:
@@ -202,7 +205,7 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
         ft.add_column(no_wrap=True)
         ft.add_column(overflow="fold")
         for f in cmp.findings:
-            ft.add_row(Text(tr(f.severity), style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(f.message))
+            ft.add_row(Text(tr(f.severity), style=SEVERITY_STYLE.get(f.severity, "")), f.code, Text(one_line(f.message)))
         console.print(ft)
     for lo in cmp.left_out:
         console.print(Text(tr("note:") + " " + translate(lo.message), style="dim"))

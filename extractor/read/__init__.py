@@ -21,10 +21,13 @@ ratio, text length, PDF pages) are in `Limits`; the environment can set them
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -35,7 +38,7 @@ from ..errors import ReadError
 from ._common import Extracted, Limits, OffsetMap, ReadFailure, tidy_mapped
 from ._pages import Word
 from .ocr import IMAGES, OcrOptions
-from .txt import bom_encoding, decode_text, utf16_without_bom
+from .txt import POLISH, binary_bytes, bom_encoding, decode_text, utf16_without_bom
 
 if TYPE_CHECKING:
     from ..ocr_repair import Repair
@@ -158,7 +161,7 @@ def detect_format(data: bytes, name: str = "") -> str:
         if data.startswith(magic):
             raise _unsupported(what + (_IMAGE_NOTE if "image" in what else ""))
     bom = bom_encoding(data)
-    if bom is None and utf16_without_bom(data) is None and b"\x00" in data[:65536]:
+    if bom is None and utf16_without_bom(data) is None and binary_bytes(data):
         raise ReadFailure("binary", "binary data, not a text report")
     if bom is not None and bom[0] != "utf-8":
         probe = data[bom[2]:bom[2] + 32768].decode(bom[0], errors="replace")
@@ -196,6 +199,11 @@ def check_report(text: str) -> None:
       and punctuation alone are data, not prose);
     - most letters are Latin (a Polish report is; Cyrillic or CJK mean another document or
       a wrong decoding);
+    - it is not noise: bytes that decode only to noise (binary data read through a code page
+      that has a letter at nearly every byte) give accented letters almost throughout, most of
+      them letters Polish does not use, where Polish writes about one letter in twelve with a
+      diacritic, nearly all of them its own eighteen; so more than a quarter of the letters
+      accented and more than half of those foreign to Polish is noise;
     - it is not one long run without spaces (encoded data: base64, hex): at least half of
       the non-space characters are in tokens of at most 40 characters;
     - it is not JSON.
@@ -212,6 +220,11 @@ def check_report(text: str) -> None:
     if latin < len(letters) / 2:
         script = unicodedata.name(next(c for c in letters if c >= "\u0250"), "?").split(" ")[0].title()
         raise ReadFailure("not_a_report", f"not a report: the text is not in Latin script (mostly {script})")
+    accented = [c for c in letters if not c.isascii()]
+    foreign = sum(1 for c in accented if c not in POLISH)
+    if len(letters) >= 20 and len(accented) > len(letters) / 4 and foreign > len(accented) / 2:
+        raise ReadFailure("not_a_report", f"not a report: noise ({foreign} of {len(letters)} letters are accented "
+                                          "letters Polish does not use: binary data or a wrong decoding)")
     tokens = sample.split()
     long_chars = sum(len(t) for t in tokens if len(t) > 40)
     if long_chars > nonspace / 2:
@@ -315,23 +328,32 @@ def read(path: str | Path, max_bytes: int | None = None, *, limits: Limits | Non
         limits = Limits.from_env(max_bytes=max_bytes)
     elif max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
-    p = Path(path)
     name = str(path)
     try:
-        st = p.stat()
+        # opened without blocking and checked on the open file: a named pipe or a device (or a
+        # file swapped for one) is refused, never waited on
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
-        raise ReadError(name, f"cannot open ({e.strerror or e})", "missing") from None
-    if p.is_dir():
-        raise ReadError(name, "is a directory, not a file", "unsupported")
-    if not p.is_file():
-        raise ReadError(name, "not a regular file", "unsupported")
-    size = st.st_size
-    if size > limits.max_bytes:
-        raise ReadError(name, f"too large ({size} bytes > limit {limits.max_bytes}; "
-                              "set SPRAWOZDANIA_MAX_BYTES to change it)", "too_large")
+        why = "a symbolic link loop" if e.errno == errno.ELOOP else e.strerror or str(e)
+        raise ReadError(name, f"cannot open ({why})", "missing") from None
     try:
-        with p.open("rb") as f:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError(name, "is a directory, not a file", "unsupported")
+        if not stat.S_ISREG(st.st_mode):
+            what = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else \
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+            raise ReadError(name, f"not a regular file: {what}", "unsupported")
+        if st.st_size > limits.max_bytes:
+            raise ReadError(name, f"too large ({st.st_size} bytes > limit {limits.max_bytes}; "
+                                  "set SPRAWOZDANIA_MAX_BYTES to change it)", "too_large")
+        f = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with f:
+        try:
             data = f.read(limits.max_bytes + 1)
-    except OSError as e:
-        raise ReadError(name, f"cannot read ({e.strerror or e})", "missing") from None
+        except OSError as e:
+            raise ReadError(name, f"cannot read ({e.strerror or e})", "missing") from None
     return read_bytes(data, name, limits=limits, ocr=ocr)

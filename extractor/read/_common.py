@@ -53,12 +53,24 @@ _BYTE_SIZES = frozenset({"max_bytes", "max_unpacked", "ratio_grace"})
 _NUMBER = re.compile(r"(\d[\d_]*)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)   # 50, 50M, 50 MiB, 1_000
 
 
-def _env_int(var: str, raw: str, size: bool) -> int:
-    m = _NUMBER.fullmatch(raw)
-    if m is None or (not size and not raw[-1].isdigit()):
-        example = "a number of bytes such as 52428800 or 50M" if size else "such as 2000"
-        raise ConfigError(f"{var}={raw!r}: not a positive whole number ({example})")
+def parse_size(raw: str) -> int:
+    """A size in bytes as people write it: 52428800, 50M, 50 MiB, 2G, 1_000 (K, M, G are
+    powers of 1024). Raises ValueError for anything else."""
+    m = _NUMBER.fullmatch(raw.strip())
+    if m is None:
+        raise ValueError(f"not a size: {raw!r}")
     value: int = int(m.group(1).replace("_", "")) * 1024 ** "_KMG".index((m.group(2) or "_").upper())
+    return value
+
+
+def _env_int(var: str, raw: str, size: bool) -> int:
+    try:
+        if not size and not raw[-1].isdigit():
+            raise ValueError(raw)
+        value = parse_size(raw)
+    except ValueError:
+        example = "a number of bytes such as 52428800 or 50M" if size else "such as 2000"
+        raise ConfigError(f"{var}={raw!r}: not a positive whole number ({example})") from None
     if value <= 0:
         raise ConfigError(f"{var}={raw!r}: must be greater than 0")
     return value

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 from ._common import Extracted, collapse, join_blocks
@@ -26,6 +27,10 @@ BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "center"
                    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu",
                    "ol", "p", "pre", "section", "summary", "table", "caption", "ul", "tbody", "thead",
                    "tfoot", "tr", "td", "th"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# a table cell with more paragraphs than this holds text laid out in a table (pages of the
+# 1990s and 2000s, or a table never closed), not a figure: its row is read as paragraphs
+LAYOUT_PARAGRAPHS = 3
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
                    "ascii": "cp1252", "iso8859-1": "cp1252", "x-user-defined": "cp1252"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{1,40})""", re.I)
@@ -105,17 +110,20 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.scope = scope                      # "main", "article" or None (whole page)
         self.stack: list[tuple[str, bool, bool, bool]] = []   # (tag, skips, scopes, pre)
+        self.open: Counter[str] = Counter()     # tags on the stack (an end tag is looked up in O(1))
         self.skip = 0
         self.inside = 0
         self.pre = 0
         self.blocks: list[tuple[str, bool]] = []
         self.buf: list[str] = []
         self.item = False
+        self.marker = ""                        # the bullet or number a list item opened with
         self.lists: list[list[int]] = []        # [is ordered, counter]
         self.tables = 0                         # open <table> elements (nested ones flatten)
         self.rows: list[str] = []               # rows of the outermost table
-        self.cells: list[str] | None = None     # cells of the current row
+        self.cells: list[list[str]] | None = None   # cells of the current row, each as paragraphs
         self.cell: list[str] | None = None      # paragraphs of the current cell
+        self.layout = False                     # the current row holds a heading
 
     # --- output --------------------------------------------------------------------------
     @property
@@ -125,6 +133,9 @@ class _Text(HTMLParser):
     def flush(self) -> None:
         text = "".join(self.buf)
         self.buf = []
+        if self.marker and text.strip() == self.marker.strip():
+            text = ""                           # a list item with nothing in it
+        self.marker = ""
         if self.tables:
             if text.strip():
                 if self.cell is None:
@@ -140,15 +151,21 @@ class _Text(HTMLParser):
         if self.cell is not None:
             if self.cells is None:
                 self.cells = []
-            self.cells.append(" ".join(self.cell))
+            self.cells.append(self.cell)
             self.cell = None
 
     def end_row(self) -> None:
         self.end_cell()
         if self.cells is not None:
-            if any(self.cells):
-                self.rows.append("\t".join(self.cells))
+            if self.layout or any(len(c) > LAYOUT_PARAGRAPHS for c in self.cells):
+                if self.rows:                   # the data rows before it stay one block
+                    self.blocks.append(("\n".join(self.rows), False))
+                    self.rows = []
+                self.blocks.extend((p, False) for c in self.cells for p in c)
+            elif any(self.cells):
+                self.rows.append("\t".join(" ".join(c) for c in self.cells))
             self.cells = None
+        self.layout = False
 
     def end_table(self) -> None:
         self.end_row()
@@ -180,9 +197,12 @@ class _Text(HTMLParser):
                 self.tables += 1
             else:
                 self.flush()
+        if tag in HEADINGS and self.tables:
+            self.layout = True
         skips = tag in SKIP
         pre = tag in ("pre", "listing", "plaintext", "xmp")
         self.stack.append((tag, skips, is_scope, pre))
+        self.open[tag] += 1
         self.skip += skips
         self.inside += is_scope
         self.pre += pre
@@ -194,9 +214,10 @@ class _Text(HTMLParser):
             self.item = True
             if self.lists and self.lists[-1][0]:
                 self.lists[-1][1] += 1
-                self.buf.append(f"{self.lists[-1][1]}. ")
+                self.marker = f"{self.lists[-1][1]}. "
             else:
-                self.buf.append("• ")
+                self.marker = "• "
+            self.buf.append(self.marker)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID:
@@ -206,12 +227,13 @@ class _Text(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if not any(t[0] == tag for t in self.stack):
+        if not self.open[tag]:
             if tag in ("p", "br"):  # </p> without <p>, </br>: a break, as browsers do
                 self.flush() if tag == "p" else self.buf.append("\n")
             return
         while self.stack:
             name, skips, is_scope, pre = self.stack.pop()
+            self.open[name] -= 1
             self._closed(name)
             self.skip -= skips
             self.inside -= is_scope

@@ -144,11 +144,24 @@ def _charset_normalizer(data: bytes) -> tuple[str, str] | None:
         return None
 
 
+# bytes no text file has, beyond a stray few: C0 controls other than tab, line ends, vertical
+# tab, form feed and the DOS end-of-file mark (0x1a), and DEL
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a") + b"\x7f"
+
+
+def binary_bytes(data: bytes) -> bool:
+    """Data, not text: control bytes are more than 1 % (and more than two) of the first 64 KiB.
+    One NUL or escape in a report is a slip, not a sign of binary data; NUL padding at the end
+    (what a crash or a fixed-size copy leaves) does not count. UTF-16 and UTF-32, whose zero
+    bytes are text, are told apart before this is asked."""
+    sample = data.rstrip(b"\x00")[:65536]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > max(2, len(sample) // 100)
+
+
 def looks_binary(text: str) -> bool:
-    """Decoded text with control characters no text file has (beyond a stray one)."""
-    sample = text[:65536]
-    if "\x00" in sample:
-        return True
+    """Decoded text with control characters no text file has (beyond a stray few)."""
+    sample = text.rstrip("\x00")[:65536]
     ctl = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v\x1a") or "\x7f" <= ch <= "\x9f")
     bad = sample.count("\ufffd")
     return ctl > max(2, len(sample) // 200) or bad > max(8, len(sample) // 20)
