@@ -339,6 +339,43 @@ def _backfill_v4(conn: sqlite3.Connection) -> None:
                          [r for r in rows if r[0] is not None or r[1] is not None])
 
 
+# findings across reports (`sprawozdania audit --archive`): each with every span of its evidence
+_V6 = [
+    """CREATE TABLE IF NOT EXISTS cross_findings (
+        id         INTEGER PRIMARY KEY,
+        org_key    TEXT NOT NULL,                 -- the organisation whose reports were checked
+        ord        INTEGER NOT NULL,
+        code       TEXT NOT NULL,                 -- cross_report_mismatch | coverage_gap | period_gap …
+        severity   TEXT NOT NULL,
+        section    TEXT,
+        indicator  TEXT,                          -- taxonomy code, or '?unit:lemma'
+        message    TEXT NOT NULL,                 -- Polish, with the arithmetic
+        periods    TEXT NOT NULL,                 -- JSON list of 'start/end' of the periods involved
+        checked_at TEXT NOT NULL,
+        UNIQUE (org_key, ord)
+    )""",
+    """CREATE TABLE IF NOT EXISTS cross_evidence (
+        finding    INTEGER NOT NULL REFERENCES cross_findings(id) ON DELETE CASCADE,
+        ord        INTEGER NOT NULL,
+        report     TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL,
+        end_char   INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        line       INTEGER,                       -- 1-based, when the file was at hand at the check
+        col        INTEGER,
+        PRIMARY KEY (finding, ord)
+    )""",
+    "CREATE INDEX IF NOT EXISTS cross_evidence_report ON cross_evidence(report)",
+    "DROP VIEW IF EXISTS cross_findings_long",
+    """CREATE VIEW cross_findings_long AS
+    SELECT f.org_key, o.organisation, f.severity, f.code, f.section, f.indicator, f.message, f.periods,
+           e.ord AS evidence_ord, r.name AS report, r.kind, r.period_start, r.period_end, e.start_char,
+           e.end_char, e.line, e.col AS "column", e.text AS evidence, e.report AS sha256, f.checked_at
+    FROM cross_findings f LEFT JOIN cross_evidence e ON e.finding = f.id
+    LEFT JOIN reports r ON r.sha256 = e.report
+    LEFT JOIN organisations o ON o.org_key = f.org_key
+    ORDER BY f.org_key, CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.ord, e.ord""",
+]
 _V7 = [
     """CREATE TABLE IF NOT EXISTS corrections (
         id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -367,6 +404,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               (), _backfill_v4),
     Migration(5, "organisations: alias store, one display name, each report's identity; indicators table; "
                  "whole numbers as integers; planned values; long views", (), _migrate_v5),
+    Migration(6, "findings across reports (reconciliation of final and annual reports with the periodic ones) "
+                 "with every span of their evidence", tuple(_V6)),
     Migration(7, "corrections: people's corrections and verification, beside the extracted records",
               tuple(_V7)),
 )
@@ -1104,6 +1143,54 @@ class Archive:
         """Every key of an organisation, its org_key first."""
         row = self.conn.execute("SELECT keys FROM organisations WHERE org_key = ?", (org,)).fetchone()
         return row[0].split() if row else [org]
+
+    def store_cross_findings(self, org: str, findings: list[Any]) -> None:
+        """Replace the findings across reports stored for organisation `org` (its key) with
+        `findings` (models.CrossFindingRecord), each with every span of its evidence. Evidence
+        without line and column gets those an earlier check stored for the same words."""
+        now = _now()
+        with self._tx() as c:
+            # line and column found by an earlier check (the files at hand then) are kept
+            places = {(r[0], r[1], r[2]): (r[3], r[4]) for r in c.execute(
+                "SELECT e.report, e.start_char, e.end_char, e.line, e.col FROM cross_evidence e JOIN cross_findings f "
+                "ON f.id = e.finding WHERE f.org_key = ? AND e.line IS NOT NULL", (org,))}
+            for f in findings:
+                for e in f.evidence:
+                    if e.line is None and (e.sha256, e.start, e.end) in places:
+                        e.line, e.column = places[(e.sha256, e.start, e.end)]
+            c.execute("DELETE FROM cross_findings WHERE org_key = ?", (org,))
+            known = self.known_hashes()
+            for i, f in enumerate(findings):
+                fid = c.execute("INSERT INTO cross_findings(org_key, ord, code, severity, section, indicator, message, "
+                                "periods, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                (org, i, f.code, f.severity, f.section, f.indicator, f.message,
+                                 json.dumps(f.periods), now)).lastrowid
+                c.executemany("INSERT INTO cross_evidence(finding, ord, report, start_char, end_char, text, line, col) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              [(fid, j, e.sha256, e.start, e.end, e.text, e.line, e.column)
+                               for j, e in enumerate(f.evidence) if e.sha256 in known])
+
+    def cross_findings(self, org: str | None = None) -> list[tuple[str, Any, str]]:
+        """(org_key, models.CrossFindingRecord, checked_at) of the findings across reports the
+        last check stored (of one organisation's key when `org` is given), errors first."""
+        from models import CrossEvidence, CrossFindingRecord
+
+        sql = ("SELECT f.id, f.org_key, f.code, f.severity, f.section, f.indicator, f.message, f.periods, f.checked_at "
+               "FROM cross_findings f")
+        args: list[Any] = []
+        if org is not None:
+            sql += " WHERE f.org_key = ?"
+            args.append(org)
+        sql += " ORDER BY f.org_key, CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.ord"
+        out = []
+        for fid, key, code, sev, sec, ind, msg, periods, at in self.conn.execute(sql, args).fetchall():
+            ev = [CrossEvidence(sha256=r[0], source=r[1] or "", start=r[2], end=r[3], text=r[4], line=r[5], column=r[6])
+                  for r in self.conn.execute(
+                      "SELECT e.report, r.name, e.start_char, e.end_char, e.text, e.line, e.col FROM cross_evidence e "
+                      "LEFT JOIN reports r ON r.sha256 = e.report WHERE e.finding = ? ORDER BY e.ord", (fid,))]
+            out.append((key, CrossFindingRecord(code=code, severity=sev, message=msg, section=sec, indicator=ind,
+                                                periods=json.loads(periods), evidence=ev), at))
+        return out
 
     def counts(self) -> dict[str, int]:
         return {t: int(self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])

@@ -22,6 +22,7 @@ from .commands._common import (
     check_output,
     console,
     err,
+    fail,
     install_click_translations,
     output_failed,
     readable_arguments,
@@ -308,20 +309,39 @@ class FailOn(str, Enum):
 
 @app.command()
 def audit(
-    reports: Annotated[list[Path], typer.Argument(metavar="REPORT", show_default=False, help="Report files to check.",
-                                                  readable=False)],
+    reports: Annotated[list[Path] | None, typer.Argument(metavar="REPORT", show_default=False,
+                                                         help="Report files to check.", readable=False)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Rich tables or JSON.")] = AuditFormat.table,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding has this severity or worse.")]
     = FailOn.error,
     show_info: Annotated[bool, typer.Option("--info/--no-info", help="Show info findings (typos, numbers "
                                             "not captured).")] = True,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="FILE", show_default=False,
+                                                 help="Check across the reports of this archive instead: final "
+                                                      "and annual reports against the periodic reports they "
+                                                      "cover, gaps and overlaps of periods.")] = None,
+    org: Annotated[str | None, typer.Option("--org", metavar="KEY", help="With --archive: only this organisation "
+                                                                          "(name or key).")] = None,
 ) -> None:
     """Check that a report's figures hold together; every finding quotes its evidence.
 
     Exit codes: 0 no finding at or above --fail-on, 1 some, 2 an input could not be read.
 
     Example: sprawozdania audit corpus/*.txt --fail-on warning
+
+    Across reports: sprawozdania audit --archive reports.sqlite --org owes-nidzica
     """
+    if archive is not None or org is not None:
+        if reports:
+            raise fail("give report files or --archive, not both")
+        if archive is None:
+            raise fail("--org goes with --archive")
+        from .commands.audit_archive import audit_archive
+
+        audit_archive(archive, org, fmt.value, fail_on.value, show_info)
+        return
+    if not reports:
+        raise fail("give report files to check, or --archive FILE to check across archived reports")
     rank = {"info": 0, "warning": 1, "error": 2}
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on.value]
     check_limits()
@@ -358,15 +378,25 @@ def audit(
         raise typer.Exit(1)
 
 
+class SchemaOf(str, Enum):
+    report = "report"
+    reconciliation = "reconciliation"
+
+
 @app.command()
-def schema() -> None:
+def schema(
+    of: Annotated[SchemaOf, typer.Option("--of", help="report: the Report record; reconciliation: what `audit "
+                                                      "--archive --format json` prints per organisation.")]
+    = SchemaOf.report,
+) -> None:
     """Print the JSON Schema of the Report record (generated from the models).
 
     Example: sprawozdania schema > report.schema.json
     """
-    from models import Report
+    from models import Reconciliation, Report
 
-    write_output(None, json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
+    model = Report if of is SchemaOf.report else Reconciliation
+    write_output(None, json.dumps(model.model_json_schema(), ensure_ascii=False, indent=1))
 
 
 from .commands import archive_cmd, batch, compare, web_cmd  # noqa: E402,F401,I001  (registers commands)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,10 @@ from typing import TYPE_CHECKING, Any
 from .errors import SprawozdaniaError
 
 if TYPE_CHECKING:
+    from models import CrossEvidence, Reconciliation
+
     from .archive import Archive, ReportRow
+    from .reconcile import Covering
 
 DEFAULT_FACTOR = 2.0
 # Period lengths differing by more than this share make flows compare per day.
@@ -66,6 +70,11 @@ class Row:
     change: list[float | None] = field(default_factory=list)
     change_pct: list[float | None] = field(default_factory=list)
     cumulative: list[float | None] = field(default_factory=list)
+    # one per covering report (Comparison.covering): its figure, never in the sequence or in Σ
+    covering_values: list[float | None] = field(default_factory=list)
+    covering_approximate: list[bool] = field(default_factory=list)
+    # one per covering report: agrees | differs | unverifiable, None when it states no figure
+    verdicts: list[str | None] = field(default_factory=list)
 
     @property
     def known(self) -> bool:
@@ -80,13 +89,15 @@ class CrossFinding:
     section: str | None = None
     indicator: str | None = None
     periods: tuple[str, ...] = ()
+    evidence: tuple[CrossEvidence, ...] = ()     # every span involved, each in its report
 
 
 @dataclass
 class Comparison:
     """One organisation's indicators x periods.
 
-    periods: the columns, chronological (one report each); rows: one per (section, indicator or
+    periods: the columns, chronological (one periodic report each: covering reports, whose period
+    contains those of two or more others, are in `covering`, with `reconciliation`); rows: one per (section, indicator or
     unknown subject), each with a value per period and what derives from it (change, change %,
     cumulative); findings: across periods; skipped: reports of this organisation not compared
     (no usable period, an older duplicate of a period); left_out: reports the selection did not
@@ -102,6 +113,10 @@ class Comparison:
     skipped: list[str] = field(default_factory=list)
     org_key: str = ""
     left_out: list[LeftOut] = field(default_factory=list)
+    # reports whose period contains those of two or more others (final, annual): columns of
+    # their own beside `periods`, reconciled with the periodic reports they cover
+    covering: list[Covering] = field(default_factory=list)
+    reconciliation: Reconciliation | None = None
 
 
 def _num(v: float | None) -> float | None:
@@ -205,17 +220,32 @@ def _choose_periods(reports: list[ReportRow], findings: list[CrossFinding], skip
     return cols
 
 
-def _period_findings(cols: list[PeriodColumn]) -> list[CrossFinding]:
+def period_evidence(archive: Archive, cols: list[PeriodColumn]) -> dict[str, CrossEvidence]:
+    """The words that give each report's period (its record's period span), by sha256."""
+    from models import CrossEvidence
+
+    out = {}
+    for c in cols:
+        p = archive.record(c.sha256).period
+        if p is not None and p.span is not None:
+            out[c.sha256] = CrossEvidence(sha256=c.sha256, source=c.name, start=p.span.start, end=p.span.end,
+                                          text=p.span.text)
+    return out
+
+
+def _period_findings(cols: list[PeriodColumn], spans: dict[str, CrossEvidence] | None = None) -> list[CrossFinding]:
     out = []
+    spans = spans or {}
     for a, b in zip(cols, cols[1:], strict=False):
         pair = (a.label, b.label)
+        ev = tuple(spans[c.sha256] for c in (a, b) if c.sha256 in spans)
         if b.start > a.end + dt.timedelta(days=1):
             gap = (b.start - a.end).days - 1
             out.append(CrossFinding(
                 "period_gap", "warning",
                 f"Luka {gap} dni między okresami {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} i "
                 f"{b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} ({a.end + dt.timedelta(days=1):%d.%m.%Y}–"
-                f"{b.start - dt.timedelta(days=1):%d.%m.%Y} bez sprawozdania)", periods=pair))
+                f"{b.start - dt.timedelta(days=1):%d.%m.%Y} bez sprawozdania)", periods=pair, evidence=ev))
         elif b.start <= a.end:
             overlap_end = min(a.end, b.end)
             days = (overlap_end - b.start).days + 1
@@ -223,7 +253,7 @@ def _period_findings(cols: list[PeriodColumn]) -> list[CrossFinding]:
             out.append(CrossFinding(
                 "period_overlap", "warning",
                 f"Okres {a.start:%d.%m.%Y}–{a.end:%d.%m.%Y} {how} okres {b.start:%d.%m.%Y}–{b.end:%d.%m.%Y} "
-                f"({days} dni wspólnych: wartości mogą być liczone podwójnie)", periods=pair))
+                f"({days} dni wspólnych: wartości mogą być liczone podwójnie)", periods=pair, evidence=ev))
     return out
 
 
@@ -323,35 +353,67 @@ def build_comparison(archive: Archive, org: str | None = None, section: str | No
                            + (f" ({notes})" if notes else ""))
     findings: list[CrossFinding] = []
     skipped: list[str] = []
-    cols = _choose_periods(reports, findings, skipped)
-    if not cols:
+    every = _choose_periods(reports, findings, skipped)
+    if not every:
         raise CompareError(f"no report of {org or key} has a usable period")
-    findings.extend(_period_findings(cols))
+    from .reconcile import reconcile, split_periods
+
+    cols, coverings = split_periods(every)
+    spans = period_evidence(archive, every)
+    findings.extend(_period_findings(cols, spans))       # between periodic reports only
     tax = archive.taxonomy
     names = {c: i.name for c, i in tax.indicators.items()}
     order = {c: i for i, c in enumerate(tax.indicators)}
     index = {c.sha256: i for i, c in enumerate(cols)}
-    sections = _section_keys(archive, list(index), section) if section is not None else None
+    cover_index = {cv.column.sha256: i for i, cv in enumerate(coverings)}
+    shas = [c.sha256 for c in every]
+    sections = _section_keys(archive, shas, section) if section is not None else None
     rows: dict[tuple[str, str], Row] = {}
-    for sha, sec, rkey, ind, subject, unit, measure, value, approx, _ids in archive.indicator_rows(
-            list(index), sections):
+    values: dict[tuple[str, str, str], tuple[float, bool, list[str]]] = {}
+    for sha, sec, rkey, ind, subject, unit, measure, value, approx, ids in archive.indicator_rows(shas, sections):
         if known_only and ind is None:
             continue
         row = rows.get((sec, rkey))
         if row is None:
             row = rows[(sec, rkey)] = Row(sec, rkey, ind, _row_name(ind, subject, unit, names), unit, measure,
-                                          [None] * len(cols), [False] * len(cols))
-        row.values[index[sha]] = _num(value)
-        row.approximate[index[sha]] = bool(approx)
+                                          [None] * len(cols), [False] * len(cols),
+                                          covering_values=[None] * len(coverings),
+                                          covering_approximate=[False] * len(coverings),
+                                          verdicts=[None] * len(coverings))
+        values[(sha, sec, rkey)] = (_num(value) or 0, bool(approx), json.loads(ids))
+        if sha in index:
+            row.values[index[sha]] = _num(value)
+            row.approximate[index[sha]] = bool(approx)
+        else:
+            row.covering_values[cover_index[sha]] = _num(value)
+            row.covering_approximate[cover_index[sha]] = bool(approx)
     ordered = sorted(rows.values(), key=lambda r: (r.section == "", r.section, r.indicator is None,
                                                    order.get(r.indicator or "", 0), r.unit, r.name))
     per_row: list[CrossFinding] = []
     for r in ordered:
         # findings only for taxonomy indicators: an unknown lemma coming and going is noise
         _fill(r, cols, factor, per_row if r.indicator else [])
-    return Comparison(organisation=archive.display_name(key) or key, periods=cols, rows=ordered,
-                      findings=findings + per_row, factor=factor, taxonomy_version=tax.version, skipped=skipped,
-                      org_key=key, left_out=left_out)
+    name = archive.display_name(key) or key
+    rec, rec_findings = reconcile(archive, key, name, coverings, values,
+                                  [(r.section, r.key, r.indicator, r.name, r.unit, r.measure) for r in ordered],
+                                  spans)
+    by_row = {(r.section, r.key): r for r in ordered}
+    for i, cv in enumerate(rec.covering):
+        for ri in cv.indicators:
+            by_row[(ri.section, ri.key)].verdicts[i] = ri.verdict
+    all_findings = findings + rec_findings + per_row
+    rec.findings = [finding_record(f) for f in all_findings]
+    return Comparison(organisation=name, periods=cols, rows=ordered, findings=all_findings, factor=factor,
+                      taxonomy_version=tax.version, skipped=skipped, org_key=key, left_out=left_out,
+                      covering=coverings, reconciliation=rec)
+
+
+def finding_record(f: CrossFinding) -> Any:
+    """The finding as models.CrossFindingRecord (what the JSON and the archive carry)."""
+    from models import CrossFindingRecord
+
+    return CrossFindingRecord(code=f.code, severity=f.severity, message=f.message, section=f.section,
+                              indicator=f.indicator, periods=list(f.periods), evidence=list(f.evidence))
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -370,9 +432,14 @@ def to_csv(cmp: Comparison, long: bool = False) -> str:
                         else int(lr[c]) if isinstance(lr[c], bool) else lr[c] for c in LONG_COLUMNS])
         return buf.getvalue()
     labels = [p.label for p in cmp.periods]
+    covering = [cv.column for cv in cmp.covering]
     w.writerow(["section", "indicator", "name", "unit", "measure", *labels,
                 *(f"Δ {lb}" for lb in labels[1:]), *(f"Δ% {lb}" for lb in labels[1:]),
-                *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels), "org_key", "organisation"])
+                *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels),
+                *(h for c in covering for h in (f"{c.kind or 'covering'} {c.label}", f"expected {c.label}",
+                                                 f"verdict {c.label}")),
+                "org_key", "organisation"])
+    expected = _expected(cmp)
     for r in cmp.rows:
         w.writerow([r.section, r.indicator or "", r.name, r.unit, r.measure,
                     *(fmt_num(v) for v in r.values),
@@ -380,18 +447,33 @@ def to_csv(cmp: Comparison, long: bool = False) -> str:
                     *(fmt_num(v, pct=True) for v in r.change_pct[1:]),
                     *(fmt_num(v) for v in r.cumulative),
                     *("" if v is None else int(a) for v, a in zip(r.values, r.approximate, strict=True)),
+                    *(x for i in range(len(covering))
+                      for x in (("~" if r.covering_approximate[i] else "") + fmt_num(r.covering_values[i]),
+                                fmt_num(expected.get((i, r.section, r.key))), r.verdicts[i] or "")),
                     cmp.org_key, cmp.organisation])
     return buf.getvalue()
 
 
+def _expected(cmp: Comparison) -> dict[tuple[int, str, str], float | None]:
+    """(covering index, section, key) -> what the covered reports add up to."""
+    if cmp.reconciliation is None:
+        return {}
+    return {(i, ri.section, ri.key): ri.expected for i, cv in enumerate(cmp.reconciliation.covering)
+            for ri in cv.indicators}
+
+
 LONG_COLUMNS = ("org_key", "organisation", "section", "indicator", "name", "unit", "measure", "period_start",
-                "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative")
-_NUMERIC = ("value", "change", "change_pct", "cumulative")
+                "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative",
+                "role", "expected", "verdict")
+_NUMERIC = ("value", "change", "change_pct", "cumulative", "expected")
 
 
 def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
     """One dict per (row, period) — every period of every row, the value empty (None) where the
-    report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns."""
+    report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns.
+    Then the covering reports' figures (role "covering"; role "periodic" for the periods), each
+    with what the covered reports add up to (`expected`) and the verdict; filter on role before
+    summing."""
     out = []
     for r in cmp.rows:
         for i, p in enumerate(cmp.periods):
@@ -400,7 +482,20 @@ def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
                         "indicator": r.indicator or "", "name": r.name, "unit": r.unit, "measure": r.measure,
                         "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
                         "report": p.name, "value": v, "approximate": None if v is None else r.approximate[i],
-                        "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i]})
+                        "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i],
+                        "role": "periodic", "expected": None, "verdict": None})
+    expected = _expected(cmp)
+    for r in cmp.rows:
+        for i, cv in enumerate(cmp.covering):
+            p, v = cv.column, r.covering_values[i]
+            if v is None:
+                continue
+            out.append({"org_key": cmp.org_key, "organisation": cmp.organisation, "section": r.section,
+                        "indicator": r.indicator or "", "name": r.name, "unit": r.unit, "measure": r.measure,
+                        "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
+                        "report": p.name, "value": v, "approximate": r.covering_approximate[i],
+                        "change": None, "change_pct": None, "cumulative": None, "role": "covering",
+                        "expected": expected.get((i, r.section, r.key)), "verdict": r.verdicts[i]})
     return out
 
 
@@ -457,6 +552,17 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
         out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(kind)}</td>"
                    f"<td>{name}</td></tr>")
     out.append("</tbody></table>")
+    if cmp.covering:
+        note = tr("Each covers the periods of two or more reports above; its figures are reconciled with theirs, "
+                  "never added to Σ.")
+        out.append(f"<h2>{escape(tr('Covering reports'))}</h2><p class=\"note\">{escape(note)}</p>"
+                   f"<table><thead><tr><th>{escape(tr('period'))}</th><th>{escape(tr('kind'))}</th>"
+                   f"<th>{escape(tr('report'))}</th><th>{escape(tr('covers'))}</th></tr></thead><tbody>")
+        for cv in cmp.covering:
+            p = cv.column
+            out.append(f"<tr><td>{p.start:%d.%m.%Y} – {p.end:%d.%m.%Y}</td><td>{escape(tr(p.kind) if p.kind else '—')}"
+                       f"</td><td>{escape(p.name)}</td><td>{escape(', '.join(c.name for c in cv.covered))}</td></tr>")
+        out.append("</tbody></table>")
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
              else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
     for n, r in enumerate(cmp.rows):
@@ -476,7 +582,15 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
                    + "</tr><tr><th>Δ%</th>" + "".join(cell(v, pct=True) for v in r.change_pct) + "</tr>"
                    + ("<tr><th>Σ</th>" + "".join(cell(v) for v in r.cumulative) + "</tr>"
                       if r.measure == "flow" else "")
-                   + "</tbody></table></section>")
+                   + "</tbody></table>"
+                   + "".join(f'<p class="note">{escape(tr(cv.column.kind) if cv.column.kind else "")} '
+                             f"{cv.column.start:%d.%m.%Y} – {cv.column.end:%d.%m.%Y}: "
+                             f'{"~" if r.covering_approximate[i] else ""}{escape(fmt_num(r.covering_values[i]))} — '
+                             f"{escape(tr(r.verdicts[i] or 'unverifiable'))}</p>"
+                             for i, cv in enumerate(cmp.covering) if r.covering_values[i] is not None)
+                   + "</section>")
+    if cmp.reconciliation is not None and cmp.reconciliation.covering:
+        out.extend(reconciliation_html(cmp.reconciliation))
     if cmp.findings:
         out.append(f"<h2>{escape(tr('Findings across periods ({n})', n=len(cmp.findings)))}</h2><ul>")
         out.extend(f"<li><strong>{escape(tr(f.severity))}</strong> <code>{escape(f.code)}</code> "
@@ -489,6 +603,37 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
     return "\n".join(out)
 
 
+def reconciliation_html(rec: Reconciliation) -> list[str]:
+    """A table per covering report: each indicator's stated figure, the arithmetic against the
+    reports it covers, the verdict, and every figure's words (report, offsets, quoted)."""
+    from html import escape
+
+    from .i18n import tr
+
+    out = [f"<h2>{escape(tr('Reconciliation'))}</h2>"]
+    for cv in rec.covering:
+        r = cv.report
+        out.append(f"<h3>{escape(tr(r.kind) if r.kind else '')} {r.start:%d.%m.%Y} – {r.end:%d.%m.%Y} "
+                   f"<code>{escape(r.source)}</code></h3>")
+        if cv.gaps:
+            out.append('<p class="note">' + escape(tr("not covered: {days}", days=", ".join(
+                f"{g.start:%d.%m.%Y} – {g.end:%d.%m.%Y}" for g in cv.gaps))) + "</p>")
+        out.append(f"<table><thead><tr><th>{escape(tr('section'))}</th><th>{escape(tr('indicator'))}</th>"
+                   f"<th>{escape(tr('stated'))}</th><th>{escape(tr('covered reports'))}</th>"
+                   f"<th>{escape(tr('verdict'))}</th><th>{escape(tr('evidence'))}</th></tr></thead><tbody>")
+        for ri in cv.indicators:
+            figs = [ri.stated, *(c for c in ri.covered if c.value is not None)]
+            ev = "<br>".join(f"{escape(f.report.source)} [{s.start}:{s.end}] «{escape(s.text)}»"
+                             for f in figs for s in f.evidence)
+            name = (ri.indicator or ri.name) + (f" ({tr('by lemma')})" if ri.by_lemma else "")
+            out.append(f"<tr><td>{escape(ri.section or '—')}</td><td>{escape(name)}</td>"
+                       f'<td class="num">{"~" if ri.stated.approximate else ""}{escape(fmt_num(ri.stated.value))}</td>'
+                       f"<td>{escape(ri.arithmetic or ri.reason or '')}</td><td>{escape(tr(ri.verdict))}</td>"
+                       f"<td>{ev}</td></tr>")
+        out.append("</tbody></table>")
+    return out
+
+
 def to_json(cmp: Comparison) -> dict[str, Any]:
     return {
         "organisation": cmp.organisation,
@@ -497,12 +642,18 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
         "factor": cmp.factor,
         "periods": [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
                      "kind": p.kind, "source": p.name, "sha256": p.sha256} for p in cmp.periods],
+        "covering": [{"label": cv.column.label, "start": cv.column.start.isoformat(), "end": cv.column.end.isoformat(),
+                      "days": cv.column.days, "kind": cv.column.kind, "source": cv.column.name,
+                      "sha256": cv.column.sha256, "covers": [p.label for p in cv.covered]} for cv in cmp.covering],
         "rows": [{"section": r.section, "indicator": r.indicator, "key": r.key, "name": r.name, "unit": r.unit,
                   "measure": r.measure, "values": r.values, "approximate": r.approximate,
-                  "change": r.change, "change_pct": r.change_pct, "cumulative": r.cumulative}
+                  "change": r.change, "change_pct": r.change_pct, "cumulative": r.cumulative,
+                  "covering_values": r.covering_values, "covering_approximate": r.covering_approximate,
+                  "verdicts": r.verdicts}
                  for r in cmp.rows],
-        "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "section": f.section,
-                      "indicator": f.indicator, "periods": list(f.periods)} for f in cmp.findings],
+        "findings": [finding_record(f).model_dump(mode="json") for f in cmp.findings],
+        "reconciliation": cmp.reconciliation.model_dump(mode="json", exclude={"findings"})
+        if cmp.reconciliation is not None else None,
         "skipped": cmp.skipped,
         "left_out": [{"reason": lo.reason, "reports": list(lo.reports), "message": lo.message} for lo in cmp.left_out],
     }

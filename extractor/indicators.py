@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from .datafiles import DataFileError, Table, parse_toml, validate
 
@@ -31,6 +31,11 @@ Unit = Literal["count", "hours"]
 Measure = Literal["flow", "stock"]
 UNITS: tuple[str, ...] = ("count", "hours")
 MEASURES: tuple[str, ...] = ("flow", "stock")
+Reconcile = Literal["sum", "last", "max", "none"]
+# the rules a measure allows (the first is its default): a flow adds up over periods, a stock
+# is a level (the covered period's last, or the highest of them)
+RECONCILE_RULES: dict[str, tuple[str, ...]] = {"flow": ("sum", "none"), "stock": ("last", "max", "none")}
+RECONCILE_DEFAULT = {m: rules[0] for m, rules in RECONCILE_RULES.items()}
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 NO_SUBJECT = "(bez przedmiotu)"
 NO_SECTION = ""
@@ -56,6 +61,13 @@ class Indicator:
     measure: str
     patterns: tuple[str, ...]
     prefix: bool = True          # may a subject merely starting with a one-word pattern match?
+    # how a covering (final, annual) report's figure is checked against the reports it covers:
+    # "sum" of their figures (flows), the "last" one's or their "max" (stocks), or "none"
+    reconcile: str = ""
+
+    @property
+    def reconcile_rule(self) -> str:
+        return self.reconcile or RECONCILE_DEFAULT[self.measure]
 
 
 @dataclass(frozen=True)
@@ -158,6 +170,14 @@ class _IndicatorEntry(Table):
     measure: Measure = "flow"
     patterns: tuple[str, ...] = Field(min_length=1)
     prefix: bool = True
+    reconcile: Reconcile | None = None
+
+    @model_validator(mode="after")
+    def _reconcile_fits_measure(self) -> _IndicatorEntry:
+        if self.reconcile is not None and self.reconcile not in RECONCILE_RULES[self.measure]:
+            raise ValueError(f"reconcile = {self.reconcile!r} does not fit measure = {self.measure!r} "
+                             f"(a {self.measure} allows {', '.join(RECONCILE_RULES[self.measure])})")
+        return self
 
     @field_validator("code")
     @classmethod
@@ -186,7 +206,7 @@ def _parse(data: dict[str, Any], where: str) -> Taxonomy:
         if ind.code in inds:
             raise TaxonomyError(f"{where}: duplicate code {ind.code}")
         inds[ind.code] = Indicator(code=ind.code, name=ind.name or ind.code, unit=ind.unit, measure=ind.measure,
-                                   patterns=ind.patterns, prefix=ind.prefix)
+                                   patterns=ind.patterns, prefix=ind.prefix, reconcile=ind.reconcile or "")
     return Taxonomy(version=parsed.version, indicators=inds, fuzzy_score=parsed.fuzzy_score,
                     fuzzy_min_length=parsed.fuzzy_min_length)
 

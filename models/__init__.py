@@ -264,8 +264,105 @@ class Report(_Model):
         return [f for f in self.facts if f.type == ftype]
 
 
+# --- reconciliation across reports (`sprawozdania compare`, `sprawozdania audit --archive`) ---
+
+Verdict = Literal["agrees", "differs", "unverifiable"]
+ReconcileRule = Literal["sum", "last", "max", "none"]
+
+
+class ReportRef(_Model):
+    """One archived report, as a reconciliation names it."""
+
+    sha256: str
+    source: str = Field(description="File name")
+    kind: ReportKind | None = None
+    start: dt.date
+    end: dt.date
+
+
+class CoveredFigure(_Model):
+    """One report's figure for an indicator (None: the report does not state it), with the
+    spans of the facts it is made of."""
+
+    report: ReportRef
+    value: float | int | None = None
+    approximate: bool = False
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class ReconciledIndicator(_Model):
+    """A covering report's figure for one indicator against the reports it covers."""
+
+    section: str = Field(description="Section key ('' outside any section)")
+    key: str = Field(description="Indicator code, or '?unit:lemma' for a subject the taxonomy does not know")
+    indicator: str | None = None
+    name: str
+    by_lemma: bool = Field(default=False, description="Reconciled by the subject's lemma (not in the taxonomy)")
+    unit: str
+    measure: Literal["flow", "stock"]
+    rule: ReconcileRule = Field(description="sum of the covered periods, the last one's, their maximum, or none")
+    stated: CoveredFigure = Field(description="The covering report's figure")
+    covered: list[CoveredFigure] = Field(default_factory=list, description="Each covered report's figure")
+    expected: float | int | None = Field(default=None, description="What the covered reports add up to")
+    verdict: Verdict
+    reason: str | None = Field(default=None, description="Why it cannot be checked")
+    arithmetic: str | None = Field(default=None, description="'251 ≠ 78 + 64 + 71 + 48 = 261'")
+
+
+class DayRange(_Model):
+    start: dt.date
+    end: dt.date
+
+
+class CoveringReconciliation(_Model):
+    """One covering report (its period contains those of two or more other reports)."""
+
+    report: ReportRef
+    covered: list[ReportRef] = Field(default_factory=list, description="Periodic reports inside its period")
+    nested: list[ReportRef] = Field(default_factory=list, description="Covering reports inside its period")
+    straddling: list[ReportRef] = Field(default_factory=list, description="Periodic reports across its boundary")
+    gaps: list[DayRange] = Field(default_factory=list, description="Days no covered report reports on")
+    indicators: list[ReconciledIndicator] = Field(default_factory=list)
+
+
+class CrossEvidence(_Model):
+    """One span of a cross-report finding's evidence, in its report."""
+
+    sha256: str
+    source: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    line: int | None = Field(default=None, ge=1)
+    column: int | None = Field(default=None, ge=1)
+
+
+class CrossFindingRecord(_Model):
+    """A finding across reports (period gap or overlap, mismatch with covered reports …)."""
+
+    code: str
+    severity: Severity
+    message: str
+    section: str | None = None
+    indicator: str | None = None
+    periods: list[str] = Field(default_factory=list)
+    evidence: list[CrossEvidence] = Field(default_factory=list)
+
+
+class Reconciliation(_Model):
+    """Every covering report of one organisation reconciled with the periodic reports it covers."""
+
+    schema_version: str = SCHEMA_VERSION
+    organisation: str
+    org_key: str
+    taxonomy_version: int
+    covering: list[CoveringReconciliation] = Field(default_factory=list)
+    findings: list[CrossFindingRecord] = Field(default_factory=list)
+
+
 __all__ = [
     "SCHEMA_VERSION", "Amount", "Correction", "CorrectionAction", "Count", "DateFact", "DateRange", "Fact", "Finding", "Hours",
     "Location", "Period", "Provenance", "Quantity", "Report", "Review", "Section", "SourceInfo", "Span",
-    "Stats",
+    "Stats", "CoveredFigure", "CoveringReconciliation", "CrossEvidence", "CrossFindingRecord", "DayRange",
+    "ReconciledIndicator", "Reconciliation", "ReportRef",
 ]

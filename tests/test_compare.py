@@ -120,10 +120,12 @@ def test_csv_has_one_row_per_section_indicator_and_one_column_per_period(archive
 def test_overlap_gap_and_duplicate_period_findings(archive: Path, tmp_path: Path) -> None:
     with Archive(archive) as ar:
         cmp = build_comparison(ar, org="owes-olsztyn")      # the final report covers all quarters
-        assert cmp.periods[0].label == "2018-01-01/2019-12-31"
-        overlaps = [f for f in cmp.findings if f.code == "period_overlap"]
-        assert [f.periods for f in overlaps] == [("2018-01-01/2019-12-31", LABELS[0])]
-        assert "zawiera" in overlaps[0].message
+        # it is a covering report: a column group of its own, not a period, no overlap with its quarters
+        assert [p.label for p in cmp.periods] == LABELS
+        assert [cv.column.label for cv in cmp.covering] == ["2018-01-01/2019-12-31"]
+        assert not [f for f in cmp.findings if f.code == "period_overlap"]
+        gaps = [f for f in cmp.findings if f.code == "coverage_gap"]
+        assert len(gaps) == 1 and "01.01.2018–31.08.2018 (243 dni), 01.12.2019–31.12.2019 (31 dni)" in gaps[0].message
     db = tmp_path / "gap.sqlite"
     shutil.copy(archive, db)
     with Archive(db) as ar:

@@ -140,7 +140,8 @@ def test_version_and_readable_argument_names() -> None:
 
     r = runner.invoke(app, ["--version"])
     assert r.exit_code == 0 and r.output == f"sprawozdania {version('sprawozdania')}\n"
-    for args, usage in ((["extract"], "REPORT..."), (["audit"], "REPORT..."), (["batch"], "INPUT..."),
+    # audit takes files, or --archive instead of them
+    for args, usage in ((["extract"], "REPORT..."), (["audit"], "[REPORT...]"), (["batch"], "INPUT..."),
                         (["eval"], "[CORPUS]"), (["archive", "show"], "REPORT"), (["archive", "alias"], "KEY ALIAS...")):
         r = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "120"})
         assert r.exit_code == 0

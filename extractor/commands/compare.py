@@ -44,6 +44,7 @@ class Kind(StrEnum):
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+VERDICT_MARK = {"agrees": ("✓", "green"), "differs": ("≠", "bold red"), "unverifiable": ("?", "yellow")}
 
 
 @app.command(epilog="Exit codes: 0 compared; 1 compared, with error findings (e.g. an invalid period); "
@@ -153,6 +154,11 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
     for p in cmp.periods:
         t.add_column(_head(p.start, p.end), justify="right", no_wrap=True, min_width=7)
     t.add_column("Σ", justify="right", no_wrap=True, min_width=5)
+    # each covering report (final, annual) in a column group of its own, beside the periods and Σ
+    for cv in cmp.covering:
+        c = cv.column
+        t.add_column(f"{tr(c.kind) if c.kind else '⊃'}\n" + _head(c.start, c.end), justify="right", no_wrap=True,
+                     min_width=7, style="italic")
     for r in cmp.rows:
         cells: list[Text | str] = []
         for i, v in enumerate(r.values):
@@ -172,9 +178,25 @@ def render_comparison(console: Console, cmp: Comparison) -> None:
             ind = Text(f"?{one_line(r.name)}", style="italic dim")
         if r.unit == "hours":
             ind.append(" [h]", style="dim")
+        covering: list[Text] = []
+        for i in range(len(cmp.covering)):
+            v, verdict = r.covering_values[i], r.verdicts[i]
+            cell = Text(("~" if r.covering_approximate[i] else "") + fmt_num(v) if v is not None else "—",
+                        style="" if v is not None else "dim")
+            if verdict is not None:
+                mark, style = VERDICT_MARK[verdict]
+                cell.append(f" {mark}", style=style)
+            covering.append(cell)
         t.add_row(Text(one_line(r.section or "—")), ind, *([name] if with_names else []), *cells,
-                  fmt_num(total) if total is not None else "")
+                  fmt_num(total) if total is not None else "", *covering)
     console.print(t)
+    if cmp.covering:
+        console.print(Text(tr("{n} covering report(s) in columns of their own (✓ agrees with the periods it covers, "
+                              "≠ differs, ? cannot be checked); not in Σ", n=len(cmp.covering)), style="dim"))
+    if cmp.reconciliation is not None and cmp.reconciliation.covering:
+        from .audit_archive import render_reconciliation
+
+        render_reconciliation(console, cmp.reconciliation, show_findings=False)
     if cmp.findings:
         ft = Table(title=escape(tr("Findings across periods ({n})", n=len(cmp.findings))), title_justify="left",
                    box=None,
