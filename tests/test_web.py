@@ -247,7 +247,7 @@ def test_verification_is_kept_and_listed(archive, olsztyn_reports):
         assert ar.review_states()[sha] == (False, 0)
 
 
-def test_an_archive_of_schema_5_gains_the_corrections_table(tmp_path, olsztyn_reports):
+def test_an_archive_of_schema_5_gains_the_cross_findings_and_corrections_tables(tmp_path, olsztyn_reports):
     from extractor.archive import migrate
 
     path = tmp_path / "old.sqlite"
@@ -256,7 +256,7 @@ def test_an_archive_of_schema_5_gains_the_corrections_table(tmp_path, olsztyn_re
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()
     with Archive(path) as ar:
-        assert ar.schema_version == 7 and ar.migrated == [7]
+        assert ar.schema_version == 7 and ar.migrated == [6, 7]
         assert ar.corrections("0" * 64) == []
 
 
