@@ -18,6 +18,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..archive import Archive
+
 DEFAULT_ARCHIVE = "sprawozdania.sqlite"
 ARCHIVE_ENV = "SPRAWOZDANIA_ARCHIVE"
 ARCHIVE_HELP = f"Archive file (SQLite). Default: ${ARCHIVE_ENV} or ./{DEFAULT_ARCHIVE}."
@@ -180,6 +182,24 @@ def err(msg: str) -> None:
 
 def warn(msg: str) -> None:
     _stderr_line("yellow", "warning:", msg)
+
+
+def open_for_reading(archive: Path | None) -> Archive:
+    """An existing archive opened for a command that reads it across reports (compare, audit
+    --archive): organisations resolved once more, and a warning when some reports were indexed
+    with another taxonomy version."""
+    from ..archive import Archive
+
+    ar = Archive(archive_path(archive), create=False)
+    try:
+        ar.refresh_organisations()
+    except BaseException:
+        ar.close()
+        raise
+    if ar.stale():
+        warn(f"{ar.stale()} report(s) were indexed with another taxonomy version; "
+             "run `sprawozdania archive reindex`")
+    return ar
 
 
 def note(msg: str) -> None:

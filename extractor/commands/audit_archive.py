@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..i18n import tr
-from ._common import archive_path, console, fail, warn, write_output
+from ._common import console, fail, open_for_reading, warn, write_output
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,17 +75,13 @@ class _Places:
 
 
 def audit_archive(archive: Path | None, org: str | None, fmt: str, fail_on: str, show_info: bool) -> None:
-    from ..archive import Archive, ArchiveError
+    from ..archive import ArchiveError
     from ..compare import CompareError, build_comparison
 
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on]
     results: list[tuple[Reconciliation, _Places]] = []
     try:
-        with Archive(archive_path(archive), create=False) as ar:
-            ar.refresh_organisations()
-            if ar.stale():
-                warn(f"{ar.stale()} report(s) were indexed with another taxonomy version; "
-                     "run `sprawozdania archive reindex`")
+        with open_for_reading(archive) as ar:
             if org is not None:
                 key = ar.resolve(org)
                 keys = [k for k, _n, _c in ar.organisations() if k is not None and k == key]

@@ -15,12 +15,11 @@ from ..i18n import tr, translate
 from ._common import (
     ARCHIVE_HELP,
     OUTPUT_HELP,
-    archive_path,
     check_output,
     fail,
     note,
+    open_for_reading,
     render_output,
-    warn,
     write_output,
 )
 
@@ -89,7 +88,7 @@ def compare(
 
       sprawozdania compare --archive reports.sqlite --org owes-olsztyn --format html -o olsztyn.html
     """
-    from ..archive import Archive, ArchiveError
+    from ..archive import ArchiveError
     from ..compare import CompareError, build_comparison, check_factor, to_csv, to_html, to_json
 
     try:
@@ -100,11 +99,7 @@ def compare(
         raise fail("--long goes with --format csv")
     check_output(output)
     try:
-        with Archive(archive_path(archive), create=False) as ar:
-            ar.refresh_organisations()
-            if ar.stale():
-                warn(f"{ar.stale()} report(s) were indexed with another taxonomy version; "
-                     "run `sprawozdania archive reindex`")
+        with open_for_reading(archive) as ar:
             cmp = build_comparison(ar, org=org, section=section, kind=kind.value if kind else None,
                                    factor=factor, known_only=known_only)
     except (ArchiveError, CompareError) as e:
