@@ -107,28 +107,22 @@ class Directory:
         d._name(seen)
         return d
 
+    def _chain(self, key: str) -> list[str]:
+        """`key` and the keys its links lead to, in order, up to the organisation's (a loop ends
+        at the first key met again)."""
+        chain = [key]
+        while (lk := self.links.get(chain[-1])) is not None and lk.target != chain[-1]:
+            chain.append(lk.target)
+            if lk.target in chain[:-1]:
+                break
+        return chain
+
     def _reaches(self, key: str, alias: str) -> bool:
-        seen: set[str] = set()
-        while key not in seen:
-            if key == alias:
-                return True
-            seen.add(key)
-            lk = self.links.get(key)
-            if lk is None or lk.target == key:
-                return False
-            key = lk.target
-        return False
+        return alias in self._chain(key)
 
     def resolve(self, key: str) -> str:
         """The organisation's key `key` belongs to (itself when no link leads elsewhere)."""
-        visited: set[str] = set()
-        while key not in visited:
-            visited.add(key)
-            lk = self.links.get(key)
-            if lk is None or lk.target == key:
-                return key
-            key = lk.target
-        return key
+        return self._chain(key)[-1]
 
     def _name(self, seen: list[Seen]) -> None:
         """The name an organisation is shown by: of the names its reports give, one given with
