@@ -271,6 +271,10 @@ class Extractor:
         for _name, proc in nlp.pipeline:
             doc = proc(doc)
         report: Report = doc._.spr_report
+        # the Doc and what the stages found point at each other (spans, the extraction): the
+        # Doc is ours alone, so undo those links and let it go now, not at the next collection
+        doc.spans.clear()
+        doc.user_data.clear()
         if keep_text:
             report.text = text
         return report

@@ -7,8 +7,9 @@ lemma ("Ornecie" -> "Orneta"); multi-word names are rebuilt in the nominative
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import morph
 from .lexicon import lexicon, places_data
@@ -169,6 +170,11 @@ def resolve_name(words: list[str], case: str | None, before_name: bool = False,
                  lenient: bool = False) -> str | None:
     """Nominative canonical name of a run of capitalised words, or None if not a place.
     `lenient`: the name stands in a list of places, so a town named like a common word counts."""
+    return _resolve_name(tuple(words), case, before_name, lenient)
+
+
+@lru_cache(maxsize=50_000)  # the same few hundred names in every report: look each up once
+def _resolve_name(words: tuple[str, ...], case: str | None, before_name: bool, lenient: bool) -> str | None:
     if len(words) == 1:
         return _single(words[0], case, before_name, lenient)
     towns = _towns()
@@ -204,7 +210,7 @@ def _phrase_index() -> dict[tuple[int, str], list[tuple[list[str], str]]]:
     return idx
 
 
-def gazetteer_phrase(words: list[str], case: str | None) -> str | None:
+def gazetteer_phrase(words: Sequence[str], case: str | None) -> str | None:
     """A multi-word gazetteer name the run spells, inflected or not: 'Nowa Karczma',
     'Nowej Karczmie' (each word keeps the name word's stem, a short ending differs)."""
     folded = [_fold(w) for w in words]
@@ -231,7 +237,7 @@ def _cases_agree(readings: list[list[morph.Interp]]) -> list[tuple[morph.Interp,
     return [c for c in product(*readings) if frozenset.intersection(*(i.case for i in c))]
 
 
-def _compose(words: list[str], h: int, head: morph.Interp, case: str | None) -> str | None:
+def _compose(words: Sequence[str], h: int, head: morph.Interp, case: str | None) -> str | None:
     """Rebuild a multi-word name around its head noun, adjectives agreeing in the nominative."""
     number = "pl" if head.pt or ("pl" in head.number and "sg" not in head.number) else "sg"
     if number == "pl" and not head.pt:

@@ -29,8 +29,14 @@ def set_spans(doc: Any, key: str, items: list[tuple[int, int, str]]) -> None:
 
     out = []
     starts = token_starts(doc)
+    strings = doc.vocab.strings
+    labels: dict[str, int] = {}
     for start, end, label in items:
         r = token_range(doc, start, end, starts)
-        if r is not None:
-            out.append(Span(doc, r[0], r[1], label=label))
+        if r is None:
+            continue
+        lab = labels.get(label)
+        if lab is None:
+            lab = labels[label] = strings.add(label)   # a span made with the label's hash: no lookup each
+        out.append(Span(doc, r[0], r[1], label=lab))
     doc.spans[key] = out

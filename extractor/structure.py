@@ -718,7 +718,12 @@ def _names_organisation(head: str) -> bool:
     if known and known[2] >= sections_data().match_score:
         return False
     f = " ".join(fold(w) for w in head.split())
-    return any(f == fold(w) or f.startswith(fold(w) + " ") for w in sections_data().organisation_words)
+    return any(f == w or f.startswith(w + " ") for w in _organisation_words())
+
+
+@cache
+def _organisation_words() -> tuple[str, ...]:
+    return tuple(fold(w) for w in sections_data().organisation_words)
 
 
 def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = False,

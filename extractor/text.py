@@ -150,17 +150,27 @@ def fold(s: str, *, joiner: str | None = None, keep_l: bool = True) -> str:
             out = _FOLDED[s] = unicodedata.normalize("NFKD", s.replace("ł", "l").replace("Ł", "L")).encode(
                 "ascii", "ignore").decode().lower()
         return out
+    key = (s, joiner, keep_l)
+    if len(s) <= _FOLD_CACHED_LEN:
+        out = _FOLDED_WITH.get(key)
+        if out is not None:
+            return out
     if keep_l:
         s = s.replace("ł", "l").replace("Ł", "L")
     out = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    if joiner is not None:  # no regular expression: this runs on every heading and word
-        out = joiner.join("".join(c if c in _ALNUM else " " for c in out).split())
+    if joiner is not None:
+        out = joiner.join(_NOT_ALNUM.sub(" ", out).split())
+    if len(key[0]) <= _FOLD_CACHED_LEN:
+        if len(_FOLDED_WITH) >= _FOLD_CACHE_SIZE:
+            _FOLDED_WITH.clear()
+        _FOLDED_WITH[key] = out
     return out
 
 
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-# fold's memo of short strings (words), emptied when full so that memory stays bounded
+_NOT_ALNUM = re.compile("[^a-z0-9]+")
+# fold's memos of short strings (words), emptied when full so that memory stays bounded
 _FOLDED: dict[str, str] = {}
+_FOLDED_WITH: dict[tuple[str, str | None, bool], str] = {}
 _FOLD_CACHED_LEN = 40
 _FOLD_CACHE_SIZE = 200_000
 

@@ -9,7 +9,7 @@ counts.py): "240 h" is decided there.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import morph
 from ..lexicon import lexicon
@@ -81,19 +81,21 @@ def find_numbers(ctx: Context) -> None:
     ctx.nums = nums
 
 
+@lru_cache(maxsize=100_000)  # called for every word of every text: each word looked up once
+def _number_word(word: str) -> int | None:
+    low = word.lower()
+    forms = morph.number_forms()
+    if low in forms:
+        return forms[low]
+    if low.isascii() and len(low) > 3 and not morph.known_as_written(low):  # "dwadziescia", no Polish letters
+        fixed = morph.restore_diacritics(low, "num")
+        return forms.get(fixed) if fixed else None
+    return None
+
+
 def _number_words(view: View) -> list[Num]:
     """'pięciu grup', 'dwadzieścia pięć': a run of number words, each smaller than the one before."""
-    forms = morph.number_forms()
-
-    def number_word(word: str) -> int | None:
-        low = word.lower()
-        if low in forms:
-            return forms[low]
-        if low.isascii() and len(low) > 3 and not morph.known_as_written(low):  # "dwadziescia", no Polish letters
-            fixed = morph.restore_diacritics(low, "num")
-            return forms.get(fixed) if fixed else None
-        return None
-
+    number_word = _number_word
     norm, toks = view.norm, view.toks
     adverbs = _adverb_forms()
     out: list[Num] = []
