@@ -1023,6 +1023,9 @@ def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, bu
                         elif what == "result" and w.task is not None:
                             finished, w.task = w.task, None
                             w.deadline = math.inf
+                            if plan.queue:   # the next task first: the worker works while its result is written
+                                task = plan.queue.popleft()
+                                w.give(task, *plan.call(task))
                             plan.done(finished, value)
                 except (EOFError, OSError):
                     gone = True

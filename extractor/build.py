@@ -7,7 +7,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from models import (
     Amount,
@@ -46,9 +48,26 @@ from .quantities.model import CLAIMS_EXPLAIN
 from .structure import Structure, analyse_structure
 from .text import View
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
+_set = object.__setattr__
+
+
+def _constructed(cls: type[_M], values: dict[str, Any]) -> _M:
+    """`cls.model_construct(**values)` for values that name every field: what it does, less the
+    defaults it would look up (a fact's span and provenance are built about a hundred times a
+    report). tests/test_models.py checks that both build the same object."""
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
 
 def _provenance(rule: str) -> Provenance:
-    return Provenance.model_construct(rule=rule, page=None, confidence=None)
+    return _constructed(Provenance, {"rule": rule, "page": None, "confidence": None})
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -56,7 +75,7 @@ def _span(text: str, s: int, e: int) -> Span:
     re-running the validators; the Report and every fact are still validated."""
     if not 0 <= s <= e <= len(text):
         raise ValueError(f"span {s}-{e} outside the text ({len(text)} characters)")
-    return Span.model_construct(start=s, end=e, text=text[s:e])
+    return _constructed(Span, {"start": s, "end": e, "text": text[s:e]})
 
 
 @dataclass

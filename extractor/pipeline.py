@@ -64,33 +64,32 @@ class GenreTokenizer:
         norm = normalise(text)
         words: list[str] = []
         spaces: list[bool] = []
+        starts: list[int] = []
         pos = 0
         toks = tokenize(norm)
         for m in toks:
-            gap = text[pos:m.start]
-            if gap:
-                if gap[0] == " " and words and not spaces[-1]:
+            start = m.start
+            if pos < start:   # white space before the token: one space is the last word's, the rest a word
+                if text[pos] == " " and words and not spaces[-1]:
                     spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
+                    pos += 1
+                if pos < start:
+                    starts.append(pos)
+                    words.append(text[pos:start])
                     spaces.append(False)
-            words.append(text[m.start:m.end])
+            starts.append(start)
+            words.append(text[start:m.end])
             spaces.append(False)
             pos = m.end
-        tail = text[pos:]
-        if tail:
-            if tail[0] == " " and words and not spaces[-1]:
+        if pos < len(text):
+            if text[pos] == " " and words and not spaces[-1]:
                 spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
+                pos += 1
+            if pos < len(text):
+                starts.append(pos)
+                words.append(text[pos:])
                 spaces.append(False)
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        starts, pos = [], 0
-        for w, sp in zip(words, spaces, strict=True):
-            starts.append(pos)
-            pos += len(w) + sp
         doc.user_data["spr_starts"] = starts
         doc.user_data["spr_text"] = text
         doc.user_data["spr_norm"] = norm  # the recognisers read these tokens: one tokenisation
