@@ -10,6 +10,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from .lexicon import lexicon
 
@@ -255,7 +256,7 @@ class View:
         self._mask = bytearray(len(self.norm) + 1)
         self.line_breaks = [m.start() for m in _NEWLINE.finditer(self.norm)]
         self.blank_pairs = [m.start() for m in _BLANK_PAIR.finditer(self.norm)]
-        self.sent_bounds = _sentence_bounds(self.norm, self.toks)
+        self.sent_bounds = _sentence_bounds(self.norm, self.toks, self.starts)
 
     # --- tokens -------------------------------------------------------------------------
     def tok_index(self, pos: int) -> int:
@@ -341,18 +342,24 @@ class View:
         return None
 
 
-def _sentence_bounds(norm: str, toks: list[Tok]) -> list[int]:
+_SENTENCE_MARK = re.compile(r"[.!?]")
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.lower() for a in lexicon().abbreviations)
+
+
+def _sentence_bounds(norm: str, toks: list[Tok], starts: list[int]) -> list[int]:
     """Offsets where a sentence starts: after a line break, or after . ! ? followed by a
     capital (not when the dot closes a known abbreviation or a number)."""
     lx = lexicon()
-    abbrevs = {a.lower() for a in lx.abbreviations}
+    abbrevs = _abbreviations()
     bounds = [0]
     n = len(toks)
-    for k, t in enumerate(toks):
-        if t.text not in ".!?;":
-            continue
-        if t.text == ";":
-            continue
+    for m in _SENTENCE_MARK.finditer(norm):   # each mark is a token of its own
+        k = bisect_left(starts, m.start())
+        t = toks[k]
         nxt = toks[k + 1] if k + 1 < n else None
         if nxt is None:
             continue

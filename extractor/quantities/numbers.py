@@ -9,12 +9,13 @@ counts.py): "240 h" is decided there.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache, lru_cache
 
 from .. import morph
 from ..lexicon import lexicon
 from ..rules import ordered, rule
-from ..text import View, alternation, fold, is_word_char, leading_words
+from ..text import View, alternation, choice, fold, is_word_char, leading_words
 from .model import Candidate, Context, Num, Qty, Role
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
@@ -93,21 +94,34 @@ def _number_word(word: str) -> int | None:
     return None
 
 
+@cache
+def _number_word_candidates() -> re.Pattern[str]:
+    """Every whole word `_number_word` or the adverbs can read — a form, also as typed without
+    Polish letters (all a restored spelling can come from): one scan finds the words worth a
+    look, instead of a look at every token."""
+    forms = morph.number_forms()
+    words = {*forms, *(fold(f) for f in forms), *_adverb_forms()}
+    return re.compile(rf"(?<![^\W\d_])(?:{choice(words)})(?![^\W\d_])")
+
+
 def _number_words(view: View) -> list[Num]:
     """'pięciu grup', 'dwadzieścia pięć': a run of number words, each smaller than the one before."""
     number_word = _number_word
-    norm, toks = view.norm, view.toks
+    norm, toks, starts = view.norm, view.toks, view.starts
     adverbs = _adverb_forms()
     out: list[Num] = []
-    i = 0
-    while i < len(toks):
+    after = 0   # the first token not yet read into a number
+    for m in _number_word_candidates().finditer(norm):
+        i = bisect_left(starts, m.start())
+        if i < after:
+            continue
         t = toks[i]
-        times = adverbs.get(t.text.lower()) if t.is_word else None
+        times = adverbs.get(t.text.lower())
         if times is not None and not view.is_claimed(t.start, t.end):
             out.append(Num(t.start, t.end, times, words=True, times=True))  # "czterokrotnie"
-            i += 1
+            after = i + 1
             continue
-        first = number_word(t.text) if t.is_word else None
+        first = number_word(t.text)
         if first is not None and not view.is_claimed(t.start, t.end):
             value = first
             j = i
@@ -118,9 +132,7 @@ def _number_words(view: View) -> list[Num]:
                 value += more
                 j += 1
             out.append(Num(t.start, toks[j].end, value, words=True))
-            i = j + 1
-            continue
-        i += 1
+            after = j + 1
     return out
 
 
