@@ -15,6 +15,7 @@ subst, adj, fin, praet …) and `_.spr_lemmas` (its lemmas), both lists, matched
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,7 @@ from ..datafiles import DataFileError, Table, load
 from ..phrases import lemma_phrase
 from ..rules import rule
 from ..spans import token_range, token_starts
+from ..text import choice
 from .common import measured
 from .model import Candidate, Context, Qty, Role
 
@@ -161,26 +163,39 @@ def _triggers() -> frozenset[str] | None:
 _MAX_SPAN = 80  # tokens a pattern may run over from its first word
 
 
+@cache
+def _trigger_re() -> re.Pattern[str] | None:
+    """The trigger words as whole words of the text, any case (each hit checked again)."""
+    triggers = _triggers()
+    words = [w for w in triggers or () if _LETTERS.fullmatch(w)]
+    return re.compile(rf"(?<![^\W\d_])(?:{choice(words)})(?![^\W\d_])") if words else None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def _regions(doc: Doc, ctx: Context) -> list[tuple[int, int]]:
     """Token ranges to match in: from each trigger word to its sentence's end (merged)."""
     triggers = _triggers()
     if triggers is None:
         return [(0, len(doc))]
+    rx = _trigger_re()
     out: list[tuple[int, int]] = []
     starts = token_starts(doc)
-    for t in ctx.view.toks:  # the recognisers' tokens: plain strings, no spaCy Token made
-        if t.is_word and t.text.lower() in triggers:
-            r = token_range(doc, t.start, t.end)
-            if r is None:
-                continue
-            _s, end = ctx.view.sentence(t.start)
-            first = r[0]
-            stop = min(len(doc), first + _MAX_SPAN, bisect_left(starts, end))
-            stop = max(stop, first + 1)
-            if out and first <= out[-1][1]:
-                out[-1] = (out[-1][0], max(out[-1][1], stop))
-            else:
-                out.append((first, stop))
+    for m in rx.finditer(ctx.view.norm) if rx is not None else ():
+        if m.group().lower() not in triggers:
+            continue
+        r = token_range(doc, m.start(), m.end())
+        if r is None:
+            continue
+        _s, end = ctx.view.sentence(m.start())
+        first = r[0]
+        stop = min(len(doc), first + _MAX_SPAN, bisect_left(starts, end))
+        stop = max(stop, first + 1)
+        if out and first <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], stop))
+        else:
+            out.append((first, stop))
     return out
 
 
@@ -192,9 +207,10 @@ def hits(ctx: Context) -> dict[str, dict[int, Hit]]:
         regions = _regions(doc, ctx) if doc is not None and patterns().pattern else []
         if not regions:
             return ctx.pattern_hits
-        for n in ctx.nums:
-            r = token_range(doc, n.start, n.end)
-            if r is not None:
+        starts = token_starts(doc)
+        for n in ctx.nums:   # the numbers inside the regions, marked for the patterns' number token
+            r = token_range(doc, n.start, n.end, starts)
+            if r is not None and any(a <= r[0] < b for a, b in regions):
                 doc[r[0]]._.spr_num = True
         matcher, parts = _matcher(doc.vocab)
         for a, b in regions:
