@@ -822,21 +822,32 @@ class _Worker:
         self.started = time.monotonic()      # the process, then the task it runs
         self.deadline = self.started + _START_TIMEOUT
         self.budget = math.inf
+        self.looked = 0.0                    # when its memory was last looked at
+        self.spawns = False
+        self._ps: Any = None
 
-    def give(self, task: _Task, fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> None:
+    def give(self, task: _Task, fn: Callable[..., Any], args: tuple[Any, ...], seconds: float,
+             spawns: bool = False) -> None:
+        """Start `task` (`spawns`: it may start processes of its own, an OCR engine)."""
         self.task = task
+        self.spawns = spawns
         self.started = time.monotonic()
         self.budget = seconds
         self.deadline = self.started + seconds
         self.conn.send((fn, args))
 
     def rss(self) -> int:
-        """Resident memory of the worker and anything it started (an OCR engine)."""
+        """Resident memory of the worker and anything it started (an OCR engine). Finding the
+        children reads every process's /proc entry, so only a worker on a scan is asked for them."""
         import psutil
 
+        self.looked = time.monotonic()
         try:
-            p = psutil.Process(self.proc.pid)
-            return int(p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True)))
+            if self._ps is None:
+                self._ps = psutil.Process(self.proc.pid)
+            p = self._ps
+            kids = p.children(recursive=True) if self.spawns else []
+            return int(p.memory_info().rss + sum(c.memory_info().rss for c in kids))
         except psutil.Error:
             return 0
 
@@ -903,18 +914,19 @@ class _Scheduler:
             self.queue.extendleft(reversed(self.page_tasks))
             self.page_tasks = []
 
-    def call(self, task: _Task) -> tuple[Callable[..., Any], tuple[Any, ...], float]:
-        """The function a worker runs for the task, its arguments, its time budget."""
+    def call(self, task: _Task) -> tuple[Callable[..., Any], tuple[Any, ...], float, bool]:
+        """The function a worker runs for the task, its arguments, its time budget, and whether
+        it may start an OCR engine (a page, or a file whose pages were counted: a PDF, an image)."""
         job, path = task.job, str(task.job.path)
         if task.kind == "count":
-            return count_pages, (path,), self.budget.seconds(0)
+            return count_pages, (path,), self.budget.seconds(0), False
         if task.kind == "page":
             from .read.ocr import ocr_file_page
 
-            return ocr_file_page, (path, task.page, self.run.ocr_cache), self.budget.seconds(0, 1)
+            return ocr_file_page, (path, task.page, self.run.ocr_cache), self.budget.seconds(0, 1), True
         counts = self.pages.get(id(job), {})
         seconds = self.budget.seconds(job.size, len(counts.get("ocr", ())), counts.get("pages", 0))
-        return self.run.convert, (path, *self.args), seconds
+        return self.run.convert, (path, *self.args), seconds, id(job) in self.pages
 
     def done(self, task: _Task, value: Any) -> None:
         """A task's result: the next tasks of its file, or the file's outcome."""
@@ -1042,7 +1054,7 @@ def _convert_all(run: _Run, jobs: list[Job], workers: int, want_record: bool, bu
                 elif w.task is None and not w.ready and now > w.deadline:
                     start_failures += 1
                     drop(w)
-                elif w.task is not None and memory and (used := w.rss()) > memory:
+                elif w.task is not None and memory and now - w.looked >= _POLL and (used := w.rss()) > memory:
                     drop(w, "memory", f"used {_gib(used)}, over its memory budget of {_gib(memory)}; the worker "
                                       "was stopped (--max-memory to change the budget)")
     except BaseException:            # _NoSpace, Ctrl-C: every worker stops at once
