@@ -3,12 +3,12 @@ found by the rule named; numbers that are no fact get the role named. See tests/
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractor import get_extractor
 from extractor.rules import stages
 
 HERE = Path(__file__).resolve().parent / "phrasings"
@@ -47,9 +47,16 @@ def _got(report: Any, f: Any, wanted: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+@cache
+def _nlp() -> Any:
+    """The extractor's pipeline, with doc.spans written (extract_text's leaves them out)."""
+    from extractor.pipeline import build_nlp
+
+    return build_nlp(spans=True)
+
+
 def _run(header: str, text: str) -> tuple[Any, Any]:
-    nlp = get_extractor().nlp
-    doc = nlp(header + text)
+    doc = _nlp()(header + text)
     return doc, doc._.spr_report
 
 
