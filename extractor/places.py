@@ -496,12 +496,19 @@ def _keyword(t: Tok, view: View, forms: tuple[str, ...], abbrev: str) -> tuple[s
     if low in forms:
         return low, 0
     if len(low) >= 5 and low[:3] == forms[0][:3]:
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(low, forms, scorer=fuzz.ratio)
-        if best and best[1] >= 84:
-            return best[0], 0
+        best = _misspelt(low, forms)
+        if best is not None:
+            return best, 0
     return None
+
+
+@lru_cache(maxsize=20_000)  # "powstały", "powodu", "powiatu" …: each word compared once
+def _misspelt(low: str, forms: tuple[str, ...]) -> str | None:
+    """The form `low` misspells ("powicie" for "powiecie"), or None."""
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(low, forms, scorer=fuzz.ratio)
+    return best[0] if best and best[1] >= 84 else None
 
 
 def _inside_name(view: View, t: Tok) -> bool:

@@ -336,10 +336,8 @@ class View:
         self._mask[start:end] = bytes([k]) * (end - start)
 
     def is_claimed(self, start: int, end: int) -> str | None:
-        for k in self._mask[start:end]:
-            if k:
-                return self._kinds[k - 1]
-        return None
+        taken = self._mask[start:end].lstrip(b"\x00")   # from the first claimed character on
+        return self._kinds[taken[0] - 1] if taken else None
 
 
 _SENTENCE_MARK = re.compile(r"[.!?]")

@@ -47,6 +47,8 @@ class Role(StrEnum):
 
 
 _NOT_EXPLAINED = frozenset({Role.RATE, Role.RANGE, Role.GLUED})
+# Role by its value, a dict lookup (Role("date") goes through the enum machinery, ~20 times slower)
+ROLE_OF: dict[str, Role] = {r.value: r for r in Role}
 # what a claimed region of the text makes of a number in it, when the number has no role
 CLAIMS_EXPLAIN = frozenset({Role.DATE, Role.TIME, Role.PHONE, Role.POSTCODE, Role.PAGE, Role.PERIOD, Role.AGE})
 

@@ -16,7 +16,7 @@ from .. import morph
 from ..lexicon import lexicon
 from ..rules import ordered, rule
 from ..text import View, alternation, choice, fold, is_word_char, leading_words
-from .model import Candidate, Context, Num, Qty, Role
+from .model import ROLE_OF, Candidate, Context, Num, Qty, Role
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
 # a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
@@ -65,7 +65,7 @@ def find_numbers(ctx: Context) -> None:
     for rx in (_GROUPED, _PLAIN):
         for m in rx.finditer(norm):
             s, e = m.start(), m.end()
-            if any(taken[s:e]):
+            if taken.find(1, s, e) >= 0:
                 continue
             if rx is _GROUPED and not _grouping_ok(norm, e):
                 continue
@@ -76,7 +76,7 @@ def find_numbers(ctx: Context) -> None:
             if len(digits.split(".")[0]) > 12:
                 nums.append(Num(s, e, 0.0, role=Role.CODE))  # an account number, not a figure
                 continue
-            nums.append(Num(s, e, float(digits), role=Role(what) if what else None))
+            nums.append(Num(s, e, float(digits), role=ROLE_OF[what] if what else None))
     nums.extend(_number_words(view))
     nums.sort(key=lambda n: n.start)
     ctx.nums = nums
