@@ -349,11 +349,14 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
         if not in_quotes(start):
             out.append(PlaceMention(start, end, value, kind, rule, typo))
 
+    places = lx.places   # read once: the loop below looks at every word of the text
+    prepositions, site_prefixes, place_nouns = places.prepositions, places.site_prefixes, places.place_nouns
+    genitive_heads, acronym_base, n_toks = places.place_genitive_heads, lx.acronym_base, len(toks)
     for idx, t in enumerate(toks):
         if idx in used or not t.is_word:
             continue
         low = t.text.lower()
-        nxt = toks[idx + 1] if idx + 1 < len(toks) else None
+        nxt = toks[idx + 1] if idx + 1 < n_toks else None
         # --- counties: "w powiecie mrągowskim", "powicie kętrzyńskim", "powiatach subregionu: ełckim, …"
         kw = _keyword(t, view, morph.noun_forms("powiat"), "pow") if low[:2] == "po" else None
         if kw is not None and not _inside_name(view, t):
@@ -395,7 +398,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
                 used.update(range(view.tok_index(words[0].start) - 2, words[-1].last + 1))
             continue
         # --- localities after a preposition: "w Lidzbarku Warmińskim", "w Ełku (16.07.), Piszu i Olecku"
-        if low in lx.places.prepositions or t.text in lx.places.prepositions:
+        if low in prepositions or t.text in prepositions:
             if low == "k" and not (nxt and nxt.text == "."):
                 continue
             j = idx + 1 + (1 if low == "k" else 0)
@@ -407,10 +410,10 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             continue
         # --- a branch or place named by its town: "IPS Olsztyn", "biuro Giżycko", "miejscowość Nowy Duninów"
         # — and after any institution's acronym: "GOPS Kowal", "MOPS Kraków", the centre's own "OWES Olsztyn"
-        if (t.text in lx.places.site_prefixes or lx.acronym_base(t.text) is not None or low in lx.places.place_nouns) \
+        if (t.text in site_prefixes or acronym_base(t.text) is not None or low in place_nouns) \
                 and nxt is not None and norm[t.end:nxt.start] == " ":
             names = _name_list(view, idx + 1, "nom")
-            if not names and low in lx.places.place_nouns:
+            if not names and low in place_nouns:
                 names = _name_list(view, idx + 1, None)  # "miejscowość Nowa Karczma": a name as written
             for words, name in names:
                 add(words[0].start, words[-1].end, name, "locality", "site")
@@ -418,7 +421,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             continue
         # --- a place as the genitive of a noun that calls for one: "z mieszkańcami Brynka", "wójt Dywit"
         if nxt is not None and nxt.text[:1].isupper() and norm[t.end:nxt.start] == " " and \
-                any(a.pos == "subst" and a.lemma in lx.places.place_genitive_heads for a in morph.analyse(t.text)):
+                any(a.pos == "subst" and a.lemma in genitive_heads for a in morph.analyse(t.text)):
             for words, name in _name_list(view, idx + 1, "gen"):
                 add(words[0].start, words[-1].end, name, "locality", "genitive")
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
