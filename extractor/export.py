@@ -129,14 +129,17 @@ def export_table(archive: Archive, table: str, fmt: str, path: str | Path | None
                  kind: str | None = None, bom: bool = False) -> str | None:
     """One table as csv or jsonl (to `path`, or returned as text when `path` is None), or as
     parquet (to `path`). Returns the text when not written."""
+    if fmt == "parquet":   # what parquet needs, before a query is left open by the error
+        if path is None:
+            raise ExportError("--format parquet writes a file: give -o FILE")
+        _pyarrow()
     columns, data = rows(archive, table, org, kind)
     if fmt == "csv":
         text = to_csv_text(columns, data, bom)
     elif fmt == "jsonl":
         text = to_jsonl_text(columns, data)
     elif fmt == "parquet":
-        if path is None:
-            raise ExportError("--format parquet writes a file: give -o FILE")
+        assert path is not None
         _write_parquet(Path(path), columns, data)
         return None
     else:
@@ -147,12 +150,17 @@ def export_table(archive: Archive, table: str, fmt: str, path: str | Path | None
     return None
 
 
-def _write_parquet(path: Path, columns: Sequence[str], data: Iterator[tuple[Any, ...]]) -> None:
+def _pyarrow() -> tuple[Any, Any]:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise ExportError("--format parquet needs pyarrow: pip install 'sprawozdania[parquet]'") from None
+    return pa, pq
+
+
+def _write_parquet(path: Path, columns: Sequence[str], data: Iterator[tuple[Any, ...]]) -> None:
+    pa, pq = _pyarrow()
     records = [_typed(columns, r) for r in data]
     arrays = []
     for i, _c in enumerate(columns):

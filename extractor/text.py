@@ -66,6 +66,14 @@ def cases(chars: Iterable[str]) -> str:
     return "[" + re.escape("".join(sorted(found))) + "]"
 
 
+def words_opening_like(words: Iterable[str]) -> str:
+    """A pattern of the whole words of a text that begin with a first letter of `words` (any
+    case): it begins with the class of those letters, so the engine skips to them instead of
+    trying every position, and reads each such word in one possessive run. The caller keeps
+    the words whose lower case is in its set."""
+    return rf"{initials(words)}(?<![^\W\d_].)[^\W\d_]*+"
+
+
 def initials(words: Iterable[str]) -> str:
     """A class of the words' first letters in both cases: a cheap gate in a look-ahead ("a month
     name may follow"), where trying a long alternation of the words themselves at every candidate

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from .. import morph
 from ..lexicon import lexicon
 from ..rules import ordered, rule
-from ..text import View, alternation, choice, fold, is_word_char, leading_words
+from ..text import View, alternation, fold, is_word_char, leading_words, words_opening_like
 from .model import ROLE_OF, Candidate, Context, Num, Qty, Role
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
@@ -95,13 +95,13 @@ def _number_word(word: str) -> int | None:
 
 
 @cache
-def _number_word_candidates() -> re.Pattern[str]:
+def _number_word_candidates() -> tuple[re.Pattern[str], frozenset[str]]:
     """Every whole word `_number_word` or the adverbs can read — a form, also as typed without
-    Polish letters (all a restored spelling can come from): one scan finds the words worth a
-    look, instead of a look at every token."""
+    Polish letters (all a restored spelling can come from) — and a pattern of the words that
+    open like one: one scan finds the words worth a look, instead of a look at every token."""
     forms = morph.number_forms()
-    words = {*forms, *(fold(f) for f in forms), *_adverb_forms()}
-    return re.compile(rf"(?<![^\W\d_])(?:{choice(words)})(?![^\W\d_])")
+    words = frozenset({*forms, *(fold(f) for f in forms), *_adverb_forms()})
+    return re.compile(words_opening_like(words)), words
 
 
 def _number_words(view: View) -> list[Num]:
@@ -111,7 +111,10 @@ def _number_words(view: View) -> list[Num]:
     adverbs = _adverb_forms()
     out: list[Num] = []
     after = 0   # the first token not yet read into a number
-    for m in _number_word_candidates().finditer(norm):
+    rx, candidates = _number_word_candidates()
+    for m in rx.finditer(norm):
+        if m.group().lower() not in candidates:
+            continue
         i = bisect_left(starts, m.start())
         if i < after:
             continue

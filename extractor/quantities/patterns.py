@@ -30,7 +30,7 @@ from ..datafiles import DataFileError, Table, load
 from ..phrases import lemma_phrase
 from ..rules import rule
 from ..spans import token_range, token_starts
-from ..text import choice
+from ..text import words_opening_like
 from .common import measured
 from .model import Candidate, Context, Qty, Role
 
@@ -165,10 +165,10 @@ _MAX_SPAN = 80  # tokens a pattern may run over from its first word
 
 @cache
 def _trigger_re() -> re.Pattern[str] | None:
-    """The trigger words as whole words of the text, any case (each hit checked again)."""
+    """The words of the text that open like a trigger word (each checked against the set)."""
     triggers = _triggers()
     words = [w for w in triggers or () if _LETTERS.fullmatch(w)]
-    return re.compile(rf"(?<![^\W\d_])(?:{choice(words)})(?![^\W\d_])") if words else None
+    return re.compile(words_opening_like(words)) if words else None
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
