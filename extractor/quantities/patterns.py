@@ -16,7 +16,7 @@ subst, adj, fin, praet …) and `_.spr_lemmas` (its lemmas), both lists, matched
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -208,9 +208,11 @@ def hits(ctx: Context) -> dict[str, dict[int, Hit]]:
         if not regions:
             return ctx.pattern_hits
         starts = token_starts(doc)
+        firsts = [a for a, _b in regions]   # sorted, not overlapping
         for n in ctx.nums:   # the numbers inside the regions, marked for the patterns' number token
             r = token_range(doc, n.start, n.end, starts)
-            if r is not None and any(a <= r[0] < b for a, b in regions):
+            k = bisect_right(firsts, r[0]) - 1 if r is not None else -1
+            if r is not None and k >= 0 and r[0] < regions[k][1]:
                 doc[r[0]]._.spr_num = True
         matcher, parts = _matcher(doc.vocab)
         for a, b in regions:
