@@ -20,10 +20,10 @@ Stages (each registered with `@Language.factory`, also under the `spacy_factorie
 
 Each takes `spans` (default true): false leaves doc.spans alone, for a caller that reads
 only the Report — `extract_text` does, about 5 % faster. A stage added without the stages it
-needs raises PipelineError naming them. The components
-work on any Doc (spaCy's own Polish tokenizer too); with the genre tokenizer
-(`nlp.tokenizer = GenreTokenizer(nlp.vocab)`, or `[nlp.tokenizer] @tokenizers =
-"sprawozdania.tokenizer.v1"` in a config) the recognisers read the Doc's own tokens.
+needs raises PipelineError naming them. The components work on any Doc (spaCy's own Polish
+tokenizer too); with the genre tokenizer (`nlp.tokenizer = GenreTokenizer(nlp.vocab)`, or
+`[nlp.tokenizer] @tokenizers = "sprawozdania.tokenizer.v1"` in a config) the recognisers read
+the tokens the Doc was built from.
 """
 from __future__ import annotations
 
