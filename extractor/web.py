@@ -17,7 +17,7 @@ import json
 import socket
 import sqlite3
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
@@ -69,6 +69,9 @@ class CorrectionIn(_In):
 
 class AliasIn(_In):
     alias: str = Field(min_length=1, max_length=200)
+
+
+_Body = TypeVar("_Body", bound=_In)
 
 
 def _bad(e: ValidationError) -> str:
@@ -211,14 +214,21 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
         except ValueError:
             raise HTTPException(400, "the request body is not JSON") from None
 
-    async def correct(request: Request) -> Response:
+    async def write_request(request: Request, model: type[_Body]) -> _Body | Response:
+        """A write request's body as `model`, or the response that refuses it: the archive
+        open read-only (403), a body that is not what `model` says (400)."""
         if read_only:
             return _json_error(403, tr("the archive is open read-only (--read-only): nothing is written"))
-        sha = request.path_params["sha"]
         try:
-            data = CorrectionIn.model_validate(await body_json(request))
+            return model.model_validate(await body_json(request))
         except ValidationError as e:
             return _json_error(400, _bad(e))
+
+    async def correct(request: Request) -> Response:
+        data = await write_request(request, CorrectionIn)
+        if isinstance(data, Response):
+            return data
+        sha = request.path_params["sha"]
         with open_archive() as ar:
             if not ar.has(sha):
                 return _json_error(404, f"no report {sha[:12]} in the archive")
@@ -274,13 +284,10 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
                     nav=[(tr("Archive"), "/"), (name, f"/org/{resolved}")])
 
     async def alias(request: Request) -> Response:
-        if read_only:
-            return _json_error(403, tr("the archive is open read-only (--read-only): nothing is written"))
+        data = await write_request(request, AliasIn)
+        if isinstance(data, Response):
+            return data
         key = request.path_params["key"]
-        try:
-            data = AliasIn.model_validate(await body_json(request))
-        except ValidationError as e:
-            return _json_error(400, _bad(e))
         with open_archive() as ar:
             try:
                 akey, org = ar.alias(key, data.alias)

@@ -47,17 +47,20 @@ def ocr_unavailable() -> str | None:
     return unavailable()
 
 
-def require_ocr() -> None:
-    """Skip a test that reads scans when Tesseract or its Polish model is missing, naming the
-    package; under CI=true a missing engine fails instead (CI must have it: `make deps`)."""
-    import os
-
-    why = ocr_unavailable()
+def require(why: str | None, what: str) -> None:
+    """A test that needs a system tool (`why`: what is missing, None when nothing is) is
+    skipped without it; under CI=true it fails instead (CI must have it: `make deps`)."""
     if why is None:
         return
     if os.environ.get("CI") == "true":
-        pytest.fail(f"OCR is unavailable under CI: {why}")
-    pytest.skip(f"OCR is unavailable: {why}")
+        pytest.fail(f"{what} under CI: {why}")
+    pytest.skip(f"{what}: {why}")
+
+
+def require_ocr() -> None:
+    """Skip a test that reads scans when Tesseract or its Polish model is missing, naming the
+    package (see require)."""
+    require(ocr_unavailable(), "OCR is unavailable")
 
 
 @pytest.fixture

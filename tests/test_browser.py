@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser import browser, quit_browser, unavailable
+from conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -23,12 +24,7 @@ SHOTS = Path(os.environ.get("SPRAWOZDANIA_SCREENSHOTS", ROOT / "tests" / "screen
 
 
 def _require_browser() -> None:
-    why = unavailable()
-    if why is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"no browser under CI: {why}")
-    pytest.skip(f"no browser: {why}")
+    require(unavailable(), "no browser")
 
 
 @pytest.fixture
