@@ -286,9 +286,8 @@ class Extractor:
         for _name, proc in nlp.pipeline:
             doc = proc(doc)
         report: Report = doc._.spr_report
-        # the Doc and the extraction point at each other (so would spans): the Doc is ours
-        # alone, so undo the links and let it go now, not at the cycle collector's next round
-        doc.spans.clear()
+        # the Doc and the extraction point at each other (its pipeline writes no spans): the
+        # Doc is ours alone, so undo the link and let it go now, not at the collector's next round
         doc.user_data.clear()
         if keep_text:
             report.text = text
