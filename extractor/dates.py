@@ -404,12 +404,38 @@ def hint_before(hints: list[tuple[int, int]], pos: int, floor: int) -> int | Non
     return year
 
 
-@lru_cache(maxsize=4096)
+# "12 kwietnia 2019": a day, a month's name, a year — the shape the "words" rule finds
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})")
+
+
 def parse_month_name_date(text: str) -> dt.date | None:
-    """A full month-name date ("12 kwietnia 2019") through one reused dateparser parser,
-    cached per text (a call costs milliseconds)."""
-    parser = _dateparser()
-    data = parser.get_date_data(text)
+    """A full month-name date ("12 kwietnia 2019"). dateparser reads the month's name, once
+    per name (a call costs milliseconds, and a folder of reports names hundreds of different
+    days); the day and year are numbers, checked against the calendar here. Another shape is
+    read by dateparser whole."""
+    m = _DAY_MONTH_YEAR.fullmatch(text)
+    if m is None:
+        return _dateparser_date(text)
+    month = month_of_name(m.group(2))
+    if month is None:
+        return None
+    try:
+        return dt.date(int(m.group(3)), month, int(m.group(1)))
+    except ValueError:            # "30 lutego 2019": no such day
+        return None
+
+
+@lru_cache(maxsize=1024)
+def month_of_name(word: str) -> int | None:
+    """The month a name stands for, in any case and inflection ("kwietnia", "Maj"), as dateparser
+    reads it; None when it reads none."""
+    d = _dateparser_date(f"1 {word} 2000")
+    return d.month if d is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _dateparser_date(text: str) -> dt.date | None:
+    data = _dateparser().get_date_data(text)
     return data.date_obj.date() if data and data.date_obj else None
 
 

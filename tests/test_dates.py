@@ -100,3 +100,28 @@ def test_roman_month_lists_and_bare_roman_dates():
 def test_single_month_period():
     rep = extract_text("Informacja miesięczna\nOkres: październik 2021 r.\n\nZADANIE 1\nSpotkanie 14.10.")
     assert (rep.period.start.isoformat(), rep.period.end.isoformat()) == ("2021-10-01", "2021-10-31")
+
+
+def test_month_name_dates_are_read_per_name_yet_match_dateparser_on_the_whole_date():
+    """dateparser reads a month's name once; the day and year are checked here. The result is
+    what dateparser gives for the whole date, for every name, case and day, impossible ones too."""
+    from extractor.dates import _dateparser, month_of_name, parse_month_name_date
+    from extractor.lexicon import lexicon
+
+    def whole(t):
+        d = _dateparser().get_date_data(t)
+        return d.date_obj.date() if d and d.date_obj else None
+
+    for word in ("kwietnia", "LUTEGO", "Październik", "wrzesnia", "grudzień"):
+        assert word.lower() in lexicon().months
+        for d, y in ((1, 2023), (29, 2024), (29, 2023), (30, 2022), (31, 2022)):
+            text = f"{d} {word} {y}"
+            assert parse_month_name_date(text) == whole(text), text
+    assert month_of_name("kotka") is None and parse_month_name_date("3 kotka 2021") is None
+    before = month_of_name.cache_info().misses
+    parse_month_name_date("17 kwietnia 2030")
+    parse_month_name_date("2 kwietnia 2031")
+    assert month_of_name.cache_info().misses == before       # the name was read once, above
+    rep = extract_text("Sprawozdanie roczne za rok 2022\n\nANIMACJA\n\nSpotkanie 30 lutego 2022 r. "
+                       "i 28 lutego 2022 r.\n")
+    assert [str(f.value) for f in rep.facts if f.type == "date"] == ["2022-02-28"]

@@ -159,10 +159,14 @@ def binary_bytes(data: bytes) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+# the same in decoded text, with the C1 controls
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f]")
+
+
 def looks_binary(text: str) -> bool:
     """Decoded text with control characters no text file has (beyond a stray few)."""
     sample = text.rstrip("\x00")[:65536]
-    ctl = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v\x1a") or "\x7f" <= ch <= "\x9f")
+    ctl = len(_CONTROL_CHARS.findall(sample))
     bad = sample.count("\ufffd")
     return ctl > max(2, len(sample) // 200) or bad > max(8, len(sample) // 20)
 
