@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from models import Count, DateFact, DateRange, Finding, Hours, Quantity, Report, Span
 
@@ -13,13 +14,23 @@ from .text import View
 # the rule of the date that dates the document itself ("Olsztyn, 15.07.2021 r.")
 DOCUMENT_DATE = "dates.document_date"
 
-Check = Callable[[Report, View], list[Finding]]
+Check = Callable[[Report, Any], list[Finding]]     # (report, View of its text, or None)
 CHECKS: list[Check] = []
+# the checks whose findings follow from the facts, with the codes they give and whether they
+# read the text too: run again when a person corrects the facts (see recheck)
+ON_FACTS: dict[Check, tuple[tuple[str, ...], bool]] = {}
 
 
-def check(fn: Check) -> Check:
-    CHECKS.append(fn)
-    return fn
+def check(*codes: str, reads_text: bool = False) -> Callable[[Check], Check]:
+    """Register a check. `codes`: the finding codes it gives from the facts (none: it reads only
+    the text and the period, and a correction of the facts leaves its findings as they are);
+    `reads_text`: it needs the text as well (a View), not the facts alone."""
+    def register(fn: Check) -> Check:
+        CHECKS.append(fn)
+        if codes:
+            ON_FACTS[fn] = (codes, reads_text)
+        return fn
+    return register
 
 
 def span(text: str, start: int, end: int) -> Span:
@@ -30,7 +41,7 @@ def _num(v: float | int) -> str:
     return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
 
 
-@check
+@check()
 def period_checks(report: Report, view: View) -> list[Finding]:
     p = report.period
     if p is None:
@@ -53,8 +64,8 @@ def period_checks(report: Report, view: View) -> list[Finding]:
     return out
 
 
-@check
-def sum_checks(report: Report, view: View) -> list[Finding]:
+@check("sum_mismatch", "part_exceeds_total")
+def sum_checks(report: Report, view: View | None) -> list[Finding]:
     out = []
     by_id = {f.id: f for f in report.facts if isinstance(f, Quantity)}
     parts: dict[str, list[Quantity]] = {}
@@ -90,8 +101,8 @@ def sum_checks(report: Report, view: View) -> list[Finding]:
     return out
 
 
-@check
-def date_checks(report: Report, view: View) -> list[Finding]:
+@check("date_outside_period")
+def date_checks(report: Report, view: View | None) -> list[Finding]:
     p = report.period
     if p is None or p.end < p.start:
         return []
@@ -134,7 +145,7 @@ def _weekdays() -> re.Pattern[str]:
 _WEEKDAYS = _weekdays()
 
 
-@check
+@check()
 def empty_name(report: Report, view: View) -> list[Finding]:
     from .text import is_letter
 
@@ -159,8 +170,8 @@ def empty_name(report: Report, view: View) -> list[Finding]:
     return out
 
 
-@check
-def absurd_values(report: Report, view: View) -> list[Finding]:
+@check("absurd_value")
+def absurd_values(report: Report, view: View | None) -> list[Finding]:
     out = []
     p = report.period
     for f in report.facts:
@@ -174,7 +185,7 @@ def absurd_values(report: Report, view: View) -> list[Finding]:
     return out
 
 
-@check
+@check("inconsistent_repeat", reads_text=True)
 def inconsistent_repeat(report: Report, view: View) -> list[Finding]:
     """The same indicator stated twice in one section with different values: another sentence
     saying the same with the same verb ("przeprowadzono"). Linear in the facts: for each
@@ -242,3 +253,30 @@ def run_checks(report: Report, view: View) -> list[Finding]:
     for fn in CHECKS:
         out.extend(fn(report, view))
     return out
+
+
+def finding_order(f: Finding) -> tuple[int, str]:
+    """The order of a report's findings: by where their evidence starts, then by code."""
+    return (f.evidence[0].start if f.evidence else -1, f.code)
+
+
+def recheck(report: Report, changed: set[str], added: list[Span]) -> None:
+    """The findings of a report whose facts a person corrected (`changed`: the ids of the facts
+    edited, deleted or added; `added`: the spans of the added ones). The checks on the facts run
+    again — a total corrected to what its parts add up to loses its sum_mismatch, a part
+    corrected to more than its total gains part_exceeds_total. A check that reads the text too
+    runs again when the record has its text; without it, its findings on a changed fact are
+    dropped (they are no longer known to hold) and the others kept. A number no fact explained is
+    explained by a fact a person added over it. The findings of the text and the period stay."""
+    view = View(report.text) if report.text is not None else None
+    rerun = [fn for fn, (_codes, text) in ON_FACTS.items() if view is not None or not text]
+    codes = {c for fn in rerun for c in ON_FACTS[fn][0]}
+    kept = []
+    for f in report.findings:
+        if f.code in codes or (f.facts and changed.intersection(f.facts)):
+            continue
+        if f.code == "unexplained_number" and f.evidence and any(
+                s.start <= f.evidence[0].start and f.evidence[0].end <= s.end for s in added):
+            continue
+        kept.append(f)
+    report.findings = sorted(kept + [x for fn in rerun for x in fn(report, view)], key=finding_order)

@@ -29,7 +29,7 @@ from models import (
     Stats,
 )
 
-from .audit import DOCUMENT_DATE, run_checks
+from .audit import DOCUMENT_DATE, finding_order, run_checks
 from .citations import claim_citations
 from .dates import (
     DateMention,
@@ -253,7 +253,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     )
     report.findings.extend(run_checks(report, view))
     _unexplained(report, view, digit_nums, explained_roles, fact_nums, section_at)
-    report.findings.sort(key=lambda f: (f.evidence[0].start if f.evidence else -1, f.code))
+    report.findings.sort(key=finding_order)
     return report
 
 

@@ -1,4 +1,5 @@
-"""People's corrections of an archived record, applied to it when it is read.
+"""People's corrections of an archived record, applied to it when it is read; the findings on
+the facts follow the corrected facts (extractor.audit.recheck).
 
     from extractor.corrections import apply_corrections, fact_anchor
     report = apply_corrections(report, corrections)     # report.review: what was applied, what not
@@ -160,6 +161,8 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
     facts: list[Any] = list(report.facts)
     origin: dict[str, Any] = {f.id: flat_value(f) for f in facts}     # the anchor value of each fact
     review = Review()
+    changed: set[str] = set()         # ids of the facts edited, deleted or added
+    added: list[Span] = []
     for c0 in corrections:
         c = c0.model_copy(deep=True)
         c.applied, c.fact = True, None
@@ -191,6 +194,8 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
                     facts.append(f)
                     origin[fid] = flat_value(f)
                     c.fact = fid
+                    changed.add(fid)
+                    added.append(f.span)
             review.corrections.append(c)
             continue
         f = _find(facts, origin, c)
@@ -201,7 +206,9 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
             for g in facts:           # its parts are parts of nothing now
                 if isinstance(g, Quantity) and g.part_of == f.id:
                     g.part_of = None
+                    changed.add(g.id)
             c.fact = f.id
+            changed.add(f.id)
         else:
             for k, v in (c.new or {}).items():
                 if k == "value":
@@ -213,10 +220,15 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
                 elif k == "kind" and isinstance(f, Location) and v in PLACE_KINDS:
                     f.kind = v
             c.fact = f.id
+            changed.add(f.id)
         review.corrections.append(c)
     facts.sort(key=lambda f: (f.span.start, f.span.end))
     report.facts = facts
     report.review = review
+    if changed:
+        from .audit import recheck
+
+        recheck(report, changed, added)
     return report
 
 
