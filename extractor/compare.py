@@ -590,7 +590,7 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
                              for i, cv in enumerate(cmp.covering) if r.covering_values[i] is not None)
                    + "</section>")
     if cmp.reconciliation is not None and cmp.reconciliation.covering:
-        out.extend(reconciliation_html(cmp.reconciliation))
+        out.extend(reconciliation_html(cmp.reconciliation, report_url))
     if cmp.findings:
         out.append(f"<h2>{escape(tr('Findings across periods ({n})', n=len(cmp.findings)))}</h2><ul>")
         out.extend(f"<li><strong>{escape(tr(f.severity))}</strong> <code>{escape(f.code)}</code> "
@@ -603,9 +603,11 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
     return "\n".join(out)
 
 
-def reconciliation_html(rec: Reconciliation) -> list[str]:
+def reconciliation_html(rec: Reconciliation, report_url: Callable[[str], str] | None = None) -> list[str]:
     """A table per covering report: each indicator's stated figure, the arithmetic against the
-    reports it covers, the verdict, and every figure's words (report, offsets, quoted)."""
+    reports it covers, the verdict, and every figure's words (report, offsets, quoted) — with
+    `report_url(sha256)`, each a link to the words in their report (`#at=START-END`, which the
+    review page opens at)."""
     from html import escape
 
     from .i18n import tr
@@ -623,7 +625,7 @@ def reconciliation_html(rec: Reconciliation) -> list[str]:
                    f"<th>{escape(tr('verdict'))}</th><th>{escape(tr('evidence'))}</th></tr></thead><tbody>")
         for ri in cv.indicators:
             figs = [ri.stated, *(c for c in ri.covered if c.value is not None)]
-            ev = "<br>".join(f"{escape(f.report.source)} [{s.start}:{s.end}] «{escape(s.text)}»"
+            ev = "<br>".join(evidence_html(f.report.sha256, f.report.source, s.start, s.end, s.text, report_url)
                              for f in figs for s in f.evidence)
             name = (ri.indicator or ri.name) + (f" ({tr('by lemma')})" if ri.by_lemma else "")
             out.append(f"<tr><td>{escape(ri.section or '—')}</td><td>{escape(name)}</td>"
@@ -632,6 +634,18 @@ def reconciliation_html(rec: Reconciliation) -> list[str]:
                        f"<td>{ev}</td></tr>")
         out.append("</tbody></table>")
     return out
+
+
+def evidence_html(sha256: str, source: str, start: int, end: int, text: str,
+                  report_url: Callable[[str], str] | None = None) -> str:
+    """One span of evidence: 'file [start:end] «words»', a link to the words in their report
+    when `report_url` gives the report's page."""
+    from html import escape
+
+    label = f"{escape(source)} [{start}:{end}] «{escape(text)}»"
+    if report_url is None:
+        return label
+    return f'<a href="{escape(report_url(sha256))}#at={start}-{end}">{label}</a>'
 
 
 def to_json(cmp: Comparison) -> dict[str, Any]:

@@ -271,16 +271,17 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
                 problem = None
             except CompareError as e:
                 cmp, body, problem = None, "", str(e)
-            findings = [(r.name, r.sha256, code, severity, message) for r in reports
-                        for code, severity, message in ar.conn.execute(
-                            "SELECT code, severity, message FROM findings WHERE report = ? AND severity != 'info' "
-                            "ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END, ord", (r.sha256,))]
-            reconciliation = reconciliation_html(ar, resolved)
+            findings = [(r.name, r.sha256, code, severity, message, at(start, end)) for r in reports
+                        for code, severity, message, start, end in ar.conn.execute(
+                            "SELECT code, severity, message, start_char, end_char FROM findings WHERE report = ? "
+                            "AND severity != 'info' ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END, ord",
+                            (r.sha256,))]
         from markupsafe import Markup
 
+        rec = cmp.reconciliation if cmp is not None else None
         return page("org.html", key=resolved, name=name, members=members, reports=reports,
                     comparison=Markup(body), problem=problem, cmp=cmp, fmt=fmt_num, findings=findings,
-                    reconciliation=Markup(reconciliation) if reconciliation else None,
+                    covering=bool(rec and rec.covering), reconciliation=rec.findings if rec else [],
                     nav=[(tr("Archive"), "/"), (name, f"/org/{resolved}")])
 
     async def alias(request: Request) -> Response:
@@ -319,25 +320,9 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
 
 
-def reconciliation_html(ar: Archive, org: str) -> str | None:
-    """The reconciliation of final or annual reports with the partial reports they cover, when
-    the archive holds one (the findings cross_report_mismatch / coverage_gap): a table with a
-    link to each figure in its report. None when the archive has none."""
-    rows = ar.conn.execute(
-        "SELECT r.sha256, r.name, x.code, x.severity, x.message, x.start_char FROM findings x "
-        "JOIN reports r ON r.sha256 = x.report WHERE r.org_key = ? AND x.code IN ('cross_report_mismatch', "
-        "'coverage_gap') ORDER BY r.period_start, x.ord", (org,)).fetchall()
-    if not rows:
-        return None
-    from html import escape
-
-    out = ["<table><thead><tr><th>", escape(tr("report")), "</th><th>", escape(tr("code")), "</th><th>",
-           escape(tr("message")), "</th></tr></thead><tbody>"]
-    for sha, name, code, _sev, message, _start in rows:
-        out.append(f'<tr><td><a href="/report/{escape(sha)}">{escape(name)}</a></td><td><code>{escape(code)}</code></td>'
-                   f"<td>{escape(message)}</td></tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+def at(start: int | None, end: int | None) -> str:
+    """The fragment that opens a review page at a span of its text (review.js: "#at=")."""
+    return f"#at={start}-{end}" if start is not None and end is not None else ""
 
 
 def free_socket(host: str, port: int | None) -> socket.socket:

@@ -140,13 +140,23 @@ def test_report_with_markup_renders_as_text(drv, tmp_path):
 @pytest.fixture
 def served(tmp_path):
     """`sprawozdania serve` over an archive of one centre's reports, on a free port."""
+    yield from _served(tmp_path, sorted(CORPUS.glob("owes-olsztyn_*.txt")))
+
+
+@pytest.fixture
+def served_series(tmp_path):
+    """The same over corpus/series: one centre's quarters, two annual reports and a final one."""
+    yield from _served(tmp_path, sorted((CORPUS / "series").glob("*.txt")))
+
+
+def _served(tmp_path: Path, paths: list[Path]):
     _require_browser()
     from extractor import extract
     from extractor.archive import Archive
 
     archive = tmp_path / "reports.sqlite"
     with Archive(archive) as ar:
-        for p in sorted(CORPUS.glob("owes-olsztyn_*.txt")):
+        for p in paths:
             ar.upsert(extract(p), path=p)
     exe = Path(sys.executable).parent / "sprawozdania"
     proc = subprocess.Popen([str(exe), "serve", "--archive", str(archive), "--user", "anna", "--lang", "en"],
@@ -245,3 +255,23 @@ def _seed_sha(archive: Path) -> str:
     import sqlite3
 
     return sqlite3.connect(archive).execute("SELECT sha256 FROM reports WHERE name = ?", (SEED.name,)).fetchone()[0]
+
+
+def test_organisation_page_links_each_reconciled_figure_to_its_words(drv, served_series):
+    """The final and annual reports against the quarters they cover: a figure that differs links
+    to its words in each report, and the review page opens at the fact (#at=START-END)."""
+    from selenium.webdriver.common.by import By
+
+    base, _archive = served_series
+    drv.get(base + "/")
+    drv.find_element(By.CSS_SELECTOR, 'a[href^="/org/"]').click()
+    section = wait(lambda: drv.find_elements(By.ID, "reconciliation"), what="the organisation page")[0]
+    row = next(r for r in section.find_elements(By.CSS_SELECTOR, "tbody tr")
+               if "cross_report_mismatch" in r.text and "251" in r.text)
+    links = row.find_elements(By.TAG_NAME, "a")
+    assert len(links) == 5 and all("#at=" in a.get_attribute("href") for a in links)   # the year and 4 quarters
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    shot(drv, "app-reconciliation")
+    links[0].click()
+    wait(lambda: _detail(drv).get("value") == "251 h", what="the stated figure opened in its report")
+    assert "sel" in _mark(drv, "251 h").get_attribute("class")

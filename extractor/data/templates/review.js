@@ -149,9 +149,22 @@
     tr.addEventListener("click", function () { show(tr.dataset.f, true); });
   });
   window.review = {show: show, step: step, nextFinding: nextFinding, facts: facts};
+  // "#f=ID": a fact; "#at=START-END": the finding whose evidence starts there, else the
+  // smallest fact holding those characters (the links of the organisation page)
   function fromHash() {
     var h = /^#f=(.+)$/.exec(location.hash);
-    if (h && facts[decodeURIComponent(h[1])]) show(decodeURIComponent(h[1]), true);
+    if (h && facts[decodeURIComponent(h[1])]) { show(decodeURIComponent(h[1]), true); return; }
+    var at = /^#at=(\d+)-(\d+)$/.exec(location.hash);
+    if (!at) return;
+    var s = +at[1], e = +at[2], best = null;
+    for (var i = 0; i < D.findings.length; i++) {
+      var ev = D.findings[i].evidence[0];
+      if (ev && ev.start === s && ev.end === e) { goFinding(i); return; }
+    }
+    D.facts.forEach(function (f) {
+      if (f.start <= s && e <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
+    });
+    if (best) show(best.id, true);
   }
 
   // --- the served page: corrections -------------------------------------------------------
