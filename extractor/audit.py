@@ -9,7 +9,7 @@ from typing import Any
 
 from models import Count, DateFact, DateRange, Finding, Hours, Quantity, Report, Span
 
-from .text import View
+from .text import WORDS, View
 
 # the rule of the date that dates the document itself ("Olsztyn, 15.07.2021 r.")
 DOCUMENT_DATE = "dates.document_date"
@@ -234,7 +234,7 @@ def _verbs(sentence: str) -> frozenset[str]:
     from . import morph
 
     out = set()
-    for w in re.findall(r"[^\W\d_]+", sentence):
+    for w in WORDS.findall(sentence):
         for i in morph.analyse(w):
             if i.pos in ("fin", "praet", "imps", "ppas", "pred"):
                 out.add(i.lemma)

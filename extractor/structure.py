@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .lexicon import lexicon, sections_data
-from .text import View, choice, initials, leading_words, word_before
+from .text import WORDS, View, choice, initials, leading_words, word_before
 from .text import fold as text_fold
 
 # the days of one digit and of two
@@ -673,7 +673,7 @@ def _caps_heading(line: str, ls: int) -> Heading | None:
         return None
     cap = _drop_sentence_start(line, cap)
     head = line[:cap].strip()
-    words = [w for w in re.findall(r"[^\W\d_]+", head) if len(w) >= 2]
+    words = [w for w in WORDS.findall(head) if len(w) >= 2]
     letters = sum(len(w) for w in words)
     has_acr = bool(_ACR_END.search(head))
     if head.split(" ")[0] in lx.places.own_name_heads:
@@ -739,7 +739,7 @@ def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = Fa
         # "Doradztwo i szkolenia:Udzielono …" — only a known section name of two words or more
         label = cand[:cand.index(":")].rstrip()
         known = match_known(label)
-        words = [w for w in re.findall(r"[^\W\d_]+", label) if len(w) > 3]
+        words = [w for w in WORDS.findall(label) if len(w) > 3]
         if (not current or colon_style) and label[:1].isupper() and len(words) >= 2 and len(label.split()) <= 6 \
                 and known and known[2] >= sx.inline_match_score:
             return _colon(_finish(label, ls, None))
@@ -752,7 +752,7 @@ def _named_heading(line: str, ls: int, current: str = "", colon_style: bool = Fa
         return None
     acr = _ACR_END.search(cand)
     known = match_known(cand)
-    content = [w for w in re.findall(r"[^\W\d_]+", cand) if len(w) > 3]
+    content = [w for w in WORDS.findall(cand) if len(w) > 3]
     # one word with a colon that the current section already names ("Szkolenia:" inside
     # "USŁUGI DORADCZE I SZKOLENIOWE") labels a list in it, not a new section
     sublabel = len(content) == 1 and (fold(content[0])[:max(5, len(content[0]) - 3)] in fold(current)

@@ -184,6 +184,8 @@ _FOLD_CACHED_LEN = 40
 _FOLD_CACHE_SIZE = 200_000
 
 # digits, letters, or one other character: \d+|[^\W\d_]+|\S written from the first character
+# a run of letters (a word without its digits, hyphens or apostrophes)
+WORDS = re.compile(r"[^\W\d_]+")
 TOKEN_RE = re.compile(r"\S(?:(?<=\d)\d*+|(?<=[^\W\d_])[^\W\d_]*+|)")
 
 

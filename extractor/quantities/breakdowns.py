@@ -11,7 +11,7 @@ from .. import morph
 from ..lexicon import lexicon
 from ..phrases import lemma_phrase
 from ..rules import rule
-from ..text import View, alternation, leading_words
+from ..text import WORDS, View, alternation, leading_words
 from .common import ITEM_END, dehyphen, is_finite_verb, measured, strip_label_preposition, verb_tags
 from .model import Context, Num, Qty
 
@@ -46,7 +46,7 @@ def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
     seg = view.norm[start:end]
     # brackets are masked (kept inside their item, their commas no separators) with a character
     # that no separator pattern eats
-    masked = re.sub(r"\([^()]*\)", lambda m: "#" * len(m.group()), seg)
+    masked = _BRACKETED.sub(lambda m: "#" * len(m.group()), seg)
     if "," in masked and ";" in masked:
         cut = masked.index(";")
         seg, masked = seg[:cut], masked[:cut]
@@ -62,7 +62,7 @@ def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
     carry: int | None = None  # start of a fragment waiting for the item after it
     for k, (a, b) in enumerate(items):
         has_num = bool(re.search(r"\d", masked[a:b])) or _has_number_word(masked[a:b])
-        short = len(re.findall(r"[^\W\d_]+", masked[a:b])) <= 3
+        short = len(WORDS.findall(masked[a:b])) <= 3
         if not has_num and short and k + 1 < len(items) and seps[k] in ("i", "oraz") and \
                 not re.match(r"\s*\d", masked[items[k + 1][0]:items[k + 1][1]]):
             carry = a  # "parafie i KGW: 3": the next item's label starts here
@@ -78,7 +78,7 @@ def _split_items(view: View, start: int, end: int) -> list[tuple[int, int]]:
 
 def _has_number_word(text: str) -> bool:
     forms = morph.number_forms()
-    return any(w.lower() in forms for w in re.findall(r"[^\W\d_]+", text))
+    return any(w.lower() in forms for w in WORDS.findall(text))
 
 
 @cache
@@ -100,6 +100,15 @@ def _counts_in(counts: list[Qty], starts: list[int], start: int, end: int) -> li
     return counts[bisect_left(starts, start):bisect_left(starts, end)]
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+# an hours list is introduced: a bracket or colon at once, or a colon after a few words
+_HOURS_LIST_OPENER = re.compile(r"\s*(?:\(|:)|(?:(?!\b(?:oraz|i|a|także)\b)[^\d:(),;]){0,40}:")
+# a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"), then a
+# colon, bracket or dash right after the total
+_COLON_OPENER = re.compile(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?")
+_BRACKET_DASH_OPENER = re.compile(r"[^\d:(),;]{0,80}?(?:\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))")
+
+
 def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
                starts: list[int]) -> tuple[int, int, bool] | None:
     """Where the list after a total opens: (open_at, limit, subset) or None. `start` is where to
@@ -107,7 +116,7 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
     norm = view.norm
     tail = norm[start:limit]
     m_sub = _subset_opener().match(tail)
-    if m_sub and not m_sub["sub"] and (start != tot.end or len(re.findall(r"[^\W\d_]+", m_sub["skip"])) > 3):
+    if m_sub and not m_sub["sub"] and (start != tot.end or len(WORDS.findall(m_sub["skip"])) > 3):
         m_sub = None  # a full breakdown follows its total at once
     if m_sub and not any(q is not tot and not _in_brackets(norm, start, q.start)
                          for q in _counts_in(counts, starts, start, start + len(m_sub["skip"]))):
@@ -117,13 +126,10 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
         return open_at, limit, bool(m_sub["sub"])
     if start != tot.end:
         return None  # after a first list only a subset ("…, z czego …") may follow
-    if tot.kind == "hours" and not re.match(r"\s*(?:\(|:)|(?:(?!\b(?:oraz|i|a|także)\b)[^\d:(),;]){0,40}:", tail):
+    if tot.kind == "hours" and not _HOURS_LIST_OPENER.match(tail):
         return None  # hours lists are separate services, not parts, unless introduced
-    # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"),
-    # then a colon, bracket or dash right after the total
-    m_open = re.match(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?", tail) or \
-        re.match(r"[^\d:(),;]{0,80}?(?:\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))", tail)  # "5 os., księgowe – 7": no opener
-    if not m_open or len(re.findall(r"[^\W\d_]+", tail[:m_open.end()])) > 10:
+    m_open = _COLON_OPENER.match(tail) or _BRACKET_DASH_OPENER.match(tail)  # "5 os., księgowe – 7": no opener
+    if not m_open or len(WORDS.findall(tail[:m_open.end()])) > 10:
         return None
     open_at = start + m_open.end()
     if m_open.group().rstrip().endswith("(") and ")" in norm[open_at:limit]:
@@ -226,7 +232,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     """One breakdown item: exactly one number and a short label, in either order."""
     norm = view.norm
     s += len(norm[s:e]) - len(norm[s:e].lstrip())
-    text = re.sub(r"\([^()]*\)", "", norm[s:e])
+    text = _BRACKETED.sub("", norm[s:e])
     nums: list[Num] = []
     for t in view.tokens_between(s, e):  # the item's own tokens, not every number of the text
         n = free_nums.get(t.start)
@@ -242,7 +248,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
             if n0 is not None:
                 label_text = norm[s:s + m.start()]
                 first = s
-                verbs = [w for w in re.finditer(r"[^\W\d_]+", label_text)
+                verbs = [w for w in WORDS.finditer(label_text)
                          if w[0] == "się" or any(a.pos in verb_tags() for a in morph.analyse(w[0]))
                          and not morph.is_noun(w[0])]
                 if verbs:  # "Spotkania odbyły się w Ełku (5)": the item is what follows the verb
@@ -255,7 +261,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     if len(nums) != 1:
         return None
     n = nums[0]
-    if len(re.findall(r"[^\W\d_]+", text)) > 9 or "\n\n" in text:
+    if len(WORDS.findall(text)) > 9 or "\n\n" in text:
         return None
     cut = norm.find("(", n.end, e)
     e_label = cut if cut >= 0 else e
@@ -264,7 +270,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
     if any(morph.analyse(w) and all(a.pos in lexicon().grammar.finite_verb_tags for a in morph.analyse(w))
-           for w in re.findall(r"[^\W\d_]+", norm[s:n.start])):
+           for w in WORDS.findall(norm[s:n.start])):
         return None  # "utworzono 43": a statement of its own, not a category ("5 planuje …" is one)
     kind = "count"
     after = norm[n.end:e].strip().lower()
@@ -308,7 +314,7 @@ def totals_after_lists(ctx: Context) -> None:
         m_tot = total_re.search(before.rstrip(" -("))
         if not m_tot:
             continue
-        between = re.findall(r"[^\W\d_]+", m_tot.group())[1:]
+        between = WORDS.findall(m_tot.group())[1:]
         if between and not all(w == "się" or is_finite_verb(w) for w in between):
             continue  # "Razem utworzono 15 …" is a total; "łącznie dla 28 grup" is not
         s, _ = view.sentence(anchor)
@@ -369,7 +375,7 @@ def _bare_totals(ctx: Context, total_re: re.Pattern[str]) -> list[Qty]:
             continue
         before = norm[max(0, n.start - 30):n.start]
         m = total_re.search(before.rstrip(" -(:"))
-        if not m or len(re.findall(r"[^\W\d_]+", m.group())) != 1:
+        if not m or len(WORDS.findall(m.group())) != 1:
             continue
         marker_start = n.start - len(before) + m.start()
         s, _ = view.sentence(n.start)
@@ -391,7 +397,7 @@ def context_subject(view: View, s: int, pos: int) -> str | None:
     colon = norm.rfind(":", s, pos)
     if colon >= 0:
         head = norm[s:colon].strip(" -•*\n")
-        words = re.findall(r"[^\W\d_]+", head)
+        words = WORDS.findall(head)
         if words and len(words) <= 6 and any(morph.is_noun(w) for w in words):
             return measured(head)[1]
     prev_prep = False

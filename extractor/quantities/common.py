@@ -30,9 +30,12 @@ def is_finite_verb(word: str) -> bool:
     return any(a.pos in finite_tags() for a in morph.analyse(word))
 
 
+_LINE_END_HYPHEN = re.compile(r"-\s*\n\s*(?=[a-ząćęłńóśźż])")
+
+
 def dehyphen(s: str) -> str:
     """Undo a line-end hyphenation and join lines: 'bizneso-\\nwe' -> 'biznesowe'."""
-    return re.sub(r"-\s*\n\s*(?=[a-ząćęłńóśźż])", "", s).replace("\n", " ")
+    return _LINE_END_HYPHEN.sub("", s).replace("\n", " ") if "\n" in s else s
 
 
 def service_heads() -> frozenset[str]:

@@ -8,7 +8,7 @@ from .. import morph
 from ..lexicon import lexicon
 from ..phrases import _adj_lemma, lemma_phrase
 from ..rules import rule
-from ..text import Tok, View, Word, last_word, word_at
+from ..text import WORDS, Tok, View, Word, last_word, word_at
 from .common import (
     ITEM_END,
     agree_list,
@@ -34,11 +34,14 @@ def noun_at(view: View, t: Tok) -> bool:
 
 # --- deciding rules: the noun after the number ----------------------------------------------
 
+_MULTIPLIER = re.compile(r"\s?(tys\.|tysięcy|tysiące|tysiąca|mln\.?|milion\w*)\s")
+
+
 @rule("decide", "counts.thousands")
 def thousands(ctx: Context, c: Candidate) -> Qty | None:
     """'2 tys. osób', 'ponad 1,5 tysiąca uczestników': the multiplier is part of the figure."""
     n = c.n
-    m_tys = re.match(r"\s?(tys\.|tysięcy|tysiące|tysiąca|mln\.?|milion\w*)\s", c.after)
+    m_tys = _MULTIPLIER.match(c.after)
     if not m_tys or n.words:
         return None
     mult = lexicon().units.money_multipliers.get(m_tys.group(1).lower(), 1000)
@@ -291,7 +294,7 @@ def noun_number(ctx: Context, n: Num) -> Qty | None:
         return None
     ph_start, phrase = found
     phrase = dehyphen(phrase).strip()
-    words = re.findall(r"[^\W\d_]+", phrase)
+    words = WORDS.findall(phrase)
     if not words or len(words) > 5:
         return None
     if all(w.lower() in figure_words() for w in words):
@@ -320,7 +323,7 @@ def head_count(ctx: Context, n: Num) -> Qty | None:
     m = _HEAD.match(view.norm, line_start, n.start)
     if not m:
         return None
-    words = re.findall(r"[^\W\d_]+", m["head"])
+    words = WORDS.findall(m["head"])
     if not words or len(words) > 8 or not names_a_thing(words):
         return None
     s, _ = view.sentence(n.start)
@@ -347,7 +350,7 @@ def row_count(ctx: Context, n: Num) -> Qty | None:
     if not m:
         return None
     label = m["label"].strip(" \t-–")
-    words = re.findall(r"[^\W\d_]+", label)
+    words = WORDS.findall(label)
     if not words or len(words) > 8 or all(w.lower() in figure_words() for w in words):
         return None
     if all(w.lower() in lexicon().markers.total for w in words):

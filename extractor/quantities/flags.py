@@ -2,12 +2,10 @@
 "zorganizujemy 3 wizyty"."""
 from __future__ import annotations
 
-import re
-
 from .. import morph
 from ..lexicon import lexicon
 from ..rules import rule
-from ..text import View
+from ..text import WORDS, View
 from .common import clause_start, marker_res, skip_words
 from .model import Context
 
@@ -28,7 +26,7 @@ def mark_flags(ctx: Context) -> None:
         m = planned.search(before)
         if m:
             marker = m["marker"]
-            rest = [w for w in re.findall(r"[^\W\d_]+", m.group()[m.end("marker") - m.start():])
+            rest = [w for w in WORDS.findall(m.group()[m.end("marker") - m.start():])
                     if w.lower() not in skip_words() and w.lower() not in planned_words]
             if any(a.pos in ("praet", "imps") for w in rest for a in morph.analyse(w)):
                 pass  # "realizacji planu przeprowadzono 12": done, whatever the plan said

@@ -9,7 +9,7 @@ from .. import morph
 from ..lexicon import lexicon
 from ..phrases import _adj_lemma, head_lemma
 from ..rules import rule
-from ..text import Tok, View
+from ..text import WORDS, Tok, View
 from .common import _prep_re, agree_list, clause_start, dehyphen, is_verb, np_before, subject_phrase
 from .model import Candidate, Context, Num, Qty
 
@@ -67,7 +67,7 @@ def hours_subjects(ctx: Context) -> None:
                     rest = view.norm[ph_start + len(first) + 1:q.start].strip(" -:")
                     q.subject = (exp + " " + agree_list(rest, exp)).strip()
             between = view.norm[ph_start:q.start]
-            if not any(is_verb(w) for w in re.findall(r"[^\W\d_]+", between)):
+            if not any(is_verb(w) for w in WORDS.findall(between)):
                 q.start = ph_start
         else:
             nxt = view.next_tok(q.end)

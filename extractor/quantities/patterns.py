@@ -30,7 +30,7 @@ from ..datafiles import DataFileError, Table, load
 from ..phrases import lemma_phrase
 from ..rules import rule
 from ..spans import token_range, token_starts
-from ..text import words_opening_like
+from ..text import WORDS, words_opening_like
 from .common import measured
 from .model import Candidate, Context, Qty, Role
 
@@ -167,11 +167,10 @@ _MAX_SPAN = 80  # tokens a pattern may run over from its first word
 def _trigger_re() -> re.Pattern[str] | None:
     """The words of the text that open like a trigger word (each checked against the set)."""
     triggers = _triggers()
-    words = [w for w in triggers or () if _LETTERS.fullmatch(w)]
+    words = [w for w in triggers or () if WORDS.fullmatch(w)]
     return re.compile(words_opening_like(words)) if words else None
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _regions(doc: Doc, ctx: Context) -> list[tuple[int, int]]:

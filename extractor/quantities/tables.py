@@ -15,7 +15,7 @@ from functools import cache
 
 from ..lexicon import lexicon
 from ..rules import rule
-from ..text import View, alternation
+from ..text import WORDS, View, alternation
 from .common import measured, names_a_thing
 from .model import Context, Num, Qty
 
@@ -99,7 +99,7 @@ def _column_label(view: View, ls: int, ncells: int, col: int) -> str | None:
             return None
         if len(cells) == ncells and not any(re.search(r"\d", line[a:b]) for a, b in cells):
             label = line[cells[col][0]:cells[col][1]].strip()
-            words = re.findall(r"[^\W\d_]+", label)
+            words = WORDS.findall(label)
             return label if words and names_a_thing(words) else None
         end = start - 1
     return None
@@ -132,7 +132,7 @@ def cell_line(ctx: Context, n: Num) -> Qty | None:
     else:
         return None
     label = re.sub(r"^[ \t]*(?:[-–•*]|\d{1,2}[.)])[ \t]*", "", line).strip().rstrip(":")
-    words = re.findall(r"[^\W\d_]+", label)
+    words = WORDS.findall(label)
     if not words or len(words) > 10 or label.endswith((".", ",", ";")) or not names_a_thing(words):
         return None
     if re.fullmatch(r"(?:19|20)\d\d", norm[n.start:n.end]):
