@@ -1187,7 +1187,8 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
             from .orgs import harmonise_outputs
 
             try:
-                harmonise_outputs(out, fmt, [j.out_rel + SUFFIX[fmt] for j in hashed], ar)
+                harmonise_outputs(out, fmt, [j.out_rel + SUFFIX[fmt] for j in hashed], ar,
+                                  written={o.output for o in result.converted if o.output})
             except OSError as e:             # outputs keep the names their reports gave
                 result.problems.append(f"cannot rewrite outputs with their organisation's key: {reason_of(e)}")
             if fmt in COMBINED:

@@ -23,7 +23,7 @@ its result (extractor.archive) and a batch without an archive uses it directly (
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,11 +162,14 @@ class Directory:
 
 # --- a batch's outputs ------------------------------------------------------------------------
 
-def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: Archive | None = None) -> int:
+def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: Archive | None = None,
+                      written: Collection[str] = ()) -> int:
     """One key and one display name per organisation in a batch's outputs: each output's
     organisation as the archive resolves it (after the batch, with the user's aliases), or
     without an archive as the outputs' reports resolve together (the links they give). Rewrites
-    only outputs that differ; returns how many it rewrote."""
+    only outputs that differ; returns how many it rewrote. `written`: the outputs this run wrote,
+    whose organisation is still their manifest entry's identity — one that already has the one
+    wanted is not read again (an earlier run's output may have been rewritten since: it is read)."""
     from .batch import load_manifest
 
     manifest = load_manifest(outdir)
@@ -184,8 +187,15 @@ def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: A
         d = Directory.build(seen.values())
         want = {sha: (d.resolve(s.key), d.name(s.key)) for sha, s in seen.items()}
     n = 0
+    written = set(written)
     for name, e in entries:
-        if e.get("sha256") in want and _rewrite(outdir / name, fmt, *want[e["sha256"]]):
+        target = want.get(e.get("sha256") or "")
+        if target is None:
+            continue
+        ident = e.get("identity")
+        if name in written and isinstance(ident, dict) and (ident.get("key"), ident.get("name")) == target:
+            continue
+        if _rewrite(outdir / name, fmt, *target):
             n += 1
     return n
 

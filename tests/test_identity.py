@@ -290,3 +290,32 @@ def test_batch_archive_folder_is_created_and_a_failed_start_leaves_nothing(repor
                             "--no-progress"])
     assert r.exit_code == 2 and list((tmp_path / "kept").iterdir()) == []     # no stray .lock
     assert not (tmp_path / "out" / ".lock").exists()                          # nor after a good batch
+
+
+def test_a_batch_reads_back_only_the_outputs_whose_organisation_changes(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The end-of-run pass that gives each output its organisation's one key reads an output of
+    this run only when the key or name it was written with is not the one wanted; an output of an
+    earlier run (rewritten since, perhaps) is always read."""
+    from extractor import orgs
+    from extractor.batch import run_batch
+
+    d, out = tmp_path / "in", tmp_path / "out"
+    _report(d, "owes-goldap_2021-01-01_2021-03-31.txt", "OWES Subregion Gołdapski", Q[0], 5)
+    _report(d, "raport-iii-kwartal.txt", "OWES Subregion Gołdapski", Q[2], 6)
+    _report(d, "owes-braniewo_2021-01-01_2021-03-31.txt", "Informacja kwartalna", Q[0], 3)
+    read: list[str] = []
+    rewrite = orgs._rewrite
+    monkeypatch.setattr(orgs, "_rewrite", lambda path, *a: read.append(path.name) or rewrite(path, *a))
+
+    def key(name: str) -> str:
+        return json.loads((out / name).read_text(encoding="utf-8"))["org_key"]
+
+    run_batch([d], out, workers=1)
+    assert "raport-iii-kwartal.json" in read and "owes-braniewo_2021-01-01_2021-03-31.json" not in read
+    assert key("raport-iii-kwartal.json") == key("owes-goldap_2021-01-01_2021-03-31.json") == "owes-goldap"
+    # without the report that joined the two keys, the old output goes back to its own key
+    (d / "owes-goldap_2021-01-01_2021-03-31.txt").unlink()
+    read.clear()
+    run_batch([d], out, workers=1)
+    assert "raport-iii-kwartal.json" in read and key("raport-iii-kwartal.json") == "owes-subregion-goldapski"
