@@ -606,8 +606,7 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
 def reconciliation_html(rec: Reconciliation, report_url: Callable[[str], str] | None = None) -> list[str]:
     """A table per covering report: each indicator's stated figure, the arithmetic against the
     reports it covers, the verdict, and every figure's words (report, offsets, quoted) — with
-    `report_url(sha256)`, each a link to the words in their report (`#at=START-END`, which the
-    review page opens at)."""
+    `report_url(sha256)`, each a link to the words in their report (review.opening_at)."""
     from html import escape
 
     from .i18n import tr
@@ -642,10 +641,12 @@ def evidence_html(sha256: str, source: str, start: int, end: int, text: str,
     when `report_url` gives the report's page."""
     from html import escape
 
+    from .review import opening_at
+
     label = f"{escape(source)} [{start}:{end}] «{escape(text)}»"
     if report_url is None:
         return label
-    return f'<a href="{escape(report_url(sha256))}#at={start}-{end}">{label}</a>'
+    return f'<a href="{escape(report_url(sha256) + opening_at(start, end))}">{label}</a>'
 
 
 def to_json(cmp: Comparison) -> dict[str, Any]:

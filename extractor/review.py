@@ -81,6 +81,13 @@ def marked_text(text: str, report: Report, corrected: set[str] | frozenset[str] 
     return "".join(out)
 
 
+def opening_at(start: int | None, end: int | None) -> str:
+    """The URL fragment that opens a review page at characters start–end of its text: at the
+    finding whose evidence starts there, else at the fact holding them (review.js). Empty
+    without a span."""
+    return f"#at={start}-{end}" if start is not None and end is not None else ""
+
+
 def _json_for_script(data: Any) -> str:
     """JSON safe inside <script type="application/json">: no '<', '>' or '&' as such."""
     return (json.dumps(data, ensure_ascii=False, default=str)
@@ -236,4 +243,4 @@ def render_review(report: Report, text: str, *, editable: bool = False, images: 
         read_only=read_only, export_url=export_url, kind=tr(report.kind) if report.kind else None))
 
 
-__all__ = ["environment", "marked_text", "page_data", "page_images", "render_review"]
+__all__ = ["environment", "marked_text", "opening_at", "page_data", "page_images", "render_review"]

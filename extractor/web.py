@@ -140,10 +140,10 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
     def page(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         from markupsafe import Markup
 
-        from .review import asset
+        from .review import asset, opening_at
 
         html = environment().get_template(template).render(T=texts(), tr=tr, lang=lang(), css=Markup(asset("review.css")),
-                                                       user=user, read_only=read_only, **ctx)
+                                                       user=user, read_only=read_only, at=opening_at, **ctx)
         return HTMLResponse(html, status_code=status)
 
     def not_found(what: str) -> HTMLResponse:
@@ -271,7 +271,7 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
                 problem = None
             except CompareError as e:
                 cmp, body, problem = None, "", str(e)
-            findings = [(r.name, r.sha256, code, severity, message, at(start, end)) for r in reports
+            findings = [(r.name, r.sha256, code, severity, message, start, end) for r in reports
                         for code, severity, message, start, end in ar.conn.execute(
                             "SELECT code, severity, message, start_char, end_char FROM findings WHERE report = ? "
                             "AND severity != 'info' ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END, ord",
@@ -318,11 +318,6 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
         Route("/api/org/{key:str}/alias", alias, methods=["POST"]),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
-
-
-def at(start: int | None, end: int | None) -> str:
-    """The fragment that opens a review page at a span of its text (review.js: "#at=")."""
-    return f"#at={start}-{end}" if start is not None and end is not None else ""
 
 
 def free_socket(host: str, port: int | None) -> socket.socket:
