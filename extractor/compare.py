@@ -530,7 +530,8 @@ def to_html(cmp: Comparison) -> str:
 
 def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -> str:
     """The comparison as an HTML fragment: periods, a chart and a table per row, findings across
-    periods, reports left out. `report_url(sha256)`: a link for each period's report."""
+    periods, reports left out. `report_url(sha256)`: a link for each period's report, and for
+    each figure and finding's words, into its report."""
     from html import escape
 
     from .chart import Bar, bar_chart
@@ -594,7 +595,11 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
     if cmp.findings:
         out.append(f"<h2>{escape(tr('Findings across periods ({n})', n=len(cmp.findings)))}</h2><ul>")
         out.extend(f"<li><strong>{escape(tr(f.severity))}</strong> <code>{escape(f.code)}</code> "
-                   f"{escape(f.message)}</li>" for f in cmp.findings)
+                   f"{escape(f.message)}"
+                   + ('<br><small class="evidence">' + "<br>".join(
+                       evidence_html(e.sha256, e.source, e.start, e.end, e.text, report_url) for e in f.evidence)
+                      + "</small>" if f.evidence else "")
+                   + "</li>" for f in cmp.findings)
         out.append("</ul>")
     if cmp.left_out:
         out.append(f"<h2>{escape(tr('Reports left out'))}</h2><ul>")

@@ -278,10 +278,8 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
                             (r.sha256,))]
         from markupsafe import Markup
 
-        rec = cmp.reconciliation if cmp is not None else None
         return page("org.html", key=resolved, name=name, members=members, reports=reports,
                     comparison=Markup(body), problem=problem, cmp=cmp, fmt=fmt_num, findings=findings,
-                    covering=bool(rec and rec.covering), reconciliation=rec.findings if rec else [],
                     nav=[(tr("Archive"), "/"), (name, f"/org/{resolved}")])
 
     async def alias(request: Request) -> Response:

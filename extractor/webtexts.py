@@ -70,10 +70,7 @@ def texts() -> dict[str, str]:
         "compare": tr("Periods compared"),
         "join": tr("Join an organisation key that is the same centre"),
         "join_button": tr("Join"),
-        "reconciliation": tr("Final reports against the partial reports they cover"),
-        "no_reconciliation": tr("No reconciliation in this archive."),
-        "reconciliation_agrees": tr("No differences: every figure the final and annual reports state that can "
-                                    "be checked agrees with the reports they cover."),
+        "findings_in_reports": tr("Errors and warnings in its reports"),
         "findings_across": tr("Findings across periods"),
         "who": tr("who"),
         "when": tr("when"),

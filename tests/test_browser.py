@@ -259,19 +259,26 @@ def _seed_sha(archive: Path) -> str:
 
 def test_organisation_page_links_each_reconciled_figure_to_its_words(drv, served_series):
     """The final and annual reports against the quarters they cover: a figure that differs links
-    to its words in each report, and the review page opens at the fact (#at=START-END)."""
+    to its words in each report, and the review page opens at the fact (#at=START-END); words
+    that are no fact (a report's period) are highlighted where they stand."""
     from selenium.webdriver.common.by import By
 
     base, _archive = served_series
     drv.get(base + "/")
     drv.find_element(By.CSS_SELECTOR, 'a[href^="/org/"]').click()
-    section = wait(lambda: drv.find_elements(By.ID, "reconciliation"), what="the organisation page")[0]
-    row = next(r for r in section.find_elements(By.CSS_SELECTOR, "tbody tr")
-               if "cross_report_mismatch" in r.text and "251" in r.text)
+    wait(lambda: drv.find_elements(By.ID, "compare-table"), what="the organisation page")
+    items = drv.find_elements(By.CSS_SELECTOR, "#comparison li")
+    row = next(li for li in items if "cross_report_mismatch" in li.text and "251" in li.text)
     links = row.find_elements(By.TAG_NAME, "a")
     assert len(links) == 5 and all("#at=" in a.get_attribute("href") for a in links)   # the year and 4 quarters
+    gap = next(li for li in items if "period_gap" in li.text).find_elements(By.TAG_NAME, "a")[0]
+    gap_href, gap_words = gap.get_attribute("href"), gap.text.split("«")[1].rstrip("»")
     drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
     shot(drv, "app-reconciliation")
     links[0].click()
     wait(lambda: _detail(drv).get("value") == "251 h", what="the stated figure opened in its report")
     assert "sel" in _mark(drv, "251 h").get_attribute("class")
+    drv.get(gap_href)                       # a period's words: no fact, no finding of the report
+    lit = wait(lambda: drv.execute_script(
+        "var h = CSS.highlights.get('at'); return h ? Array.from(h)[0].toString() : null"), what="the words lit")
+    assert lit == gap_words and drv.find_element(By.ID, "fact").get_attribute("hidden") is not None

@@ -97,6 +97,7 @@
     evs.forEach(function (e) { e.classList.add("flash"); });
     if (evs.length) evs[0].scrollIntoView({block: "center", behavior: "smooth"});
     if (x.facts && x.facts.length && facts[x.facts[0]]) show(x.facts[0], false);
+    else closeDetail();           // a finding about no fact: the last fact's detail is not its
   }
   function nextFinding() {
     var vis = findingsVisible().map(function (li) { return +li.dataset.i; });
@@ -131,11 +132,12 @@
       if (list) list.classList.toggle("hide-" + c.value, !c.checked);
     });
   });
-  var close = document.getElementById("d-close");
-  if (close) close.addEventListener("click", function () {
+  function closeDetail() {
     clear(); current = null; document.getElementById("fact").hidden = true;
     document.getElementById("hint").hidden = false; detail.classList.remove("open");
-  });
+  }
+  var close = document.getElementById("d-close");
+  if (close) close.addEventListener("click", closeDetail);
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var tag = (e.target.tagName || "").toLowerCase();
@@ -149,9 +151,30 @@
     tr.addEventListener("click", function () { show(tr.dataset.f, true); });
   });
   window.review = {show: show, step: step, nextFinding: nextFinding, facts: facts};
+  // characters start–end of the text (code points, as the record's offsets) as a DOM range
+  function rangeAt(s, e) {
+    var w = document.createTreeWalker(text, NodeFilter.SHOW_TEXT), n, pos = 0, r = null;
+    while ((n = w.nextNode())) {
+      var cps = Array.from(n.data), len = cps.length;
+      if (!r && s <= pos + len) { r = document.createRange(); r.setStart(n, cps.slice(0, s - pos).join("").length); }
+      if (r && e <= pos + len) { r.setEnd(n, cps.slice(0, e - pos).join("").length); return r; }
+      pos += len;
+    }
+    return null;
+  }
+  // words that are neither a fact nor a finding's evidence (a period, a heading): highlighted
+  function showSpan(s, e) {
+    var r = rangeAt(s, e);
+    if (!r) return;
+    if (window.CSS && CSS.highlights && window.Highlight) CSS.highlights.set("at", new Highlight(r));
+    else { var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r); }
+    var el = r.startContainer.parentElement;
+    if (el) el.scrollIntoView({block: "center"});
+  }
   // "#f=ID": a fact; "#at=START-END": the finding whose evidence starts there, else the
-  // smallest fact holding those characters (the links of the organisation page)
+  // smallest fact holding those characters, else those characters (the organisation page's links)
   function fromHash() {
+    if (window.CSS && CSS.highlights) CSS.highlights.delete("at");
     var h = /^#f=(.+)$/.exec(location.hash);
     if (h && facts[decodeURIComponent(h[1])]) { show(decodeURIComponent(h[1]), true); return; }
     var at = /^#at=(\d+)-(\d+)$/.exec(location.hash);
@@ -165,13 +188,18 @@
       if (f.start <= s && e <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
     });
     if (best) show(best.id, true);
+    else showSpan(s, e);
   }
+  window.addEventListener("hashchange", fromHash);
 
   // --- the served page: corrections -------------------------------------------------------
   var api = document.body.dataset.api;
   if (!api) { fromHash(); return; }
   var msg = document.getElementById("msg");
-  function say(t, ok) { msg.textContent = t; msg.hidden = false; msg.classList.toggle("ok", !!ok); }
+  function say(t, ok) {
+    msg.textContent = t; msg.hidden = false; msg.classList.toggle("ok", !!ok);
+    msg.scrollIntoView({block: "nearest"});
+  }
   function post(body, then) {
     fetch(api, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)})
       .then(function (r) { return r.json().then(function (j) { return [r, j]; }); })
