@@ -147,8 +147,9 @@
     else if (e.key === "n") { nextFinding(); e.preventDefault(); }
     else if (e.key === "Escape" && close) close.click();
   });
-  document.querySelectorAll("tr[data-f]").forEach(function (tr) {
-    tr.addEventListener("click", function () { show(tr.dataset.f, true); });
+  document.querySelectorAll(".clist li[data-f]").forEach(function (li) {
+    li.addEventListener("click", function () { show(li.dataset.f, true); });
+    li.addEventListener("keydown", function (e) { if (e.key === "Enter") show(li.dataset.f, true); });
   });
   window.review = {show: show, step: step, nextFinding: nextFinding, facts: facts};
   // characters start–end of the text (code points, as the record's offsets) as a DOM range
