@@ -84,7 +84,10 @@ def _bad(e: ValidationError) -> str:
 
 
 def _json_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    """An API error: {"error": one line, in the interface's language where the catalogue has it}."""
+    from .i18n import translate
+
+    return JSONResponse({"error": translate(message)}, status_code=status)
 
 
 class TextStore:

@@ -426,3 +426,22 @@ def test_verified_reports_export_as_gold_for_eval(archive, olsztyn_reports, tmp_
     assert "P=1.000" not in total                 # the extractor's 30 against the person's 32: one miss
     r = CliRunner().invoke(app, ["archive", "export", "--archive", str(archive), "--verified"])
     assert r.exit_code == 2
+
+
+def test_served_errors_speak_the_interface_language(client, olsztyn_reports, archive):
+    from extractor.i18n import set_lang
+
+    sha = _seed_sha(olsztyn_reports)
+    with Archive(archive) as ar:
+        f30 = next(f for f in ar.record(sha).facts if f.span.text == "30 spotkań")
+    body = {"action": "edit", "fact": f30.id, "changes": {"value": "trzydzieści"}}
+    assert client.post(f"/api/report/{sha}", json=body).json()["error"] == \
+        "'trzydzieści' is not a number ≥ 0 for a count fact"
+    set_lang("pl")
+    try:
+        r = client.post(f"/api/report/{sha}", json=body)
+        assert r.status_code == 400 and r.json()["error"] == "'trzydzieści' to nie jest liczba ≥ 0 (fakt typu count)"
+        empty = {"action": "edit", "fact": f30.id, "changes": {}}
+        assert client.post(f"/api/report/{sha}", json=empty).json()["error"] == "nic do zmiany"
+    finally:
+        set_lang(None)
