@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from functools import cache
 from typing import Any
 
@@ -260,23 +261,40 @@ def finding_order(f: Finding) -> tuple[int, str]:
     return (f.evidence[0].start if f.evidence else -1, f.code)
 
 
-def recheck(report: Report, changed: set[str], added: list[Span]) -> None:
-    """The findings of a report whose facts a person corrected (`changed`: the ids of the facts
-    edited, deleted or added; `added`: the spans of the added ones). The checks on the facts run
-    again — a total corrected to what its parts add up to loses its sum_mismatch, a part
-    corrected to more than its total gains part_exceeds_total. A check that reads the text too
-    runs again when the record has its text; without it, its findings on a changed fact are
-    dropped (they are no longer known to hold) and the others kept. A number no fact explained is
-    explained by a fact a person added over it. The findings of the text and the period stay."""
+def recheck(report: Report, changed: set[str], added: list[Span], deleted: AbstractSet[str] = frozenset(),
+            revalued: AbstractSet[str] = frozenset()) -> None:
+    """The findings of a report whose facts a person corrected: `changed`, the ids of the facts
+    edited, added or unlinked from a deleted total; `added`, the spans of the added ones;
+    `deleted`, the ids of the facts deleted; `revalued`, those whose value a person set.
+
+    The checks on the facts run again — a total corrected to what its parts add up to loses its
+    sum_mismatch, a part corrected to more than its total gains part_exceeds_total. A check that
+    reads the text too runs again when the record has its text; without it (an archived record),
+    its findings on a changed fact are dropped, no longer known to hold, and the others kept.
+    A finding on a deleted fact goes; one asking a person to check how a fact was read (OCR's
+    low_confidence) goes once a person has set that fact's value; a number no fact explained is
+    explained by a fact a person added over it. The findings of the text and the period stay,
+    in their order; the new ones take their places by where their evidence starts."""
+    import heapq
+
     view = View(report.text) if report.text is not None else None
     rerun = [fn for fn, (_codes, text) in ON_FACTS.items() if view is not None or not text]
     codes = {c for fn in rerun for c in ON_FACTS[fn][0]}
+    stale = {c for fn, (cs, _text) in ON_FACTS.items() if fn not in rerun for c in cs}
     kept = []
     for f in report.findings:
-        if f.code in codes or (f.facts and changed.intersection(f.facts)):
+        ids = set(f.facts)
+        if f.code in codes or ids & deleted or (f.code in stale and ids & changed):
+            continue
+        if f.code in RESOLVED_BY_A_VALUE and ids & revalued:
             continue
         if f.code == "unexplained_number" and f.evidence and any(
                 s.start <= f.evidence[0].start and f.evidence[0].end <= s.end for s in added):
             continue
         kept.append(f)
-    report.findings = sorted(kept + [x for fn in rerun for x in fn(report, view)], key=finding_order)
+    new = sorted((x for fn in rerun for x in fn(report, view)), key=finding_order)
+    report.findings = list(heapq.merge(kept, new, key=finding_order))
+
+
+# findings that ask a person to check a fact's reading: settled when a person sets its value
+RESOLVED_BY_A_VALUE = frozenset({"low_confidence"})

@@ -161,8 +161,10 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
     facts: list[Any] = list(report.facts)
     origin: dict[str, Any] = {f.id: flat_value(f) for f in facts}     # the anchor value of each fact
     review = Review()
-    changed: set[str] = set()         # ids of the facts edited, deleted or added
+    changed: set[str] = set()         # ids of the facts edited, added, or unlinked from a deleted total
     added: list[Span] = []
+    deleted: set[str] = set()
+    revalued: set[str] = set()        # facts whose value a person set
     for c0 in corrections:
         c = c0.model_copy(deep=True)
         c.applied, c.fact = True, None
@@ -208,11 +210,12 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
                     g.part_of = None
                     changed.add(g.id)
             c.fact = f.id
-            changed.add(f.id)
+            deleted.add(f.id)
         else:
             for k, v in (c.new or {}).items():
                 if k == "value":
                     _set_value(f, v)
+                    revalued.add(f.id)
                 elif k == "part_of" and isinstance(f, Quantity):
                     f.part_of = _resolve_link(facts, v)
                 elif k in ("subject", "label") and isinstance(f, Quantity):
@@ -225,10 +228,10 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
     facts.sort(key=lambda f: (f.span.start, f.span.end))
     report.facts = facts
     report.review = review
-    if changed:
+    if changed or deleted:
         from .audit import recheck
 
-        recheck(report, changed, added)
+        recheck(report, changed, added, deleted, revalued)
     return report
 
 

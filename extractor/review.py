@@ -88,6 +88,12 @@ def opening_at(start: int | None, end: int | None) -> str:
     return f"#at={start}-{end}" if start is not None and end is not None else ""
 
 
+def opening_finding(index: int) -> str:
+    """The URL fragment that opens a review page at its finding number `index` (from 0, in the
+    record's order: the archive's findings.ord)."""
+    return f"#x{index}"
+
+
 def _json_for_script(data: Any) -> str:
     """JSON safe inside <script type="application/json">: no '<', '>' or '&' as such."""
     return (json.dumps(data, ensure_ascii=False, default=str)
@@ -243,4 +249,4 @@ def render_review(report: Report, text: str, *, editable: bool = False, images: 
         read_only=read_only, export_url=export_url, kind=tr(report.kind) if report.kind else None))
 
 
-__all__ = ["environment", "marked_text", "opening_at", "page_data", "page_images", "render_review"]
+__all__ = ["environment", "marked_text", "opening_at", "opening_finding", "page_data", "page_images", "render_review"]

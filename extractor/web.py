@@ -143,10 +143,10 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
     def page(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         from markupsafe import Markup
 
-        from .review import asset, opening_at
+        from .review import asset
 
         html = environment().get_template(template).render(T=texts(), tr=tr, lang=lang(), css=Markup(asset("review.css")),
-                                                       user=user, read_only=read_only, at=opening_at, **ctx)
+                                                       user=user, read_only=read_only, **ctx)
         return HTMLResponse(html, status_code=status)
 
     def not_found(what: str) -> HTMLResponse:
@@ -259,6 +259,7 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
 
     async def org_page(request: Request) -> Response:
         from .compare import CompareError, build_comparison, fmt_num, html_body
+        from .review import opening_finding
 
         key = request.path_params["key"]
         with open_archive() as ar:
@@ -274,9 +275,9 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
                 problem = None
             except CompareError as e:
                 cmp, body, problem = None, "", str(e)
-            findings = [(r.name, r.sha256, code, severity, message, start, end) for r in reports
-                        for code, severity, message, start, end in ar.conn.execute(
-                            "SELECT code, severity, message, start_char, end_char FROM findings WHERE report = ? "
+            findings = [(r.name, r.sha256, code, severity, message, opening_finding(ord_)) for r in reports
+                        for code, severity, message, ord_ in ar.conn.execute(
+                            "SELECT code, severity, message, ord FROM findings WHERE report = ? "
                             "AND severity != 'info' ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END, ord",
                             (r.sha256,))]
         from markupsafe import Markup

@@ -282,3 +282,19 @@ def test_organisation_page_links_each_reconciled_figure_to_its_words(drv, served
     lit = wait(lambda: drv.execute_script(
         "var h = CSS.highlights.get('at'); return h ? Array.from(h)[0].toString() : null"), what="the words lit")
     assert lit == gap_words and drv.find_element(By.ID, "fact").get_attribute("hidden") is not None
+
+
+def test_organisation_findings_open_at_their_finding(drv, served):
+    """Each error or warning of the organisation's reports links to that finding on its
+    report's page (#xN), even where two findings share their first words."""
+    from selenium.webdriver.common.by import By
+
+    base, _archive = served
+    drv.get(base + "/org/owes-olsztyn")
+    rows = wait(lambda: drv.find_elements(By.CSS_SELECTOR, "tr.sev-error, tr.sev-warning"), what="the findings")
+    code = rows[0].find_element(By.TAG_NAME, "code").text
+    href = rows[0].find_element(By.TAG_NAME, "a").get_attribute("href")
+    assert "#x" in href
+    drv.get(href)
+    current = wait(lambda: drv.find_elements(By.CSS_SELECTOR, "li.finding.current"), what="the finding opened")[0]
+    assert code in current.text

@@ -171,8 +171,6 @@ def _trigger_re() -> re.Pattern[str] | None:
     return re.compile(words_opening_like(words)) if words else None
 
 
-
-
 def _regions(doc: Doc, ctx: Context) -> list[tuple[int, int]]:
     """Token ranges to match in: from each trigger word to its sentence's end (merged)."""
     triggers = _triggers()

@@ -154,28 +154,33 @@
   window.review = {show: show, step: step, nextFinding: nextFinding, facts: facts};
   // characters start–end of the text (code points, as the record's offsets) as a DOM range
   function rangeAt(s, e) {
-    var w = document.createTreeWalker(text, NodeFilter.SHOW_TEXT), n, pos = 0, r = null;
+    var w = document.createTreeWalker(text, NodeFilter.SHOW_TEXT), n, last = null, pos = 0, r = null;
     while ((n = w.nextNode())) {
       var cps = Array.from(n.data), len = cps.length;
       if (!r && s <= pos + len) { r = document.createRange(); r.setStart(n, cps.slice(0, s - pos).join("").length); }
       if (r && e <= pos + len) { r.setEnd(n, cps.slice(0, e - pos).join("").length); return r; }
       pos += len;
+      last = n;
     }
-    return null;
+    if (r && last) r.setEnd(last, last.data.length);   // a span past the end: up to the end
+    return r;
   }
   // words that are neither a fact nor a finding's evidence (a period, a heading): highlighted
   function showSpan(s, e) {
     var r = rangeAt(s, e);
     if (!r) return;
+    // (a browser without highlights only scrolls there: a selection would fill the add form)
     if (window.CSS && CSS.highlights && window.Highlight) CSS.highlights.set("at", new Highlight(r));
-    else { var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r); }
     var el = r.startContainer.parentElement;
     if (el) el.scrollIntoView({block: "center"});
   }
-  // "#f=ID": a fact; "#at=START-END": the finding whose evidence starts there, else the
-  // smallest fact holding those characters, else those characters (the organisation page's links)
+  // "#xN": the Nth finding; "#f=ID": a fact; "#at=START-END": the finding whose evidence starts
+  // there, else the smallest fact holding those characters, else those characters (the links of
+  // the organisation page)
   function fromHash() {
     if (window.CSS && CSS.highlights) CSS.highlights.delete("at");
+    var x = /^#x(\d+)$/.exec(location.hash);       // a finding by its place in the list
+    if (x && D.findings[+x[1]]) { goFinding(+x[1]); return; }
     var h = /^#f=(.+)$/.exec(location.hash);
     if (h && facts[decodeURIComponent(h[1])]) { show(decodeURIComponent(h[1]), true); return; }
     var at = /^#at=(\d+)-(\d+)$/.exec(location.hash);
