@@ -75,8 +75,10 @@ def polish_score(text: str) -> tuple[int, int]:
 
 _UP = "A-ZĄĆĘŁŃÓŚŹŻ"
 _LOW = "a-ząćęłńóśźż"
-_MID_WORD_CAPITAL = re.compile(f"(?<=[{_LOW}])[ĄĆĘŁŃÓŚŹŻ]|(?<=[{_LOW}][{_UP}])[ĄĆĘŁŃÓŚŹŻ]")
-_LONE_SMALL = re.compile(f"(?<=[{_UP}][{_UP}])[ąćęłńóśźż](?=[{_UP}])|(?<=[{_UP}])[ąćęłńóśźż](?=[{_UP}][{_UP}])")
+# each opens with the letter it finds and looks back from there, so the engine skips to the few
+# Polish letters of a text instead of trying a look-behind at every character
+_MID_WORD_CAPITAL = re.compile(f"[ĄĆĘŁŃÓŚŹŻ](?:(?<=[{_LOW}].)|(?<=[{_LOW}][{_UP}].))")
+_LONE_SMALL = re.compile(f"[ąćęłńóśźż](?:(?<=[{_UP}][{_UP}].)(?=[{_UP}])|(?<=[{_UP}].)(?=[{_UP}][{_UP}]))")
 
 
 def _mostly_utf8(data: bytes) -> str | None:
