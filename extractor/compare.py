@@ -505,6 +505,7 @@ h1 small, h3 code { font-weight: normal; color: #333; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.date { white-space: nowrap; }
 section.indicator { margin: 1.5em 0; break-inside: avoid; page-break-inside: avoid; }
 .note { color: #333; }
 @media print { body { margin: 0; } a { color: #000; } }
@@ -575,7 +576,8 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
                              [Bar(h, v, a) for h, v, a in zip(heads, r.values, r.approximate, strict=True)],
                              unit=unit, chart_id=f"r{n}", missing=tr("no value")))
         out.append("<table><thead><tr><th></th>"
-                   + "".join(f'<th class="num">{escape(h.replace(chr(10), " – "))}</th>' for h in heads)
+                   + "".join('<th class="num">' + "<br>".join(f'<span class="date">{escape(x)}</span>'
+                                                              for x in h.split(chr(10))) + "</th>" for h in heads)
                    + f"</tr></thead><tbody><tr><th>{escape(tr('value'))}</th>"
                    + "".join(f'<td class="num">{"~" if a else ""}{escape(fmt_num(v))}</td>' if v is not None
                              else '<td class="num">—</td>' for v, a in zip(r.values, r.approximate, strict=True))
