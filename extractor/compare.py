@@ -538,8 +538,10 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
     from .chart import Bar, bar_chart
     from .i18n import tr, translate
 
-    def cell(v: float | None, pct: bool = False, signed: bool = False) -> str:
+    def cell(v: float | None, pct: bool = False, signed: bool = False, gap: str = "") -> str:
         text = (f"{v:+.1f}%" if pct else fmt_num(v, signed=signed)) if v is not None else ""
+        if gap and v is not None:      # a change from a period that is not the one just before
+            return f'<td class="num" title="{escape(gap)}">{escape(text)}*</td>'
         return f'<td class="num">{escape(text)}</td>'
 
     out = ["<p>" + escape(tr("periods: {n}, rows: {rows} (taxonomy v{version}; Σ = cumulative, flows only; "
@@ -567,6 +569,11 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
         out.append("</tbody></table>")
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
              else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
+    # before each period, the days no report covers since the one before it
+    gaps = [tr("after {days} days without a report ({start} – {end})", days=(p.start - q.end).days - 1,
+               start=f"{q.end + dt.timedelta(days=1):%d.%m.%Y}", end=f"{p.start - dt.timedelta(days=1):%d.%m.%Y}")
+            if q is not None and (p.start - q.end).days > 1 else ""
+            for q, p in zip([None, *cmp.periods[:-1]], cmp.periods, strict=True)]
     for n, r in enumerate(cmp.rows):
         unit = "h" if r.unit == "hours" else ""
         what = f"{r.section + ' · ' if r.section else ''}{r.name}"
@@ -581,11 +588,14 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
                    + f"</tr></thead><tbody><tr><th>{escape(tr('value'))}</th>"
                    + "".join(f'<td class="num">{"~" if a else ""}{escape(fmt_num(v))}</td>' if v is not None
                              else '<td class="num">—</td>' for v, a in zip(r.values, r.approximate, strict=True))
-                   + "</tr><tr><th>Δ</th>" + "".join(cell(v, signed=True) for v in r.change)
-                   + "</tr><tr><th>Δ%</th>" + "".join(cell(v, pct=True) for v in r.change_pct) + "</tr>"
+                   + "</tr><tr><th>Δ</th>" + "".join(cell(v, signed=True, gap=g) for v, g in zip(r.change, gaps, strict=True))
+                   + "</tr><tr><th>Δ%</th>" + "".join(cell(v, pct=True, gap=g) for v, g in zip(r.change_pct, gaps,
+                                                                                               strict=True)) + "</tr>"
                    + ("<tr><th>Σ</th>" + "".join(cell(v) for v in r.cumulative) + "</tr>"
                       if r.measure == "flow" else "")
                    + "</tbody></table>"
+                   + "".join(f'<p class="note">* {escape(heads[i].replace(chr(10), " – "))}: {escape(g)}</p>'
+                             for i, g in enumerate(gaps) if g and (r.change[i] is not None or r.change_pct[i] is not None))
                    + "".join(f'<p class="note">{escape(tr(cv.column.kind) if cv.column.kind else "")} '
                              f"{cv.column.start:%d.%m.%Y} – {cv.column.end:%d.%m.%Y}: "
                              f'{"~" if r.covering_approximate[i] else ""}{escape(fmt_num(r.covering_values[i]))} — '

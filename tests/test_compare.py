@@ -135,6 +135,19 @@ def test_overlap_gap_and_duplicate_period_findings(archive: Path, tmp_path: Path
         gaps = [f for f in cmp.findings if f.code == "period_gap"]
         assert [f.periods for f in gaps] == [(LABELS[1], LABELS[3])]
         assert "92 dni" in gaps[0].message
+        # the HTML marks each change from a period that is not the one just before, and says why
+        from extractor.compare import html_body
+        from extractor.i18n import set_lang
+
+        set_lang("pl")
+        try:
+            html = html_body(cmp)
+        finally:
+            set_lang(None)
+        section = html[html.index("ANIM_SPOTKANIA"):]
+        section = section[:section.index("</section>")]
+        assert section.count("*</td>") == 2                              # its Δ and Δ%, the others plain
+        assert "* 2019-06 – 2019-08: po 92 dniach bez sprawozdania (01.03.2019 – 31.05.2019)" in section
         # a second report for a period already archived (a corrected copy): one column, a finding
         fixed = tmp_path / "owes-olsztyn_poprawione.txt"
         fixed.write_text(FILES[0].read_text(encoding="utf-8").replace("30 spotkań", "31 spotkań"),
