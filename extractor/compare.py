@@ -570,7 +570,7 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
              else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
     # before each period, the days no report covers since the one before it
-    gaps = [tr("after {days} days without a report ({start} – {end})", days=(p.start - q.end).days - 1,
+    gaps = [tr("days without a report before it: {days} ({start} – {end})", days=(p.start - q.end).days - 1,
                start=f"{q.end + dt.timedelta(days=1):%d.%m.%Y}", end=f"{p.start - dt.timedelta(days=1):%d.%m.%Y}")
             if q is not None and (p.start - q.end).days > 1 else ""
             for q, p in zip([None, *cmp.periods[:-1]], cmp.periods, strict=True)]
