@@ -222,10 +222,11 @@ def asset(name: str) -> str:
 def render_review(report: Report, text: str, *, editable: bool = False, images: list[tuple[int, str]] | None = None,
                   nav: list[tuple[str, str]] | None = None, archive_note: str | None = None,
                   unmatched: list[Any] | None = None, read_only: bool = False, export_url: str | None = None,
-                  api: str = "", text_missing: bool = False) -> str:
+                  api: str = "", text_missing: bool = False, across: list[tuple[Any, list[Any]]] | None = None) -> str:
     """The review page of one report (see the module docstring). `text`: the text the record's
     offsets index. `editable`: the served page with correction controls; `nav`: links (label,
-    url) above the page; `images`: page images of a scan (page_images)."""
+    url) above the page; `images`: page images of a scan (page_images); `across`: findings across
+    the organisation's reports with evidence in this one, each with its spans here."""
     from markupsafe import Markup
 
     from .i18n import lang, tr
@@ -246,7 +247,8 @@ def render_review(report: Report, text: str, *, editable: bool = False, images: 
         js=Markup(asset("review.js")), editable=editable, images=images or [], nav=nav or [],
         counts=counts, severities=sev, fact_types=FACT_TYPES, review=review, archive_note=archive_note,
         unmatched=unmatched if unmatched is not None else (review.unmatched if review else []),
-        read_only=read_only, export_url=export_url, kind=tr(report.kind) if report.kind else None))
+        read_only=read_only, export_url=export_url, kind=tr(report.kind) if report.kind else None,
+        across=across or [], opening_at=opening_at))
 
 
 __all__ = ["environment", "marked_text", "opening_at", "opening_finding", "page_data", "page_images", "render_review"]

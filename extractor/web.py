@@ -187,13 +187,15 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
             except KeyError:
                 return not_found(tr("No report {sha} in the archive.", sha=sha[:12]))
             text, images = store.get(ar, sha)
+            across = findings_across(ar, rep.org_key, sha) if rep.org_key else []
         nav = [(tr("Archive"), "/")]
         if rep.org_key:
             nav.append((rep.organisation or rep.org_key, f"/org/{rep.org_key}"))
         nav.append((rep.source.name, f"/report/{sha}"))
         return HTMLResponse(render_review(
             rep, text or "", editable=True, images=images, nav=nav, read_only=read_only,
-            export_url=f"/report/{sha}/facts.json", api=f"/api/report/{sha}", text_missing=text is None))
+            export_url=f"/report/{sha}/facts.json", api=f"/api/report/{sha}", text_missing=text is None,
+            across=across))
 
     async def report_facts(request: Request) -> Response:
         from .emit import dumps_facts
@@ -322,6 +324,24 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
 
 
+def findings_across(ar: Archive, org: str, sha: str) -> list[tuple[Any, list[Any]]]:
+    """The findings across the organisation's reports (its comparison as the archive is now:
+    mismatches with covering reports, gaps, …) with evidence in report `sha`, each with the
+    spans of its evidence there. None when the organisation cannot be compared."""
+    from .compare import CompareError, build_comparison
+
+    try:
+        cmp = build_comparison(ar, org=org)
+    except CompareError:
+        return []
+    out = []
+    for f in cmp.findings:
+        here = [e for e in f.evidence if e.sha256 == sha]
+        if here:
+            out.append((f, here))
+    return out
+
+
 def free_socket(host: str, port: int | None) -> socket.socket:
     """A listening socket on host:port (port None or 0: a free one the system picks)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -341,4 +361,5 @@ def serve(app: Starlette, sock: socket.socket) -> None:
     server.run(sockets=[sock])
 
 
-__all__ = ["AddIn", "AliasIn", "CorrectionIn", "ListQuery", "TextStore", "create_app", "free_socket", "serve"]
+__all__ = ["AddIn", "AliasIn", "CorrectionIn", "ListQuery", "TextStore", "create_app", "findings_across", "free_socket",
+           "serve"]

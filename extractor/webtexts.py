@@ -76,6 +76,7 @@ def texts() -> dict[str, str]:
         "join": tr("Join an organisation key that is the same centre"),
         "join_button": tr("Join"),
         "findings_in_reports": tr("Errors and warnings in its reports"),
+        "across": tr("Across the organisation's reports"),
         "findings_across": tr("Findings across periods"),
         "who": tr("who"),
         "when": tr("when"),

@@ -445,3 +445,18 @@ def test_served_errors_speak_the_interface_language(client, olsztyn_reports, arc
         assert client.post(f"/api/report/{sha}", json=empty).json()["error"] == "nic do zmiany"
     finally:
         set_lang(None)
+
+
+def test_a_report_page_lists_the_findings_across_reports_that_point_into_it(client, olsztyn_reports):
+    """The final report of 2018-2019 against the quarters it covers: its page shows the
+    comparison's findings whose evidence lies in it, each linked to its words (#at=)."""
+    final = next(r for p, r in olsztyn_reports if p.name == "owes-olsztyn_2018-01-01_2019-12-31.txt")
+    page = client.get(f"/report/{final.source.sha256}").text
+    assert "Across the organisation's reports" in page
+    section = page[page.index('class="findings across"'):]
+    section = section[:section.index("</ol>")]
+    assert "coverage_gap" in section and "#at=" in section
+    # a quarter the final report covers: the same finding, linked to the quarter's own period
+    seed = client.get(f"/report/{_seed_sha(olsztyn_reports)}").text
+    mine = seed[seed.index('class="findings across"'):]
+    assert "coverage_gap" in mine and "„01-09-2018 30-11-2018”" in mine[:mine.index("</ol>")]
