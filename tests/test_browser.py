@@ -46,13 +46,13 @@ def shot(d, name: str) -> Path:
 
 
 def wait(pred, timeout: float = 10.0, what: str = "condition"):
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
 
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
             got = pred()
-        except (StaleElementReferenceException, NoSuchElementException):    # the page is reloading
+        except WebDriverException:    # the page is reloading: an element gone stale or detached
             got = None
         if got:
             return got

@@ -229,7 +229,8 @@
     document.getElementById("e-reason").value = "";
   };
   function reload(id) {
-    location.hash = id ? "f=" + encodeURIComponent(id) : "";
+    // the fragment set without a hashchange (the page is about to load again, and opens there)
+    history.replaceState(null, "", location.pathname + location.search + (id ? "#f=" + encodeURIComponent(id) : ""));
     location.reload();
   }
   edit.addEventListener("submit", function (e) {
