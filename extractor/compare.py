@@ -569,11 +569,9 @@ def html_body(cmp: Comparison, report_url: Callable[[str], str] | None = None) -
         out.append("</tbody></table>")
     heads = [f"{p.start:%Y-%m}\n{p.end:%Y-%m}" if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
              else f"{p.start:%Y-%m-%d}\n{p.end:%Y-%m-%d}" for p in cmp.periods]
-    # before each period, the days no report covers since the one before it
-    gaps = [tr("days without a report before it: {days} ({start} – {end})", days=(p.start - q.end).days - 1,
-               start=f"{q.end + dt.timedelta(days=1):%d.%m.%Y}", end=f"{p.start - dt.timedelta(days=1):%d.%m.%Y}")
-            if q is not None and (p.start - q.end).days > 1 else ""
-            for q, p in zip([None, *cmp.periods[:-1]], cmp.periods, strict=True)]
+    gaps = [tr("days without a report before it: {days} ({start} – {end})", days=n,
+               start=f"{p.start - dt.timedelta(days=n):%d.%m.%Y}", end=f"{p.start - dt.timedelta(days=1):%d.%m.%Y}")
+            if n is not None and n > 0 else "" for p, n in zip(cmp.periods, days_before(cmp), strict=True)]
     for n, r in enumerate(cmp.rows):
         unit = "h" if r.unit == "hours" else ""
         what = f"{r.section + ' · ' if r.section else ''}{r.name}"
@@ -666,6 +664,14 @@ def evidence_html(sha256: str, source: str, start: int, end: int, text: str,
     return f'<a href="{escape(report_url(sha256) + opening_at(start, end))}">{label}</a>'
 
 
+def days_before(cmp: Comparison) -> list[int | None]:
+    """For each period, the days no report covers between the period before it and this one
+    (0: it follows at once; negative: they overlap; None for the first): a change (Δ) from a
+    period after a gap is not a change from the period just before."""
+    return [None if q is None else (p.start - q.end).days - 1
+            for q, p in zip([None, *cmp.periods[:-1]], cmp.periods, strict=True)]
+
+
 def to_json(cmp: Comparison) -> dict[str, Any]:
     return {
         "organisation": cmp.organisation,
@@ -673,7 +679,8 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
         "taxonomy_version": cmp.taxonomy_version,
         "factor": cmp.factor,
         "periods": [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
-                     "kind": p.kind, "source": p.name, "sha256": p.sha256} for p in cmp.periods],
+                     "kind": p.kind, "source": p.name, "sha256": p.sha256, "days_without_report_before": n}
+                    for p, n in zip(cmp.periods, days_before(cmp), strict=True)],
         "covering": [{"label": cv.column.label, "start": cv.column.start.isoformat(), "end": cv.column.end.isoformat(),
                       "days": cv.column.days, "kind": cv.column.kind, "source": cv.column.name,
                       "sha256": cv.column.sha256, "covers": [p.label for p in cv.covered]} for cv in cmp.covering],

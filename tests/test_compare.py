@@ -148,6 +148,8 @@ def test_overlap_gap_and_duplicate_period_findings(archive: Path, tmp_path: Path
         section = section[:section.index("</section>")]
         assert section.count("*</td>") == 2                              # its Δ and Δ%, the others plain
         assert "* 2019-06 – 2019-08: dni bez sprawozdania przed nim: 92 (01.03.2019 – 31.05.2019)" in section
+        # and JSON says it for each period, for whoever computes changes themselves
+        assert [p["days_without_report_before"] for p in to_json(cmp)["periods"]] == [None, 0, 92, 0]
         # a second report for a period already archived (a corrected copy): one column, a finding
         fixed = tmp_path / "owes-olsztyn_poprawione.txt"
         fixed.write_text(FILES[0].read_text(encoding="utf-8").replace("30 spotkań", "31 spotkań"),
