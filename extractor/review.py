@@ -83,8 +83,8 @@ def marked_text(text: str, report: Report, corrected: set[str] | frozenset[str] 
 
 def opening_at(start: int | None, end: int | None) -> str:
     """The URL fragment that opens a review page at characters start–end of its text: at the
-    finding whose evidence starts there, else at the fact holding them (review.js). Empty
-    without a span."""
+    finding whose evidence starts there, else at the fact holding them, else with them
+    highlighted (review.js). Empty without a span."""
     return f"#at={start}-{end}" if start is not None and end is not None else ""
 
 
@@ -248,7 +248,7 @@ def render_review(report: Report, text: str, *, editable: bool = False, images: 
         counts=counts, severities=sev, fact_types=FACT_TYPES, review=review, archive_note=archive_note,
         unmatched=unmatched if unmatched is not None else (review.unmatched if review else []),
         read_only=read_only, export_url=export_url, kind=tr(report.kind) if report.kind else None,
-        across=across or [], opening_at=opening_at))
+        across=across or [], opening_at=opening_at, opening_finding=opening_finding))
 
 
 __all__ = ["environment", "marked_text", "opening_at", "opening_finding", "page_data", "page_images", "render_review"]

@@ -183,9 +183,9 @@ _FOLDED_WITH: dict[tuple[str, str | None, bool], str] = {}
 _FOLD_CACHED_LEN = 40
 _FOLD_CACHE_SIZE = 200_000
 
-# digits, letters, or one other character: \d+|[^\W\d_]+|\S written from the first character
 # a run of letters (a word without its digits, hyphens or apostrophes)
 WORDS = re.compile(r"[^\W\d_]+")
+# digits, letters, or one other character: \d+|[^\W\d_]+|\S written from the first character
 TOKEN_RE = re.compile(r"\S(?:(?<=\d)\d*+|(?<=[^\W\d_])[^\W\d_]*+|)")
 
 

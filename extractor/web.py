@@ -327,7 +327,7 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
 def findings_across(ar: Archive, org: str, sha: str) -> list[tuple[Any, list[Any]]]:
     """The findings across the organisation's reports (its comparison as the archive is now:
     mismatches with covering reports, gaps, …) with evidence in report `sha`, each with the
-    spans of its evidence there. None when the organisation cannot be compared."""
+    spans of its evidence there. Empty when the organisation cannot be compared."""
     from .compare import CompareError, build_comparison
 
     try:
