@@ -143,9 +143,20 @@ def _single(word: str, case: str | None, before_name: bool = False, lenient: boo
     plural = all("pl" in i.number for i in r) and any(i.pt for i in r)
     best = _pick(r, plural).lemma
     if best not in _towns() and case != "nom":
-        # Morfeusz knows a village of another name: "Polanowie" read as Polanowo, the town is Polanów
-        return gazetteer_stem(word) or best
+        # Morfeusz knows a village of another name: "Polanowie" read as Polanowo, the town is Polanów;
+        # but not a town whose own forms Morfeusz knows and this word is not one of ("Lwowa" is not
+        # a form of Lwówek, "Mszanowie" not one of Mszana)
+        stem = gazetteer_stem(word)
+        if stem is not None and _could_be_form_of(word, stem):
+            return stem
     return best
+
+
+def _could_be_form_of(word: str, name: str) -> bool:
+    """Whether `word` may inflect the place `name`: yes when Morfeusz lists it among the name's
+    forms, or when Morfeusz does not know the name at all (then the gazetteer's stem match decides)."""
+    forms = morph.noun_forms(name)
+    return len(forms) == 1 or word.lower() in forms
 
 
 def _hyphenated(word: str, case: str | None) -> str | None:

@@ -118,3 +118,13 @@ def test_places_as_the_genitive_of_a_noun_that_calls_for_one(facts):
 def test_a_place_after_an_institutions_acronym_is_a_locality(facts, text, place):
     _, fs = facts(text, "location")
     assert [(f.value, f.kind) for f in fs] == [(place, "locality")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the gazetteer lists a town of a like stem, but Morfeusz knows both and the word is not its form
+    ("Zebrania w Gorzowie i w Krzyżu, kolonie w Tarnopolu.", [("Gorzów", "locality"), ("Krzyż", "locality"),
+                                                                ("Tarnopol", "locality")]),
+    ("Punkty w Orzechowie i w Koźminie.", [("Orzechowo", "locality"), ("Koźmin", "locality")]),
+])
+def test_a_gazetteer_town_of_a_like_stem_must_have_the_word_among_its_forms(facts, text, expected):
+    assert places(facts, text) == expected
