@@ -97,6 +97,7 @@ class Grammar(Table):
     head_prepositions: Words
     not_counted_abbreviations: Words
     time_abbreviations: Words
+    preposition_cases: dict[str, str]
 
 
 class Citations(Table):

@@ -16,9 +16,6 @@ from .lexicon import lexicon, places_data
 from .text import Tok, View, Word, is_word_char, word_at
 from .text import fold as _fold
 
-_CASE_OF_PREP = {"w": "loc", "we": "loc", "przy": "loc", "z": "gen", "ze": "gen", "do": "gen", "od": "gen",
-                 "spod": "gen", "koło": "gen", "k": "gen", "dla": "gen", "pod": "inst"}
-
 
 @dataclass
 class PlaceMention:
@@ -415,7 +412,7 @@ def find_places(view: View, header_end: int = 0) -> list[PlaceMention]:
             j = idx + 1 + (1 if low == "k" else 0)
             if j >= len(toks) or view.norm[toks[j - 1].end:toks[j].start] not in (" ", "\n"):
                 continue
-            for words, name in _name_list(view, j, _CASE_OF_PREP.get(low)):
+            for words, name in _name_list(view, j, lexicon().grammar.preposition_cases.get(low)):
                 add(words[0].start, words[-1].end, name, "locality", "preposition")
                 used.update(range(view.tok_index(words[0].start), words[-1].last + 1))
             continue

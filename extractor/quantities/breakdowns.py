@@ -91,7 +91,7 @@ def _subset_opener() -> re.Pattern[str]:
         return alternation(words, gap="[ \n]{1,3}")
 
     return re.compile(
-        r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3},?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"
+        r"(?P<skip>(?:[^\d():;]|\([^()]{0,200}\)){0,120}?)[ \n]{0,3}[,;]?[ \n]{0,3}(?P<paren>\()?[ \n]{0,3}"
         rf"(?:(?P<sub>{alt(mk.subset)})|{alt(mk.breakdown)})(?![^\W\d_])[ \n]{{0,3}}:?[ \n]{{0,3}}", re.I)
 
 
@@ -118,6 +118,9 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
     m_sub = _subset_opener().match(tail)
     if m_sub and not m_sub["sub"] and (start != tot.end or len(WORDS.findall(m_sub["skip"])) > 3):
         m_sub = None  # a full breakdown follows its total at once
+    if m_sub and m_sub["sub"] and ":" not in m_sub.group()[m_sub.end("sub") - m_sub.start():] and \
+            _pronoun_takes_noun(m_sub["sub"], tail[m_sub.end():]):
+        m_sub = None  # "w tym roku", "z tego powodu": the pronoun has its own noun
     if m_sub and not any(q is not tot and not _in_brackets(norm, start, q.start)
                          for q in _counts_in(counts, starts, start, start + len(m_sub["skip"]))):
         open_at = start + m_sub.end()
@@ -135,6 +138,19 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
     if m_open.group().rstrip().endswith("(") and ")" in norm[open_at:limit]:
         limit = norm.index(")", open_at)
     return open_at, limit, False
+
+
+def _pronoun_takes_noun(marker: str, after: str) -> bool:
+    """A subset marker made of a preposition and a pronoun ("w tym", "z tego") followed by a noun
+    the pronoun agrees with, in the case the preposition governs: "w tym roku", "z tego powodu"."""
+    words = WORDS.findall(marker)
+    nxt = WORDS.match(after)
+    case = lexicon().grammar.preposition_cases.get(words[0].lower()) if len(words) == 2 else None
+    if case is None or nxt is None or not nxt.group().islower():   # "w tym PUP – 5" is a list
+        return False
+    pron = [i for i in morph.analyse(words[1].lower()) if i.pos == "adj" and case in i.case]
+    return any(n.pos == "subst" and case in n.case and n.number & p.number and n.gender & p.gender
+               for n in morph.analyse(nxt.group()) for p in pron)
 
 
 @rule("quantities", "breakdowns.lists", kind="pass")
@@ -169,7 +185,7 @@ def link_breakdowns(ctx: Context) -> None:
                 if line_end < len(norm) and (line_end < open_at or not norm[open_at:line_end].strip()) else []
             parts: list[Qty] = []
             for s0, e0 in bullets or _split_items(view, open_at, list_end):
-                part = _item(view, s0, e0, free_nums, by_start, "breakdowns.lists")
+                part = _item(view, s0, e0, free_nums, by_start, "breakdowns.lists", fates=subset)
                 if part is None:
                     break
                 if tot.kind == "hours":
@@ -228,10 +244,15 @@ def _retarget_subsets(view: View, counts: list[Qty], starts: list[int], parts: l
             same[-1].parts.append(p)
 
 
-def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty], rule: str) -> Qty | None:
-    """One breakdown item: exactly one number and a short label, in either order."""
+def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[int, Qty], rule: str,
+          fates: bool = False) -> Qty | None:
+    """One breakdown item: exactly one number and a short label, in either order. `fates`: the
+    items of a subset ("złożono 87 wniosków, z czego rozpatrzono 60, a 27 odrzucono") may say
+    with a verb what became of that many; elsewhere a verb makes the item a statement of its own."""
     norm = view.norm
     s += len(norm[s:e]) - len(norm[s:e].lstrip())
+    if m_and := _leading_and().match(norm, s, e):   # "…, a 27 odrzucono": the conjunction joins, it is no label
+        s = m_and.end()
     text = _BRACKETED.sub("", norm[s:e])
     nums: list[Num] = []
     for t in view.tokens_between(s, e):  # the item's own tokens, not every number of the text
@@ -269,8 +290,8 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     label_text = label_text.strip().strip("-").strip()
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
-    if any(morph.analyse(w) and all(a.pos in lexicon().grammar.finite_verb_tags for a in morph.analyse(w))
-           for w in WORDS.findall(norm[s:n.start])):
+    if not fates and any(morph.analyse(w) and all(a.pos in lexicon().grammar.finite_verb_tags
+                                                  for a in morph.analyse(w)) for w in WORDS.findall(norm[s:n.start])):
         return None  # "utworzono 43": a statement of its own, not a category ("5 planuje …" is one)
     kind = "count"
     after = norm[n.end:e].strip().lower()
@@ -280,6 +301,11 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     end = max(n.end, len(norm[:e_label].rstrip(" \n")))
     label = lemma_phrase(dehyphen(strip_label_preposition(label_text)))
     return Qty(kind, start, end, n.int_value, n, label=label, rule=rule)
+
+
+@cache
+def _leading_and() -> re.Pattern[str]:
+    return re.compile(leading_words(sorted(lexicon().grammar.list_conjunctions)) + r"[ \n]{1,3}(?=\S)")
 
 
 def _in_brackets(norm: str, s: int, pos: int) -> bool:

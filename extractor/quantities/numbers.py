@@ -67,7 +67,7 @@ def find_numbers(ctx: Context) -> None:
             s, e = m.start(), m.end()
             if taken.find(1, s, e) >= 0:
                 continue
-            if rx is _GROUPED and not _grouping_ok(norm, e):
+            if rx is _GROUPED and not _grouping_ok(norm, s, e):
                 continue
             what = view.is_claimed(s, e)
             taken[s:e] = b"\x01" * (e - s)
@@ -139,10 +139,18 @@ def _number_words(view: View) -> list[Num]:
     return out
 
 
-def _grouping_ok(norm: str, end: int) -> bool:
-    """'1 204 556,20 zł', '3 000 osób', '1.250 godzin' are one number; '13 140' inside a list is not likely."""
+_NUMBER_LIST_BEFORE = re.compile(r"\d[ \t]?[,;][ \t]?$")
+
+
+def _grouping_ok(norm: str, start: int, end: int) -> bool:
+    """'1 204 556,20 zł', '3 000 osób', '1.250 godzin' are one number, and so is one that ends a
+    clause ('z czego rozpatrzono 1 148, a …'); '13 140' inside a list of numbers is not likely."""
     rest = norm[end:end + 12].lstrip()
-    return bool(rest) and (rest[0].isalpha() or rest[0] in "%")
+    if not rest:
+        return False
+    if rest[0].isalpha() or rest[0] in "%":
+        return True
+    return rest[0] in ",;)." and not _NUMBER_LIST_BEFORE.search(norm, max(0, start - 4), start)
 
 
 _RANGE_DASH = re.compile(r" ?- ?")
