@@ -43,6 +43,7 @@ class Markers(Table):
     total: tuple[str, ...]
     empty_name: tuple[str, ...]
     fillers: tuple[str, ...]
+    row_number: Words
 
 
 class DocumentDate(Table):

@@ -11,6 +11,8 @@ from typing import Any
 
 GEO = "nazwa_geograficzna"
 GEO_PART = "człon_nazwy_geograficznej"
+FIRST_NAME = "imię"
+SURNAME = "nazwisko"
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,8 @@ def _resolve_name(words: tuple[str, ...], case: str | None, before_name: bool, l
     if len(words) == 1:
         return _single(words[0], case, before_name, lenient)
     towns = _towns()
+    if " ".join(words) not in towns and _person(words):
+        return None
     found: list[str] = []
     for h, w in enumerate(words):
         for head in sorted(_geo_readings(w, case, lenient), key=lambda i: (i.lemma not in towns, not i.pt, not i.geo)):
@@ -205,6 +207,14 @@ def _resolve_name(words: tuple[str, ...], case: str | None, before_name: bool, l
     if found and found[0] not in lexicon().places.not_localities | lexicon().places.common_word_names:
         return found[0]
     return gazetteer_phrase(words, case)
+
+
+def _person(words: tuple[str, ...]) -> bool:
+    """A first name and a surname in the nominative ("Sporządziła: Elżbieta Gronowska"), not a place
+    (a place after a preposition is in another case: "w Rudzie Śląskiej")."""
+    return len(words) == 2 and \
+        any(morph.FIRST_NAME in i.quals and "nom" in i.case for i in morph.analyse(words[0])) and \
+        any(morph.SURNAME in i.quals and "nom" in i.case for i in morph.analyse(words[1]))
 
 
 @cache

@@ -128,3 +128,12 @@ def test_a_place_after_an_institutions_acronym_is_a_locality(facts, text, place)
 ])
 def test_a_gazetteer_town_of_a_like_stem_must_have_the_word_among_its_forms(facts, text, expected):
     assert places(facts, text) == expected
+
+
+@pytest.mark.parametrize("text", ["Opracowała: Krystyna Lipińska", "Zatwierdziła: Zofia Wolska, dyrektor"])
+def test_a_first_name_and_surname_in_the_nominative_is_a_person(facts, text):
+    assert places(facts, text) == []
+
+
+def test_a_town_named_like_a_first_name_in_another_case_is_still_a_place(facts):
+    assert places(facts, "Spotkania w Rudzie Śląskiej.") == [("Ruda Śląska", "locality")]

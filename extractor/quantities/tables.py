@@ -14,6 +14,7 @@ import re
 from functools import cache
 
 from ..lexicon import lexicon
+from ..phrases import lemma_phrase
 from ..rules import rule
 from ..text import WORDS, View, alternation
 from .common import measured, names_a_thing
@@ -44,12 +45,27 @@ def indicator_line(ctx: Context, n: Num) -> Qty | None:
 
 
 _CELL_GAP = re.compile(r"\t+|[ ]{2,}")
+_BAR = re.compile(r"[ \t]*\|[ \t]*")
 _ROW_MAX = 400  # a table's row is no longer than this
 _REST_OF_LINE_BLANK = re.compile(r"[ \t]*(?:\n|$)")
 
 
 def _cells(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the cells of a line whose columns are set apart by tabs or runs of spaces."""
+    """(start, end) of the cells of a line of a table: columns set apart by bars ("a | b | c",
+    an empty cell kept, so the columns stay in line; bars at the ends are frames), else by tabs
+    or runs of spaces. Read from the text as written: its normalised twin has tabs as spaces."""
+    if "|" in line:
+        bounds = [(m.start(), m.end()) for m in _BAR.finditer(line)]
+        out, pos = [], 0
+        for a, b in bounds:
+            out.append((pos, a))
+            pos = b
+        out.append((pos, len(line.rstrip())))
+        if out and not line[out[0][0]:out[0][1]].strip():
+            out = out[1:]
+        if out and not line[out[-1][0]:out[-1][1]].strip():
+            out = out[:-1]
+        return out
     out, pos = [], 0
     for m in _CELL_GAP.finditer(line):
         if line[pos:m.start()].strip():
@@ -70,7 +86,7 @@ def table_cell(ctx: Context, n: Num) -> Qty | None:
     ls, le = view.line_start(n.start), view.line_end(n.start)
     if le - ls > _ROW_MAX:
         return None  # prose, not a table's row
-    line = view.norm[ls:le]
+    line = view.text[ls:le]
     cells = _cells(line)
     if len(cells) < 2:
         return None
@@ -78,7 +94,7 @@ def table_cell(ctx: Context, n: Num) -> Qty | None:
     if col is None:
         return None
     label = _column_label(view, ls, len(cells), col)
-    if label is None:
+    if label is None or label.lower() in lexicon().markers.row_number:   # "Lp.": the row's number
         return None
     kind, subject = measured(label)
     return Qty(kind, n.start, n.end, n.int_value, n, subject=subject)
@@ -87,13 +103,13 @@ def table_cell(ctx: Context, n: Num) -> Qty | None:
 def _column_label(view: View, ls: int, ncells: int, col: int) -> str | None:
     """The header of column `col`: the nearest line above, within 12 lines of rows, with as many
     cells, none of them a figure, whose cell names a thing."""
-    norm = view.norm
+    text = view.text
     end = ls - 1
     for _ in range(12):
         if end <= 0:
             return None
         start = view.line_start(end)
-        line = norm[start:end]
+        line = text[start:end]
         cells = _cells(line)
         if not line.strip():
             return None
@@ -139,3 +155,122 @@ def cell_line(ctx: Context, n: Num) -> Qty | None:
         return None
     kind, subject = measured(label)
     return Qty(kind, n.start, n.end, n.int_value, n, subject=subject)
+
+
+@rule("quantities", "breakdowns.table_columns", kind="pass")
+def table_columns(ctx: Context) -> None:
+    """Breakdowns a table states by its layout: a 'Razem | 28 | 3 584' row adds up the figures of
+    each column above it (up to the header or a blank line), and a column headed 'w tym kobiety'
+    is a subset of the figure before it in the same row."""
+    view = ctx.view
+    text = view.text
+    if "\t" not in text and "|" not in text and "  " not in text:
+        return
+    mk = lexicon().markers
+    totals = {w.lower() for w in mk.total}
+    by_num = {q.num.start: q for q in ctx.qtys if q.kind in ("count", "hours")}
+    free = {n.start: n for n in ctx.nums if not n.role and not n.words}
+    became_parts: set[int] = set()
+    pos = 0
+    while (le := text.find("\n", pos)) >= 0 or pos < len(text):
+        le = len(text) if le < 0 else le
+        ls, pos = pos, le + 1
+        line = text[ls:le]
+        cells = _cells(line)
+        if len(cells) < 2:
+            continue
+        rows = _rows_above(view, ls, len(cells))
+        if rows is None:
+            continue
+        header, body = rows
+        first = line[cells[0][0]:cells[0][1]].strip(" :").lower()
+        if first in totals and body:
+            _column_totals(ctx, ls, cells, header, body, by_num, free, became_parts)
+        _subset_columns(ctx, ls, cells, header, by_num, became_parts)
+    ctx.qtys[:] = [q for q in ctx.qtys if id(q) not in became_parts]
+
+
+def _rows_above(view: View, ls: int, ncells: int) -> tuple[list[str], list[tuple[int, list[tuple[int, int]]]]] | None:
+    """The header cells of the table a row of `ncells` cells belongs to and the rows between
+    them (line start, cells), nearest first; a table without a header row (its title above
+    it) has empty headers; None when fewer than two rows of as many cells are above."""
+    text = view.text
+    body: list[tuple[int, list[tuple[int, int]]]] = []
+    end = ls - 1
+    for _ in range(40):
+        start = view.line_start(max(end, 0))
+        line = text[start:end] if end > 0 else ""
+        cells = _cells(line)
+        if len(cells) != ncells:
+            return ([""] * ncells, body[::-1]) if len(body) >= 2 else None
+        if not any(re.search(r"\d", line[a:b]) for a, b in cells):
+            return [line[a:b].strip() for a, b in cells], body[::-1]
+        body.append((start, cells))
+        end = start - 1
+    return None
+
+
+def _cell_qty(ls: int, cell: tuple[int, int], by_num: dict[int, Qty], free: dict[int, Num], kind: str,
+              subject: str | None) -> Qty | None:
+    """The quantity a cell holds: the one a rule found there, else one made of its free number."""
+    s, e = ls + cell[0], ls + cell[1]
+    q = by_num.get(s)
+    if q is not None:
+        return q if q.end >= e else None
+    n = free.get(s)
+    if n is None or n.end != e:
+        return None
+    q = Qty(kind, s, e, n.int_value, n, subject=subject, rule="breakdowns.table_columns")
+    by_num[s] = q
+    del free[s]
+    return q
+
+
+def _column_totals(ctx: Context, ls: int, cells: list[tuple[int, int]], header: list[str],
+                   body: list[tuple[int, list[tuple[int, int]]]], by_num: dict[int, Qty], free: dict[int, Num],
+                   became_parts: set[int]) -> None:
+    for col in range(1, len(cells)):
+        if header[col].lower() in lexicon().markers.row_number:
+            continue
+        kind, subject = measured(header[col]) if WORDS.search(header[col]) else ("count", None)
+        parts = [_cell_qty(rs, rc[col], by_num, {}, kind, subject) for rs, rc in body]
+        if len(parts) < 2 or any(p is None or p.parent is not None for p in parts):
+            continue
+        kind = parts[0].kind if all(p.kind == parts[0].kind for p in parts if p) else kind
+        tot = _cell_qty(ls, cells[col], by_num, free, kind, subject)
+        if tot is None or tot.parent is not None or tot.parts:
+            continue
+        if tot not in ctx.qtys:
+            ctx.qtys.append(tot)
+        for (rs, rc), p in zip(body, parts, strict=True):
+            assert p is not None
+            label = next((t for a, b in rc if WORDS.search(t := ctx.view.text[rs + a:rs + b].strip())), None)
+            if label is not None:   # the row's name: "gmina Orneta | 4"
+                p.label, p.subject = lemma_phrase(label), None
+            p.parent = tot
+            tot.parts.append(p)
+            became_parts.add(id(p))
+            ctx.parts.append(p)
+    ctx.qtys.sort(key=lambda q: q.start)
+
+
+@cache
+def _subset_header() -> re.Pattern[str]:
+    return re.compile(rf"(?:{alternation(lexicon().markers.subset)})\s", re.I)
+
+
+def _subset_columns(ctx: Context, ls: int, cells: list[tuple[int, int]], header: list[str], by_num: dict[int, Qty],
+                    became_parts: set[int]) -> None:
+    for col in range(2, len(cells)):
+        if not _subset_header().match(header[col] + " "):
+            continue
+        part, whole = by_num.get(ls + cells[col][0]), by_num.get(ls + cells[col - 1][0])
+        if part is None or whole is None or part.parent is not None or part.parts or whole.parent is not None:
+            continue
+        part.parent, part.subset = whole, True
+        rest = _subset_header().sub("", header[col] + " ", count=1).strip()
+        if WORDS.search(rest):   # "w tym kobiety": the part is that many kobiety
+            part.label, part.subject = lemma_phrase(rest), None
+        whole.parts.append(part)
+        became_parts.add(id(part))
+        ctx.parts.append(part)
