@@ -129,6 +129,7 @@ class Lexicon(Table):
     months: dict[str, int]
     month_lemmas: dict[str, int]
     roman: dict[str, int]
+    year_qualifiers: WordList
     number_words: dict[str, int]
     vague_numbers: WordList
     markers: Markers

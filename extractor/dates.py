@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .lexicon import lexicon
-from .structure import DAY_IN_LIST, D, M, PeriodMatch, Y, day
+from .structure import DAY_IN_LIST, ROMAN_MONTH, D, M, PeriodMatch, Y, day
 from .text import View, alternation, choice, initials, leading_words, word_before
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
@@ -47,7 +47,7 @@ class RangeMention:
     rule: str
 
 
-_ROM = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
+_ROM = ROMAN_MONTH
 # a day not glued to a preceding number ("3,4" is a decimal)
 _NB = (r"[\d./:]", r"\d,")
 
@@ -171,7 +171,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
     d_dot_dash = d0(r"\.?\s?-")
     # "3 - 5 maja", "3 maja do 5 czerwca", "3 maja 2019 - …": a dash, "do", a month or a year next
     d_to = d0(rf"\s*+(?:[-dD]|{ini}|19|20)")
-    d_to_roman = d0(r"\s*+(?:-|do)")
+    d_to_roman = d0(r"(?:\s*+(?:-|do)|[.\s][IVX])")
     d_sep = d0(r"[.\-/]")
     d_roman = d0(r"(?:\.\s?|\s)[IVX]")
     d_bare = day(r"[\d.,/:\w]", then=r"\s[IVX]")
@@ -189,7 +189,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
             rf"(?P<d1>{d_to})(?>(?:\s++(?P<m1>{mon}))?(?:\s++(?P<y1>{Y}){R})?)\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
         ("range_roman", re.compile(
-            rf"(?P<d1>{d_to_roman})\s*(?:-|do)\s*(?P<d2>{D})[.\s](?P<m2>{_ROM})(?:[.\s]\s?(?P<y2>{Y}){R}|\.)")),
+            rf"(?P<d1>{d_to_roman})(?:[.\s](?P<m1>{_ROM})(?:[.\s]\s?(?P<y1>{Y}){R})?)?\s*(?:-|do)\s*"
+            rf"(?P<d2>{D})[.\s](?P<m2>{_ROM})(?:[.\s]\s?(?P<y2>{Y}){R}|\.|(?=[\s,;)]|$))")),
         # day lists sharing one month: read by _lists_in
         ("list_words", None), ("list_roman", None), ("list_numeric", None),
         # single dates
@@ -199,7 +200,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
         ("roman", re.compile(rf"(?P<d>{d_roman})(?:\.\s?|\s)(?P<m>{_ROM})(?:\.\s?|\s)(?P<y>{Y}){R}")),
         ("roman_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{_ROM})\.(?!\w)")),
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
-        ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{_ROM})(?=\s?[),;]|\.\s|\s(?:i|oraz)\s)")),
+        ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{_ROM})(?=\s?[),;]|\.(?:\s|$)|\s(?:i|oraz)\s)")),
         ("words", re.compile(rf"(?P<d>{d_month})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
         ("dm_numeric", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
     ]

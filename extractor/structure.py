@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .lexicon import lexicon, sections_data
-from .text import WORDS, View, choice, initials, leading_words, word_before
+from .text import WORDS, View, alternation, choice, initials, leading_words, word_before
 from .text import fold as text_fold
 
 # the days of one digit and of two
@@ -62,6 +62,7 @@ M = month()
 Y = r"(?:19|20)\d\d"
 SEP = r"[.\-/]"
 R_SUFFIX = r"(?:\s?r\.|\s?roku|\s?r\b)?"
+ROMAN_MONTH = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"   # "15 III 2022": months in Roman numerals
 
 
 @dataclass
@@ -127,9 +128,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     # first letter is the gate, tested at every digit; the pattern matches the name)
     d_sep, d_dot = day(r"[\d.]", then=SEP), day(r"[\d.]", then=r"\.")
     d_month = day(then=r"\s++" + initials(lx.months))
+    d_roman = day(r"[\d.]", then=r"[.\s][IVX]")
     m_sep = month(r"[\d.]", then=r"[./]")
     year_digits = r"[12](?<!\w.)(?:(?<=1)9|(?<=2)0)\d\d"
-    rok = leading_words([("rok", "u?")], r"\w")
+    # "rok 2019", "w roku sprawozdawczym 2022" (lexicon: year_qualifiers)
+    qualifier = rf"(?:\s+(?:{alternation(sorted(lx.year_qualifiers.words))})\w{{0,5}})?"
+    rok = leading_words([("rok", "u?" + qualifier)], r"\w")
     return {
         "numeric": re.compile(
             rf"(?P<d1>{d_sep}){SEP}(?P<m1>{M}){SEP} ?(?P<y1>{Y}){R_SUFFIX}"
@@ -142,6 +146,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "09.2018 – 11.2018"
         "month_numeric": re.compile(
             rf"(?P<m1>{m_sep})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
+        # "od 1 I 2022 r. do 31 XII 2022 r.": Roman months (the numerals in capitals)
+        "roman": re.compile(
+            rf"(?P<d1>{d_roman})[.\s](?P<m1>{ROMAN_MONTH})(?:[.\s]\s?(?P<y1>{Y}){R_SUFFIX})?\s*(?:-|–|do)\s*"
+            rf"(?P<d2>{D})[.\s](?P<m2>{ROMAN_MONTH})[.\s]\s?(?P<y2>{Y}){R_SUFFIX}"),
         "words": re.compile(
             rf"(?P<d1>{d_month})\s++(?P<m1>{mon})(?>\s*+(?P<y1>{Y})?{R_SUFFIX})(?:\s*+\([^()\n]{{0,80}}\))?\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
@@ -232,6 +240,11 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
         if m1 and m2:
             add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])),
                 word_before(region, m.start(), "od"), m.end())
+    for m in pats["roman"].finditer(region):
+        m1, m2, y2 = lexicon().roman[m["m1"]], lexicon().roman[m["m2"]], int(m["y2"])
+        y1 = int(m["y1"]) if m["y1"] else (y2 if m1 <= m2 else y2 - 1)
+        add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])),
+            word_before(region, m.start(), "od"), m.end())
     for m in pats["years"].finditer(region):
         y1, y2 = int(m["y1"]), int(m["y2"])
         add(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.start("y1"), m.end(), 0)

@@ -148,6 +148,14 @@ def test_a_document_dated_before_its_period_ends_is_flagged():
      "1. Sprawy organizacyjne\nZarząd zebrał się 6 razy.", "final", D(2015, 5, 4), D(2016, 4, 28)),
     ("Informacja o programie osłonowym\n\nPROGRAM\nProgram realizowano od 1 listopada 2019 r. i zakończono z ostatnim "
      "dniem lutego 2020 roku.", None, D(2019, 11, 1), D(2020, 2, 29)),
+    # Roman months, the period stated in the body
+    ("Informacja Kierownika Ośrodka\n\nW okresie od 1 VII 2021 r. do 30 VI 2022 r. wsparciem objęto 88 rodzin.",
+     None, D(2021, 7, 1), D(2022, 6, 30)),
+    # an adjective between "rok" and its year
+    ("Sprawozdanie Zarządu Fundacji za rok obrotowy 2020\n\nFundacja zorganizowała 3 obozy.", "annual",
+     D(2020, 1, 1), D(2020, 12, 31)),
+    ("Informacja o działalności Klubu w roku kalendarzowym 2019\n\nOdbyło się 40 spotkań.", "annual",
+     D(2019, 1, 1), D(2019, 12, 31)),
 ])
 def test_periods_of_other_bodies(text, kind, start, end):
     rep = extract_text(text)

@@ -45,7 +45,6 @@ def indicator_line(ctx: Context, n: Num) -> Qty | None:
 
 
 _CELL_GAP = re.compile(r"\t+|[ ]{2,}")
-_BAR = re.compile(r"[ \t]*\|[ \t]*")
 _ROW_MAX = 400  # a table's row is no longer than this
 _REST_OF_LINE_BLANK = re.compile(r"[ \t]*(?:\n|$)")
 
@@ -55,15 +54,15 @@ def _cells(line: str) -> list[tuple[int, int]]:
     an empty cell kept, so the columns stay in line; bars at the ends are frames), else by tabs
     or runs of spaces. Read from the text as written: its normalised twin has tabs as spaces."""
     if "|" in line:
-        bounds = [(m.start(), m.end()) for m in _BAR.finditer(line)]
         out, pos = [], 0
-        for a, b in bounds:
-            out.append((pos, a))
-            pos = b
-        out.append((pos, len(line.rstrip())))
-        if out and not line[out[0][0]:out[0][1]].strip():
+        for piece in line.split("|"):   # each cell without the blanks around it
+            inner = piece.strip(" \t")
+            a = pos + (piece.find(inner) if inner else 0)
+            out.append((a, a + len(inner)))
+            pos += len(piece) + 1
+        if out and out[0][0] == out[0][1]:
             out = out[1:]
-        if out and not line[out[-1][0]:out[-1][1]].strip():
+        if out and out[-1][0] == out[-1][1]:
             out = out[:-1]
         return out
     out, pos = [], 0
@@ -171,6 +170,7 @@ def table_columns(ctx: Context) -> None:
     by_num = {q.num.start: q for q in ctx.qtys if q.kind in ("count", "hours")}
     free = {n.start: n for n in ctx.nums if not n.role and not n.words}
     became_parts: set[int] = set()
+    subsets = bool(_subset_header().search(text))   # a "w tym …" column somewhere
     pos = 0
     while (le := text.find("\n", pos)) >= 0 or pos < len(text):
         le = len(text) if le < 0 else le
@@ -179,14 +179,17 @@ def table_columns(ctx: Context) -> None:
         cells = _cells(line)
         if len(cells) < 2:
             continue
+        total_row = line[cells[0][0]:cells[0][1]].strip(" :").lower() in totals
+        if not (total_row or subsets):
+            continue
         rows = _rows_above(view, ls, len(cells))
         if rows is None:
             continue
         header, body = rows
-        first = line[cells[0][0]:cells[0][1]].strip(" :").lower()
-        if first in totals and body:
+        if total_row and body:
             _column_totals(ctx, ls, cells, header, body, by_num, free, became_parts)
-        _subset_columns(ctx, ls, cells, header, by_num, became_parts)
+        if subsets:
+            _subset_columns(ctx, ls, cells, header, by_num, became_parts)
     ctx.qtys[:] = [q for q in ctx.qtys if id(q) not in became_parts]
 
 
