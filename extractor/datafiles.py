@@ -130,6 +130,7 @@ class Lexicon(Table):
     month_lemmas: dict[str, int]
     roman: dict[str, int]
     year_qualifiers: WordList
+    ordinal_days: dict[str, int]
     number_words: dict[str, int]
     vague_numbers: WordList
     markers: Markers
@@ -150,6 +151,14 @@ class Lexicon(Table):
     grammar: Grammar
     citations: Citations
     times: Times
+
+    @field_validator("ordinal_days")
+    @classmethod
+    def _ordinal_days(cls, v: dict[str, int]) -> dict[str, int]:
+        bad = [k for k, n in v.items() if not 1 <= n <= 31]
+        if bad:
+            raise ValueError(f"not a day of a month (1-31): {', '.join(bad)}")
+        return v
 
     @field_validator("months", "month_lemmas", "roman")
     @classmethod

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .lexicon import lexicon
-from .structure import DAY_IN_LIST, ROMAN_MONTH, D, M, PeriodMatch, Y, day
+from .structure import DAY_IN_LIST, ROMAN_MONTH, D, M, PeriodMatch, Y, day, ordinal_day, ordinal_day_value
 from .text import View, alternation, choice, initials, leading_words, word_before
 
 R = r"(?:\s?r\.|\s?roku\b|r\b)?"
@@ -160,6 +160,14 @@ def _lists_in(norm: str, rule: str, reversed_norm: str | None = None) -> Iterato
             yield m
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+@cache
+def _ordinal_re() -> re.Pattern[str]:
+    return re.compile(ordinal_day())
+
+
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
     mon, ini = _month_words()
@@ -176,6 +184,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
     d_roman = d0(r"(?:\.\s?|\s)[IVX]")
     d_bare = day(r"[\d.,/:\w]", then=r"\s[IVX]")
     d_month = d0(r"\s+" + ini)
+    od = ordinal_day()
     return [
         # ranges first: they own their numbers; a leading "od" is added by find_dates
         ("range_dm_dm", re.compile(
@@ -188,6 +197,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
         ("range_words", re.compile(
             rf"(?P<d1>{d_to})(?>(?:\s++(?P<m1>{mon}))?(?:\s++(?P<y1>{Y}){R})?)\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})(?:\s+(?P<y2>{Y}){R})?", re.I)),
+        # "od pierwszego kwietnia do trzydziestego września 2022 roku": days in ordinal words
+        ("range_ordinal", re.compile(
+            rf"(?P<d1>{od})(?:\s++(?P<m1>(?i:{mon})))?(?:\s++(?P<y1>{Y}){R})?\s++(?i:do)\s++"
+            rf"(?P<d2>{od})\s++(?P<m2>(?i:{mon}))(?!\w)(?:\s+(?P<y2>{Y}){R})?")),
         ("range_roman", re.compile(
             rf"(?P<d1>{d_to_roman})(?:[.\s](?P<m1>{_ROM})(?:[.\s]\s?(?P<y1>{Y}){R})?)?\s*(?:-|do)\s*"
             rf"(?P<d2>{D})[.\s](?P<m2>{_ROM})(?:[.\s]\s?(?P<y2>{Y}){R}|\.|(?=[\s,;)]|$))")),
@@ -202,6 +215,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
         ("roman_bare", re.compile(rf"(?P<d>{d_bare})\s(?P<m>{_ROM})(?=\s?[),;]|\.(?:\s|$)|\s(?:i|oraz)\s)")),
         ("words", re.compile(rf"(?P<d>{d_month})\s+(?P<m>{mon})\b(?:\s+(?P<y>{Y}){R})?", re.I)),
+        # "siódmego i ósmego sierpnia", "w dniu dwudziestego marca"
+        ("list_ordinal", re.compile(
+            rf"(?P<days>{od}(?:(?:\s*+,\s*+|\s++(?i:i|oraz)\s++){od})+)\s++(?P<m>(?i:{mon}))(?!\w)(?:\s+(?P<y>{Y}){R})?")),
+        ("words_ordinal", re.compile(rf"(?P<d>{od})\s++(?P<m>(?i:{mon}))(?!\w)(?:\s+(?P<y>{Y}){R})?")),
         ("dm_numeric", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})(?:\.(?!\d)|(?![\d]))(?!\s?(?:h\b|godz|%|proc))")),
     ]
 
@@ -256,7 +273,7 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
     for rule, rx in _patterns():
         for m in _lists_in(norm, rule, rev) if rx is None else rx.finditer(norm):
             s, e = m.start(), m.end()
-            if rule in ("range_words", "range_roman"):
+            if rule in ("range_words", "range_roman", "range_ordinal"):
                 s = word_before(norm, s, "od")  # "od 3 do 5 maja": the range starts at "od"
             # trailing spaces swallowed by an optional group are not part of the date
             while e > s and norm[e - 1] == " ":
@@ -271,8 +288,8 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
                 y1 = _year(g.get("y1"))
                 if y1 is None and y2 is not None:
                     y1 = y2 if m1 <= m2 else y2 - 1
-                a = DateMention(s, s, int(g["d1"]), m1, y1, rule)
-                b = DateMention(e, e, int(g["d2"]), m2, y2, rule)
+                a = DateMention(s, s, ordinal_day_value(g["d1"]), m1, y1, rule)
+                b = DateMention(e, e, ordinal_day_value(g["d2"]), m2, y2, rule)
                 if not (_valid(a) and _valid(b)):
                     continue
                 if (m1, a.day) > (m2, b.day) and (y1 is None or y1 == y2) and m1 - m2 < 6:
@@ -281,7 +298,8 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
             elif rule.startswith("list"):
                 mo = _month(g["m"])
                 y = _year(g.get("y"))
-                days = [(d.start(), d.end(), int(d.group())) for d in re.finditer(r"\d+", g["days"])]
+                days = [(d.start(), d.end(), ordinal_day_value(d.group()))
+                        for d in (_ordinal_re() if rule == "list_ordinal" else _DIGITS).finditer(g["days"])]
                 if len(days) < 2 or any(x[2] >= y_[2] for x, y_ in zip(days, days[1:], strict=False)):
                     continue
                 base = m.start("days")
@@ -291,7 +309,7 @@ def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMen
                     if _valid(dm):
                         dates.append(dm)
             else:
-                dm = DateMention(s, e, int(g["d"]), _month(g["m"]), _year(g.get("y")), rule)
+                dm = DateMention(s, e, ordinal_day_value(g["d"]), _month(g["m"]), _year(g.get("y")), rule)
                 if not _valid(dm):
                     continue
                 if rule == "dm_numeric" and _looks_like_number(view, s, e):

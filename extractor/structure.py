@@ -65,6 +65,29 @@ R_SUFFIX = r"(?:\s?r\.|\s?roku|\s?r\b)?"
 ROMAN_MONTH = "(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"   # "15 III 2022": months in Roman numerals
 
 
+@cache
+def ordinal_day() -> str:
+    """A day written in ordinal words, "siódmego", "dwudziestego czwartego" (lexicon:
+    ordinal_days), for a pattern compiled without re.I; `ordinal_day_value` checks that a
+    second word is a unit after a ten."""
+    words = lexicon().ordinal_days
+    units = [w for w, n in words.items() if n < 10]
+    first = leading_words(words, r"\w")
+    return rf"{first}(?!\w)(?:\s{{1,3}}(?i:{choice(units)})(?!\w))?"
+
+
+def ordinal_day_value(text: str) -> int:
+    """The day a day written in digits or ordinal words names: "dwudziestego czwartego" -> 24;
+    0 for words that name no day ("pierwszego drugiego")."""
+    if text.isdigit():
+        return int(text)
+    words = lexicon().ordinal_days
+    values = [words.get(w.lower(), 0) for w in text.split()]
+    if len(values) == 2 and not (values[0] in (20, 30) and 0 < values[1] < 10):
+        return 0
+    return sum(values)
+
+
 @dataclass
 class PeriodMatch:
     start: dt.date
@@ -153,6 +176,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "words": re.compile(
             rf"(?P<d1>{d_month})\s++(?P<m1>{mon})(?>\s*+(?P<y1>{Y})?{R_SUFFIX})(?:\s*+\([^()\n]{{0,80}}\))?\s*+(?:-|do)\s*+"
             rf"(?P<d2>{D})\s++(?P<m2>{mon})\s*(?P<y2>{Y}){R_SUFFIX}", re.I),
+        # "od pierwszego kwietnia do trzydziestego września 2022 roku"
+        "words_ordinal": re.compile(
+            rf"(?P<d1>{ordinal_day()})\s++(?P<m1>(?i:{mon}))(?:\s++(?P<y1>{Y}){R_SUFFIX})?\s++(?i:do)\s++"
+            rf"(?P<d2>{ordinal_day()})\s++(?P<m2>(?i:{mon}))\s+(?P<y2>{Y}){R_SUFFIX}"),
         # "w latach 2016–2019", "za lata 2019-2020"
         "years": re.compile(rf"{years}(?i:\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d))"),
         # "rok 2019", "2019 r."
@@ -233,12 +260,12 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
             m.start(), m.end())
     for m in pats["month_numeric"].finditer(region):
         add(dt.date(int(m["y1"]), int(m["m1"]), 1), _last_day(int(m["y2"]), int(m["m2"])), m.start(), m.end(), 1)
-    for m in pats["words"].finditer(region):
+    for m in (*pats["words"].finditer(region), *pats["words_ordinal"].finditer(region)):
         m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
         y2 = int(m["y2"])
         y1 = int(m["y1"]) if m["y1"] else (y2 if m1 and m2 and m1 <= m2 else y2 - 1)
         if m1 and m2:
-            add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])),
+            add(_safe_date(y1, m1, ordinal_day_value(m["d1"])), _safe_date(y2, m2, ordinal_day_value(m["d2"])),
                 word_before(region, m.start(), "od"), m.end())
     for m in pats["roman"].finditer(region):
         m1, m2, y2 = lexicon().roman[m["m1"]], lexicon().roman[m["m2"]], int(m["y2"])

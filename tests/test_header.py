@@ -151,6 +151,9 @@ def test_a_document_dated_before_its_period_ends_is_flagged():
     # Roman months, the period stated in the body
     ("Informacja Kierownika Ośrodka\n\nW okresie od 1 VII 2021 r. do 30 VI 2022 r. wsparciem objęto 88 rodzin.",
      None, D(2021, 7, 1), D(2022, 6, 30)),
+    # days in ordinal words, in the body of a final report
+    ("Sprawozdanie końcowe z wykonania zadania\n\nZadanie trwało od piątego maja do trzydziestego pierwszego "
+     "sierpnia 2021 roku. Odbyło się 12 zajęć.", "final", D(2021, 5, 5), D(2021, 8, 31)),
     # an adjective between "rok" and its year
     ("Sprawozdanie Zarządu Fundacji za rok obrotowy 2020\n\nFundacja zorganizowała 3 obozy.", "annual",
      D(2020, 1, 1), D(2020, 12, 31)),

@@ -236,17 +236,17 @@ def _column_totals(ctx: Context, ls: int, cells: list[tuple[int, int]], header: 
         if header[col].lower() in lexicon().markers.row_number:
             continue
         kind, subject = measured(header[col]) if WORDS.search(header[col]) else ("count", None)
-        parts = [_cell_qty(rs, rc[col], by_num, {}, kind, subject) for rs, rc in body]
-        if len(parts) < 2 or any(p is None or p.parent is not None for p in parts):
-            continue
-        kind = parts[0].kind if all(p.kind == parts[0].kind for p in parts if p) else kind
+        found = [_cell_qty(rs, rc[col], by_num, {}, kind, subject) for rs, rc in body]
+        parts = [p for p in found if p is not None and p.parent is None]
+        if len(parts) < 2 or len(parts) != len(found):
+            continue   # every row above has its figure in the column, none a part already
+        kind = parts[0].kind if all(p.kind == parts[0].kind for p in parts) else kind
         tot = _cell_qty(ls, cells[col], by_num, free, kind, subject)
         if tot is None or tot.parent is not None or tot.parts:
             continue
         if tot not in ctx.qtys:
             ctx.qtys.append(tot)
         for (rs, rc), p in zip(body, parts, strict=True):
-            assert p is not None
             label = next((t for a, b in rc if WORDS.search(t := ctx.view.text[rs + a:rs + b].strip())), None)
             if label is not None:   # the row's name: "gmina Orneta | 4"
                 p.label, p.subject = lemma_phrase(label), None
