@@ -199,6 +199,8 @@ def link_breakdowns(ctx: Context) -> None:
                 # "9 miejsc pracy w 3 nowych PS (…): … (4), … (3), … (2)": the figure the parts add up to
                 target = next((q for q in _counts_in(counts, starts, s_start, open_at) if q.value == total and
                                q.parent is None and not q.planned and q.kind == tot.kind), tot)
+                if target is tot and len(parts) == tot.value and tot.kind == "count":
+                    break   # "Sześć pracowni: stolarska – 4, plastyczna – 5, …": the six, each with a figure of its own
             for p in parts:
                 old = by_start.get(p.num.start)
                 if old is not None:
@@ -331,7 +333,8 @@ def totals_after_lists(ctx: Context) -> None:
     qtys.sort(key=lambda q: q.start)
     qty_starts = [q.start for q in qtys]
     by_start = {q.num.start: q for q in qtys}
-    free_nums = {n.start: n for n in nums if not n.role}
+    in_parts = {id(p.num) for p in ctx.parts}   # a figure is a part of one total only
+    free_nums = {n.start: n for n in nums if not n.role and id(n) not in in_parts}
     became_parts: set[int] = set()   # quantities that became parts: they leave ctx.qtys
     for tot in sorted((q for q in qtys if q.kind in ("count", "hours") and not q.parts and q.parent is None),
                       key=lambda q: q.start):
