@@ -98,6 +98,7 @@ class Grammar(Table):
     head_prepositions: Words
     not_counted_abbreviations: Words
     time_abbreviations: Words
+    time_nouns: Words
     preposition_cases: dict[str, str]
 
 

@@ -26,7 +26,7 @@ BLIND2_GUARD = {"f1": 0.994, "links": 0.976, "findings_f1": 1.0, "periods": 1.0}
 BEYOND_GUARD = {"f1": 0.966, "links": 0.704, "findings_f1": 0.888, "periods": 1.0}
 # corpus/beyond2 (other bodies, in styles the rules were not built for) was scored blind first
 # (F1 0.908, links 0.500, periods 5/8)
-BEYOND2_GUARD = {"f1": 0.979, "links": 0.81, "findings_f1": 0.92, "periods": 1.0}
+BEYOND2_GUARD = {"f1": 0.982, "links": 0.85, "findings_f1": 0.96, "periods": 1.0}
 # corpus/series (one centre's quarterly, annual and final reports, for reconciliation): written for
 # the reconciliation tests, scored after writing
 SERIES_GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}

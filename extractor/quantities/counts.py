@@ -3,12 +3,13 @@ inicjatywne (8)", "spotkania animacyjne – 22", "Osoby objęte wsparciem: 45", 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .. import morph
 from ..lexicon import lexicon
 from ..phrases import _adj_lemma, lemma_phrase
 from ..rules import rule
-from ..text import WORDS, Tok, View, Word, last_word, word_at
+from ..text import WORDS, Tok, View, Word, alternation, last_word, word_at
 from .common import (
     ITEM_END,
     agree_list,
@@ -91,6 +92,45 @@ def noun_bracket(ctx: Context, c: Candidate) -> Qty | None:
         if ph is not None:
             s, subject = ph
             return Qty("count", s, c.nxt.end if c.nxt else n.end, n.int_value, n, subject=subject)
+    return None
+
+
+@cache
+def _pronoun_before() -> re.Pattern[str]:
+    """'… ich', '… ich łącznie', '… ich ok.' right before a figure."""
+    mk = lexicon().markers
+    return re.compile(rf"(?<![^\W\d_])(?i:ich)(?:\s{{1,3}}(?i:{alternation([*mk.total, *mk.approximate])}))?\s{{1,3}}$")
+
+
+@rule("decide", "counts.pronoun")
+def pronoun_count(ctx: Context, c: Candidate) -> Qty | None:
+    """'Prowadziliśmy cykl warsztatów. Odbyło się ich łącznie 16', 'posiłek – w ciągu roku wydano
+    ich 5 480': a figure after the pronoun counts the noun it stands for, the last common noun
+    before it (in its sentence or the one before) that no preposition governs and that is no
+    span of time."""
+    n, view = c.n, ctx.view
+    norm = view.norm
+    m = _pronoun_before().search(norm, max(0, n.start - 30), n.start)
+    if m is None:
+        return None
+    s, _ = view.sentence(m.start())
+    ws, _ = view.sentence(max(0, s - 1))
+    words = [t for t in view.tokens_between(ws, m.start()) if t.is_word]
+    gram = lexicon().grammar
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k].text
+        if not w.islower():
+            continue
+        nouns = [i for i in morph.analyse(w) if i.pos == "subst"]
+        if not nouns or any(i.pos in gram.verb_tags for i in morph.analyse(w)):
+            continue
+        governed = [x.text.lower() for x in words[max(0, k - 2):k]]
+        if any(i.pos == "prep" for g in governed[-1:] for i in morph.analyse(g)) or \
+                nouns[0].lemma in gram.time_nouns or \
+                len(governed) == 2 and any(i.pos == "prep" for i in morph.analyse(governed[0])) and \
+                any(i.pos == "subst" for i in morph.analyse(governed[1])):
+            continue   # "w ciągu roku", "dla seniorów": a complement, not what is counted
+        return Qty("count", m.start(), n.end, n.int_value, n, subject=lemma_phrase(w))
     return None
 
 
