@@ -421,8 +421,10 @@ def finding_record(f: CrossFinding) -> Any:
 def to_csv(cmp: Comparison, long: bool = False) -> str:
     """Wide (default): one row per (section, indicator), one column per period; then the changes
     from the previous period (Δ, Δ%), the cumulative totals (Σ, flows only), whether each
-    period's value is approximate (~: 1 for a value written "ok. 150", the table's "~150"), and
-    the organisation. Long (`long`): one row per indicator x period (see `long_rows`)."""
+    period's value is approximate (~: 1 for a value written "ok. 150", the table's "~150"), the
+    days no report covers before each period after the first (a Δ across such days is no change
+    from the period just before), the covering reports, and the organisation. Long (`long`): one
+    row per indicator x period (see `long_rows`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     if long:
@@ -433,9 +435,11 @@ def to_csv(cmp: Comparison, long: bool = False) -> str:
         return buf.getvalue()
     labels = [p.label for p in cmp.periods]
     covering = [cv.column for cv in cmp.covering]
+    gaps = ["" if n is None else n for n in days_before(cmp)][1:]
     w.writerow(["section", "indicator", "name", "unit", "measure", *labels,
                 *(f"Δ {lb}" for lb in labels[1:]), *(f"Δ% {lb}" for lb in labels[1:]),
                 *(f"Σ {lb}" for lb in labels), *(f"~ {lb}" for lb in labels),
+                *(f"days without report before {lb}" for lb in labels[1:]),
                 *(h for c in covering for h in (f"{c.kind or 'covering'} {c.label}", f"expected {c.label}",
                                                  f"verdict {c.label}")),
                 "org_key", "organisation"])
@@ -447,6 +451,7 @@ def to_csv(cmp: Comparison, long: bool = False) -> str:
                     *(fmt_num(v, pct=True) for v in r.change_pct[1:]),
                     *(fmt_num(v) for v in r.cumulative),
                     *("" if v is None else int(a) for v, a in zip(r.values, r.approximate, strict=True)),
+                    *gaps,
                     *(x for i in range(len(covering))
                       for x in (("~" if r.covering_approximate[i] else "") + fmt_num(r.covering_values[i]),
                                 fmt_num(expected.get((i, r.section, r.key))), r.verdicts[i] or "")),
@@ -464,17 +469,20 @@ def _expected(cmp: Comparison) -> dict[tuple[int, str, str], float | None]:
 
 LONG_COLUMNS = ("org_key", "organisation", "section", "indicator", "name", "unit", "measure", "period_start",
                 "period_end", "kind", "report", "value", "approximate", "change", "change_pct", "cumulative",
-                "role", "expected", "verdict")
-_NUMERIC = ("value", "change", "change_pct", "cumulative", "expected")
+                "role", "expected", "verdict", "days_without_report_before")
+_NUMERIC = ("value", "change", "change_pct", "cumulative", "expected", "days_without_report_before")
 
 
 def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
     """One dict per (row, period) — every period of every row, the value empty (None) where the
     report has none — with the columns LONG_COLUMNS: what pandas reads without picking columns.
+    `days_without_report_before`: the days no report covers before the period (None for the
+    first): a change across them is no change from the period just before.
     Then the covering reports' figures (role "covering"; role "periodic" for the periods), each
     with what the covered reports add up to (`expected`) and the verdict; filter on role before
     summing."""
     out = []
+    gaps = days_before(cmp)
     for r in cmp.rows:
         for i, p in enumerate(cmp.periods):
             v = r.values[i]
@@ -483,7 +491,8 @@ def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
                         "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
                         "report": p.name, "value": v, "approximate": None if v is None else r.approximate[i],
                         "change": r.change[i], "change_pct": r.change_pct[i], "cumulative": r.cumulative[i],
-                        "role": "periodic", "expected": None, "verdict": None})
+                        "role": "periodic", "expected": None, "verdict": None,
+                        "days_without_report_before": gaps[i]})
     expected = _expected(cmp)
     for r in cmp.rows:
         for i, cv in enumerate(cmp.covering):
@@ -495,7 +504,8 @@ def long_rows(cmp: Comparison) -> list[dict[str, Any]]:
                         "period_start": p.start.isoformat(), "period_end": p.end.isoformat(), "kind": p.kind or "",
                         "report": p.name, "value": v, "approximate": r.covering_approximate[i],
                         "change": None, "change_pct": None, "cumulative": None, "role": "covering",
-                        "expected": expected.get((i, r.section, r.key)), "verdict": r.verdicts[i]})
+                        "expected": expected.get((i, r.section, r.key)), "verdict": r.verdicts[i],
+                        "days_without_report_before": None})
     return out
 
 

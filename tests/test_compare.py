@@ -150,6 +150,18 @@ def test_overlap_gap_and_duplicate_period_findings(archive: Path, tmp_path: Path
         assert "* 2019-06 – 2019-08: dni bez sprawozdania przed nim: 92 (01.03.2019 – 31.05.2019)" in section
         # and JSON says it for each period, for whoever computes changes themselves
         assert [p["days_without_report_before"] for p in to_json(cmp)["periods"]] == [None, 0, 92, 0]
+        # and so do both CSVs: a column per period after the first (wide), a field of each row (long)
+        import csv as csvmod
+        import io
+
+        from extractor.compare import to_csv
+
+        wide = list(csvmod.DictReader(io.StringIO(to_csv(cmp))))
+        labels = [p.label for p in cmp.periods]
+        assert [wide[0][f"days without report before {lb}"] for lb in labels[1:]] == ["0", "92", "0"]
+        long = list(csvmod.DictReader(io.StringIO(to_csv(cmp, long=True))))
+        first = [r for r in long if (r["section"], r["indicator"]) == (long[0]["section"], long[0]["indicator"])]
+        assert [r["days_without_report_before"] for r in first] == ["", "0", "92", "0"]
         # a second report for a period already archived (a corrected copy): one column, a finding
         fixed = tmp_path / "owes-olsztyn_poprawione.txt"
         fixed.write_text(FILES[0].read_text(encoding="utf-8").replace("30 spotkań", "31 spotkań"),
