@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import SprawozdaniaError, path_text
-from .output import atomic_write, reason_of
+from .output import atomic_write, atomic_writer, reason_of
 from .read import SUFFIXES
 
 Format = Literal["json", "facts", "jsonl", "csv"]
@@ -1240,31 +1240,34 @@ def error_entry(o: Outcome) -> dict[str, Any]:
 
 def _compact_manifest(out: Path) -> None:
     entries = load_manifest(out)
-    atomic_write(out / MANIFEST, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries.values()))
+    with atomic_writer(out / MANIFEST) as fh:
+        for e in entries.values():
+            fh.write((json.dumps(e, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
-    """all.jsonl / all.csv: every report's rows of this run's inputs, rebuilt from the outputs."""
+    """all.jsonl / all.csv: every report's rows of this run's inputs, rebuilt from the outputs,
+    one output at a time (the whole is as large as all the outputs together)."""
     name = COMBINED[fmt]
     manifest = load_manifest(out)
-    parts = []
-    header = None
-    for job in jobs:
-        rel = job.out_rel + SUFFIX[fmt]
-        p = out / rel
-        entry = manifest.get(rel)
-        if entry is None or entry.get("sha256") != job.sha256 or not p.exists():
-            continue           # failed this time: an older output of other content stays out
-        text = p.read_text(encoding="utf-8")
-        if fmt == "csv":
-            head, _, body = text.partition("\n")
-            header = header or head
-            parts.append(body)
-        else:
-            parts.append(text)
-    if fmt == "csv":
-        parts.insert(0, (header or ",".join(CSV_COLUMNS)) + "\n")
-    atomic_write(out / name, "".join(parts))
+    header = fmt != "csv"       # a CSV's header once, from its first output
+    with atomic_writer(out / name) as fh:
+        for job in jobs:
+            rel = job.out_rel + SUFFIX[fmt]
+            p = out / rel
+            entry = manifest.get(rel)
+            if entry is None or entry.get("sha256") != job.sha256 or not p.exists():
+                continue           # failed this time: an older output of other content stays out
+            data = p.read_bytes()
+            if not header:
+                head, _, data = data.partition(b"\n")
+                fh.write(head + b"\n")
+                header = True
+            elif fmt == "csv":
+                data = data.partition(b"\n")[2]
+            fh.write(data)
+        if not header:
+            fh.write((",".join(CSV_COLUMNS) + "\n").encode("utf-8"))
     return name
 
 

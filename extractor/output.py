@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def check_target(path: str | Path) -> None:
@@ -37,14 +39,22 @@ def temp_name(path: Path) -> Path:
 def atomic_write(path: str | Path, data: str | bytes) -> None:
     """Write `data` (str as UTF-8) to `path` via a temp file and a rename; create missing
     folders. Raises OSError (with the path as `filename`) when it cannot."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_writer(path) as fh:
+        fh.write(raw)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """`atomic_write` for data written piece by piece (a file larger than memory should hold):
+    the pieces go to the temp file, which replaces `path` when the block ends without an error."""
     p = Path(path)
     check_target(p)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(p)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with open(tmp, "wb") as fh:
-            fh.write(raw)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)

@@ -153,6 +153,32 @@ def test_globs_formats_and_combined_rows(tmp_path: Path) -> None:
     assert json.loads((out3 / (OLSZTYN.stem + ".facts.json")).read_text(encoding="utf-8"))["contract"] == "facts/1"
 
 
+def test_combined_rows_are_written_one_output_at_a_time(tmp_path: Path) -> None:
+    """all.jsonl is as large as every output together: it is streamed, never held whole (a
+    10 000-report batch held about 2 GB in the batch process)."""
+    import tracemalloc
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for k in range(6):
+        (src / f"r{k}.txt").write_text(OLSZTYN.read_text(encoding="utf-8") + f"\nKopia {k}.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([src], out, fmt="jsonl", workers=1)
+    filler = json.dumps({"source": "x", "text": "y" * 1000}) + "\n"
+    for p in out.glob("r*.jsonl"):              # 4 MB an output, 24 MB together
+        with open(p, "a", encoding="utf-8") as fh:
+            fh.write(filler * 4000)
+    tracemalloc.start()
+    try:
+        res = run_batch([src], out, fmt="jsonl", workers=1)      # all skipped; all.jsonl rebuilt
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(res.skipped) == 6 and res.combined == "all.jsonl"
+    assert (out / "all.jsonl").stat().st_size == sum(p.stat().st_size for p in out.glob("r*.jsonl"))
+    assert peak < 12 * 1024 * 1024, f"{peak / 2 ** 20:.0f} MiB held while writing 24 MB"
+
+
 def test_same_name_in_two_folders_and_duplicate_inputs(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
