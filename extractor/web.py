@@ -74,12 +74,44 @@ class AliasIn(_In):
 _Body = TypeVar("_Body", bound=_In)
 
 
+# what pydantic's error types say, in the interface's words (the catalogue translates them)
+_INVALID = {
+    "missing": "{where}: required",
+    "extra_forbidden": "{where}: not an accepted field",
+    "literal_error": "{where}: one of {expected}",
+    "string_pattern_mismatch": "{where}: not in the accepted form",
+    "string_too_short": "{where}: at least {min_length} character(s)",
+    "string_too_long": "{where}: at most {max_length} characters",
+    "greater_than_equal": "{where}: at least {ge}",
+    "less_than_equal": "{where}: at most {le}",
+    "model_type": "{where}: a JSON object expected",
+    "dict_type": "{where}: a JSON object expected",
+}
+# the members of a union a value was tried as: not part of where the error is
+_UNION_TAGS = frozenset({"constrained-str", "str", "int", "float", "bool"})
+
+
 def _bad(e: ValidationError) -> str:
-    """One line from pydantic's errors: where and what."""
-    parts = []
-    for x in e.errors()[:3]:
-        where = ".".join(str(p) for p in x.get("loc", ()) if p != "__root__") or "body"
-        parts.append(f"{where}: {x.get('msg', 'invalid')}")
+    """One line from pydantic's errors, in the interface's language: where and what (a value a
+    union could not read, one error for the value, not one per member tried)."""
+    from .i18n import translate
+
+    parts: list[str] = []
+    seen: set[str] = set()
+    for x in e.errors():
+        where = ".".join(str(p) for p in x.get("loc", ()) if p != "__root__" and p not in _UNION_TAGS) or "body"
+        if where in seen:
+            continue
+        seen.add(where)
+        ctx = {k: str(v).replace(" or ", ", ") for k, v in (x.get("ctx") or {}).items()}
+        template = _INVALID.get(x.get("type", ""), "{where}: a value of the wrong kind" if str(x.get("type", ""))
+                                .endswith(("_type", "_parsing")) else "{where}: invalid")
+        try:
+            parts.append(translate(template.format(where=where, **ctx)))
+        except (KeyError, IndexError):
+            parts.append(translate(f"{where}: invalid"))
+        if len(parts) == 3:
+            break
     return "; ".join(parts)
 
 

@@ -443,6 +443,13 @@ def test_served_errors_speak_the_interface_language(client, olsztyn_reports, arc
         assert r.status_code == 400 and r.json()["error"] == "'trzydzieści' to nie jest liczba ≥ 0 (fakt typu count)"
         empty = {"action": "edit", "fact": f30.id, "changes": {}}
         assert client.post(f"/api/report/{sha}", json=empty).json()["error"] == "nic do zmiany"
+        # a request the API's models refuse: each field's fault in the same words, once per field
+        bad = {"action": "burn", "reason": "x" * 1001, "note": 1,
+               "add": {"type": "count", "start": -1, "end": 4, "text": "Nope", "value": None}}
+        assert client.post(f"/api/report/{sha}", json=bad).json()["error"] == \
+            "action: jedna z wartości 'edit', 'delete', 'add', 'verify', 'unverify'; add.start: co najmniej 0; " \
+            "add.value: wartość niewłaściwego rodzaju"
+        assert client.post(f"/api/report/{sha}", content=b"[1]").json()["error"] == "body: oczekiwano obiektu JSON"
     finally:
         set_lang(None)
 
