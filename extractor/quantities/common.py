@@ -181,7 +181,7 @@ def _measure_heads() -> tuple[tuple[str, str], ...]:
     return tuple((h, heads[h]) for h in sorted(heads, key=len, reverse=True))
 
 
-def measured(label: str) -> tuple[str, str]:
+def measured(label: str) -> tuple[str, str | None]:
     """A row label's kind and subject: 'Liczba godzin doradztwa' is ('hours', 'doradztwo'),
     'Liczba uczestników' ('count', 'uczestnik'), anything else ('count', its lemma phrase)."""
     label = dehyphen(label).strip()
@@ -189,6 +189,8 @@ def measured(label: str) -> tuple[str, str]:
     for head, kind in _measure_heads():
         if low.startswith(head + " ") and label[len(head):].strip():
             return kind, lemma_phrase(label[len(head):].strip())
+        if low == head and kind != "count":   # a column headed "liczba godzin": hours of its rows
+            return kind, None
     return "count", lemma_phrase(label)
 
 

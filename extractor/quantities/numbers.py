@@ -139,7 +139,7 @@ def _number_words(view: View) -> list[Num]:
     return out
 
 
-_NUMBER_LIST_BEFORE = re.compile(r"\d[ \t]?[,;][ \t]?$")
+_NUMBER_LIST_BEFORE = re.compile(r"\d[ \t]?,[ \t]?$")
 
 
 def _grouping_ok(norm: str, start: int, end: int) -> bool:

@@ -51,12 +51,16 @@ _REST_OF_LINE_BLANK = re.compile(r"[ \t]*(?:\n|$)")
 
 def _cells(line: str) -> list[tuple[int, int]]:
     """(start, end) of the cells of a line of a table: columns set apart by bars ("a | b | c",
-    an empty cell kept, so the columns stay in line; bars at the ends are frames), else by tabs
-    or runs of spaces. Read from the text as written: its normalised twin has tabs as spaces."""
-    if "|" in line:
+    an empty cell kept, so the columns stay in line; bars at the ends are frames) or by two
+    semicolons or more ("usługa; liczba osób; liczba godzin"), else by tabs or runs of spaces. Read from the text as written: its normalised twin has tabs as spaces."""
+    sep = "|" if "|" in line else ";" if line.count(";") >= 2 else None
+    if sep is not None:
         out, pos = [], 0
-        for piece in line.split("|"):   # each cell without the blanks around it
+        pieces = line.split(sep)
+        for k, piece in enumerate(pieces):   # each cell without the blanks around it
             inner = piece.strip(" \t")
+            if sep == ";" and k == len(pieces) - 1:
+                inner = inner.rstrip(".").rstrip(" \t")   # "razem; 97; 3 620." ends its sentence
             a = pos + (piece.find(inner) if inner else 0)
             out.append((a, a + len(inner)))
             pos += len(piece) + 1
@@ -163,8 +167,8 @@ def table_columns(ctx: Context) -> None:
     is a subset of the figure before it in the same row."""
     view = ctx.view
     text = view.text
-    if "\t" not in text and "|" not in text and "  " not in text:
-        return
+    if "\t" not in text and "|" not in text and ";" not in text and "  " not in text:
+        return   # no line of this text can be a table's row
     mk = lexicon().markers
     totals = {w.lower() for w in mk.total}
     by_num = {q.num.start: q for q in ctx.qtys if q.kind in ("count", "hours")}
