@@ -175,10 +175,27 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
         before = [y for p, y in bare_years[i:j] if p < pos]
         return before[-1] if before else bare_years[i][1]
 
+    dated = sorted((d.start, d.month, d.day, d.year) for d in dates if d.year is not None)
+    dated_at = [x[0] for x in dated]
+
+    def listed_year(day: int, month: int, pos: int) -> int | None:
+        """'31 marca i 1 kwietnia 2023 r.': the year of the next date of the sentence that has
+        one, the year before when that date comes earlier in the calendar ('12 grudnia i 5
+        stycznia 2020 r.')."""
+        _s, e = view.sentence(pos)
+        i = bisect_right(dated_at, pos)
+        if i == len(dated) or dated[i][0] >= e:
+            return None
+        _p, m2, d2, y2 = dated[i]
+        return y2 if (month, day) <= (m2, d2) else y2 - 1
+
     def year_of(day: int, month: int, pos: int) -> int | None:
         named = sentence_year(pos)
         if named is not None:
             return named
+        listed = listed_year(day, month, pos)
+        if listed is not None:
+            return listed
         return resolve_year(day, month, st.period, fallback_year, hint_before(hints, pos, section_start(pos)))
 
     findings: list[Finding] = []

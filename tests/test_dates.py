@@ -125,3 +125,12 @@ def test_month_name_dates_are_read_per_name_yet_match_dateparser_on_the_whole_da
     rep = extract_text("Sprawozdanie roczne za rok 2022\n\nANIMACJA\n\nSpotkanie 30 lutego 2022 r. "
                        "i 28 lutego 2022 r.\n")
     assert [str(f.value) for f in rep.facts if f.type == "date"] == ["2022-02-28"]
+
+
+def test_a_year_less_date_takes_the_year_of_the_dated_one_after_it_in_its_sentence():
+    from extractor import extract_text
+
+    rep = extract_text("Jesienna zbiórka odbyła się 9–10 grudnia 2021 r.\nWiosenną zbiórkę przeprowadzono 31 marca "
+                       "i 1 kwietnia 2022 r., a zimową 28 grudnia i 4 stycznia 2023 r.")
+    assert [f.flat_value for f in rep.facts if f.type == "date"] == \
+        ["2022-03-31", "2022-04-01", "2022-12-28", "2023-01-04"]
