@@ -135,6 +135,7 @@ class Lexicon(Table):
     number_words: dict[str, int]
     vague_numbers: WordList
     markers: Markers
+    mail_header: WordList
     document_date: DocumentDate
     preferred_lemmas: WordList
     unknown_word_endings: Endings

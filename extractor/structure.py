@@ -871,6 +871,19 @@ def _title_block_end(norm: str) -> int:
     return blank.start() if blank else len(norm)
 
 
+@cache
+def _mail_field() -> re.Pattern[str]:
+    return re.compile(rf"[ \t]*(?i:{alternation(sorted(lexicon().mail_header.words))})[ \t]*:[^\n]*(?:\n|$)")
+
+
+def _mail_header_end(norm: str) -> int:
+    """End of an e-mail's header ("Od: …", "Do: …", "Temat: …" from the first line on), or 0."""
+    pos = 0
+    while m := _mail_field().match(norm, pos):
+        pos = m.end()
+    return pos if norm[:pos].count("\n") >= 2 else 0
+
+
 def analyse_structure(view: View) -> Structure:
     st = Structure()
     st.headings = find_headings(view)
@@ -881,7 +894,7 @@ def analyse_structure(view: View) -> Structure:
         header_end = first
     else:
         lines = [m.end() for m in re.finditer(r"(?m)^[^\n]*\S[^\n]*(\n|$)", norm)][:2]
-        header_end = max(lines[-1] if lines else len(norm), _title_block_end(norm))
+        header_end = max(lines[-1] if lines else len(norm), _title_block_end(norm), _mail_header_end(norm))
     header_end = min(header_end, max(len(norm), 0))
     st.header_end = header_end
     st.kind, st.kind_span = find_kind(norm, header_end)

@@ -154,6 +154,10 @@ def test_a_document_dated_before_its_period_ends_is_flagged():
     # days in ordinal words, in the body of a final report
     ("Sprawozdanie końcowe z wykonania zadania\n\nZadanie trwało od piątego maja do trzydziestego pierwszego "
      "sierpnia 2021 roku. Odbyło się 12 zajęć.", "final", D(2021, 5, 5), D(2021, 8, 31)),
+    # a report sent as an e-mail: the period in the subject line, below the sender and the date
+    ("Od: Jadwiga Nowicka\nDo: Wójt Gminy Purda\nData: 4 czerwca 2021, 10:12\nTemat: KGW Marcinkowo – sprawozdanie "
+     "za 01.03–31.05.2021\n\nDzień dobry,\n\nw tym czasie zorganizowałyśmy 4 warsztaty.", None,
+     D(2021, 3, 1), D(2021, 5, 31)),
     # an adjective between "rok" and its year
     ("Sprawozdanie Zarządu Fundacji za rok obrotowy 2020\n\nFundacja zorganizowała 3 obozy.", "annual",
      D(2020, 1, 1), D(2020, 12, 31)),
