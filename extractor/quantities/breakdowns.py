@@ -352,11 +352,12 @@ def totals_after_lists(ctx: Context) -> None:
         if not view.norm[line_start:seg_end].strip(" -•*\n"):
             bullets = _bullet_parts(view, line_start, qtys, qty_starts, became_parts, tot.kind)
             if len(bullets) >= 2:
+                target = _bullets_total(view, tot, bullets, qtys, qty_starts)
                 for bq in bullets:
-                    bq.parent = tot
+                    bq.parent = target
                     bq.label = lemma_phrase(_bullet_label(view, bq))
                     bq.subject = None
-                    tot.parts.append(bq)
+                    target.parts.append(bq)
                 continue
         seg = norm[s:seg_end].rstrip(" -(,;")
         # the list is the part after the last colon (or the whole sentence start)
@@ -480,6 +481,22 @@ def _bullet_parts(view: View, line_start: int, qtys: list[Qty], starts: list[int
         out.insert(0, here[0])
         end = start - 1
     return out
+
+
+def _bullets_total(view: View, tot: Qty, bullets: list[Qty], qtys: list[Qty], starts: list[int]) -> Qty:
+    """Which figure of a total line ('Razem: 7 działań, 131 uczestników.') the bullets above it
+    add up to: the first, unless it does not and another figure of the line does — or the first
+    is the number of bullets (it counts them) and another figure follows."""
+    total = sum(b.value for b in bullets)
+    if tot.value == total:
+        return tot
+    line_end = view.line_end(tot.end)
+    others = [q for q in qtys[bisect_left(starts, tot.end):bisect_left(starts, line_end)]
+              if q is not tot and q.kind == tot.kind and q.parent is None and not q.parts and q.start >= tot.end]
+    same = next((q for q in others if q.value == total), None)
+    if same is not None:
+        return same
+    return others[0] if others and tot.value == len(bullets) else tot
 
 
 def _bullet_label(view: View, q: Qty) -> str:
