@@ -873,7 +873,7 @@ def _title_block_end(norm: str) -> int:
 
 @cache
 def _mail_field() -> re.Pattern[str]:
-    return re.compile(rf"[ \t]*(?i:{alternation(sorted(lexicon().mail_header.words))})[ \t]*:[^\n]*(?:\n|$)")
+    return re.compile(rf"(?i:{alternation(sorted(lexicon().mail_header.words))})[ \t]{{0,3}}:[^\n]*(?:\n|$)")
 
 
 def _mail_header_end(norm: str) -> int:

@@ -23,13 +23,13 @@ BLIND_GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}
 # corpus/blind2 was scored blind first (F1 0.953)
 BLIND2_GUARD = {"f1": 0.994, "links": 0.976, "findings_f1": 1.0, "periods": 1.0}
 # corpus/beyond (reports of other kinds of bodies) was scored blind first (F1 0.843, periods 7/17)
-BEYOND_GUARD = {"f1": 0.966, "links": 0.704, "findings_f1": 0.888, "periods": 1.0}
+BEYOND_GUARD = {"f1": 0.967, "links": 0.704, "findings_f1": 0.888, "periods": 1.0}
 # corpus/beyond2 (other bodies, in styles the rules were not built for) was scored blind first
 # (F1 0.908, links 0.500, periods 5/8)
 BEYOND2_GUARD = {"f1": 0.982, "links": 0.85, "findings_f1": 0.96, "periods": 1.0}
 # corpus/beyond3 (six more bodies, written after the rules of beyond2) was scored blind first
 # (F1 0.918, links 0.347, periods 5/6)
-BEYOND3_GUARD = {"f1": 0.972, "links": 0.638, "findings_f1": 0.91, "periods": 1.0}
+BEYOND3_GUARD = {"f1": 0.972, "links": 0.666, "findings_f1": 0.95, "periods": 1.0}
 # corpus/series (one centre's quarterly, annual and final reports, for reconciliation): written for
 # the reconciliation tests, scored after writing
 SERIES_GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}

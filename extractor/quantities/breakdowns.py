@@ -105,8 +105,8 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 _HOURS_LIST_OPENER = re.compile(r"\s*(?:\(|:)|(?:(?!\b(?:oraz|i|a|także)\b)[^\d:(),;]){0,40}:")
 # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"), then a
 # colon, bracket or dash right after the total
-_COLON_OPENER = re.compile(r"(?:[^\d:()]|\([^()]{0,40}\)){0,80}?\s?:\s?")
-_BRACKET_DASH_OPENER = re.compile(r"[^\d:(),;]{0,80}?(?:\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))")
+_COLON_OPENER = re.compile(r"(?:[^\d:()\n]|\([^()]{0,40}\)){0,80}?\s?:\s?")
+_BRACKET_DASH_OPENER = re.compile(r"[^\d:(),;\n]{0,80}?(?:\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))")
 
 
 def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
@@ -134,10 +134,20 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
     m_open = _COLON_OPENER.match(tail) or _BRACKET_DASH_OPENER.match(tail)  # "5 os., księgowe – 7": no opener
     if not m_open or len(WORDS.findall(tail[:m_open.end()])) > 10:
         return None
+    opener_words = [w.lower() for w in WORDS.findall(_BRACKETED.sub("", tail[:m_open.end()]))]
+    if opener_words and all(w in _figure_kind_words() for w in opener_words):
+        return None   # "plan: 10 zajęć, wykonanie: 7": what was done, no list of parts
     open_at = start + m_open.end()
     if m_open.group().rstrip().endswith("(") and ")" in norm[open_at:limit]:
         limit = norm.index(")", open_at)
     return open_at, limit, False
+
+
+@cache
+def _figure_kind_words() -> frozenset[str]:
+    """Words that say which figure follows (planned, achieved), not what its parts are."""
+    mk = lexicon().markers
+    return frozenset(w.lower() for w in (*mk.planned, *mk.achieved) if " " not in w)
 
 
 def _pronoun_takes_noun(marker: str, after: str) -> bool:

@@ -143,6 +143,25 @@ def elliptic_count(ctx: Context, c: Candidate) -> Qty | None:
     return Qty("count", c.n.start, ell[0], c.n.int_value, c.n, subject=ell[1])
 
 
+def _governed_by(n: Num, word: str) -> bool:
+    """Whether `word` can be a noun in the form the number `n` takes: the nominative singular
+    after 1, the nominative or accusative plural after 2–4 (not 12–14), else the genitive plural.
+    A word of no known noun reading passes (an acronym, a typo): this only rules out."""
+    if not float(n.value).is_integer():
+        return True
+    v = int(n.value)
+    nouns = [i for i in morph.analyse(word.lower()) if i.pos in ("subst", "adj")]
+    if not nouns:
+        return True
+    if v == 1:
+        want = [("sg", "nom"), ("sg", "acc")]
+    elif v % 10 in (2, 3, 4) and v % 100 not in (12, 13, 14):
+        want = [("pl", "nom"), ("pl", "acc"), ("pl", "gen")]   # "22 osoby", also "2 osób" in m1
+    else:
+        want = [("pl", "gen")]
+    return any(num in i.number and case in i.case for i in nouns for num, case in want)
+
+
 def counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
     """For 'N [adv] [adj…] noun…': (end of the counted phrase, subject lemma phrase).
     Subject None means a time unit or similar: not a count."""
@@ -163,6 +182,8 @@ def counted_noun(view: View, n: Num) -> tuple[int, str | None] | None:
             return None
         if "\n" in gap and w.text[:1].isupper() and not w.text.isupper():
             return None  # "Warsztaty: 12\nUczestnicy: 180": a figure ends its line, a row begins
+        if "\n" in gap and k == i and not _governed_by(n, w.text):
+            return None  # "wykonanie: 8\nzajęcia komputerowe": the next line's noun is not in the case 8 takes
         low = w.text.lower()
         if low in lx.vague_numbers.words or low in morph.number_forms():
             return None
@@ -403,10 +424,17 @@ def row_count(ctx: Context, n: Num) -> Qty | None:
     return Qty(kind, m.start("label"), n.end, n.int_value, n, subject=subject)
 
 
+@cache
+def _achieved_words() -> frozenset[str]:
+    """The one-word markers of what was achieved: "wykonanie", "osiągnięto" (lexicon markers)."""
+    return frozenset(w.lower() for w in lexicon().markers.achieved if " " not in w)
+
+
 @rule("quantities", "counts.planned")
 def planned_count(ctx: Context, n: Num) -> Qty | None:
-    """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)', '… 40 miejsc pracy – utworzono 43':
-    a bare number after a planning word or a verb takes the subject of the figure before it."""
+    """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)', '… 40 miejsc pracy – utworzono 43',
+    'plan: 20 zajęć, wykonanie: 18': a bare number after a planning word, a verb or a word of what
+    was achieved takes the subject of the figure before it."""
     view = ctx.view
     _approx, planned_re = marker_res()
     if n.words and n.value == 1:
@@ -420,8 +448,10 @@ def planned_count(ctx: Context, n: Num) -> Qty | None:
     prev = [q for q in ctx.qtys_between(s, n.start) if q.kind in ("count", "hours") and q.parent is None]
     is_planned = bool(planned_re.search(" " + tail.rstrip()))
     if not is_planned:
-        # "utworzono 43, z czego …": a verb, a bare number, and a figure earlier in the sentence
-        if not prev or not ITEM_END.match(view.norm, n.end) or not is_finite_verb(word):
+        # "utworzono 43, z czego …": a verb, a bare number, and a figure earlier in the sentence;
+        # "plan: 20 zajęć, wykonanie: 18": what was done, after what was planned
+        if not prev or not ITEM_END.match(view.norm, n.end) or \
+                not (is_finite_verb(word) or word.lower() in _achieved_words()):
             return None
     kind = prev[-1].kind if prev else "count"
     subject = prev[-1].subject if prev else None
