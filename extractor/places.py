@@ -99,11 +99,18 @@ def _geo_readings(word: str, case: str | None, lenient: bool = False) -> list[mo
         if i.pos == "subst" and (i.geo or i.geo_part) and (case is None or case in i.case):
             if i.geo and i.lemma in lx.places.not_localities:
                 continue  # regions, countries, rivers
-            if i.geo and i.lemma in lx.places.common_word_names and (ambiguous or i.lemma == word) and \
+            if i.geo and i.lemma in lx.places.common_word_names and \
+                    (ambiguous or i.lemma == word or i.lemma not in _towns() and _common_noun_too(word, i)) and \
                     not (lenient and i.lemma in _towns()):
-                continue  # "Nowe"/"Dobra" as words; "w Nowem" is unambiguous
+                continue  # "Nowe"/"Dobra"/"w Oddziale" as words; "w Nowem" is unambiguous
             out.append(i)
     return out
+
+
+def _common_noun_too(word: str, geo: morph.Interp) -> bool:
+    """The same form is a common noun of the same lemma in the same case ("Oddziale": oddział)."""
+    return any(i.pos == "subst" and not i.geo and not i.geo_part and i.lemma == geo.lemma.lower()
+               and i.case & geo.case for i in morph.analyse(word.lower()))
 
 
 def _adj_readings(word: str, case: str | None) -> list[morph.Interp]:

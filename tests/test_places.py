@@ -42,6 +42,7 @@ def test_places(facts, text, expected):
     "Zorganizowano festyn „Dni Gołdapi nad jeziorem”.",
     "Ośrodek prowadził kampanię w Polsce i na Warmii.",
     "Wystąpił Jan Kowalski z Janem Nowakiem.",
+    "Paczki wydawał Oddział Terenowy; w Oddziale i w Dziale Księgowości pracują 4 osoby.",
 ])
 def test_not_places(facts, text):
     assert places(facts, text) == []
