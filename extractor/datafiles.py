@@ -123,6 +123,14 @@ class Times(Table):
     every: Words
 
 
+def _within(v: dict[str, int], top: int, what: str) -> dict[str, int]:
+    """`v` when every value is 1..top, else a ValueError naming the keys that are not."""
+    bad = [k for k, n in v.items() if not 1 <= n <= top]
+    if bad:
+        raise ValueError(f"not {what} (1-{top}): {', '.join(bad)}")
+    return v
+
+
 class Lexicon(Table):
     """extractor/data/lexicon.toml: the words, abbreviations and markers of the genre."""
 
@@ -157,18 +165,12 @@ class Lexicon(Table):
     @field_validator("ordinal_days")
     @classmethod
     def _ordinal_days(cls, v: dict[str, int]) -> dict[str, int]:
-        bad = [k for k, n in v.items() if not 1 <= n <= 31]
-        if bad:
-            raise ValueError(f"not a day of a month (1-31): {', '.join(bad)}")
-        return v
+        return _within(v, 31, "a day of a month")
 
     @field_validator("months", "month_lemmas", "roman")
     @classmethod
     def _months(cls, v: dict[str, int]) -> dict[str, int]:
-        bad = [k for k, n in v.items() if not 1 <= n <= 12]
-        if bad:
-            raise ValueError(f"not a month number (1-12): {', '.join(bad)}")
-        return v
+        return _within(v, 12, "a month number")
 
     def acronym_base(self, word: str) -> str | None:
         """'IPSy' -> 'IPS', 'PES-ów' -> 'PES', 'KIS' -> 'KIS'; None when not a known acronym."""
