@@ -52,7 +52,8 @@ _REST_OF_LINE_BLANK = re.compile(r"[ \t]*(?:\n|$)")
 def _cells(line: str) -> list[tuple[int, int]]:
     """(start, end) of the cells of a line of a table: columns set apart by bars ("a | b | c",
     an empty cell kept, so the columns stay in line; bars at the ends are frames) or by two
-    semicolons or more ("usługa; liczba osób; liczba godzin"), else by tabs or runs of spaces. Read from the text as written: its normalised twin has tabs as spaces."""
+    semicolons or more ("usługa; liczba osób; liczba godzin"), else by tabs or runs of spaces.
+    Give it the text as written: its normalised twin has tabs as spaces."""
     sep = "|" if "|" in line else ";" if line.count(";") >= 2 else None
     if sep is not None:
         out, pos = [], 0
@@ -199,8 +200,8 @@ def table_columns(ctx: Context) -> None:
 
 def _rows_above(view: View, ls: int, ncells: int) -> tuple[list[str], list[tuple[int, list[tuple[int, int]]]]] | None:
     """The header cells of the table a row of `ncells` cells belongs to and the rows between
-    them (line start, cells), nearest first; a table without a header row (its title above
-    it) has empty headers; None when fewer than two rows of as many cells are above."""
+    them (line start, cells) in text order; a table without a header row (its title above it)
+    has empty headers; None when fewer than two rows of as many cells are above."""
     text = view.text
     body: list[tuple[int, list[tuple[int, int]]]] = []
     end = ls - 1
@@ -236,6 +237,8 @@ def _cell_qty(ls: int, cell: tuple[int, int], by_num: dict[int, Qty], free: dict
 def _column_totals(ctx: Context, ls: int, cells: list[tuple[int, int]], header: list[str],
                    body: list[tuple[int, list[tuple[int, int]]]], by_num: dict[int, Qty], free: dict[int, Num],
                    became_parts: set[int]) -> None:
+    """Each column of a total row whose every row above holds a figure: those figures become
+    the parts of the total row's figure (made from its free number when no rule took it)."""
     for col in range(1, len(cells)):
         if header[col].lower() in lexicon().markers.row_number:
             continue
@@ -268,6 +271,7 @@ def _subset_header() -> re.Pattern[str]:
 
 def _subset_columns(ctx: Context, ls: int, cells: list[tuple[int, int]], header: list[str], by_num: dict[int, Qty],
                     became_parts: set[int]) -> None:
+    """A figure under a 'w tym …' header is a subset of the figure in the column before it."""
     for col in range(2, len(cells)):
         if not _subset_header().match(header[col] + " "):
             continue
