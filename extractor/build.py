@@ -126,6 +126,10 @@ def read_places(ext: Extraction) -> None:
     ext.places = find_places(ext.view, st.header_end if st.headings else 0)
 
 
+# what may stand between two dates of one list: "31 marca i 1 kwietnia 2023 r."
+_LISTED_WITH = re.compile(r"[ \n]{0,3}(?:,|i|oraz)[ \n]{1,3}|[ \n]{0,3},[ \n]{0,3}")
+
+
 def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Report:
     """The validated Report from what the stages found: ids, years of dates, sections, audit."""
     view, st = ext.view, ext.structure
@@ -178,22 +182,21 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     dated = sorted((d.start, d.month, d.day, d.year) for d in dates if d.year is not None)
     dated_at = [x[0] for x in dated]
 
-    def listed_year(day: int, month: int, pos: int) -> int | None:
-        """'31 marca i 1 kwietnia 2023 r.': the year of the next date of the sentence that has
-        one, the year before when that date comes earlier in the calendar ('12 grudnia i 5
-        stycznia 2020 r.')."""
-        _s, e = view.sentence(pos)
-        i = bisect_right(dated_at, pos)
-        if i == len(dated) or dated[i][0] >= e:
+    def listed_year(day: int, month: int, end: int) -> int | None:
+        """'31 marca i 1 kwietnia 2023 r.': the year of the dated mention the date is listed
+        with (only 'i', 'oraz' or a comma between them), the year before when that one comes
+        earlier in the calendar ('12 grudnia i 5 stycznia 2020 r.')."""
+        i = bisect_right(dated_at, end - 1)
+        if i == len(dated) or not _LISTED_WITH.fullmatch(view.norm, end, dated[i][0]):
             return None
         _p, m2, d2, y2 = dated[i]
         return y2 if (month, day) <= (m2, d2) else y2 - 1
 
-    def year_of(day: int, month: int, pos: int) -> int | None:
+    def year_of(day: int, month: int, pos: int, end: int | None = None) -> int | None:
         named = sentence_year(pos)
         if named is not None:
             return named
-        listed = listed_year(day, month, pos)
+        listed = listed_year(day, month, end) if end is not None else None
         if listed is not None:
             return listed
         return resolve_year(day, month, st.period, fallback_year, hint_before(hints, pos, section_start(pos)))
@@ -206,7 +209,7 @@ def assemble(ext: Extraction, source: SourceInfo, keep_text: bool = False) -> Re
     items: list[tuple[int, Any]] = []   # (start, mention) in text order; ids follow that order
 
     for d in dates:
-        y = d.year if d.year is not None else year_of(d.day, d.month, d.start)
+        y = d.year if d.year is not None else year_of(d.day, d.month, d.start, d.end)
         if y is None:
             findings.append(Finding(code="date_unresolved", severity="warning", section=section_at(d.start),
                                     evidence=[_span(text, d.start, d.end)],

@@ -171,7 +171,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<m1>{m_sep})[./](?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<m2>{M})[./](?P<y2>{Y})(?!\d)"),
         # "od 1 I 2022 r. do 31 XII 2022 r.": Roman months (the numerals in capitals)
         "roman": re.compile(
-            rf"(?P<d1>{d_roman})[.\s](?P<m1>{ROMAN_MONTH})(?:[.\s]\s?(?P<y1>{Y}){R_SUFFIX})?\s*(?:-|–|do)\s*"
+            rf"(?P<d1>{d_roman})[.\s](?P<m1>{ROMAN_MONTH})(?:[.\s]\s?(?P<y1>{Y}){R_SUFFIX})?\s*(?:-|do)\s*"
             rf"(?P<d2>{D})[.\s](?P<m2>{ROMAN_MONTH})[.\s]\s?(?P<y2>{Y}){R_SUFFIX}"),
         "words": re.compile(
             rf"(?P<d1>{d_month})\s++(?P<m1>{mon})(?>\s*+(?P<y1>{Y})?{R_SUFFIX})(?:\s*+\([^()\n]{{0,80}}\))?\s*+(?:-|do)\s*+"

@@ -273,3 +273,18 @@ def test_planned_only_when_the_planning_word_governs_the_figure(facts):
     _, fs = facts("W ramach realizacji planu przeprowadzono 12 spotkań. Zakładano utworzenie w 2019 r. 40 miejsc pracy.",
                   "count")
     assert [(f.value, f.planned) for f in fs] == [(12, False), (40, True)]
+
+
+def test_tables_with_windows_line_ends_keep_their_last_column():
+    from extractor import extract_text
+
+    rep = extract_text("Gmina | Liczba osób | Liczba godzin\r\nOrneta | 12 | 40\r\nKiwity | 16 | 60\r\nRazem | 28 | 100\r\n")
+    assert [(f.type, f.flat_value) for f in rep.facts if f.type in ("count", "hours")] == \
+        [("count", 12), ("hours", 40), ("count", 16), ("hours", 60), ("count", 28), ("hours", 100)]
+
+
+def test_a_figure_after_a_name_is_not_joined_with_the_next_as_thousands():
+    from extractor import extract_text
+
+    rep = extract_text("Uczestnicy i godziny wg gmin: Orneta 4 120; Pieniężno 3 090.")
+    assert not {4120, 3090} & {f.flat_value for f in rep.facts if f.type == "count"}

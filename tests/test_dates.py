@@ -134,3 +134,11 @@ def test_a_year_less_date_takes_the_year_of_the_dated_one_after_it_in_its_senten
                        "i 1 kwietnia 2022 r., a zimową 28 grudnia i 4 stycznia 2023 r.")
     assert [f.flat_value for f in rep.facts if f.type == "date"] == \
         ["2022-03-31", "2022-04-01", "2022-12-28", "2023-01-04"]
+
+
+def test_a_dated_mention_not_listed_with_the_date_does_not_give_it_its_year():
+    from extractor import extract_text
+
+    rep = extract_text("Sprawozdanie za okres 01.01.2022 – 31.12.2022\n\nSzkolenie 2 marca dotyczyło ustawy "
+                       "uchwalonej 5 października 2021 r.")
+    assert [f.flat_value for f in rep.facts if f.type == "date"][0] == "2022-03-02"

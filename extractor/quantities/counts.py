@@ -106,8 +106,8 @@ def _pronoun_before() -> re.Pattern[str]:
 def pronoun_count(ctx: Context, c: Candidate) -> Qty | None:
     """'Prowadziliśmy cykl warsztatów. Odbyło się ich łącznie 16', 'posiłek – w ciągu roku wydano
     ich 5 480': a figure after the pronoun counts the noun it stands for, the last common noun
-    before it (in its sentence or the one before) that no preposition governs and that is no
-    span of time."""
+    before it (in its sentence or the one before) that no preposition governs, that is no
+    genitive attribute of a plural noun before it and no span of time."""
     n, view = c.n, ctx.view
     norm = view.norm
     m = _pronoun_before().search(norm, max(0, n.start - 30), n.start)
@@ -125,6 +125,9 @@ def pronoun_count(ctx: Context, c: Candidate) -> Qty | None:
         if not nouns or any(i.pos in gram.verb_tags for i in morph.analyse(w)):
             continue
         governed = [x.text.lower() for x in words[max(0, k - 2):k]]
+        if governed and any(i.pos == "subst" and "pl" in i.number for i in morph.analyse(governed[-1])) and \
+                any("gen" in i.case for i in nouns):
+            continue   # "mieszkańców gminy": the genitive after a plural noun belongs to it ("cykl warsztatów" not)
         if any(i.pos == "prep" for g in governed[-1:] for i in morph.analyse(g)) or \
                 nouns[0].lemma in gram.time_nouns or \
                 len(governed) == 2 and any(i.pos == "prep" for i in morph.analyse(governed[0])) and \
@@ -433,8 +436,9 @@ def _achieved_words() -> frozenset[str]:
 @rule("quantities", "counts.planned")
 def planned_count(ctx: Context, n: Num) -> Qty | None:
     """'utworzyliśmy 88 miejsc pracy (zakładaliśmy 70)', '… 40 miejsc pracy – utworzono 43',
-    'plan: 20 zajęć, wykonanie: 18': a bare number after a planning word, a verb or a word of what
-    was achieved takes the subject of the figure before it."""
+    'zaplanowano 20 zajęć, wykonanie 18': a bare number after a planning word, a verb or a word of
+    what was achieved takes the subject of the figure before it ('wykonanie: 18' after a row's
+    name is counts.head's)."""
     view = ctx.view
     _approx, planned_re = marker_res()
     if n.words and n.value == 1:
@@ -449,7 +453,7 @@ def planned_count(ctx: Context, n: Num) -> Qty | None:
     is_planned = bool(planned_re.search(" " + tail.rstrip()))
     if not is_planned:
         # "utworzono 43, z czego …": a verb, a bare number, and a figure earlier in the sentence;
-        # "plan: 20 zajęć, wykonanie: 18": what was done, after what was planned
+        # "zaplanowano 20 zajęć, wykonanie 18": what was done, after what was planned
         if not prev or not ITEM_END.match(view.norm, n.end) or \
                 not (is_finite_verb(word) or word.lower() in _achieved_words()):
             return None

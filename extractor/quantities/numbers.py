@@ -139,18 +139,35 @@ def _number_words(view: View) -> list[Num]:
     return out
 
 
-_NUMBER_LIST_BEFORE = re.compile(r"\d[ \t]?,[ \t]?$")
-
-
 def _grouping_ok(norm: str, start: int, end: int) -> bool:
-    """'1 204 556,20 zł', '3 000 osób', '1.250 godzin' are one number, and so is one that ends a
-    clause ('z czego rozpatrzono 1 148, a …'); '13 140' inside a list of numbers is not likely."""
+    """'1 204 556,20 zł', '3 000 osób', '1.250 godzin' are one number; so is one that ends a clause
+    after a verb or a marker ('z czego rozpatrzono 1 148, a …', 'łącznie 2 140.') or fills a
+    table's cell ('; 7 938;') — not one after a name ('Orneta 4 120; Pieniężno 3 090': a count
+    and a figure)."""
     rest = norm[end:end + 12].lstrip()
     if not rest:
         return False
     if rest[0].isalpha() or rest[0] in "%":
         return True
-    return rest[0] in ",;)." and not _NUMBER_LIST_BEFORE.search(norm, max(0, start - 4), start)
+    if rest[0] not in ",;).":
+        return False
+    before = norm[max(0, start - 40):start]
+    if before.rstrip(" \t")[-1:] in (";", "|", "\n", ":", ""):
+        return True
+    j = len(before.rstrip(" \t").rstrip("."))   # the word before, read back from its end
+    k = j
+    while k > 0 and before[k - 1].isalpha():
+        k -= 1
+    if k == j:
+        return False
+    word = before[k:j].lower()
+    return word in _marker_words() or any(a.pos in lexicon().grammar.verb_tags for a in morph.analyse(word))
+
+
+@cache
+def _marker_words() -> frozenset[str]:
+    mk = lexicon().markers
+    return frozenset(w.lower().rstrip(".") for w in (*mk.total, *mk.approximate, "ich") if " " not in w)
 
 
 _RANGE_DASH = re.compile(r" ?- ?")

@@ -59,9 +59,9 @@ def _cells(line: str) -> list[tuple[int, int]]:
         out, pos = [], 0
         pieces = line.split(sep)
         for k, piece in enumerate(pieces):   # each cell without the blanks around it
-            inner = piece.strip(" \t")
+            inner = piece.strip(" \t\r")
             if sep == ";" and k == len(pieces) - 1:
-                inner = inner.rstrip(".").rstrip(" \t")   # "razem; 97; 3 620." ends its sentence
+                inner = inner.rstrip(".").rstrip(" \t\r")   # "razem; 97; 3 620." ends its sentence
             a = pos + (piece.find(inner) if inner else 0)
             out.append((a, a + len(inner)))
             pos += len(piece) + 1
@@ -168,8 +168,7 @@ def table_columns(ctx: Context) -> None:
     is a subset of the figure before it in the same row."""
     view = ctx.view
     text = view.text
-    if "\t" not in text and "|" not in text and ";" not in text and "  " not in text:
-        return   # no line of this text can be a table's row
+    cells_too = "\t" in text or "|" in text or ";" in text or "  " in text   # else no line has cells
     mk = lexicon().markers
     totals = {w.lower() for w in mk.total}
     by_num = {q.num.start: q for q in ctx.qtys if q.kind in ("count", "hours")}
@@ -181,6 +180,13 @@ def table_columns(ctx: Context) -> None:
         le = len(text) if le < 0 else le
         ls, pos = pos, le + 1
         line = text[ls:le]
+        keyed = _keyed(line)
+        if keyed and WORDS.match(line.lstrip(" -–•*")) and \
+                WORDS.match(line.lstrip(" -–•*"))[0].lower() in totals:   # type: ignore[index]
+            _keyed_totals(ctx, view, ls, keyed, by_num, free, became_parts)
+            continue
+        if not cells_too:
+            continue
         cells = _cells(line)
         if len(cells) < 2:
             continue
@@ -240,8 +246,10 @@ def _column_totals(ctx: Context, ls: int, cells: list[tuple[int, int]], header: 
     """Each column of a total row whose every row above holds a figure: those figures become
     the parts of the total row's figure (made from its free number when no rule took it)."""
     for col in range(1, len(cells)):
-        if header[col].lower() in lexicon().markers.row_number:
-            continue
+        first_word = WORDS.match(header[col])
+        if header[col].lower() in lexicon().markers.row_number or \
+                first_word is not None and first_word.group().lower() in lexicon().times.average:
+            continue   # "Lp.", "Średnia liczba uczestników": no column of parts
         kind, subject = measured(header[col]) if WORDS.search(header[col]) else ("count", None)
         found = [_cell_qty(rs, rc[col], by_num, {}, kind, subject) for rs, rc in body]
         parts = [p for p in found if p is not None and p.parent is None]
@@ -285,3 +293,61 @@ def _subset_columns(ctx: Context, ls: int, cells: list[tuple[int, int]], header:
         whole.parts.append(part)
         became_parts.add(id(part))
         ctx.parts.append(part)
+
+
+# "trening kulinarny – plan: 20 zajęć, wykonanie: 18": a row of figures each after its key (the
+# key is read back from the colon, so the pattern opens with the colon, not with a run of letters)
+_KEYED = re.compile(r":[ \t]?(?P<num>\d{1,3}(?: \d{3})*(?!\d|,\d))")
+_DASH = re.compile(r"[-–]")
+
+
+def _keyed(line: str) -> dict[str, tuple[int, int]] | None:
+    """The figures of a row written 'name – key: figure, key: figure', by key (lower case), or
+    None: two keys or more, after the row's name and a dash."""
+    after = next((d.end() for d in _DASH.finditer(line)
+                  if line[d.start() - 1:d.start()] in (" ", "\t") and line[d.end():d.end() + 1] in (" ", "\t")), None)
+    if after is None:
+        return None
+    pairs = {}
+    for m in _KEYED.finditer(line, after):
+        j = m.start() - (line[m.start() - 1:m.start()] in (" ", "\t"))
+        k = j
+        while k > after and line[k - 1].isalpha():
+            k -= 1
+        if 2 <= j - k <= 20:
+            pairs[line[k:j].lower()] = m.span("num")
+    return pairs if len(pairs) >= 2 else None
+
+
+def _keyed_totals(ctx: Context, view: View, ls: int, keyed: dict[str, tuple[int, int]], by_num: dict[int, Qty],
+                  free: dict[int, Num], became_parts: set[int]) -> None:
+    """'Razem zajęcia – plan: 58, wykonanie: 53' under rows with the same keys: each key's
+    figures add up to the total's figure of that key."""
+    text = view.text
+    rows: list[tuple[int, dict[str, tuple[int, int]]]] = []
+    end = ls - 1
+    while end > 0 and len(rows) < 40:
+        start = view.line_start(end)
+        row = _keyed(text[start:end])
+        if row is None or set(row) != set(keyed):
+            break
+        rows.append((start, row))
+        end = start - 1
+    if len(rows) < 2:
+        return
+    for key, (a, b) in keyed.items():
+        found = [by_num.get(rs + row[key][0]) for rs, row in rows]
+        parts = [p for p in found if p is not None and p.parent is None]
+        if len(parts) != len(found):
+            continue
+        tot = _cell_qty(ls, (a, b), by_num, free, parts[0].kind, parts[0].subject)
+        if tot is None or tot.parent is not None or tot.parts:
+            continue
+        if tot not in ctx.qtys:
+            ctx.qtys.append(tot)
+        for p in reversed(parts):
+            p.parent = tot
+            tot.parts.append(p)
+            became_parts.add(id(p))
+            ctx.parts.append(p)
+    ctx.qtys.sort(key=lambda q: q.start)
