@@ -29,7 +29,7 @@ BEYOND_GUARD = {"f1": 0.967, "links": 0.704, "findings_f1": 0.888, "periods": 1.
 BEYOND2_GUARD = {"f1": 0.982, "links": 0.85, "findings_f1": 0.96, "periods": 1.0}
 # corpus/beyond3 (six more bodies, written after the rules of beyond2) was scored blind first
 # (F1 0.918, links 0.347, periods 5/6)
-BEYOND3_GUARD = {"f1": 0.972, "links": 0.666, "findings_f1": 0.95, "periods": 1.0}
+BEYOND3_GUARD = {"f1": 0.974, "links": 0.777, "findings_f1": 0.95, "periods": 1.0}
 # corpus/series (one centre's quarterly, annual and final reports, for reconciliation): written for
 # the reconciliation tests, scored after writing
 SERIES_GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}
