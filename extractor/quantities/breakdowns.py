@@ -12,7 +12,15 @@ from ..lexicon import lexicon
 from ..phrases import lemma_phrase
 from ..rules import rule
 from ..text import WORDS, View, alternation, leading_words
-from .common import ITEM_END, dehyphen, is_finite_verb, measured, strip_label_preposition, verb_tags
+from .common import (
+    ITEM_END,
+    dehyphen,
+    figure_words,
+    is_finite_verb,
+    measured,
+    strip_label_preposition,
+    verb_tags,
+)
 from .model import Context, Num, Qty
 
 
@@ -135,19 +143,12 @@ def _find_list(view: View, tot: Qty, start: int, limit: int, counts: list[Qty],
     if not m_open or len(WORDS.findall(tail[:m_open.end()])) > 10:
         return None
     opener_words = [w.lower() for w in WORDS.findall(_BRACKETED.sub("", tail[:m_open.end()]))]
-    if opener_words and all(w in _figure_kind_words() for w in opener_words):
+    if opener_words and all(w in figure_words() for w in opener_words):
         return None   # "plan: 10 zajęć, wykonanie: 7": what was done, no list of parts
     open_at = start + m_open.end()
     if m_open.group().rstrip().endswith("(") and ")" in norm[open_at:limit]:
         limit = norm.index(")", open_at)
     return open_at, limit, False
-
-
-@cache
-def _figure_kind_words() -> frozenset[str]:
-    """Words that say which figure follows (planned, achieved), not what its parts are."""
-    mk = lexicon().markers
-    return frozenset(w.lower() for w in (*mk.planned, *mk.achieved) if " " not in w)
 
 
 def _pronoun_takes_noun(marker: str, after: str) -> bool:

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from .. import morph
 from ..lexicon import lexicon
 from ..rules import ordered, rule
-from ..text import View, alternation, fold, is_word_char, leading_words, words_opening_like
+from ..text import View, alternation, fold, is_word_char, last_word, leading_words, words_opening_like
 from .model import ROLE_OF, Candidate, Context, Num, Qty, Role
 
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
@@ -154,13 +154,10 @@ def _grouping_ok(norm: str, start: int, end: int) -> bool:
     before = norm[max(0, start - 40):start]
     if before.rstrip(" \t")[-1:] in (";", "|", "\n", ":", ""):
         return True
-    j = len(before.rstrip(" \t").rstrip("."))   # the word before, read back from its end
-    k = j
-    while k > 0 and before[k - 1].isalpha():
-        k -= 1
-    if k == j:
+    found = last_word(before.rstrip(" \t").rstrip("."))   # the word before ("ok." without its dot)
+    if found is None:
         return False
-    word = before[k:j].lower()
+    word = before[found[0]:found[1]].lower()
     return word in _marker_words() or any(a.pos in lexicon().grammar.verb_tags for a in morph.analyse(word))
 
 

@@ -16,7 +16,7 @@ from functools import cache
 from ..lexicon import lexicon
 from ..phrases import lemma_phrase
 from ..rules import rule
-from ..text import WORDS, View, alternation
+from ..text import WORDS, View, alternation, last_word
 from .common import measured, names_a_thing
 from .model import Context, Num, Qty
 
@@ -310,12 +310,9 @@ def _keyed(line: str) -> dict[str, tuple[int, int]] | None:
         return None
     pairs = {}
     for m in _KEYED.finditer(line, after):
-        j = m.start() - (line[m.start() - 1:m.start()] in (" ", "\t"))
-        k = j
-        while k > after and line[k - 1].isalpha():
-            k -= 1
-        if 2 <= j - k <= 20:
-            pairs[line[k:j].lower()] = m.span("num")
+        key = last_word(line[after:m.start()])   # read back from the colon
+        if key is not None and 2 <= key[1] - key[0] <= 20 and after + key[1] >= m.start() - 1:
+            pairs[line[after + key[0]:after + key[1]].lower()] = m.span("num")
     return pairs if len(pairs) >= 2 else None
 
 
