@@ -91,7 +91,7 @@ class _NoSpace(Exception):
     """A write failed for want of space: the batch stops (every later write would fail too)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     path: Path
     out_rel: str                 # output path relative to OUTDIR, without the format's suffix
@@ -99,7 +99,7 @@ class Job:
     size: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     path: str
     status: Literal["converted", "skipped", "failed"]
@@ -562,23 +562,35 @@ def _assign_outputs(jobs: list[Job], fmt: str) -> None:
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a .jsonl file; a line cut short by an interruption is skipped."""
+    """The JSON objects of a .jsonl file, read a line at a time; a line cut short by an
+    interruption is skipped."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        fh = open(path, encoding="utf-8", errors="replace", newline="\n")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         return
-    for line in text.splitlines():
-        try:
-            e = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(e, dict):
-            yield e
+    with fh:
+        for line in fh:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(e, dict):
+                yield e
 
 
-def load_manifest(outdir: Path) -> dict[str, dict[str, Any]]:
-    """output path -> last entry (a line cut short by an interruption is ignored)."""
-    return {e["output"]: e for e in _jsonl(outdir / MANIFEST) if isinstance(e.get("output"), str)}
+def manifest_entries(outdir: Path) -> Iterator[dict[str, Any]]:
+    """OUTDIR's manifest lines in order, each an entry with its output's name (an output named
+    again later has a newer entry)."""
+    return (e for e in _jsonl(outdir / MANIFEST) if isinstance(e.get("output"), str))
+
+
+def load_manifest(outdir: Path, keys: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+    """output path -> last entry (a line cut short by an interruption is ignored); `keys`: only
+    these of each entry (a batch of ten thousand files reads it back three times)."""
+    entries = manifest_entries(outdir)
+    if keys is None:
+        return {e["output"]: e for e in entries}
+    return {e["output"]: {k: e[k] for k in keys if k in e} for e in entries}
 
 
 def load_held(outdir: Path) -> dict[str, dict[str, Any]]:
@@ -1122,7 +1134,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         held = {} if force or retry_failed else load_held(out)
         planned: list[Outcome] = list(unusable)
         todo: list[Job] = []
-        manifest = load_manifest(out)
+        manifest = load_manifest(out, ("sha256", "format"))
         known = ar.known_hashes() if ar is not None else set()
         hashed: list[Job] = []
         for job in jobs:
@@ -1239,17 +1251,21 @@ def error_entry(o: Outcome) -> dict[str, Any]:
 
 
 def _compact_manifest(out: Path) -> None:
-    entries = load_manifest(out)
-    with atomic_writer(out / MANIFEST) as fh:
-        for e in entries.values():
-            fh.write((json.dumps(e, ensure_ascii=False) + "\n").encode("utf-8"))
+    """The manifest with one line per output, its last, in the order of those lines: read twice
+    (first where each output's last line is, then those lines), so only the names stay in memory."""
+    path = out / MANIFEST
+    last = {e["output"]: i for i, e in enumerate(manifest_entries(out))}
+    with atomic_writer(path) as fh:
+        for i, e in enumerate(manifest_entries(out)):
+            if last[e["output"]] == i:
+                fh.write((json.dumps(e, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
     """all.jsonl / all.csv: every report's rows of this run's inputs, rebuilt from the outputs,
     one output at a time (the whole is as large as all the outputs together)."""
     name = COMBINED[fmt]
-    manifest = load_manifest(out)
+    manifest = load_manifest(out, ("sha256",))
     header = fmt != "csv"       # a CSV's header once, from its first output
     with atomic_writer(out / name) as fh:
         for job in jobs:
@@ -1273,5 +1289,5 @@ def _write_combined(out: Path, fmt: str, jobs: list[Job]) -> str | None:
 
 __all__ = ["COMBINED", "CSV_COLUMNS", "DEFAULT_MAX_MEMORY", "ERRORS", "FORMATS", "HELD_KINDS", "MANIFEST",
            "BatchError", "BatchResult", "Budget", "Job", "Outcome", "collect", "convert_file", "default_workers",
-           "error_entry", "fact_rows", "init_worker", "load_held", "load_manifest", "no_space", "render",
+           "error_entry", "fact_rows", "init_worker", "load_held", "load_manifest", "manifest_entries", "no_space", "render",
            "run_batch", "count_pages", "sha256_file", "time_budget"]

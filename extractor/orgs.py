@@ -36,7 +36,7 @@ _RANK = {o: i for i, o in enumerate(ORIGINS)}
 _NAME_RANK = {"option": 0, "header": 1, "key": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seen:
     """One report's identity as it was found (see extractor.organisation.Identity)."""
 
@@ -170,30 +170,35 @@ def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: A
     only outputs that differ; returns how many it rewrote. `written`: the outputs this run wrote,
     whose organisation is still their manifest entry's identity — one that already has the one
     wanted is not read again (an earlier run's output may have been rewritten since: it is read)."""
-    from .batch import load_manifest
+    from .batch import manifest_entries
 
-    manifest = load_manifest(outdir)
-    entries = [(name, manifest[name]) for name in outputs if name in manifest and (outdir / name).exists()]
+    wanted = set(outputs)
+    found: dict[str, tuple[str, Seen | None]] = {}   # output -> (sha256, identity): the last line's
+    for e in manifest_entries(outdir):
+        name, ident = e["output"], e.get("identity")
+        if name in wanted:
+            found[name] = (e.get("sha256") or "",
+                           Seen(**ident) if isinstance(ident, dict) and ident.get("key") else None)
+    entries = [(name, sha, s) for name, (sha, s) in found.items() if (outdir / name).exists()]
+    del found
     want: dict[str, tuple[str | None, str | None]] = {}
     if archive is not None:
         archive.refresh_organisations()
-        for _name, e in entries:
-            ident = archive.identity(e.get("sha256") or "")
+        for _name, sha, _s in entries:
+            ident = archive.identity(sha)
             if ident is not None:
-                want[e["sha256"]] = ident
+                want[sha] = ident
     else:
-        seen = {e["sha256"]: Seen(**e["identity"]) for _n, e in entries
-                if isinstance(e.get("identity"), dict) and e["identity"].get("key")}
+        seen = {sha: s for _n, sha, s in entries if s is not None}
         d = Directory.build(seen.values())
         want = {sha: (d.resolve(s.key), d.name(s.key)) for sha, s in seen.items()}
     n = 0
     written = set(written)
-    for name, e in entries:
-        target = want.get(e.get("sha256") or "")
+    for name, sha, s in entries:
+        target = want.get(sha)
         if target is None:
             continue
-        ident = e.get("identity")
-        if name in written and isinstance(ident, dict) and (ident.get("key"), ident.get("name")) == target:
+        if name in written and s is not None and (s.key, s.name) == target:
             continue
         if _rewrite(outdir / name, fmt, *target):
             n += 1

@@ -179,6 +179,41 @@ def test_combined_rows_are_written_one_output_at_a_time(tmp_path: Path) -> None:
     assert peak < 12 * 1024 * 1024, f"{peak / 2 ** 20:.0f} MiB held while writing 24 MB"
 
 
+def test_the_manifest_is_read_back_a_line_at_a_time(tmp_path: Path) -> None:
+    """After a batch the manifest is compacted, its organisations harmonised and the combined
+    file written, each reading it back: with twenty thousand entries, none of them holds the
+    entries in memory (parsed, they took about 3 KB each — 80 MB for 20 000 lines)."""
+    import tracemalloc
+
+    from extractor.batch import _compact_manifest
+    from extractor.orgs import harmonise_outputs
+
+    out = tmp_path / "out"
+    out.mkdir()
+    ident = {"key": "owes-x", "origin": "header", "name": "OWES X", "name_origin": "header",
+             "header_key": "owes-x", "file_key": None, "period_start": "2019-01-01"}
+    with open(out / MANIFEST, "w", encoding="utf-8") as fh:
+        for k in range(20_000):                 # each output twice: the later line is kept
+            entry = {"output": f"r{k % 10_000:05d}.json", "sha256": f"{k:064x}", "format": "json",
+                     "source": f"/in/r{k % 10_000:05d}.txt", "at": "2026-01-01T00:00:00+00:00",
+                     "identity": ident | {"name": f"OWES X {k}"}}
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    tracemalloc.start()
+    try:
+        _compact_manifest(out)
+        compact = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        harmonise_outputs(out, "json", [f"r{k:05d}.json" for k in range(0, 10_000, 1000)])
+        harmonise = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 10_000
+    assert json.loads(lines[0])["sha256"] == f"{10_000:064x}" and json.loads(lines[-1])["output"] == "r09999.json"
+    assert compact < 4 * 2 ** 20, f"{compact / 2 ** 20:.0f} MiB held to compact 20 000 lines"
+    assert harmonise < 4 * 2 ** 20, f"{harmonise / 2 ** 20:.0f} MiB held to read 10 outputs' entries"
+
+
 def test_same_name_in_two_folders_and_duplicate_inputs(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
