@@ -97,6 +97,7 @@ class Job:
     out_rel: str                 # output path relative to OUTDIR, without the format's suffix
     sha256: str | None = None
     size: int = 0
+    pages: bool = False          # a PDF or an image by its first bytes (told while it is hashed)
 
 
 @dataclass(slots=True)
@@ -165,16 +166,11 @@ def count_pages(path: str) -> dict[str, Any]:
     return {"ocr": ocr_pages_of(path), "pages": pdf or 0}
 
 
-def _may_have_pages(path: Path) -> bool:
-    """A PDF or an image, by its first bytes: its pages are counted (by a worker) first."""
+def _has_pages(head: bytes) -> bool:
+    """A PDF or an image, by a file's first bytes: its pages are counted (by a worker) first."""
     from .read.ocr import IMAGE_MAGIC
 
-    try:
-        with _open_regular(path) as fh:
-            head = fh.read(1024)
-    except OSError:
-        return False
-    return b"%PDF-" in head or head.startswith(IMAGE_MAGIC)
+    return b"%PDF-" in head[:1024] or head.startswith(IMAGE_MAGIC)
 
 
 @dataclass
@@ -277,12 +273,17 @@ def _cap_address_space(max_memory: int) -> None:
         pass
 
 
-def _serve(conn: Any, batch: int, max_memory: int | None, ocr_cache: str | None) -> None:
-    """A worker process: build the pipeline, say so, then run the tasks the parent sends (a
-    file to convert, a page to read by OCR, a file's pages to count), one at a time, until it
-    sends None or goes away (then the worker ends, quietly). A task's exception is its result,
-    as {"ok": False, "kind": …, "reason": …}."""
-    init_worker(batch, ocr_cache)
+_warm = False
+
+
+def warm_up() -> None:
+    """Build the extraction pipeline and load the indicators' taxonomy, once per process: a
+    worker does it before its first file, the fork server (extractor.worker_preload) once for
+    every worker forked from it. A failure is left for the first file to report, with its name."""
+    global _warm
+    if _warm:
+        return
+    _warm = True
     try:
         import extractor
 
@@ -292,6 +293,15 @@ def _serve(conn: Any, batch: int, max_memory: int | None, ocr_cache: str | None)
         load_taxonomy()
     except Exception:  # noqa: BLE001, S110 - the first file reports the same failure, with its name
         pass
+
+
+def _serve(conn: Any, batch: int, max_memory: int | None, ocr_cache: str | None) -> None:
+    """A worker process: build the pipeline, say so, then run the tasks the parent sends (a
+    file to convert, a page to read by OCR, a file's pages to count), one at a time, until it
+    sends None or goes away (then the worker ends, quietly). A task's exception is its result,
+    as {"ok": False, "kind": …, "reason": …}."""
+    init_worker(batch, ocr_cache)
+    warm_up()
     if max_memory:
         _cap_address_space(max_memory)
     try:
@@ -443,21 +453,22 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
     given directly or met inside a folder with a report's suffix.
     """
     suffixes = frozenset(SUFFIXES)
-    out_abs = outdir.resolve() if outdir is not None else None
+    out_abs = str(outdir.resolve()) if outdir is not None else None
+    out_sep = os.path.join(out_abs, "") if out_abs is not None else ""
     jobs: list[Job] = []
     problems: list[Outcome] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     ignored = 0
 
-    def add(p: Path, rel: str) -> None:
-        rp = Path(os.path.realpath(p))          # (Path.resolve raises on a link loop)
+    def add(p: Path, rel: str, real: str | None = None) -> None:
+        rp = real or os.path.realpath(p)        # (Path.resolve raises on a link loop)
         if rp in seen:
             return
         seen.add(rp)
         jobs.append(Job(p, path_text(rel)))      # output names are text, whatever the input's name
 
-    def inside_out(p: Path) -> bool:
-        return out_abs is not None and Path(os.path.realpath(p)).is_relative_to(out_abs)
+    def inside_out(real: str) -> bool:
+        return out_abs is not None and (real == out_abs or real.startswith(out_sep))
 
     def add_dir(root: Path) -> None:
         nonlocal ignored
@@ -466,13 +477,17 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
             problems.append(Outcome(str(e.filename or root), "failed", error_kind="read",
                                     reason=f"cannot read folder ({reason_of(e)})"))
 
-        found: list[tuple[Path, str]] = []
+        found: list[tuple[Path, str, str]] = []
         for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
             here = Path(dirpath)
-            dirnames[:] = [d for d in dirnames if not d.startswith(".") and not inside_out(here / d)]
+            dirnames[:] = [d for d in dirnames
+                           if not d.startswith(".") and not inside_out(os.path.realpath(here / d))]
             for name in filenames:
                 p = here / name
-                if name.startswith(".") or inside_out(p):
+                if name.startswith("."):
+                    continue
+                real = os.path.realpath(p)
+                if inside_out(real):
                     continue
                 report_like = p.suffix.lower() in suffixes
                 try:
@@ -490,9 +505,9 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
                     ignored += 1
                     continue
                 r = p.relative_to(root)
-                found.append((p, str(r.parent / _stem(r.name)) if r.parent != Path(".") else _stem(r.name)))
-        for fp, rel in sorted(found):
-            add(fp, rel)
+                found.append((p, str(r.parent / _stem(r.name)) if r.parent != Path(".") else _stem(r.name), real))
+        for fp, rel, real in sorted(found):
+            add(fp, rel, real)
 
     def add_path(p: Path, shown: str) -> None:
         """A file or folder named directly or by a pattern."""
@@ -541,11 +556,18 @@ def _open_regular(path: Path) -> Iterator[io.BufferedReader]:
 
 
 def sha256_file(path: Path) -> str:
+    return _hash_and_head(path)[0]
+
+
+def _hash_and_head(path: Path) -> tuple[str, bytes]:
+    """The file's sha256 and its first bytes (at most 1 MiB), from one read."""
     h = hashlib.sha256()
+    head = b""
     with _open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            head = head or chunk
             h.update(chunk)
-    return h.hexdigest()
+    return h.hexdigest(), head
 
 
 def _assign_outputs(jobs: list[Job], fmt: str) -> None:
@@ -792,10 +814,10 @@ class _Run:
         self.on_result(o)
 
 
-# Imported once by the fork server, so that each worker starts in a fraction of a second
-# (it still builds its own pipeline, before its first file).
+# Imported once by the fork server, so that each worker starts in a fraction of a second with
+# the pipeline built (extractor.worker_preload builds it in the server, before any fork).
 PRELOAD = ["spacy", "spacy.lang.pl", "morfeusz2", "models", "extractor", "extractor.pipeline",
-           "extractor.batch", "extractor.indicators", "psutil"]
+           "extractor.batch", "extractor.indicators", "psutil", "extractor.worker_preload"]
 
 
 def _mp_context() -> Any:
@@ -807,6 +829,17 @@ def _mp_context() -> Any:
         ctx.set_forkserver_preload(PRELOAD)
         return ctx
     return mp.get_context("spawn")
+
+
+def _start_fork_server() -> None:
+    """Start the fork server now, so that it imports spaCy and the pipeline's modules while the
+    batch hashes its inputs (workers are forked from it once the plan is made)."""
+    ctx = _mp_context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        with contextlib.suppress(OSError, ValueError):   # it is started again when a worker needs it
+            forkserver.ensure_running()
 
 
 @dataclass
@@ -910,7 +943,7 @@ class _Scheduler:
         self.dropped: set[int] = set()                 # jobs that failed while their pages were read
         self.page_tasks: list[_Task] = []              # pages to read, queued once every count is in
         counted = [j for j in jobs if budget.timeout is None or ocr]
-        counted = [j for j in counted if _may_have_pages(j.path)]
+        counted = [j for j in counted if j.pages]
         ids = {id(j) for j in counted}
         self.counting = len(counted)
         self.queue.extend(_Task("count", j) for j in counted)
@@ -1135,12 +1168,15 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         planned: list[Outcome] = list(unusable)
         todo: list[Job] = []
         manifest = load_manifest(out, ("sha256", "format"))
+        if force or any(job.out_rel + SUFFIX[fmt] not in manifest for job in jobs):
+            _start_fork_server()            # something will be converted
         known = ar.known_hashes() if ar is not None else set()
         hashed: list[Job] = []
         for job in jobs:
             try:
                 job.size = job.path.stat().st_size
-                job.sha256 = sha256_file(job.path)
+                job.sha256, head = _hash_and_head(job.path)
+                job.pages = _has_pages(head)
             except OSError as e:
                 planned.append(Outcome(str(job.path), "failed", reason=f"cannot read ({reason_of(e)})",
                                        error_kind="read"))
@@ -1232,7 +1268,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
 def _ocr_available(jobs: list[Job]) -> bool:
     """OCR can run here, asked only when a file may be a scan (the question runs Tesseract).
     Where it cannot, a scan's conversion fails with the reason (kind ocr_unavailable)."""
-    if not any(_may_have_pages(j.path) for j in jobs):
+    if not any(j.pages for j in jobs):
         return False
     from .read.ocr import unavailable
 
