@@ -190,7 +190,6 @@ def detect_format(data: bytes, name: str = "") -> str:
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NOT_LATIN = re.compile("[^\u0000-\u024f\u1e00-\u1eff]")   # removed: what is left is Latin (or ASCII)
 _ASCII = re.compile("[\u0000-\u007f]+")
-_LONG_TOKEN = re.compile(r"\S{41,}")                       # a run of over 40 characters without a space
 _DROP_POLISH = str.maketrans("", "", "".join(POLISH))
 
 
@@ -231,7 +230,7 @@ def check_report(text: str) -> None:
     if len(letters) >= 20 and len(accented) > len(letters) / 4 and foreign > len(accented) / 2:
         raise ReadFailure("not_a_report", f"not a report: noise ({foreign} of {len(letters)} letters are accented "
                                           "letters Polish does not use: binary data or a wrong decoding)")
-    long_chars = sum(map(len, _LONG_TOKEN.findall(sample)))
+    long_chars = sum(n for n in map(len, tokens) if n > 40)   # runs of over 40 characters without a space
     if long_chars > nonspace / 2:
         raise ReadFailure("not_a_report", "not a report: no word structure (encoded data?)")
     if sample.lstrip()[:1] in "{[":
