@@ -227,6 +227,25 @@ def test_same_name_in_two_folders_and_duplicate_inputs(tmp_path: Path) -> None:
     assert len(outs) == 2 and outs[0] != outs[1]
 
 
+def test_the_output_folder_inside_an_input_folder_is_never_read(tmp_path: Path) -> None:
+    """OUTDIR in the folder converted, and links into it (a file, a folder): none of it is an
+    input; a folder whose name only begins like OUTDIR's is read."""
+    src = tmp_path / "in"
+    out = src / "out"
+    (out / "sub").mkdir(parents=True)
+    (src / "outside").mkdir()
+    shutil.copy(OLSZTYN, src / "r.txt")
+    shutil.copy(OLSZTYN, src / "outside" / "s.txt")
+    (out / "x.txt").write_text("Sprawozdanie 5 spotkań.\n", encoding="utf-8")
+    (out / "sub" / "y.txt").write_text("Sprawozdanie 7 spotkań.\n", encoding="utf-8")
+    os.symlink(out / "x.txt", src / "link.txt")
+    os.symlink(out / "sub", src / "linked-folder")
+    jobs, problems, _ = collect([src], out)
+    assert sorted(j.out_rel for j in jobs) == ["outside/s", "r"] and not problems
+    jobs, _, _ = collect([src], tmp_path / "elsewhere")          # the same tree, nothing excluded
+    assert sorted(j.out_rel for j in jobs) == ["link", "out/sub/y", "outside/s", "r"]   # x.txt is link.txt
+
+
 def test_a_dying_worker_costs_only_its_file(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
@@ -333,3 +352,15 @@ def test_second_batch_in_the_same_folder_is_refused(tmp_path: Path) -> None:
             run_batch([OLSZTYN], out, workers=1)
     finally:
         lock.release()
+
+
+def test_the_fork_server_builds_the_pipeline_its_workers_start_with() -> None:
+    """extractor.worker_preload is among the fork server's preloads, and importing it builds the
+    pipeline (so a worker forked from the server has nothing left to build)."""
+    from extractor.batch import PRELOAD
+
+    assert "extractor.worker_preload" in PRELOAD
+    code = ("import extractor, extractor.batch as b; assert not b._warm; import extractor.worker_preload; "
+            "assert b._warm and extractor.get_extractor()._nlp is not None; print('built')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert res.returncode == 0 and res.stdout.strip() == "built", res.stderr
