@@ -172,6 +172,7 @@ def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: A
     wanted is not read again (an earlier run's output may have been rewritten since: it is read)."""
     from .batch import manifest_entries
 
+    outputs = list(outputs)
     wanted = set(outputs)
     found: dict[str, tuple[str, Seen | None]] = {}   # output -> (sha256, identity): the last line's
     for e in manifest_entries(outdir):
@@ -179,7 +180,8 @@ def harmonise_outputs(outdir: Path, fmt: str, outputs: Iterable[str], archive: A
         if name in wanted:
             found[name] = (e.get("sha256") or "",
                            Seen(**ident) if isinstance(ident, dict) and ident.get("key") else None)
-    entries = [(name, sha, s) for name, (sha, s) in found.items() if (outdir / name).exists()]
+    # in the order of `outputs` (the inputs'), not the manifest's (the order files finished in)
+    entries = [(name, *found[name]) for name in outputs if name in found and (outdir / name).exists()]
     del found
     want: dict[str, tuple[str | None, str | None]] = {}
     if archive is not None:

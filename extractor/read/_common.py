@@ -38,27 +38,26 @@ class Limits:
         """The defaults, overridden by SPRAWOZDANIA_<FIELD> variables that are set, then by
         `overrides`. Raises ConfigError for a value that is not a positive whole number
         (byte sizes may end in K, M or G: 10M is 10 MiB)."""
-        names = _env_names(cls)
-        limits = _limits_from(cls, tuple(os.environ.get(var, "").strip() for var in names.values()))
+        limits = _limits_from(tuple(os.environ.get(var, "").strip() for var in _env_names().values()))
         kw = {k: v for k, v in overrides.items() if v is not None}
         return replace(limits, **kw) if kw else limits   # (every file of a batch asks: built once)
 
 
 @cache
-def _env_names(cls: type[Limits]) -> dict[str, str]:
-    return {f.name: f"SPRAWOZDANIA_{f.name.upper()}" for f in fields(cls)}
+def _env_names() -> dict[str, str]:
+    return {f.name: f"SPRAWOZDANIA_{f.name.upper()}" for f in fields(Limits)}
 
 
 @cache
-def _limits_from(cls: type[Limits], values: tuple[str, ...]) -> Limits:
+def _limits_from(values: tuple[str, ...]) -> Limits:
     """Limits from the raw values of the SPRAWOZDANIA_<FIELD> variables ("" where unset)."""
     kw: dict[str, int] = {}
-    for (name, var), raw in zip(_env_names(cls).items(), values, strict=True):
+    for (name, var), raw in zip(_env_names().items(), values, strict=True):
         if raw:
             kw[name] = _env_int(var, raw, name in _BYTE_SIZES)
             if name == "ocr_min_confidence" and kw[name] > 100:
                 raise ConfigError(f"{var}={raw!r}: a confidence is at most 100")
-    return replace(cls(), **kw)
+    return Limits(**kw)
 
 
 _BYTE_SIZES = frozenset({"max_bytes", "max_unpacked", "ratio_grace"})
