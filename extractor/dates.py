@@ -209,7 +209,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str] | None]]:
         # single dates
         ("dmy_numeric", re.compile(rf"(?P<d>{d_sep})[.\-/](?P<m>{M})(?:[\-/]|\.[ \n]?)(?P<y>{Y}){R}(?!\d)")),
         ("dmy_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{M})\.(?P<y>{Y2}){R}(?!\d)")),
-        ("iso", re.compile(rf"(?<!\d)(?P<y>{Y})-(?P<m>{M})-(?P<d>{D})(?!\d)")),
+        ("iso", re.compile(rf"(?P<y>(?:1(?<!\d.)9|2(?<!\d.)0)\d\d)-(?P<m>{M})-(?P<d>{D})(?!\d)")),  # {Y}, no digit before
         ("roman", re.compile(rf"(?P<d>{d_roman})(?:\.\s?|\s)(?P<m>{_ROM})(?:\.\s?|\s)(?P<y>{Y}){R}")),
         ("roman_short", re.compile(rf"(?P<d>{d_dot})\.(?P<m>{_ROM})\.(?!\w)")),
         # "(12 stycznia i 9 IV)": a day and a Roman month, closed by punctuation
@@ -404,7 +404,8 @@ def resolve_year(day: int, month: int, period: PeriodMatch | None, fallback_year
     return best[2] if best else None
 
 
-_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?!\d)")
+# (?:19|20)\d\d after no digit, dot or comma, begun by its first digit's class
+_YEAR = re.compile(r"((?:1(?<![\d.,]1)9|2(?<![\d.,]2)0)\d\d)(?!\d)")
 
 
 def year_hints(norm: str) -> list[tuple[int, int]]:

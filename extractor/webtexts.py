@@ -5,10 +5,13 @@ catalogue (extractor/data/ui_pl.toml) must hold it; the templates read them as `
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .i18n import tr
 
 
-def texts() -> dict[str, str]:
+def texts() -> dict[str, Any]:
+    """name -> text (str), and `types` / `kinds`: the fact types and kinds of place, code -> name."""
     return {
         "review": tr("Review"),
         "archive": tr("Archive"),
@@ -64,6 +67,12 @@ def texts() -> dict[str, str]:
         "read_only": tr("The archive is open read-only: corrections cannot be saved."),
         "export": tr("facts/1 (corrected)"),
         "scan": tr("Scanned pages"),
+        # the fact types and kinds of place by name (their codes stay in values and in the data)
+        "types": {"count": tr("count"), "hours": tr("hours"), "date": tr("date"), "date_range": tr("date range"),
+                  "location": tr("place"), "amount": tr("amount")},
+        "kinds": {"locality": tr("locality"), "county": tr("county"), "commune": tr("commune"),
+                  "voivodeship": tr("voivodeship")},
+        "enlarge": tr("Enlarge page {k} (Escape closes it)"),
         "no_text": tr("The report's text is not available: its file is not at the archived paths."),
         "reports": tr("reports"),
         "search": tr("Search"),

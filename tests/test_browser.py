@@ -149,7 +149,8 @@ def served_series(tmp_path):
     yield from _served(tmp_path, sorted((CORPUS / "series").glob("*.txt")))
 
 
-def _served(tmp_path: Path, paths: list[Path]):
+def _served(tmp_path: Path, paths: list[Path], change=None):
+    """(`change`: a function given each report before it is archived)"""
     _require_browser()
     from extractor import extract
     from extractor.archive import Archive
@@ -157,7 +158,10 @@ def _served(tmp_path: Path, paths: list[Path]):
     archive = tmp_path / "reports.sqlite"
     with Archive(archive) as ar:
         for p in paths:
-            ar.upsert(extract(p), path=p)
+            rep = extract(p)
+            if change is not None:
+                change(rep)
+            ar.upsert(rep, path=p)
     exe = Path(sys.executable).parent / "sprawozdania"
     proc = subprocess.Popen([str(exe), "serve", "--archive", str(archive), "--user", "anna", "--lang", "en"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -298,3 +302,73 @@ def test_organisation_findings_open_at_their_finding(drv, served):
     drv.get(href)
     current = wait(lambda: drv.find_elements(By.CSS_SELECTOR, "li.finding.current"), what="the finding opened")[0]
     assert code in current.text
+
+
+def test_a_scanned_page_opens_full_size_by_keyboard(drv, tmp_path):
+    """The pages beside the text are half a column wide: each opens at its full size over the
+    page (Enter on it), Escape closes it and gives the focus back; Escape in a field leaves it,
+    so the keys j/k/n work again."""
+    from PIL import Image, ImageDraw
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from extractor import extract
+    from extractor.review import page_images, render_review
+
+    img = tmp_path / "skan.png"
+    page = Image.new("L", (1240, 1754), 255)
+    ImageDraw.Draw(page).text((100, 100), "Odbylo sie 30 spotkan", fill=0)
+    page.save(img)
+    rep = extract(SEED, keep_text=True)
+    html = tmp_path / "review.html"
+    html.write_text(render_review(rep, rep.text or "", images=page_images(img, [1])), encoding="utf-8")
+    drv.get(html.as_uri())
+    button = drv.find_element(By.CSS_SELECTOR, ".pages button.enlarge")
+    small = button.find_element(By.TAG_NAME, "img").size["width"]
+    zoom = drv.find_element(By.ID, "zoom")
+    assert not zoom.is_displayed()
+    button.send_keys(Keys.ENTER)
+    wait(lambda: zoom.is_displayed(), what="the page at full size")
+    big = zoom.find_element(By.TAG_NAME, "img").size["width"]
+    assert big == 1000 and big > 1.5 * small, (small, big)        # page_images renders 1000 px wide
+    assert drv.execute_script("return document.activeElement.id") == "zoom"
+    shot(drv, "review-scan-zoom")
+    drv.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(lambda: not zoom.is_displayed(), what="the page closed")
+    assert drv.execute_script("return document.activeElement.classList.contains('enlarge')")
+    # Escape in a field (a filter's checkbox) leaves the field; then j opens a fact
+    box = drv.find_element(By.CSS_SELECTOR, 'input.ftype[value="date"]')
+    box.send_keys(Keys.ESCAPE)
+    assert drv.execute_script("return document.activeElement === document.body")
+    drv.find_element(By.TAG_NAME, "body").send_keys("j")
+    wait(lambda: drv.execute_script("return !!document.querySelector('mark.sel')"), what="j after Escape")
+
+
+def test_saving_an_ocr_reading_unchanged_confirms_it(drv, tmp_path):
+    """A figure OCR read with low confidence carries a low_confidence warning until a person
+    sets its value: saving the form with the value as read confirms it, and the warning goes."""
+    from selenium.webdriver.common.by import By
+
+    from models import Finding
+
+    def doubt(rep):
+        f = next(f for f in rep.facts if f.span.text == "30 spotkań")
+        rep.findings.append(Finding(code="low_confidence", severity="warning", evidence=[f.span], facts=[f.id],
+                                    message="OCR read '30 spotkań' with confidence 41: check it in the scan"))
+
+    served = _served(tmp_path, [SEED], change=doubt)
+    base, _archive = next(served)
+    try:
+        drv.get(base + "/")
+        drv.find_element(By.LINK_TEXT, SEED.name).click()
+        wait(lambda: drv.find_elements(By.CSS_SELECTOR, "li.finding"), what="the report page")
+        codes = [li.text for li in drv.find_elements(By.CSS_SELECTOR, "li.finding")]
+        assert any("low_confidence" in c for c in codes)
+        _mark(drv, "30 spotkań").click()
+        wait(lambda: drv.find_element(By.ID, "e-value").get_attribute("value") == "30", what="the edit form")
+        drv.find_element(By.ID, "e-save").click()                 # nothing changed in the form
+        wait(lambda: "value: 30 → 30" in drv.find_element(By.TAG_NAME, "body").text, what="the confirmation")
+        assert not any("low_confidence" in li.text for li in drv.find_elements(By.CSS_SELECTOR, "li.finding"))
+        assert drv.find_elements(By.ID, "msg")[0].get_attribute("hidden")            # no error said
+    finally:
+        next(served, None)

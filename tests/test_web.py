@@ -236,6 +236,32 @@ def test_a_correction_is_checked_before_it_is_stored(archive, olsztyn_reports):
         assert ar.corrections(sha) == []
 
 
+def test_a_fact_added_twice_is_refused_the_second_time(archive, olsztyn_reports, client):
+    """A double click on "add" must not store a second correction that looks added and is not
+    (it would be kept unapplied, counted among those whose fact is gone)."""
+    from extractor.i18n import set_lang
+
+    sha = _seed_sha(olsztyn_reports)
+    start = _text(SEED).index("posiedzenia Zespołu")
+    add = {"type": "count", "start": start, "end": start + 19, "text": "posiedzenia Zespołu", "value": 2}
+    with Archive(archive) as ar:
+        ar.correct(sha, "add", who="anna", add=dict(add))
+        with pytest.raises(CorrectionError, match=r"already has this fact: c\d+"):
+            ar.correct(sha, "add", who="anna", add=dict(add))
+        thirty = next(f for f in ar.record(sha).facts if f.span.text == "30 spotkań")
+        with pytest.raises(CorrectionError, match=f"already has this fact: {thirty.id}"):   # an extracted one too
+            ar.correct(sha, "add", who="anna", add={"type": "count", "start": thirty.span.start,
+                                                    "end": thirty.span.end, "text": "30 spotkań", "value": 30})
+        assert [c.action for c in ar.corrections(sha)] == ["add"]
+        assert ar.correct(sha, "add", who="anna", add=dict(add, type="hours")) > 0   # another type, same words
+    set_lang("pl")
+    try:
+        r = client.post(f"/api/report/{sha}", json={"action": "add", "add": add})
+        assert r.status_code == 400 and r.json()["error"].startswith("sprawozdanie ma już ten fakt: c")
+    finally:
+        set_lang(None)
+
+
 def test_verification_is_kept_and_listed(archive, olsztyn_reports):
     sha = _seed_sha(olsztyn_reports)
     with Archive(archive) as ar:
@@ -307,9 +333,9 @@ def test_served_corrections_are_validated(client, olsztyn_reports, archive):
         assert r.status_code == status and words in r.json()["error"], (body, r.text)
     r = client.post(api, json={"action": "edit", "fact": f30.id, "changes": {"value": "33"}, "reason": "skan"})
     assert r.status_code == 200 and r.json()["ok"]
-    words = _text(SEED)[463:483]
-    r = client.post(api, json={"action": "add", "add": {"type": "count", "start": 463, "end": 483, "text": words,
-                                                         "value": 7}})
+    start = _text(SEED).index("posiedzenia Zespołu")        # words no fact holds
+    r = client.post(api, json={"action": "add", "add": {"type": "count", "start": start, "end": start + 19,
+                                                         "text": "posiedzenia Zespołu", "value": 2}})
     assert r.status_code == 200
     assert client.post(f"/api/report/{'0' * 64}", json={"action": "verify"}).status_code == 404
     with Archive(archive) as ar:

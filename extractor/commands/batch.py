@@ -131,7 +131,7 @@ def batch(
         if o.stage == "convert":
             bar.update(task, advance=1, last=escape(one_line(Path(o.path).name)[:40]))   # the column reads markup
 
-    pages = bar.add_task("OCR pages", total=None, last="", visible=False)
+    pages = bar.add_task(tr("OCR pages"), total=None, last="", visible=False)
 
     def on_pages(n: int) -> None:                      # scans: their pages are read first, in parallel
         bar.update(pages, total=n, visible=n > 0)

@@ -18,7 +18,7 @@ from ..rules import ordered, rule
 from ..text import View, alternation, fold, is_word_char, last_word, leading_words, words_opening_like
 from .model import ROLE_OF, Candidate, Context, Num, Qty, Role
 
-_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
+_GROUPED = re.compile(r"\d(?<![\d,.].)\d{0,2}(?=[ .]\d{3})(?:(?: \d{3})+|(?:\.\d{3})+(?![.\d]))(?:,\d+)?(?![\d])")
 # a decimal point before a unit ("2.5 h", "7.5 godz.") — elsewhere "2.5" reads as a date
 _PLAIN = re.compile(r"\d(?<!\d.)\d*+(?:,\d++|\.\d\d?+(?=\s?(?:h\b|godz|%|proc)))?")  # no digit follows it
 # Phone numbers and ages are not counts. Each pattern begins with the class of its first
@@ -38,8 +38,9 @@ _AGES = (
                                 for w in ("powyżej", "poniżej", "do", "od"))], r"\w")),
     re.compile(r"\d(?<!\w.)\d{0,2}\s?-\s?\d{1,3}\s+(?i:lat)\b"),  # "18-25 lat"
 )
-_PAGE = re.compile(r"\b(?:[Ss]trona|[Ss]tr\.|[Ss]\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
-_POSTCODE = re.compile(r"(?<![\d-])\d{2}-\d{3}(?![\d-])")
+# these too begin with their first character's class (the look-behind after it)
+_PAGE = re.compile(r"[Ss](?<!\w.)(?:trona|tr\.|\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
+_POSTCODE = re.compile(r"\d(?<![\d-].)\d-\d{3}(?![\d-])")
 _PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
 
 

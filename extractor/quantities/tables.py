@@ -70,6 +70,8 @@ def _cells(line: str) -> list[tuple[int, int]]:
         if out and out[-1][0] == out[-1][1]:
             out = out[:-1]
         return out
+    if "\t" not in line and "  " not in line:   # no gap: one cell, as the loop below would give
+        return [(0, len(line.rstrip()))] if line.strip() else []
     out, pos = [], 0
     for m in _CELL_GAP.finditer(line):
         if line[pos:m.start()].strip():
@@ -174,7 +176,7 @@ def table_columns(ctx: Context) -> None:
     by_num = {q.num.start: q for q in ctx.qtys if q.kind in ("count", "hours")}
     free = {n.start: n for n in ctx.nums if not n.role and not n.words}
     became_parts: set[int] = set()
-    subsets = bool(_subset_header().search(text))   # a "w tym …" column somewhere
+    subsets: bool | None = None   # a "w tym …" column somewhere: looked for at the first row of cells
     pos = 0
     while (le := text.find("\n", pos)) >= 0 or pos < len(text):
         le = len(text) if le < 0 else le
@@ -191,6 +193,8 @@ def table_columns(ctx: Context) -> None:
         if len(cells) < 2:
             continue
         total_row = line[cells[0][0]:cells[0][1]].strip(" :").lower() in totals
+        if subsets is None:
+            subsets = bool(_subset_header().search(text))
         if not (total_row or subsets):
             continue
         rows = _rows_above(view, ls, len(cells))
@@ -304,6 +308,8 @@ _DASH = re.compile(r"[-–]")
 def _keyed(line: str) -> dict[str, tuple[int, int]] | None:
     """The figures of a row written 'name – key: figure, key: figure', by key (lower case), or
     None: two keys or more, after the row's name and a dash."""
+    if ":" not in line or ("-" not in line and "–" not in line):   # (most lines of a report)
+        return None
     after = next((d.end() for d in _DASH.finditer(line)
                   if line[d.start() - 1:d.start()] in (" ", "\t") and line[d.end():d.end() + 1] in (" ", "\t")), None)
     if after is None:

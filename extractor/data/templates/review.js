@@ -41,7 +41,7 @@
     rel.forEach(function (r) { if (r !== id) marks(r).forEach(function (m) { m.classList.add("rel"); }); });
     document.getElementById("hint").hidden = true;
     document.getElementById("fact").hidden = false;
-    document.getElementById("d-type").textContent = f.type;
+    document.getElementById("d-type").textContent = T.types[f.type] || f.type;
     document.getElementById("d-id").textContent = f.id;
     var t = document.getElementById("d-table");
     t.innerHTML = "";
@@ -56,7 +56,7 @@
       cell(t, T.parts, ul);
     }
     cell(t, T.indicator, f.indicator);
-    cell(t, T.kind, f.kind);
+    cell(t, T.kind, f.kind && (T.kinds[f.kind] || f.kind));
     cell(t, T.approximate, f.approximate ? T.yes : null);
     cell(t, T.planned, f.planned ? T.yes : null);
     cell(t, T.subset, f.subset ? T.yes : null);
@@ -138,10 +138,28 @@
   }
   var close = document.getElementById("d-close");
   if (close) close.addEventListener("click", closeDetail);
+  // a scanned page at its full size, over the page; Escape or a click closes it
+  var zoom = document.getElementById("zoom"), zoomedFrom = null;
+  function closeZoom() {
+    zoom.hidden = true;
+    if (zoomedFrom) zoomedFrom.focus();
+  }
+  document.querySelectorAll(".pages button.enlarge").forEach(function (b) {
+    b.addEventListener("click", function () {
+      zoom.querySelector("img").src = b.querySelector("img").src;
+      zoom.querySelector("img").alt = b.querySelector("img").alt;
+      zoomedFrom = b; zoom.hidden = false; zoom.focus();
+    });
+  });
+  if (zoom) zoom.addEventListener("click", closeZoom);
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (zoom && !zoom.hidden) { if (e.key === "Escape") { closeZoom(); e.preventDefault(); } return; }
     var tag = (e.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "select" || tag === "textarea") return;
+    if (tag === "input" || tag === "select" || tag === "textarea") {
+      if (e.key === "Escape") e.target.blur();   // out of the field: j, k, n and Escape work again
+      return;
+    }
     if (e.key === "j") { step(1); e.preventDefault(); }
     else if (e.key === "k") { step(-1); e.preventDefault(); }
     else if (e.key === "n") { nextFinding(); e.preventDefault(); }
@@ -245,6 +263,10 @@
       if (val("e-part_of") !== (f.part_of || "")) changes.part_of = val("e-part_of") || null;
     }
     if (f.type === "location" && val("e-kind") !== f.kind) changes.kind = val("e-kind");
+    // saved as it is, an OCR reading the audit asks to check is confirmed: its value is set
+    if (!Object.keys(changes).length && D.findings.some(function (x) {
+      return x.code === "low_confidence" && x.facts.indexOf(f.id) >= 0;
+    })) changes.value = raw;
     post({action: "edit", fact: f.id, changes: changes, reason: val("e-reason") || null}, function () { reload(f.id); });
   });
   document.getElementById("e-delete").addEventListener("click", function () {
