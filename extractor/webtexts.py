@@ -56,6 +56,7 @@ def texts() -> dict[str, Any]:
         "unmatched": tr("Corrections whose fact no longer appears (after a re-extraction): check them"),
         "edit": tr("Correct this fact"),
         "delete": tr("Delete (spurious)"),
+        "confirm_delete": tr("Delete this fact from the record? (The correction is kept in the archive with its reason.)"),
         "save": tr("Save"),
         "reason": tr("reason"),
         "part_of": tr("part of (total's id)"),

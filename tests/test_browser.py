@@ -370,5 +370,14 @@ def test_saving_an_ocr_reading_unchanged_confirms_it(drv, tmp_path):
         wait(lambda: "value: 30 → 30" in drv.find_element(By.TAG_NAME, "body").text, what="the confirmation")
         assert not any("low_confidence" in li.text for li in drv.find_elements(By.CSS_SELECTOR, "li.finding"))
         assert drv.find_elements(By.ID, "msg")[0].get_attribute("hidden")            # no error said
+        # a delete asks first: dismissed, nothing is deleted; accepted, the fact goes
+        _mark(drv, "30 spotkań").click()
+        drv.find_element(By.ID, "e-delete").click()
+        wait(lambda: drv.switch_to.alert, what="the question before a delete").dismiss()
+        assert _mark(drv, "30 spotkań")
+        drv.find_element(By.ID, "e-delete").click()
+        wait(lambda: drv.switch_to.alert, what="the question before a delete").accept()
+        wait(lambda: not any(m.text == "30 spotkań" for m in drv.find_elements(By.CSS_SELECTOR, "#text mark.f")),
+             what="the fact deleted")
     finally:
         next(served, None)

@@ -476,6 +476,8 @@ def test_served_errors_speak_the_interface_language(client, olsztyn_reports, arc
             "action: jedna z wartości 'edit', 'delete', 'add', 'verify', 'unverify'; add.start: co najmniej 0; " \
             "add.value: wartość niewłaściwego rodzaju"
         assert client.post(f"/api/report/{sha}", content=b"[1]").json()["error"] == "body: oczekiwano obiektu JSON"
+        assert client.post(f"/api/report/{sha}", content=b"{nie").json()["error"] == \
+            "treść żądania nie jest w formacie JSON"
     finally:
         set_lang(None)
 

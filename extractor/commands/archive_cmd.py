@@ -233,7 +233,8 @@ def show_cmd(
         line = tr("corrected record: {n} correction(s), {unmatched} whose fact no longer appears",
                   n=n, unmatched=len(review.unmatched))
         if review.verified:
-            line += "; " + tr("verified by {who}, {at}", who=review.verified_by, at=review.verified_at)
+            line += "; " + tr("verified by {who}, {at}", who=review.verified_by,
+                                at=f"{(review.verified_at or '')[:10]} {(review.verified_at or '')[11:16]} UTC")
         console.print(f"[bold yellow]{escape(line)}[/]", highlight=False)
     st = Table(title=tr("Sections"), title_justify="left")
     for col in ("code", "compared as", "heading"):

@@ -271,7 +271,7 @@
   });
   document.getElementById("e-delete").addEventListener("click", function () {
     var f = facts[current];
-    if (!f) return;
+    if (!f || !window.confirm(T.confirm_delete)) return;
     post({action: "delete", fact: f.id, reason: val("e-reason") || null}, function () { reload(null); });
   });
   var picked = null;
