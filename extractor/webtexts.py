@@ -27,6 +27,7 @@ def texts() -> dict[str, Any]:
         "fact_types": tr("Fact types"),
         "severity": tr("severity"),
         "keyhelp": tr("Keys: j / k next / previous fact, n next finding, Esc close"),
+        "keyhelp_edit": tr("e correct the fact"),
         "click_fact": tr("Click a highlighted figure to see what was read from it."),
         "value": tr("value"),
         "subject": tr("subject"),

@@ -348,6 +348,7 @@ def test_saving_an_ocr_reading_unchanged_confirms_it(drv, tmp_path):
     """A figure OCR read with low confidence carries a low_confidence warning until a person
     sets its value: saving the form with the value as read confirms it, and the warning goes."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     from models import Finding
 
@@ -366,7 +367,9 @@ def test_saving_an_ocr_reading_unchanged_confirms_it(drv, tmp_path):
         assert any("low_confidence" in c for c in codes)
         _mark(drv, "30 spotkań").click()
         wait(lambda: drv.find_element(By.ID, "e-value").get_attribute("value") == "30", what="the edit form")
-        drv.find_element(By.ID, "e-save").click()                 # nothing changed in the form
+        drv.find_element(By.TAG_NAME, "body").send_keys("e")        # the key to the open fact's form
+        assert drv.execute_script("return document.activeElement.id") == "e-value"
+        drv.switch_to.active_element.send_keys(Keys.ENTER)        # saved with nothing changed in the form
         wait(lambda: "value: 30 → 30" in drv.find_element(By.TAG_NAME, "body").text, what="the confirmation")
         assert not any("low_confidence" in li.text for li in drv.find_elements(By.CSS_SELECTOR, "li.finding"))
         assert drv.find_elements(By.ID, "msg")[0].get_attribute("hidden")            # no error said

@@ -163,6 +163,9 @@
     if (e.key === "j") { step(1); e.preventDefault(); }
     else if (e.key === "k") { step(-1); e.preventDefault(); }
     else if (e.key === "n") { nextFinding(); e.preventDefault(); }
+    else if (e.key === "e" && current && document.getElementById("e-value")) {   // the open fact's form
+      document.getElementById("e-value").focus(); document.getElementById("e-value").select(); e.preventDefault();
+    }
     else if (e.key === "Escape" && close) close.click();
   });
   document.querySelectorAll(".clist li[data-f]").forEach(function (li) {
