@@ -81,6 +81,19 @@ class _Bullets(Table):
     check_chars = field_validator("marks")(_single_chars)
 
 
+class _Capitals(Table):
+    lookalikes: dict[str, str]
+    min_capitals: int = Field(ge=1)
+
+    @field_validator("lookalikes")
+    @classmethod
+    def _one_char_to_capital(cls, v: dict[str, str]) -> dict[str, str]:
+        for k, c in v.items():
+            if len(k) != 1 or k.isupper() or len(c) != 1 or not c.isupper():
+                raise ValueError(f"lookalikes map single characters to single capitals, not {k!r} = {c!r}")
+        return v
+
+
 class OcrRepairFile(Table):
     """extractor/data/ocr_repair.toml: the rules of the OCR repairs."""
 
@@ -91,6 +104,7 @@ class OcrRepairFile(Table):
     diacritics: _Diacritics
     headings: _Headings
     bullets: _Bullets
+    capitals: _Capitals
 
 
 @dataclass(frozen=True)
@@ -310,7 +324,29 @@ def _bullets(text: str, r: Rules) -> list[Edit]:
             for m in _bullet_mark("".join(r.file.bullets.marks)).finditer(text)]
 
 
-RULE_ORDER = (_headings, _bullets, _date_lists, _glued, _digits, _diacritics)
+@cache
+def _capitals_word(chars: str) -> re.Pattern[str]:
+    """A word of capitals and look-alikes of capitals, nothing else of a word around it."""
+    look = re.escape(chars)
+    return re.compile(rf"(?<![\w{look}])(?=[^\W\d_]|[{look}])(?:[^\W\d_]|[{look}])++(?![\w{look}])")
+
+
+def _capitals(text: str, r: Rules) -> list[Edit]:
+    """'lPS' -> 'IPS': a look-alike in a word whose other letters are capitals, enough of them."""
+    look = r.file.capitals.lookalikes
+    out: list[Edit] = []
+    for m in _capitals_word("".join(look)).finditer(text):
+        word = m[0]
+        others = [c for c in word if c not in look]
+        if len(others) < r.file.capitals.min_capitals or not all(c.isupper() for c in others) \
+                or len(others) == len(word):
+            continue
+        out.extend((m.start() + i, m.start() + i + 1, look[c], "capital_lookalike")
+                   for i, c in enumerate(word) if c in look)
+    return out
+
+
+RULE_ORDER = (_headings, _bullets, _date_lists, _glued, _digits, _capitals, _diacritics)
 
 
 def repair_ocr(text: str, regions: list[tuple[int, int]] | None = None, rules_: Rules | None = None

@@ -49,6 +49,21 @@ def test_help_is_polish_by_default_and_english_on_request() -> None:
         assert "Only reports of this kind." in en.stdout and "Użycie" not in en.stdout
 
 
+def test_usage_errors_speak_one_language() -> None:
+    """Typer's own copy of click writes its usage errors without gettext: they are read through
+    the catalogue line by line, with no "Value error," of pydantic's left in them."""
+    pl = _cli("extract", "r.txt", "--format", "xml")
+    assert pl.returncode == 2
+    assert pl.stderr.splitlines()[-3:] == [
+        "Pomoc: 'sprawozdania extract --help'.", "",
+        "Błąd: Niewłaściwa wartość '--format' / '-f': 'xml' nie jest jedną z wartości: 'rich', 'json', 'facts'."]
+    assert _cli("audit", "--bogus").stderr.splitlines()[-1] == "Błąd: Nie ma opcji: --bogus (możliwe: --org)"
+    en = _cli("extract", "r.txt", "--format", "xml", lang="en")
+    assert en.stderr.splitlines()[-1] == "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'rich', " \
+                                         "'json', 'facts'."
+    assert "Try 'sprawozdania extract --help' for help." in en.stderr
+
+
 def test_messages_are_polish_by_default_and_english_on_request(tmp_path: Path) -> None:
     missing = tmp_path / "brak.txt"
     pl = _cli("extract", missing)

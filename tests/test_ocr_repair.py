@@ -69,6 +69,15 @@ def test_bullets_read_as_other_marks():
     assert [r[2] for r in reps] == ["bullet", "bullet"]
 
 
+def test_a_letter_read_for_a_capital_inside_a_word_in_capitals():
+    new, reps = fixed("Punkty: lPS Gołdap (4), CWl w Ełku, ŚDS/lPS Ryn; XlI edycja.\n")
+    assert new == "Punkty: IPS Gołdap (4), CWI w Ełku, ŚDS/IPS Ryn; XII edycja.\n"
+    assert {r[2] for r in reps} == {"capital_lookalike"} and len(reps) == 4
+    # words not in capitals, a lone letter, a word of look-alikes only: as read
+    same = "Było lat 12, l osoba z Pisza, wiele l|l i Ol razem.\n"
+    assert fixed(same) == (same, [])
+
+
 def test_lost_polish_letters_restored_only_in_a_text_that_has_them():
     new, reps = fixed("Przeprowadzono 14 szkolen dla uczestników z gmin wiejskich; godz. 10.")
     assert new == "Przeprowadzono 14 szkoleń dla uczestników z gmin wiejskich; godz. 10."

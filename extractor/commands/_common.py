@@ -142,10 +142,22 @@ def install_click_translations() -> None:
     dgettext._sprawozdania = True  # type: ignore[attr-defined]
     gettext.dgettext = dgettext
     gettext.dngettext = dngettext  # type: ignore[assignment]
-    try:                 # typer's own copy of click writes "Usage: " without gettext
-        from typer._click import formatting
+    try:                 # typer's own copy of click writes "Usage: " and its errors without gettext
+        from typer._click import exceptions, formatting
     except ImportError:
         return
+    echo = exceptions.echo
+
+    def echo_translated(message: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """A usage error's lines ("Try … for help.", "Error: No such option: …") by the catalogue."""
+        from ..i18n import translate
+
+        if isinstance(message, str):      # (typer's choice check words its error as pydantic's "Value error, …")
+            message = "\n".join(translate(line.replace(": Value error, ", ": ")) if line else line
+                                for line in message.split("\n"))
+        return echo(message, *args, **kwargs)
+
+    exceptions.echo = echo_translated
     write_usage = formatting.HelpFormatter.write_usage
 
     def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
