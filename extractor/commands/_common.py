@@ -146,7 +146,7 @@ def install_click_translations() -> None:
         from typer._click import exceptions, formatting
     except ImportError:
         return
-    echo = exceptions.echo
+    echo = exceptions.echo  # type: ignore[attr-defined]
 
     def echo_translated(message: Any = None, *args: Any, **kwargs: Any) -> Any:
         """A usage error's lines ("Try … for help.", "Error: No such option: …") by the catalogue."""
@@ -157,7 +157,7 @@ def install_click_translations() -> None:
                                 for line in message.split("\n"))
         return echo(message, *args, **kwargs)
 
-    exceptions.echo = echo_translated
+    exceptions.echo = echo_translated  # type: ignore[attr-defined]
     write_usage = formatting.HelpFormatter.write_usage
 
     def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
