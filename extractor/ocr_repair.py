@@ -325,9 +325,9 @@ def _bullets(text: str, r: Rules) -> list[Edit]:
 
 
 @cache
-def _capitals_word(chars: str) -> re.Pattern[str]:
-    """A word of capitals and look-alikes of capitals, nothing else of a word around it."""
-    look = re.escape(chars)
+def _capitals_word(chars: str | None = None) -> re.Pattern[str]:
+    """A word of letters and look-alikes of capitals (the rules' by default), whole."""
+    look = re.escape("".join(rules().file.capitals.lookalikes) if chars is None else chars)
     return re.compile(rf"(?<![\w{look}])(?=[^\W\d_]|[{look}])(?:[^\W\d_]|[{look}])++(?![\w{look}])")
 
 
