@@ -15,6 +15,7 @@ Only `regions` of the text are repaired (the pages OCR read; a PDF's typed pages
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -36,6 +37,14 @@ class Repair:
     rule: str
 
 
+def _lookalikes(v: dict[str, str], target: Callable[[str], bool], what: str) -> dict[str, str]:
+    """Single characters that are not `what` (a digit, a capital) mapped to single ones that are."""
+    for k, c in v.items():
+        if len(k) != 1 or target(k) or len(c) != 1 or not target(c):
+            raise ValueError(f"lookalikes map single characters that are no {what} to single {what}s, not {k!r} = {c!r}")
+    return v
+
+
 class _Digits(Table):
     lookalikes: dict[str, str]
     separators: str = Field(min_length=1)
@@ -43,10 +52,7 @@ class _Digits(Table):
     @field_validator("lookalikes")
     @classmethod
     def _one_char_to_digit(cls, v: dict[str, str]) -> dict[str, str]:
-        for k, d in v.items():
-            if len(k) != 1 or k.isdigit() or len(d) != 1 or not d.isdigit():
-                raise ValueError(f"lookalikes map single non-digit characters to single digits, not {k!r} = {d!r}")
-        return v
+        return _lookalikes(v, str.isdigit, "digit")
 
 
 def _single_chars(v: tuple[str, ...]) -> tuple[str, ...]:
@@ -88,10 +94,7 @@ class _Capitals(Table):
     @field_validator("lookalikes")
     @classmethod
     def _one_char_to_capital(cls, v: dict[str, str]) -> dict[str, str]:
-        for k, c in v.items():
-            if len(k) != 1 or k.isupper() or len(c) != 1 or not c.isupper():
-                raise ValueError(f"lookalikes map single characters to single capitals, not {k!r} = {c!r}")
-        return v
+        return _lookalikes(v, str.isupper, "capital")
 
 
 class OcrRepairFile(Table):
