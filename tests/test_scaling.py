@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing
-import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -43,7 +42,9 @@ def test_doubling_the_text_at_most_doubles_the_work(one_paragraph: bool) -> None
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         times = pool.submit(_times, one_paragraph).result()
     small, large = sorted(times)
-    ratio = statistics.median(times[large]) / statistics.median(times[small])
+    # the fastest of three runs each: another process on the machine only ever adds time (a median
+    # took 2.6× once on a busy machine, where the fastest runs gave 2.4×; on a quiet one 1.8×)
+    ratio = min(times[large]) / min(times[small])
     assert ratio <= 2.5, f"2× the text cost {ratio:.2f}× the time ({times})"
 
 
