@@ -983,6 +983,7 @@ class Archive:
             EDITABLE,
             CorrectionError,
             fact_anchor,
+            fact_at,
             fields_of,
             flat_value,
             new_fact,
@@ -1036,10 +1037,9 @@ class Archive:
             new = fields(str(ftype), a)
             new_fact("c0", str(ftype), _span(start, end, words), None,
                      {**new, "part_of": None})                   # checks the type and the fields
-            same = next((f.id for f in current.facts if f.type == ftype and (f.span.start, f.span.end) == (start, end)),
-                        None)
+            same = fact_at(current.facts, ftype, start, end)
             if same is not None:   # (it would be kept unapplied: a double click must not look like a new fact)
-                raise CorrectionError(f"the report already has this fact: {same}")
+                raise CorrectionError(f"the report already has this fact: {same.id}")
             row = (ftype, start, end, words, None, None, new)
         elif action in ("edit", "delete"):
             f = by_id.get(str(fact))

@@ -145,14 +145,15 @@ def _find(facts: list[Any], origin: dict[str, Any], c: Correction) -> Any | None
     return None
 
 
+def fact_at(facts: Iterable[Any], ftype: Any, start: Any, end: Any) -> Any | None:
+    """The fact of that type over exactly those characters (an anchor's fact), or None."""
+    return next((f for f in facts if f.type == ftype and f.span.start == start and f.span.end == end), None)
+
+
 def _resolve_link(facts: list[Any], link: Any) -> str | None:
     """`part_of` of a correction: an anchor {type, start, end} of the total (or None)."""
-    if not link:
-        return None
-    for f in facts:
-        if f.type == link.get("type") and f.span.start == link.get("start") and f.span.end == link.get("end"):
-            return str(f.id)
-    return None
+    f = fact_at(facts, link.get("type"), link.get("start"), link.get("end")) if link else None
+    return str(f.id) if f is not None else None
 
 
 def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Report:
@@ -178,10 +179,9 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
             text = report.text
             if c.start is None or c.end is None or c.fact_type is None:
                 c.applied = False
-            elif any(f.type == c.fact_type and f.span.start == c.start and f.span.end == c.end for f in facts):
+            elif (found := fact_at(facts, c.fact_type, c.start, c.end)) is not None:
                 c.applied = False         # a re-extraction found it: the added fact is not needed twice
-                c.fact = next(f.id for f in facts if f.type == c.fact_type and f.span.start == c.start
-                              and f.span.end == c.end)
+                c.fact = found.id
             else:
                 words = text[c.start:c.end] if text is not None else (c.text or "")
                 if text is not None and c.text is not None and words != c.text:
@@ -245,5 +245,5 @@ def fields_of(f: Any) -> dict[str, Any]:
     return out
 
 
-__all__ = ["ADDABLE_TYPES", "EDITABLE", "CorrectionError", "apply_corrections", "fact_anchor", "fields_of",
+__all__ = ["ADDABLE_TYPES", "EDITABLE", "CorrectionError", "apply_corrections", "fact_anchor", "fact_at", "fields_of",
            "flat_value", "new_fact", "parse_value"]
