@@ -380,7 +380,7 @@ _V7 = [
     """CREATE TABLE IF NOT EXISTS corrections (
         id         INTEGER PRIMARY KEY AUTOINCREMENT,
         report     TEXT NOT NULL REFERENCES reports(sha256) ON DELETE CASCADE,
-        action     TEXT NOT NULL,                 -- edit | delete | add | verify | unverify
+        action     TEXT NOT NULL,                 -- edit | delete | add | verify | unverify (| undo, v8)
         fact_type  TEXT,                          -- the fact corrected: its type, span and value as
         start_char INTEGER,                       -- extracted (the anchor; never its id, which changes
         end_char   INTEGER,                       -- when rules change)
@@ -395,6 +395,9 @@ _V7 = [
     "CREATE INDEX IF NOT EXISTS corrections_report ON corrections(report, id)",
 ]
 
+# an undo takes back one earlier correction (edit, delete, add), which stays in the history
+_V8 = ["ALTER TABLE corrections ADD COLUMN undoes INTEGER REFERENCES corrections(id)"]
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reports, sections, facts, findings", tuple(_V1)),
     Migration(2, "indicators: facts.indicator, indicator_values; organisation key; report paths",
@@ -408,6 +411,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "with every span of their evidence", tuple(_V6)),
     Migration(7, "corrections: people's corrections and verification, beside the extracted records",
               tuple(_V7)),
+    Migration(8, "corrections.undoes: a correction taken back by a later one (undo), kept in the history",
+              tuple(_V8)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -630,7 +635,7 @@ def _stored_report(conn: sqlite3.Connection, sha: str) -> Report:
     return Report.model_validate_json(row[0])
 
 
-_CORRECTION_COLS = "id, action, fact_type, start_char, end_char, text, extracted, old, new, who, at, reason"
+_CORRECTION_COLS = "id, action, fact_type, start_char, end_char, text, extracted, old, new, who, at, reason, undoes"
 
 
 def _corrections(conn: sqlite3.Connection, sha: str) -> list[Any]:
@@ -644,7 +649,7 @@ def _corrections(conn: sqlite3.Connection, sha: str) -> list[Any]:
         return json.loads(x) if x is not None else None
 
     return [Correction(id=r[0], action=r[1], fact_type=r[2], start=r[3], end=r[4], text=r[5], extracted=js(r[6]),
-                       old=js(r[7]), new=js(r[8]), who=r[9], at=r[10], reason=r[11])
+                       old=js(r[7]), new=js(r[8]), who=r[9], at=r[10], reason=r[11], undoes=r[12])
             for r in conn.execute(f"SELECT {_CORRECTION_COLS} FROM corrections WHERE report = ? ORDER BY id", (sha,))]
 
 
@@ -656,6 +661,28 @@ def _corrected(conn: sqlite3.Connection, sha: str, report: Report) -> Report:
     from .corrections import apply_corrections
 
     return apply_corrections(report, rows)
+
+
+def _undoable(current: Report, cid: int | None) -> None:
+    """Refuses (CorrectionError) an undo of `cid` unless it is an edit, delete or add of this
+    record not undone yet, and no later correction in force needs the fact it added."""
+    from models import FACT_ACTIONS
+
+    from .corrections import CorrectionError
+
+    review = current.review
+    target = next((c for c in review.corrections if c.id == cid), None) if review and cid is not None else None
+    if target is None:
+        raise CorrectionError(f"undo: no correction {cid!r} of this report")
+    if target.action not in FACT_ACTIONS:
+        raise CorrectionError(f"undo: correction {cid} is a {target.action}, not an edit, delete or add")
+    if target.undone_by is not None:
+        raise CorrectionError(f"undo: correction {cid} was undone already (by {target.undone_by})")
+    assert review is not None
+    needs = [c.id for c in review.in_force if c.id > target.id and target.action == "add" and c.fact == target.fact
+             and c.fact is not None]
+    if needs:
+        raise CorrectionError(f"undo: correction {needs[0]} changes the fact {cid} added — undo it first")
 
 
 def _span(start: int, end: int, text: str) -> Any:
@@ -972,13 +999,15 @@ class Archive:
 
     def correct(self, sha256: str, action: str, *, who: str, fact: str | None = None,
                 changes: dict[str, Any] | None = None, reason: str | None = None,
-                add: dict[str, Any] | None = None) -> int:
+                add: dict[str, Any] | None = None, undoes: int | None = None) -> int:
         """Record a correction of an archived report and refresh its rows (facts, indicator values)
         from the corrected record; the extracted record is not touched. `fact`: the id of a fact
         of `record()` (edit, delete); `changes`: value, subject, label, part_of (a fact id or
         None), kind; `add`: type, start, end, text (the words selected) and the fields of the
-        new fact. Returns the correction's id. CorrectionError for a value of the wrong kind, an
-        unknown fact; KeyError for an unknown report."""
+        new fact; `undoes` (action "undo"): the id of an edit, delete or add of this report to take
+        back — it stays in the history, marked undone. Returns the correction's id.
+        CorrectionError for a value of the wrong kind, an unknown fact, a correction that cannot
+        be undone; KeyError for an unknown report."""
         from .corrections import (
             EDITABLE,
             CorrectionError,
@@ -1028,6 +1057,9 @@ class Archive:
         old: dict[str, Any] | None
         if action in ("verify", "unverify"):
             row = (None, None, None, None, None, None, None)
+        elif action == "undo":
+            _undoable(current, undoes)
+            row = (None, None, None, None, None, None, None)
         elif action == "add":
             a = dict(add or {})
             ftype, start, end, words = a.pop("type", None), a.pop("start", None), a.pop("end", None), a.pop("text", None)
@@ -1060,18 +1092,19 @@ class Archive:
                 old = {k: old.get(k) for k in new}
             row = (f.type, f.span.start, f.span.end, f.span.text, extracted, old, new)
         else:
-            raise CorrectionError(f"{action!r} is not a correction (edit, delete, add, verify, unverify)")
+            raise CorrectionError(f"{action!r} is not a correction (edit, delete, add, verify, unverify, undo)")
         ftype, start, end, words, extracted, old, new = row
         with self._tx() as c:
             if c.execute("SELECT 1 FROM reports WHERE sha256 = ?", (sha256,)).fetchone() is None:
                 raise KeyError(sha256)
             cur = c.execute(
                 "INSERT INTO corrections(report, action, fact_type, start_char, end_char, text, extracted, old, new, "
-                "who, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "who, at, reason, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (sha256, action, ftype, start, end, words,
-                 None if action in ("add", "verify", "unverify") else json.dumps(extracted, ensure_ascii=False),
+                 None if action not in ("edit", "delete") else json.dumps(extracted, ensure_ascii=False),
                  None if old is None else json.dumps(old, ensure_ascii=False),
-                 None if new is None else json.dumps(new, ensure_ascii=False), who, _now(), reason or None))
+                 None if new is None else json.dumps(new, ensure_ascii=False), who, _now(), reason or None,
+                 undoes if action == "undo" else None))
             cid = int(cur.lastrowid or 0)
             if action not in ("verify", "unverify"):
                 _delete_children(c, sha256)
@@ -1079,15 +1112,18 @@ class Archive:
         return cid
 
     def review_states(self) -> dict[str, tuple[bool, int]]:
-        """sha256 → (verified, number of corrections other than verification) of every report
-        anyone reviewed."""
+        """sha256 → (verified, number of corrections of facts in force: not undone) of every
+        report anyone reviewed."""
+        from models import FACT_ACTIONS
+
         out: dict[str, tuple[bool, int]] = {}
-        for sha, action in self.conn.execute("SELECT report, action FROM corrections ORDER BY id"):
+        undone = {r[0] for r in self.conn.execute("SELECT undoes FROM corrections WHERE action = 'undo'")}
+        for cid, sha, action in self.conn.execute("SELECT id, report, action FROM corrections ORDER BY id"):
             verified, n = out.get(sha, (False, 0))
             if action in ("verify", "unverify"):
                 out[sha] = (action == "verify", n)
             else:
-                out[sha] = (verified, n + 1)
+                out[sha] = (verified, n + (action in FACT_ACTIONS and cid not in undone))
         return out
 
     def find(self, ref: str) -> list[ReportRow]:

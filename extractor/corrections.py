@@ -158,7 +158,8 @@ def _resolve_link(facts: list[Any], link: Any) -> str | None:
 
 def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Report:
     """Apply corrections (in the order they were made) to a record as extracted; sets
-    `report.review`. A correction whose fact is not in the record is kept with applied=False."""
+    `report.review`. A correction whose fact is not in the record is kept with applied=False; so
+    is one an undo took back (undone_by: the undo's id), which then changes nothing."""
     facts: list[Any] = list(report.facts)
     origin: dict[str, Any] = {f.id: flat_value(f) for f in facts}     # the anchor value of each fact
     review = Review()
@@ -166,9 +167,15 @@ def apply_corrections(report: Report, corrections: Iterable[Correction]) -> Repo
     added: list[Span] = []
     deleted: set[str] = set()
     revalued: set[str] = set()        # facts whose value a person set
+    corrections = list(corrections)
+    undone = {c.undoes: c.id for c in corrections if c.action == "undo" and c.undoes is not None}
     for c0 in corrections:
         c = c0.model_copy(deep=True)
-        c.applied, c.fact = True, None
+        c.applied, c.fact, c.undone_by = True, None, undone.get(c.id)
+        if c.undone_by is not None or c.action == "undo":   # taken back (kept in the history), or the undo
+            c.applied = c.undone_by is None
+            review.corrections.append(c)
+            continue
         if c.action in ("verify", "unverify"):
             review.verified = c.action == "verify"
             review.verified_by, review.verified_at = (c.who, c.at) if review.verified else (None, None)

@@ -76,11 +76,10 @@ def to_facts(report: Report) -> dict[str, Any]:
         "findings": findings,
     }
     if review is not None:      # an archived record people reviewed: it is the corrected one, and says so
-        out["review"] = {"corrected": any(c.applied and c.action not in ("verify", "unverify")
-                                          for c in review.corrections),
+        out["review"] = {"corrected": any(c.applied for c in review.in_force),
                          "verified": review.verified, "verified_by": review.verified_by,
                          "verified_at": review.verified_at,
-                         "corrections": sum(1 for c in review.corrections if c.action not in ("verify", "unverify")),
+                         "corrections": len(review.in_force),
                          "unmatched": len(review.unmatched)}
     return out
 

@@ -60,8 +60,9 @@ Scalar = str | float | int | None
 
 
 class CorrectionIn(_In):
-    action: Literal["edit", "delete", "add", "verify", "unverify"]
+    action: Literal["edit", "delete", "add", "verify", "unverify", "undo"]
     fact: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    undoes: int | None = Field(default=None, ge=1)
     changes: dict[Literal["value", "subject", "label", "part_of", "kind"], Scalar] | None = None
     add: AddIn | None = None
     reason: str | None = Field(default=None, max_length=1000)
@@ -282,14 +283,17 @@ def create_app(archive: str | Path, *, user: str, read_only: bool = False) -> St
                 add = {k: v for k, v in a.model_dump().items() if v is not None}
             elif data.action in ("edit", "delete") and not data.fact:
                 return _json_error(400, f"{data.action}: which fact (fact) is missing")
+            elif data.action == "undo" and data.undoes is None:
+                return _json_error(400, "undo: which correction (undoes) is missing")
             try:
                 cid = ar.correct(sha, data.action, who=user, fact=data.fact, changes={str(k): v for k, v in (data.changes or {}).items()},
-                                 reason=data.reason, add=add)
+                                 reason=data.reason, add=add, undoes=data.undoes)
             except CorrectionError as e:
                 return _json_error(400, str(e))
             except sqlite3.OperationalError as e:
                 return _json_error(503, f"the archive cannot be written now ({e})")
-        return JSONResponse({"ok": True, "correction": cid, "fact": f"c{cid}" if data.action == "add" else data.fact})
+        return JSONResponse({"ok": True, "correction": cid, "fact": f"c{cid}" if data.action == "add" else data.fact,
+                             "undoes": data.undoes})
 
     async def org_page(request: Request) -> Response:
         from .compare import CompareError, build_comparison, fmt_num, html_body

@@ -189,7 +189,8 @@ class Stats(_Model):
         return self.explained / self.numbers if self.numbers else 1.0
 
 
-CorrectionAction = Literal["edit", "delete", "add", "verify", "unverify"]
+FACT_ACTIONS = ("edit", "delete", "add")    # the corrections of facts; an undo takes one back
+CorrectionAction = Literal["edit", "delete", "add", "verify", "unverify", "undo"]
 
 
 class Correction(_Model):
@@ -211,7 +212,10 @@ class Correction(_Model):
     reason: str | None = None
     fact: str | None = Field(default=None, description="Id of the fact it applies to in this record")
     applied: bool = Field(default=True, description="False: its fact no longer appears (after a "
-                                                    "re-extraction): shown for review, never dropped")
+                                                    "re-extraction), or a later correction undid it: "
+                                                    "shown for review, never dropped")
+    undoes: int | None = Field(default=None, description="An undo: the id of the correction it takes back")
+    undone_by: int | None = Field(default=None, description="The id of the undo that took this one back")
 
 
 class Review(_Model):
@@ -224,7 +228,13 @@ class Review(_Model):
 
     @property
     def unmatched(self) -> list[Correction]:
-        return [c for c in self.corrections if not c.applied]
+        """Corrections whose fact no longer appears (not those undone)."""
+        return [c for c in self.corrections if not c.applied and c.undone_by is None]
+
+    @property
+    def in_force(self) -> list[Correction]:
+        """The corrections of facts (edit, delete, add) that stand: not undone, not undos."""
+        return [c for c in self.corrections if c.action in FACT_ACTIONS and c.undone_by is None]
 
 
 class Report(_Model):
@@ -361,7 +371,7 @@ class Reconciliation(_Model):
 
 
 __all__ = [
-    "SCHEMA_VERSION", "Amount", "Correction", "CorrectionAction", "Count", "DateFact", "DateRange", "Fact", "Finding", "Hours",
+    "FACT_ACTIONS", "SCHEMA_VERSION", "Amount", "Correction", "CorrectionAction", "Count", "DateFact", "DateRange", "Fact", "Finding", "Hours",
     "Location", "Period", "Provenance", "Quantity", "Report", "Review", "Section", "SourceInfo", "Span",
     "Stats", "CoveredFigure", "CoveringReconciliation", "CrossEvidence", "CrossFindingRecord", "DayRange",
     "ReconciledIndicator", "Reconciliation", "ReportRef",

@@ -135,7 +135,7 @@ def test_migration_from_schema_v1_keeps_reports_and_adds_indicators(tmp_path: Pa
     con.commit()
     con.close()
     with Archive(db) as ar:
-        assert ar.migrated == [2, 3, 4, 5, 6, 7] and ar.schema_version == SCHEMA_VERSION == 7
+        assert ar.migrated == [2, 3, 4, 5, 6, 7, 8] and ar.schema_version == SCHEMA_VERSION == 8
         assert ar.counts()["reports"] == 2
         rows = ar.reports(org="OWES Olsztyn")                # found by key
         assert len(rows) == 2 and rows[0].org_key == "owes-olsztyn" and rows[0].taxonomy_version is not None

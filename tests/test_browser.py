@@ -382,5 +382,22 @@ def test_saving_an_ocr_reading_unchanged_confirms_it(drv, tmp_path):
         wait(lambda: drv.switch_to.alert, what="the question before a delete").accept()
         wait(lambda: not any(m.text == "30 spotkań" for m in drv.find_elements(By.CSS_SELECTOR, "#text mark.f")),
              what="the fact deleted")
+        # the delete taken back, by keyboard: its Undo button, Enter, the question accepted
+        items = drv.find_elements(By.CSS_SELECTOR, ".clist li")
+        assert [li.get_attribute("class") for li in items] == ["", ""]
+        undo = items[1].find_element(By.CSS_SELECTOR, "button.undo")
+        drv.execute_script("arguments[0].focus()", undo)
+        drv.switch_to.active_element.send_keys(Keys.ENTER)
+        wait(lambda: drv.switch_to.alert, what="the question before an undo").accept()
+        wait(lambda: any(m.text == "30 spotkań" for m in drv.find_elements(By.CSS_SELECTOR, "#text mark.f")),
+             what="the fact back")
+        items = drv.find_elements(By.CSS_SELECTOR, ".clist li")
+        assert [li.get_attribute("class") for li in items] == ["", "undone", ""]
+        assert "undone by correction" in items[1].text and "undid correction" in items[2].text
+        assert not items[1].find_elements(By.CSS_SELECTOR, "button.undo")   # taken back once
+        assert not any("low_confidence" in li.text for li in drv.find_elements(By.CSS_SELECTOR, "li.finding"))
+        assert "corrected" in _mark(drv, "30 spotkań").get_attribute("class")   # the confirmation stands
+        drv.execute_script("document.querySelector('section.corrections').scrollIntoView()")
+        shot(drv, "review-undo")
     finally:
         next(served, None)

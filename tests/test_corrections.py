@@ -115,3 +115,24 @@ def test_a_correction_keeps_the_other_findings_and_their_order(report):
     delete_five = delete_total.model_copy(update={"start": five.span.start, "end": five.span.end, "extracted": 5})
     gone = after(delete_five)
     assert ("low_confidence", five.span.start) not in gone and ("sum_mismatch", total.span.start) in gone
+
+
+def test_an_undone_correction_changes_nothing_and_stays_in_the_history(report):
+    total = _by_text(report, "12 porad")
+    pisz = next(f for f in report.facts if f.type == "location" and f.span.text == "Piszu")
+    delete = Correction(id=2, action="delete", fact_type=pisz.type, start=pisz.span.start, end=pisz.span.end,
+                        extracted=pisz.flat_value, who="ewa", at="2026-12-06T10:01:00+00:00")
+    undos = [Correction(id=3, action="undo", undoes=1, who="jan", at="2026-12-06T10:02:00+00:00"),
+             Correction(id=4, action="undo", undoes=2, who="jan", at="2026-12-06T10:03:00+00:00")]
+    done = apply_corrections(report.model_copy(deep=True), [_edit(1, total, value=13), delete])
+    assert "sum_mismatch" in _codes(done) and pisz.id not in {f.id for f in done.facts}
+    back = apply_corrections(report.model_copy(deep=True), [_edit(1, total, value=13), delete, *undos])
+    assert [(f.id, f.flat_value) for f in back.facts] == [(f.id, f.flat_value) for f in report.facts]
+    assert _codes(back) == _codes(report)
+    assert [(c.id, c.applied, c.undone_by) for c in back.review.corrections] == \
+        [(1, False, 3), (2, False, 4), (3, True, None), (4, True, None)]
+    assert back.review.unmatched == [] and back.review.in_force == []
+    # only the edit undone: the delete stands
+    half = apply_corrections(report.model_copy(deep=True), [_edit(1, total, value=13), delete, undos[0]])
+    assert pisz.id not in {f.id for f in half.facts} and "sum_mismatch" not in _codes(half)
+    assert [c.id for c in half.review.in_force] == [2]

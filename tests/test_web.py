@@ -149,7 +149,7 @@ def test_corrections_are_their_own_table_and_the_record_is_the_corrected_one(arc
 
     sha = _seed_sha(olsztyn_reports)
     with Archive(archive) as ar:
-        assert ar.schema_version == SCHEMA_VERSION == 7
+        assert ar.schema_version == SCHEMA_VERSION == 8
         assert ar.record(sha).review is None                   # nobody reviewed it: as extracted
         stored = ar.conn.execute("SELECT record FROM reports WHERE sha256 = ?", (sha,)).fetchone()[0]
         rec = ar.record(sha)
@@ -262,6 +262,71 @@ def test_a_fact_added_twice_is_refused_the_second_time(archive, olsztyn_reports,
         set_lang(None)
 
 
+def test_an_undo_takes_a_correction_back_and_the_history_keeps_both(archive, olsztyn_reports, tmp_path):
+    from extractor.export import export_facts
+
+    sha = _seed_sha(olsztyn_reports)
+    start = _text(SEED).index("posiedzenia Zespołu")
+    with Archive(archive) as ar:
+        extracted = ar.record(sha)
+        f30 = next(f for f in extracted.facts if f.span.text == "30 spotkań")
+        place = next(f for f in extracted.facts if f.type == "location")
+        edit = ar.correct(sha, "edit", who="anna", fact=f30.id, changes={"value": 32})
+        delete = ar.correct(sha, "delete", who="anna", fact=place.id)
+        add = ar.correct(sha, "add", who="anna", add={"type": "count", "start": start, "end": start + 19,
+                                                      "text": "posiedzenia Zespołu", "value": 2})
+        assert _value_of(ar, sha, "ANIM_SPOTKANIA") == 32 and ar.review_states()[sha] == (False, 3)
+        for cid in (edit, delete, add):
+            ar.correct(sha, "undo", who="jan", undoes=cid, reason="pomyłka")
+        rec = ar.record(sha)
+        # the facts and the findings are as extracted again; the rows every reader uses follow
+        assert [(f.id, f.flat_value) for f in rec.facts] == [(f.id, f.flat_value) for f in extracted.facts]
+        assert [(f.code, f.facts) for f in rec.findings] == [(f.code, f.facts) for f in extracted.findings]
+        assert _value_of(ar, sha, "ANIM_SPOTKANIA") == 30
+        assert ar.conn.execute("SELECT count(*) FROM facts WHERE report = ? AND id LIKE 'c%'", (sha,)).fetchone()[0] == 0
+        # six corrections kept: three undone (by whom, which), three undos; none "no longer appears"
+        cs = rec.review.corrections
+        assert [(c.action, c.applied, c.undone_by, c.undoes) for c in cs] == [
+            ("edit", False, cs[3].id, None), ("delete", False, cs[4].id, None), ("add", False, cs[5].id, None),
+            ("undo", True, None, edit), ("undo", True, None, delete), ("undo", True, None, add)]
+        assert rec.review.unmatched == [] and rec.review.in_force == []
+        assert ar.review_states()[sha] == (False, 0)
+        assert ar.conn.execute("SELECT undoes, who, reason FROM corrections WHERE action = 'undo' ORDER BY id"
+                               ).fetchall() == [(edit, "jan", "pomyłka"), (delete, "jan", "pomyłka"), (add, "jan", "pomyłka")]
+        # a fact corrected again after its undo: the new correction applies
+        ar.correct(sha, "edit", who="anna", fact=f30.id, changes={"value": 31})
+        assert _value_of(ar, sha, "ANIM_SPOTKANIA") == 31
+        export_facts(ar, tmp_path / "facts", org="owes-olsztyn")
+    out = json.loads((tmp_path / "facts" / (SEED.stem + ".facts.json")).read_text(encoding="utf-8"))
+    assert out["review"]["corrections"] == 1 and out["review"]["unmatched"] == 0
+
+
+def test_an_undo_is_checked_before_it_is_stored(archive, olsztyn_reports):
+    sha = _seed_sha(olsztyn_reports)
+    start = _text(SEED).index("posiedzenia Zespołu")
+    with Archive(archive) as ar:
+        f30 = next(f for f in ar.record(sha).facts if f.span.text == "30 spotkań")
+        add = ar.correct(sha, "add", who="anna", add={"type": "count", "start": start, "end": start + 19,
+                                                      "text": "posiedzenia Zespołu", "value": 2})
+        later = ar.correct(sha, "edit", who="anna", fact=f"c{add}", changes={"value": 3})
+        verify = ar.correct(sha, "verify", who="anna")
+        for undoes, words in [(None, "no correction None"), (9999, "no correction 9999"),
+                              (verify, "is a verify, not an edit"),
+                              (add, f"correction {later} changes the fact {add} added — undo it first")]:
+            with pytest.raises(CorrectionError, match=words):
+                ar.correct(sha, "undo", who="x", undoes=undoes)
+        ar.correct(sha, "undo", who="x", undoes=later)
+        with pytest.raises(CorrectionError, match="undone already"):
+            ar.correct(sha, "undo", who="x", undoes=later)
+        other = next(s for s in ar.reports() if s.sha256 != sha).sha256    # another report's correction
+        with pytest.raises(CorrectionError, match=f"no correction {add} of this report"):
+            ar.correct(other, "undo", who="x", undoes=add)
+        ar.correct(sha, "undo", who="x", undoes=add)                        # its edit undone first: allowed
+        assert not any(f.id.startswith("c") for f in ar.record(sha).facts)
+        assert f30.id in {f.id for f in ar.record(sha).facts}
+        assert [c.action for c in ar.corrections(sha)] == ["add", "edit", "verify", "undo", "undo"]
+
+
 def test_verification_is_kept_and_listed(archive, olsztyn_reports):
     sha = _seed_sha(olsztyn_reports)
     with Archive(archive) as ar:
@@ -282,8 +347,31 @@ def test_an_archive_of_schema_5_gains_the_cross_findings_and_corrections_tables(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()
     with Archive(path) as ar:
-        assert ar.schema_version == 7 and ar.migrated == [6, 7]
+        assert ar.schema_version == 8 and ar.migrated == [6, 7, 8]
         assert ar.corrections("0" * 64) == []
+
+
+def test_an_archive_of_schema_7_keeps_its_corrections_and_can_undo_them(archive, olsztyn_reports):
+    """Migration 8 adds corrections.undoes to a table that already holds corrections."""
+    from extractor.archive import migrate
+
+    sha = _seed_sha(olsztyn_reports)
+    with Archive(archive) as ar:
+        f30 = next(f for f in ar.record(sha).facts if f.span.text == "30 spotkań")
+        cid = ar.correct(sha, "edit", who="anna", fact=f30.id, changes={"value": 32})
+    conn = sqlite3.connect(archive, isolation_level=None)   # the file as version 7 wrote it
+    conn.execute("ALTER TABLE corrections DROP COLUMN undoes")
+    conn.execute("PRAGMA user_version = 7")
+    assert migrate(conn) == [8]
+    conn.execute("ALTER TABLE corrections DROP COLUMN undoes")
+    conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    with Archive(archive) as ar:
+        assert ar.migrated == [8]
+        assert [(c.id, c.action, c.undoes) for c in ar.corrections(sha)] == [(cid, "edit", None)]
+        assert ar.record(sha).fact(f30.id).value == 32
+        ar.correct(sha, "undo", who="anna", undoes=cid)
+        assert ar.record(sha).fact(f30.id).value == 30
 
 
 # --- the served application -----------------------------------------------------------------
@@ -342,6 +430,15 @@ def test_served_corrections_are_validated(client, olsztyn_reports, archive):
         rows = ar.corrections(sha)
     assert [(c.action, c.who) for c in rows] == [("edit", "anna"), ("add", "anna")]
     assert client.get(f"/report/{sha}/facts.json").json()["review"]["corrections"] == 2
+    assert client.post(api, json={"action": "undo"}).json()["error"] == "undo: which correction (undoes) is missing"
+    r = client.post(api, json={"action": "undo", "undoes": 0})
+    assert r.status_code == 400 and r.json()["error"].startswith("undoes:")
+    r = client.post(api, json={"action": "undo", "undoes": rows[1].id})
+    assert r.status_code == 200 and r.json()["undoes"] == rows[1].id
+    assert client.get(f"/report/{sha}/facts.json").json()["review"]["corrections"] == 1
+    page = client.get(f"/report/{sha}").text
+    assert f'<li id="c{rows[1].id}" value="{rows[1].id}" class="undone"' in page
+    assert page.count('class="undo"') == 1            # the edit still in force can be undone; the add cannot again
     page = client.get(f"/report/{sha}").text
     assert "corrected-note" in page
 
@@ -473,9 +570,11 @@ def test_served_errors_speak_the_interface_language(client, olsztyn_reports, arc
         bad = {"action": "burn", "reason": "x" * 1001, "note": 1,
                "add": {"type": "count", "start": -1, "end": 4, "text": "Nope", "value": None}}
         assert client.post(f"/api/report/{sha}", json=bad).json()["error"] == \
-            "action: jedna z wartości 'edit', 'delete', 'add', 'verify', 'unverify'; add.start: co najmniej 0; " \
+            "action: jedna z wartości 'edit', 'delete', 'add', 'verify', 'unverify', 'undo'; add.start: co najmniej 0; " \
             "add.value: wartość niewłaściwego rodzaju"
         assert client.post(f"/api/report/{sha}", content=b"[1]").json()["error"] == "body: oczekiwano obiektu JSON"
+        assert client.post(f"/api/report/{sha}", json={"action": "undo", "undoes": 999}).json()["error"] == \
+            "cofnięcie: to sprawozdanie nie ma korekty 999"
         assert client.post(f"/api/report/{sha}", content=b"{nie").json()["error"] == \
             "treść żądania nie jest w formacie JSON"
     finally:

@@ -229,7 +229,7 @@ def show_cmd(
     for p in paths:
         console.print(f"  [dim]{escape(one_line(p))}[/]", highlight=False)
     if review is not None:
-        n = sum(1 for c in review.corrections if c.action not in ("verify", "unverify"))
+        n = len(review.in_force)
         line = tr("corrected record: {n} correction(s), {unmatched} whose fact no longer appears",
                   n=n, unmatched=len(review.unmatched))
         if review.verified:

@@ -307,6 +307,15 @@
     if (val("a-subject")) body.add.subject = val("a-subject");
     post(body, function (j) { reload(j.fact || null); });
   });
+  document.querySelectorAll(".clist button.undo").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      e.stopPropagation();                       // not the list item's "show the fact"
+      if (!window.confirm(T.confirm_undo)) return;
+      var li = b.closest("li");
+      post({action: "undo", undoes: +b.dataset.c}, function () { reload(li.dataset.f || null); });
+    });
+    b.addEventListener("keydown", function (e) { e.stopPropagation(); });   // Enter: the button's, not the item's
+  });
   var verify = document.getElementById("verify");
   verify.addEventListener("click", function () {
     post({action: verify.dataset.action}, function () { reload(current); });
