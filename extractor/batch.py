@@ -39,7 +39,7 @@ import stat
 import threading
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +180,7 @@ class BatchResult:
     workers: int
     outcomes: list[Outcome] = field(default_factory=list)
     ignored: int = 0                   # files in folders that are not reports (by suffix)
+    ignored_kinds: dict[str, int] = field(default_factory=dict)   # those by suffix (".xlsx"; "": none)
     interrupted: bool = False
     stopped: str | None = None         # why the batch stopped before the end (no space left …)
     not_converted: int = 0             # files left for a re-run when it stopped
@@ -444,10 +445,11 @@ def _unusable(path: str, e: OSError) -> Outcome:
 
 
 def collect(inputs: Iterable[str | Path], outdir: Path | None = None
-            ) -> tuple[list[Job], list[Outcome], int]:
+            ) -> tuple[list[Job], list[Outcome], Counter[str]]:
     """Files named by the inputs (files, folders searched recursively, glob patterns).
 
-    Returns (jobs, failures for inputs that cannot be used, number of ignored non-report files).
+    Returns (jobs, failures for inputs that cannot be used, the non-report files met in folders
+    and ignored, counted by suffix: ".xlsx", "" for none).
     A failure is an input that names nothing, a broken link or a link loop, a named pipe, device
     or socket (never opened: reading one could block for ever), a folder that cannot be read —
     given directly or met inside a folder with a report's suffix.
@@ -458,7 +460,7 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
     jobs: list[Job] = []
     problems: list[Outcome] = []
     seen: set[str] = set()
-    ignored = 0
+    ignored: Counter[str] = Counter()
 
     def add(p: Path, rel: str, real: str | None = None) -> None:
         rp = real or os.path.realpath(p)        # (Path.resolve raises on a link loop)
@@ -471,8 +473,6 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
         return out_abs is not None and (real == out_abs or real.startswith(out_sep))
 
     def add_dir(root: Path) -> None:
-        nonlocal ignored
-
         def unreadable(e: OSError) -> None:
             problems.append(Outcome(str(e.filename or root), "failed", error_kind="read",
                                     reason=f"cannot read folder ({reason_of(e)})"))
@@ -502,7 +502,7 @@ def collect(inputs: Iterable[str | Path], outdir: Path | None = None
                                                 reason=f"not a regular file: {_special(mode)}"))
                     continue
                 if not report_like:
-                    ignored += 1
+                    ignored[p.suffix.lower()] += 1
                     continue
                 r = p.relative_to(root)
                 found.append((p, str(r.parent / _stem(r.name)) if r.parent != Path(".") else _stem(r.name), real))
@@ -1150,7 +1150,9 @@ def run_batch(inputs: Iterable[str | Path], outdir: str | Path, *, fmt: str = "j
         raise BatchError("no report files found in the inputs")
     lock = _Lock(out)
     ar = None
-    result = BatchResult(out, fmt, 0, ignored=ignored, budget=budget)
+    result = BatchResult(out, fmt, 0, ignored=sum(ignored.values()), ignored_kinds=dict(sorted(
+                         ignored.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0]))),
+                         budget=budget)
     run = _Run(out, fmt, None, org, convert, on_result or (lambda o: None), result)
     started = False
     try:

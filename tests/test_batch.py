@@ -44,6 +44,8 @@ def bad_folder(tmp_path: Path) -> Path:
     (d / "corrupt.docx").write_bytes(b"PK\x03\x04" + b"\x14\x00\x00\x00\x08\x00" + os.urandom(300))
     (d / "notes.json").write_text("{}", encoding="utf-8")          # not a report: ignored
     (d / ".hidden.txt").write_text("ukryty", encoding="utf-8")      # hidden: ignored
+    (d / "sub" / "zestawienie.XLSX").write_bytes(b"PK\x03\x04")    # a spreadsheet: ignored, named by its suffix
+    (d / "sub" / "LICENCE").write_text("x", encoding="utf-8")        # no suffix: ignored
     return d
 
 
@@ -55,7 +57,8 @@ def test_bad_files_are_reported_and_the_good_ones_converted(bad_folder: Path, tm
     assert set(failed) == {"empty.txt", "binary.txt", "corrupt.docx"}
     assert all(o.reason and o.error_kind for o in failed.values())
     assert failed["empty.txt"].error_kind == "empty"
-    assert res.ignored == 1 and res.exit_code == 1
+    assert res.ignored == 3 and res.exit_code == 1
+    assert res.ignored_kinds == {".json": 1, ".xlsx": 1, "": 1}
     # outputs mirror the folder; every output is complete JSON
     assert json.loads((out / "good.json").read_text(encoding="utf-8"))["source"]["name"] == "good.txt"
     assert json.loads((out / "sub" / "good2.json").read_text(encoding="utf-8"))["period"]["start"] == "2019-03-01"
@@ -70,6 +73,7 @@ def test_cli_exit_codes_and_summary(bad_folder: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["batch", str(bad_folder), "-o", str(tmp_path / "o1"), "-j", "1", "--no-progress"])
     assert r.exit_code == 1, r.output
     assert "converted" in r.output and "empty.txt" in r.output and "errors.jsonl" in r.output
+    assert "3 (.json 1, .xlsx 1, no suffix 1)" in r.output              # what was passed over, by kind
     only_bad = tmp_path / "bad"
     only_bad.mkdir()
     shutil.copy(bad_folder / "empty.txt", only_bad / "empty.txt")

@@ -178,7 +178,10 @@ def _summary(console: Console, r: BatchResult) -> None:
     t.add_row(tr("up to date (skipped)"), str(len(skip)))
     t.add_row(tr("failed"), f"[red]{len(fail)}[/]" if fail else "0")
     if r.ignored:
-        t.add_row(tr("not reports (ignored)"), str(r.ignored))
+        kinds = [f"{k or tr('no suffix')} {n}" for k, n in list(r.ignored_kinds.items())[:6]]
+        more = len(r.ignored_kinds) - len(kinds)
+        t.add_row(tr("not reports (ignored)"), f"{r.ignored} ({', '.join(kinds)}{', …' if more > 0 else ''})"
+                  if kinds else str(r.ignored))
     arch = [o.archive for o in conv if o.archive]
     if arch:
         t.add_row(tr("archive"), ", ".join(f"{tr(k)} {arch.count(k)}" for k in ("added", "updated", "unchanged")
