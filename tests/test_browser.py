@@ -401,3 +401,44 @@ def test_saving_an_ocr_reading_unchanged_confirms_it(drv, tmp_path):
         shot(drv, "review-undo")
     finally:
         next(served, None)
+
+
+def test_a_missed_fact_is_added_by_keyboard_from_typed_words(drv, tmp_path):
+    """No mouse: the words typed in the add form and Enter find them in the text (any case,
+    any white space between them; Enter again: the next place), then Enter in the value adds."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    served = _served(tmp_path, [SEED])
+    base, _archive = next(served)
+    try:
+        drv.get(base + "/")
+        drv.find_element(By.LINK_TEXT, SEED.name).click()
+        wait(lambda: drv.find_elements(By.CSS_SELECTOR, "#text mark.f"), what="the report page")
+        text = drv.execute_script("return document.getElementById('text').textContent")
+        find = drv.find_element(By.ID, "a-find")
+        find.send_keys("spotkania", Keys.ENTER)
+        first = drv.find_element(By.ID, "a-span").text
+        find.send_keys(Keys.ENTER)
+        second = drv.find_element(By.ID, "a-span").text
+        s1, s2 = (int(x.split("–")[0]) for x in (first, second))
+        assert s1 < s2 and text[s1:s1 + 9].lower() == text[s2:s2 + 9].lower() == "spotkania"
+        find.clear()
+        find.send_keys("nie ma takich słów", Keys.ENTER)
+        wait(lambda: "not in the text: nie ma takich słów" in drv.find_element(By.ID, "msg").text, what="not found")
+        find.clear()
+        find.send_keys("POSIEDZENIA   zespołu", Keys.ENTER)          # another case, other spaces
+        wait(lambda: drv.find_element(By.ID, "a-text").text == "posiedzenia Zespołu", what="the words found")
+        assert drv.find_element(By.ID, "msg").get_attribute("hidden")
+        start = text.index("posiedzenia Zespołu")
+        assert drv.find_element(By.ID, "a-span").text == f"{start}–{start + 19}"
+        find.send_keys(Keys.TAB)                                  # on to the type, then the value
+        drv.switch_to.active_element.send_keys(Keys.TAB)
+        assert drv.execute_script("return document.activeElement.id") == "a-value"
+        drv.switch_to.active_element.send_keys("2", Keys.ENTER)
+        wait(lambda: any(m.text == "posiedzenia Zespołu" and (m.get_attribute("data-f") or "").startswith("c")
+                         for m in drv.find_elements(By.CSS_SELECTOR, "#text mark.f")), what="the fact added")
+        assert _detail(drv).get("value") == "2"
+        shot(drv, "review-add-by-keyboard")
+    finally:
+        next(served, None)

@@ -292,12 +292,40 @@
     var start = offsetOf(r.startContainer, r.startOffset), end = offsetOf(r.endContainer, r.endOffset);
     var words = r.toString();
     if (end <= start || !words.trim()) return;
+    pick(start, end, words);
+  });
+  // the words of a fact to add: picked by a selection, or found from what is typed
+  function pick(start, end, words) {
     picked = {start: start, end: end, text: words};
     document.getElementById("a-text").textContent = words;
     document.getElementById("a-span").textContent = start + "–" + end;
     document.getElementById("a-save").disabled = document.getElementById("e-save") ? document.getElementById("e-save").disabled : false;
     var num = /\d+(?:[.,]\d+)?/.exec(words);
     if (num && !val("a-value")) document.getElementById("a-value").value = num[0];
+  }
+  // typed words, Enter: their next place in the text (any case, any white space between them);
+  // Enter again goes on to the next one, round to the first
+  var findFrom = 0, findLast = "";
+  var find = document.getElementById("a-find");
+  find.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter") return;
+    e.preventDefault();                          // not the form's submit
+    var q = find.value.trim();
+    if (!q) return;
+    if (q !== findLast) { findFrom = 0; findLast = q; }
+    var all = text.textContent;
+    var re = new RegExp(q.split(/\s+/).map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("\\s+"), "giu");
+    re.lastIndex = findFrom;
+    var m = re.exec(all);
+    if (!m && findFrom > 0) { re.lastIndex = 0; m = re.exec(all); }
+    if (!m) { say(T.not_found.replace("{words}", q)); return; }
+    findFrom = m.index + m[0].length;
+    var start = Array.from(all.slice(0, m.index)).length;   // code points, as the record's offsets
+    msg.hidden = true;
+    pick(start, start + Array.from(m[0]).length, m[0]);
+    showSpan(start, start + Array.from(m[0]).length);
   });
   document.getElementById("add").addEventListener("submit", function (e) {
     e.preventDefault();
