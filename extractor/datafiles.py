@@ -131,6 +131,14 @@ def _within(v: dict[str, int], top: int, what: str) -> dict[str, int]:
     return v
 
 
+class SchoolYear(Table):
+    """A year that spans two calendar years ("rok szkolny 2021/2022"): the stem of its adjective
+    and the month it starts with (it ends the day before that month a year later)."""
+
+    stem: str = Field(min_length=3)
+    starts: int = Field(ge=2, le=12)
+
+
 class Lexicon(Table):
     """extractor/data/lexicon.toml: the words, abbreviations and markers of the genre."""
 
@@ -139,6 +147,7 @@ class Lexicon(Table):
     month_lemmas: dict[str, int]
     roman: dict[str, int]
     year_qualifiers: WordList
+    school_years: tuple[SchoolYear, ...]
     ordinal_days: dict[str, int]
     number_words: dict[str, int]
     vague_numbers: WordList

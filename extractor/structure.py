@@ -184,6 +184,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "years": re.compile(rf"{years}(?i:\s+(?P<y1>{Y})\s*(?:r\.)?\s*(?:-|do)\s*(?P<y2>{Y})(?!\d))"),
         # "rok 2019", "2019 r."
         "year": re.compile(rf"{rok}(?i:\s+(?P<y>{Y})\b)"),
+        # "rok szkolny 2021/2022", "w roku akademickim 2022–2023", "rok szkolny 2020/21"
+        # (lexicon: school_years)
+        "school_year": re.compile(leading_words([("rok", r"u?\s+(?P<kind>" + alternation(
+            [sy.stem for sy in lx.school_years]) + r")\w{0,5}")], r"\w")
+            + rf"(?i:\s+(?P<y1>{Y})\s*[/–-]\s*(?P<y2>{Y}|\d\d)(?!\d))"),
         "year_r": re.compile(rf"(?P<y>{year_digits})(?i:\s*(?:r\.|rok))"),
         "quarter": re.compile(rf"(?P<q>{quarter})(?i:\.?\s*(?:kwarta[łl]\w*|kw\.)\s*(?P<y>{Y}))"),
         "half": re.compile(rf"(?P<h>{half})(?i:\.?\s*p[óo][łl]rocz\w*\s*(?P<y>{Y}))"),
@@ -272,6 +277,13 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
         y1 = int(m["y1"]) if m["y1"] else (y2 if m1 <= m2 else y2 - 1)
         add(_safe_date(y1, m1, int(m["d1"])), _safe_date(y2, m2, int(m["d2"])),
             word_before(region, m.start(), "od"), m.end())
+    for m in pats["school_year"].finditer(region):
+        y1, y2 = int(m["y1"]), int(m["y2"])
+        if y2 < 100:                               # "2020/21"
+            y2 += y1 // 100 * 100
+        starts = next(sy.starts for sy in lexicon().school_years if m["kind"].lower().startswith(sy.stem))
+        if y2 == y1 + 1:
+            add(dt.date(y1, starts, 1), dt.date(y2, starts, 1) - dt.timedelta(days=1), m.start(), m.end(), 1)
     for m in pats["years"].finditer(region):
         y1, y2 = int(m["y1"]), int(m["y2"])
         add(dt.date(y1, 1, 1), dt.date(y2, 12, 31), m.start("y1"), m.end(), 0)

@@ -163,6 +163,13 @@ def test_a_document_dated_before_its_period_ends_is_flagged():
      D(2020, 1, 1), D(2020, 12, 31)),
     ("Informacja o działalności Klubu w roku kalendarzowym 2019\n\nOdbyło się 40 spotkań.", "annual",
      D(2019, 1, 1), D(2019, 12, 31)),
+    # a school or academic year: across two calendar years (lexicon: school_years)
+    ("Sprawozdanie z pracy świetlicy środowiskowej za rok szkolny 2021/2022\n\nZajęcia prowadzono w 3 grupach. "
+     "Wycieczka 14.06.", None, D(2021, 9, 1), D(2022, 8, 31)),
+    ("Koło Naukowe Ekonomii Społecznej\nSprawozdanie roczne – rok akademicki 2022–2023\n\nOdbyło się 9 zebrań.",
+     "annual", D(2022, 10, 1), D(2023, 9, 30)),
+    ("ŚWIETLICA „PROMYK” W GIŻYCKU. ROK SZKOLNY 2019/20\n\nZ zajęć korzystało 24 dzieci.", None,
+     D(2019, 9, 1), D(2020, 8, 31)),
 ])
 def test_periods_of_other_bodies(text, kind, start, end):
     rep = extract_text(text)
@@ -175,6 +182,7 @@ def test_periods_of_other_bodies(text, kind, start, end):
     "Gminny Program Wspierania Rodziny na lata 2019–2021\n(stan na 30.09.2020 r.)\n\nASYSTENT\nObjęto 11 rodzin.",
     "Dom Pomocy, Kalisz, 16 marca 2020 r.\n\nInformacja o programie\n\nUDZIAŁ\nObjęto 11 rodzin.",
     "Program przyjęto uchwałą Nr V/31/19 Rady Gminy z dnia 28 marca 2019 r.\n\nUDZIAŁ\nObjęto 11 rodzin.",
+    "Plan pracy świetlicy na rok szkolny 2020/2022\n\nZAJĘCIA\nUdział wzięło 11 dzieci.",   # not one year
 ])
 def test_no_period_from_a_span_of_years_a_dated_line_or_a_reference(text):
     rep = extract_text(text)
