@@ -395,8 +395,11 @@ _V7 = [
     "CREATE INDEX IF NOT EXISTS corrections_report ON corrections(report, id)",
 ]
 
-# an undo takes back one earlier correction (edit, delete, add), which stays in the history
-_V8 = ["ALTER TABLE corrections ADD COLUMN undoes INTEGER REFERENCES corrections(id)"]
+def _add_undoes_v8(conn: sqlite3.Connection) -> None:
+    """corrections.undoes: an undo takes back one earlier correction (edit, delete, add), which
+    stays in the history (unless a file labelled older already has the column)."""
+    if "undoes" not in {r[1] for r in conn.execute("PRAGMA table_info(corrections)")}:
+        conn.execute("ALTER TABLE corrections ADD COLUMN undoes INTEGER REFERENCES corrections(id)")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "reports, sections, facts, findings", tuple(_V1)),
@@ -412,7 +415,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "corrections: people's corrections and verification, beside the extracted records",
               tuple(_V7)),
     Migration(8, "corrections.undoes: a correction taken back by a later one (undo), kept in the history",
-              tuple(_V8)),
+              (), _add_undoes_v8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

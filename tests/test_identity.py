@@ -261,7 +261,7 @@ def test_migration_4_keeps_an_archive_of_schema_3(tmp_path: Path) -> None:
     con.commit()
     con.close()
     with Archive(db) as ar:
-        assert ar.migrated == [4, 5, 6, 7]
+        assert ar.migrated == [4, 5, 6, 7, 8]
         assert {r.org_key for r in ar.reports()} == {"owes-goldap"}
         assert ar.aliases() == [("owes-subregion-goldapski", "owes-goldap", "owes-goldap", "file_name")]
         assert ar.organisations() == [("owes-goldap", "OWES Subregion Gołdapski", 2)]

@@ -161,7 +161,7 @@ def test_migration_3_rekeys_archived_organisations(tmp_path: Path) -> None:
     con.commit()
     con.close()
     with Archive(db) as ar:
-        assert ar.migrated == [3, 4, 5, 6, 7]
+        assert ar.migrated == [3, 4, 5, 6, 7, 8]
         assert [r.org_key for r in ar.reports()] == ["owes-olsztynek"]
 
 

@@ -363,6 +363,8 @@ def test_an_archive_of_schema_7_keeps_its_corrections_and_can_undo_them(archive,
     conn.execute("ALTER TABLE corrections DROP COLUMN undoes")
     conn.execute("PRAGMA user_version = 7")
     assert migrate(conn) == [8]
+    conn.execute("PRAGMA user_version = 7")                  # labelled older, the column there: kept
+    assert migrate(conn) == [8]
     conn.execute("ALTER TABLE corrections DROP COLUMN undoes")
     conn.execute("PRAGMA user_version = 7")
     conn.close()
