@@ -99,6 +99,8 @@ class Grammar(Table):
     not_counted_abbreviations: Words
     time_abbreviations: Words
     time_nouns: Words
+    copula: Words
+    copula_fillers: Words
     preposition_cases: dict[str, str]
 
 

@@ -196,8 +196,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
                             rf"(?!\s{{0,3}}[-–]))"),
         # "w miesiącach wrześniu i październiku 2013"
         "months_and": re.compile(rf"(?P<m1>{_W})(?i:\s{{1,3}}i\s{{1,3}}(?P<m2>{_W})\s{{1,3}}(?P<y>{Y}))"),
+        # "styczeń – czerwiec 2023", "od stycznia do końca czerwca 2023 roku"
         "months": re.compile(
-            rf"(?P<m1>{_W})(?i:\s{{0,3}}+(?:(?P<y1>{Y}){R_SUFFIX})?\s{{0,3}}(?:-|do)\s{{0,3}}"
+            rf"(?P<m1>{_W})(?i:\s{{0,3}}+(?:(?P<y1>{Y}){R_SUFFIX})?\s{{0,3}}(?:-|do(?:\s{{1,3}}ko[ńn]ca)?)\s{{0,3}}"
             rf"(?P<m2>{_W})\s{{1,3}}(?P<y>{Y}))"),
     }
 
@@ -334,6 +335,9 @@ def find_periods(norm: str, start: int, end: int, origin: str = "header",
 
 
 _BODY_TRIGGER = re.compile(leading_words(["projekt", "realizac", "realizow", "trwa", "okres", "sprawozdawcz", "działal"]))
+# a paragraph about the report itself ("To sprawozdanie trafi do …"): its span of whole months is
+# the period the report covers
+_REPORT_WORD = re.compile(leading_words([("sprawozdani", r"\w{0,3}"), ("raport", r"\w{0,3}")], r"\w"))
 _BODY_START_END = re.compile(leading_words([("rozpocz", (
     r"\w{0,12}\s{1,3}(?:się\s{1,3})?(?:w|z|od)\s{1,3}(?:początkiem\s{1,3}|dniem\s{1,3})?"
     r"(?P<m1>[a-ząćęłńóśźż]{3,12})\s{1,3}(?P<y1>(?:19|20)\d\d)"
@@ -351,7 +355,9 @@ _BODY_FROM_UNTIL = re.compile(leading_words([("od", (
 
 def find_body_period(view: View, start: int) -> PeriodMatch | None:
     """A final report may state its period only in the body ("projekt trwał od … do …",
-    "realizowano od 1 września 2019 r. i zakończono z ostatnim dniem lutego 2020 roku")."""
+    "realizowano od 1 września 2019 r. i zakończono z ostatnim dniem lutego 2020 roku"), and so
+    may a letter, in the paragraph that speaks of the report ("… tym razem od stycznia do końca
+    czerwca 2023 roku. To sprawozdanie trafi do …")."""
     norm = view.norm
     for m in _BODY_FROM_UNTIL.finditer(norm, start):
         m1, m2 = _month_of(m["m1"]), _month_of(m["m2"])
@@ -368,7 +374,8 @@ def find_body_period(view: View, start: int) -> PeriodMatch | None:
         if _cited(view, p.span):
             continue
         s, e = view.sentence(p.span[0])
-        if _BODY_TRIGGER.search(norm[s:e]) and (p.end - p.start).days >= 28:
+        if (_BODY_TRIGGER.search(norm[s:e]) or _REPORT_WORD.search(norm, *view.paragraph(p.span[0]))) \
+                and (p.end - p.start).days >= 28:
             return p
     return None
 

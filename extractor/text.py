@@ -335,6 +335,13 @@ class View:
         end = self.sent_bounds[i] if i < len(self.sent_bounds) else len(self.norm)
         return start, end
 
+    def paragraph(self, pos: int) -> tuple[int, int]:
+        """[start, end) of the paragraph holding `pos`: between blank lines ("\n\n")."""
+        i = bisect_right(self.blank_pairs, pos - 2)
+        start = self.blank_pairs[i - 1] + 2 if i > 0 else 0
+        end = self.blank_pairs[i] if i < len(self.blank_pairs) else len(self.norm)
+        return start, end
+
     # --- claimed regions (dates, times, money …) ----------------------------------------
     def claim(self, start: int, end: int, what: str) -> None:
         """Mark [start, end) as taken by a non-fact or a date; the mask holds 1 + the index of

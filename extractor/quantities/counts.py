@@ -20,6 +20,7 @@ from .common import (
     marker_res,
     measured,
     names_a_thing,
+    skip_words,
 )
 from .model import Candidate, Context, Num, Qty, Role
 
@@ -371,6 +372,52 @@ def noun_number(ctx: Context, n: Num) -> Qty | None:
         return None
     kind, subject = measured(phrase)
     return Qty(kind, ph_start, n.end, n.int_value, n, subject=subject)
+
+
+@rule("quantities", "counts.copula")
+def copula_count(ctx: Context, n: Num) -> Qty | None:
+    """'Rodzin wielodzietnych było 61, a rodzin niepełnych 83', 'Spotkań z rodzicami było 6',
+    'Członków jest obecnie 48': the clause opens with what is counted, in the genitive plural, then
+    a form of "być" (lexicon grammar.copula) and the figure, fillers between them; after "a", the
+    form may be left out when the clause before it has one."""
+    view = ctx.view
+    if n.words or not ITEM_END.match(view.norm, n.end):
+        return None
+    cs = clause_start(view, n.start)
+    words = WORDS.findall(view.norm[cs:n.start])
+    lx = lexicon()
+    copula = lx.grammar.copula
+    after_a = bool(words) and words[0].lower() == "a"
+    if words and words[0].lower() in lx.grammar.conjunctions:
+        words = words[1:]
+    skip = skip_words() | set(lx.grammar.copula_fillers)
+    while words and words[-1].lower() in skip:
+        words.pop()
+    if words and words[-1].lower() in copula:
+        words.pop()
+    elif not (after_a and any(w.lower() in copula for w in WORDS.findall(view.norm[view.sentence(cs)[0]:cs]))):
+        return None
+    if not 1 <= len(words) <= 5:
+        return None
+    first = morph.analyse(words[0])
+    if not any(i.pos in ("subst", "ger") and "gen" in i.case and "pl" in i.number for i in first):
+        return None   # "W roku 2022 było 61 …": no counted noun opens the clause
+    if any(i.lemma in lx.grammar.time_nouns for i in first):
+        return None   # "Dni roboczych było 21": a span of time
+    # after a preposition or a participle, its complement in any case ("z rodzicami", "zagrożonych
+    # bezdomnością")
+    in_phrase = False
+    for w in words[1:]:
+        readings = morph.analyse(w)
+        if any(i.pos == "prep" for i in readings):
+            in_phrase = True
+            continue
+        if not any(i.pos in ("subst", "ger", "adj", "ppas", "pact") and (in_phrase or "gen" in i.case)
+                   for i in readings):
+            return None
+        in_phrase = in_phrase or any(i.pos in ("ppas", "pact") for i in readings)
+    start = view.norm.index(words[0], cs)
+    return Qty("count", start, n.end, n.int_value, n, subject=lemma_phrase(" ".join(words)))
 
 
 _HEAD = re.compile(r"\s*+(?:[-•*]\s*+)?(?P<head>[^\W\d_][^:\n]{2,80}?)\s*:\s")

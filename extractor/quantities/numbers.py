@@ -41,7 +41,8 @@ _AGES = (
 # these too begin with their first character's class (the look-behind after it)
 _PAGE = re.compile(r"[Ss](?<!\w.)(?:trona|tr\.|\.)\s*\d+\s*(?:z|/|of)\s*\d+\b")
 _POSTCODE = re.compile(r"\d(?<![\d-].)\d-\d{3}(?![\d-])")
-_PERCENT = re.compile(r"\s?(?:%|proc\.?|procent\w*)", re.I)
+# "15%", "15 proc.", "15 procent" — not "48 procedur" ("proc" alone ends the word or takes a dot)
+_PERCENT = re.compile(r"\s?(?:%|proc(?:\.|(?!\w))|procent\w*)", re.I)
 
 
 @rule("numbers", "numbers.find", kind="pass")
@@ -68,7 +69,9 @@ def find_numbers(ctx: Context) -> None:
             s, e = m.start(), m.end()
             if taken.find(1, s, e) >= 0:
                 continue
-            if rx is _GROUPED and not _grouping_ok(norm, s, e):
+            # (a tab, which the normalised text shows as a space, parts a table's cells, never
+            # the thousands of one number: "ubóstwo<TAB>412<TAB>980")
+            if rx is _GROUPED and ("\t" in view.text[s:e] or not _grouping_ok(norm, s, e)):
                 continue
             what = view.is_claimed(s, e)
             taken[s:e] = b"\x01" * (e - s)
