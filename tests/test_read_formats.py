@@ -381,3 +381,22 @@ def test_pdf_with_empty_user_password_opens() -> None:
 
     data = encrypt_pdf(to_pdf(SEED_TEXT), user_password="")
     assert " ".join(read_bytes(data, "x.pdf").text.split()) == " ".join(SEED_TEXT.split())
+
+
+def test_a_wrapped_figure_is_no_numbered_item() -> None:
+    """Lines of a page (text, left, right) as the PDF and OCR readers group them: a line that
+    opens like "2." goes on with the line above when that one waits for its figure or ends no
+    sentence and no numbered list runs; a real numbered list stays one item a line."""
+    from extractor.read.pdf import paragraph_groups
+
+    wrapped = [("Odbyło się 18 spotkań animacyjnych: UG - 7, OPS - 5, PUP 4, szkoły -", 100, 1500),
+               ("2. Spotkania odbyły się m.in. w Bobolicach i w Karlinie.", 100, 1200)]
+    assert paragraph_groups(wrapped, 100, 1500) == [([0, 1], False)]
+    run_on = [("Forum zorganizowano w Parku Technologicznym, uczestników było łącznie", 100, 1500),
+              ("3. edycji nie przeprowadzono z powodu pandemii.", 100, 1100)]
+    assert paragraph_groups(run_on, 100, 1500) == [([0, 1], False)]
+    listed = [("Zadania na kolejny rok:", 100, 600), ("1. animacja lokalna,", 100, 500),
+              ("2. doradztwo,", 100, 400), ("3. szkolenia.", 100, 400)]
+    assert paragraph_groups(listed, 100, 1500) == [([0], False), ([1], True), ([2], True), ([3], True)]
+    after_colon = [("Wyniki:", 100, 300), ("2. miejsce w konkursie wojewódzkim", 100, 900)]
+    assert paragraph_groups(after_colon, 100, 1500) == [([0], False), ([1], True)]

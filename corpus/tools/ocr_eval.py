@@ -13,7 +13,11 @@ with `extractor.extract` (OCR), and scores the facts by section code
 OCR offsets differ from the typed text's). Prints one line per preset and a total; the
 OCR results are cached by file (--cache, default a temp folder), so a second run with the
 same cache only re-extracts. After the scores, per preset: the OCR repairs made, the facts
-extracted, how many of them touch a repaired word, and the low_confidence warnings.
+extracted, how many of them touch a repaired word, and the low_confidence warnings. A second
+line, "aligned", scores the same facts by place: their offsets moved to the typed text by an
+edit-distance alignment of the two texts, so two equal values in one section cannot swap and
+the links are those the extraction made (by section and value, a part of "2" may be paired with
+another "2" of the section and its link counted wrong).
 """
 from __future__ import annotations
 
@@ -47,6 +51,25 @@ def gold_files(limit: int | None) -> list[Path]:
     return out[:limit] if limit else out
 
 
+def _aligned(facts: dict[str, Any], read: str, typed: str) -> dict[str, Any]:
+    """facts/1 of the text OCR read with every offset moved to the typed text's (an edit-distance
+    alignment of the two texts, rapidfuzz), so facts and links are matched by place as for a
+    typed report, not by section and value alone (where two equal values in a section can swap)."""
+    from rapidfuzz.distance import Levenshtein
+
+    to = [0] * (len(read) + 1)
+    for op in Levenshtein.opcodes(read, typed):
+        for k in range(op.src_start, op.src_end + 1):
+            to[k] = op.dest_start + (k - op.src_start if op.tag == "equal" else
+                                     round((k - op.src_start) * (op.dest_end - op.dest_start)
+                                           / max(1, op.src_end - op.src_start)))
+    out = json.loads(json.dumps(facts))
+    for f in out.get("facts", []):
+        if isinstance(f.get("start"), int):
+            f["start"], f["end"] = to[min(f["start"], len(read))], to[min(f["end"], len(read))]
+    return out
+
+
 def job(gold_path: str, preset: str, kind: str, outdir: str, cache: str, seed: int) -> dict[str, Any]:
     from render_scans import PRESETS, render, save
 
@@ -65,16 +88,17 @@ def job(gold_path: str, preset: str, kind: str, outdir: str, cache: str, seed: i
     os.environ["SPRAWOZDANIA_OCR_CACHE"] = cache
     t0 = time.perf_counter()
     try:
-        rep = extract(path)
+        rep = extract(path, keep_text=True)
         facts = to_facts(rep)
     except ReadError as e:
         return {"preset": preset, "report": typed.name, "error": str(e), "seconds": time.perf_counter() - t0}
     s = score(gold, facts, by_code=True)
+    aligned = score(gold, _aligned(facts, rep.text or "", typed.read_text(encoding="utf-8")))
     repairs = [ev for fd in rep.findings if fd.code == "ocr_repair" for ev in fd.evidence]
     touched = sum(1 for f in rep.facts if any(ev.start < f.span.end and f.span.start < ev.end for ev in repairs))
     low = sum(1 for fd in rep.findings if fd.code == "low_confidence")
     return {"repairs": len(repairs), "touched": touched, "low": low, "nfacts": len(rep.facts),"preset": preset, "report": typed.name, "kind": kind, "pages": len(pages),
-            "types": s.types, "links": s.links, "period": s.period_ok, "seconds": time.perf_counter() - t0,
+            "types": s.types, "links": s.links, "aligned": {"types": aligned.types, "links": aligned.links}, "period": s.period_ok, "seconds": time.perf_counter() - t0,
             "missed": [f"{f['type']} {f.get('section')} {f['value']!r} {f.get('text', '')!r}" for f in s.missed],
             "spurious": [f"{f['type']} {f.get('section')} {f['value']!r} {f.get('text', '')!r}" for f in s.spurious]}
 
@@ -107,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr, flush=True)
     print(f"{len(golds)} reports × {len(a.presets)} presets, {time.perf_counter() - t0:.0f} s "
           f"with {a.workers} workers")
-    grand = Totals()
+    grand, grand_aligned = Totals(), Totals()
     for preset in a.presets:
-        tot = Totals()
+        tot, tot_aligned = Totals(), Totals()
         errors = 0
         extra = {"repairs": 0, "touched": 0, "low": 0, "nfacts": 0}
         for r in results:
@@ -125,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
             s.period_ok = r["period"]
             tot.add(s)
             grand.add(s)
+            al = Score()
+            al.types = {t: tuple(v) for t, v in r["aligned"]["types"].items()}
+            al.links, al.period_ok = tuple(r["aligned"]["links"]), r["period"]
+            tot_aligned.add(al)
+            grand_aligned.add(al)
             for k in extra:
                 extra[k] += r[k]
             if a.errors and (r["missed"] or r["spurious"]):
@@ -137,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
               + (f" unreadable={errors}" if errors else "")
               + f" | repairs={extra['repairs']} facts={extra['nfacts']} on-repair={extra['touched']}"
                 f" low-conf={extra['low']}")
+        print(f"{'  aligned':18} " + tot_aligned.total_line().replace("TOTAL ", "").split(" grounded")[0])
     print(grand.total_line().split(" grounded")[0])
+    print("TOTAL aligned " + grand_aligned.total_line().replace("TOTAL ", "").split(" grounded")[0])
     return 0
 
 

@@ -459,13 +459,17 @@ def context_subject(view: View, s: int, pos: int) -> str | None:
 
 
 def _bullet_lines(norm: str, pos: int) -> list[tuple[int, int]]:
-    """The bulleted lines that start right after `pos` (a line end): their content spans."""
+    """The bulleted lines that start right after `pos` (a line end): their content spans. One
+    blank line may set the list off from its head (as a scan or a converted document gives it);
+    the items themselves follow one another."""
     out: list[tuple[int, int]] = []
     while pos < len(norm) and norm[pos] == "\n":
         start = pos + 1
+        if not out and norm.startswith("\n", start):   # a blank line before the first item
+            start += 1
         end = norm.find("\n", start)
         end = len(norm) if end < 0 else end
-        m = re.match(r"\s*[-•*]\s+", norm[start:end])
+        m = re.match(r"[ \t]*[-•*][ \t]+", norm[start:end])
         if not m:
             break
         out.append((start + m.end(), start + len(norm[start:end].rstrip(" ,;."))))

@@ -33,6 +33,25 @@ _CID = re.compile(r"\(cid:\d+\)")
 _BULLET = re.compile(r"^\s*(?:[•◦▪●■□○►✓–\-*\uf0b7\uf0a7]|\d{1,2}[.)])\s")
 _HYPHENATED = re.compile(r"[^\W\d_][-\u00ad]$")
 _SENTENCE_END = re.compile(r"[.:!?;]\s*$")
+_NUMBER_MARK = re.compile(r"^\s*(\d{1,2})\s?[.)]\s")
+# a line that ends waiting for its figure: "szkoły -", "uczestnicy –", "razem:" is not one (a list)
+_AWAITS_VALUE = re.compile(r"\w\s*[-–]$")
+
+
+def _runs_on(ptext: str, text: str, paras: list[tuple[list[int], bool]], lines: list[tuple[str, float, float]]
+             ) -> bool:
+    """A line that opens like a list item but goes on with the line above: after a label that
+    waits for its figure ("szkoły -" / "2 . Spotkania …"), or a number other than 1 where no
+    numbered list runs and the line above ends no sentence (a figure wrapped to the start of a
+    line: "… ponad" / "150 osób")."""
+    if _AWAITS_VALUE.search(ptext.rstrip()):
+        return True
+    m = _NUMBER_MARK.match(text)
+    if m is None or int(m[1]) == 1 or _SENTENCE_END.search(ptext):
+        return False
+    last = paras[-1] if paras else None
+    before = _NUMBER_MARK.match(lines[last[0][0]][0]) if last and last[1] else None
+    return not (before and int(before[1]) == int(m[1]) - 1)
 
 
 def _quiet() -> None:
@@ -82,7 +101,7 @@ def paragraph_groups(lines: list[tuple[str, float, float]], x0: float, x1: float
         text, _lx0, _lx1 = line
         if not text:
             continue
-        bullet = bool(bullet_re.match(text))
+        bullet = bool(bullet_re.match(text)) and not (prev is not None and _runs_on(prev[0], text, paras, lines))
         new = prev is None or bullet
         if prev is not None and not new:
             ptext, _px0, px1 = prev
