@@ -122,6 +122,7 @@ class Times(Table):
     times_words: Words
     frequency: tuple[str, ...]
     average: Words
+    average_heads: Words
     every: Words
 
 

@@ -153,10 +153,10 @@ def _grouping_ok(norm: str, start: int, end: int) -> bool:
         return False
     if rest[0].isalpha() or rest[0] in "%":
         return True
-    if rest[0] not in ",;).":
+    if rest[0] not in ",;).(":
         return False
     before = norm[max(0, start - 40):start]
-    if before.rstrip(" \t")[-1:] in (";", "|", "\n", ":", ""):
+    if before.rstrip(" \t")[-1:] in (";", "|", "\n", ":", "", "-"):   # (a dash: "obiady – 1 900,")
         return True
     found = last_word(before.rstrip(" \t").rstrip("."))   # the word before ("ok." without its dot)
     if found is None:
@@ -474,7 +474,17 @@ def average(ctx: Context, c: Candidate) -> Role | None:
     """'średnio 17 osób dziennie', 'przeciętnie 8 uczestników': an average, no count."""
     if c.prev is not None and c.prev.is_word and fold(c.prev_text) in _folded(lexicon().times.average):
         return Role.AVERAGE
-    return None
+    view = ctx.view
+    m = _average_head().match(view.norm, view.line_start(c.n.start), c.n.start)
+    return Role.AVERAGE if m else None
+
+
+@cache
+def _average_head() -> re.Pattern[str]:
+    """A line's label that names an average, then the figure: "Średnie dzienne obłożenie: 44"."""
+    stems = lexicon().times.average_heads
+    return re.compile(r"[ \t]*(?:[-•*][ \t]*)?" + leading_words([(w, r"\w*") for w in stems], r"\w")
+                      + r"[^:\n]{0,60}:[ \t]*$")
 
 
 @rule("decide", "numbers.every")
