@@ -259,12 +259,35 @@ def find_times(view: View) -> None:
             view.claim(m.start(), m.end(), "time")
 
 
+# "2.1. Rekrutacja", "4.3. Na terenach wiejskich …": a decimal outline number opening a line
+_OUTLINE = re.compile(r"(?m)^[ \t]*+(\d{1,2})\.(\d{1,2})\.(?=[ \t]+[^\W\d_])")
+
+
+def claim_outline_numbers(view: View) -> None:
+    """Numbers of a decimal outline ("1.1.", "1.2.", "2.1." opening lines) are no dates: lines
+    opened by N.1. and N.2. (N the same) mark an outline, and every N.1., N.2., … of it (the
+    second number running from 1 without a gap, "3.1." alone too) is claimed as an enumeration.
+    A list of dates opening lines ("1.10. …", "2.10. …") keeps its dates: their second number
+    does not run 1, 2, … under one first number."""
+    found: dict[str, list[re.Match[str]]] = {}
+    for m in _OUTLINE.finditer(view.norm):
+        found.setdefault(m[1], []).append(m)
+    seconds = {n: sorted({int(m[2]) for m in ms}) for n, ms in found.items()}
+    if not any(ks[:2] == [1, 2] for ks in seconds.values()):
+        return
+    for n, ms in found.items():   # in an outline, a part with one subsection ("3.1.") is one too
+        if seconds[n] == list(range(1, len(seconds[n]) + 1)):
+            for m in ms:
+                view.claim(m.start(1), m.end(), "enumeration")
+
+
 def find_dates(view: View, exclude: list[tuple[int, int]]) -> tuple[list[DateMention], list[RangeMention]]:
     norm = view.norm
     dates: list[DateMention] = []
     ranges: list[RangeMention] = []
     for ex_start, ex_end in exclude:
         view.claim(ex_start, ex_end, "period")
+    claim_outline_numbers(view)
 
     def free(s: int, e: int) -> bool:
         return not view.is_claimed(s, e)
