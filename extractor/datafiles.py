@@ -142,6 +142,21 @@ class SchoolYear(Table):
     starts: int = Field(ge=2, le=12)
 
 
+class Votes(Table):
+    """A vote's tally ("za – 14, przeciw – 0, wstrzymało się – 2"): each way of writing a side,
+    lower case, and what it counts."""
+
+    sides: dict[str, str]
+
+    @field_validator("sides")
+    @classmethod
+    def _lower(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in v if k != k.lower() or not k.strip()]
+        if bad:
+            raise ValueError(f"not lower case: {', '.join(bad)}")
+        return v
+
+
 class Lexicon(Table):
     """extractor/data/lexicon.toml: the words, abbreviations and markers of the genre."""
 
@@ -151,6 +166,7 @@ class Lexicon(Table):
     roman: dict[str, int]
     year_qualifiers: WordList
     school_years: tuple[SchoolYear, ...]
+    votes: Votes
     ordinal_days: dict[str, int]
     number_words: dict[str, int]
     vague_numbers: WordList

@@ -20,6 +20,7 @@ from .common import (
     measured,
     strip_label_preposition,
     verb_tags,
+    vote_side,
 )
 from .model import Context, Num, Qty
 
@@ -303,8 +304,10 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
     label_text = label_text.strip().strip("-").strip()
     if not label_text or not re.search(r"[^\W\d_]", label_text):
         return None
-    if not fates and any(morph.analyse(w) and all(a.pos in lexicon().grammar.finite_verb_tags
-                                                  for a in morph.analyse(w)) for w in WORDS.findall(norm[s:n.start])):
+    side = vote_side(view, label_text, n.start)   # "wstrzymało się – 2" in a vote's tally
+    if not fates and side is None and any(
+            morph.analyse(w) and all(a.pos in lexicon().grammar.finite_verb_tags for a in morph.analyse(w))
+            for w in WORDS.findall(norm[s:n.start])):
         return None  # "utworzono 43": a statement of its own, not a category ("5 planuje …" is one)
     kind = "count"
     after = norm[n.end:e].strip().lower()
@@ -312,7 +315,7 @@ def _item(view: View, s: int, e: int, free_nums: dict[int, Num], by_start: dict[
         kind = "hours"
     start = s if n.start > s and norm[s:n.start].strip(" -") else n.start
     end = max(n.end, len(norm[:e_label].rstrip(" \n")))
-    label = lemma_phrase(dehyphen(strip_label_preposition(label_text)))
+    label = side or lemma_phrase(dehyphen(strip_label_preposition(label_text)))
     return Qty(kind, start, end, n.int_value, n, label=label, rule=rule)
 
 

@@ -205,6 +205,37 @@ def figure_words() -> frozenset[str]:
 ITEM_END = re.compile(r"\s*(?:[,;.)(/:]|\n|$)")
 
 
+@cache
+def _tally() -> re.Pattern[str]:
+    """A side of a vote and its figure: "za – 14", "wstrzymało się: 2" (lexicon votes)."""
+    return re.compile(r"(?<![^\W\d_])(" + alternation(lexicon().votes.sides, r"\s+") + r")\s*[-:]\s*\d", re.I)
+
+
+def vote_side(view: View, label: str, pos: int) -> str | None:
+    """What the figure at `pos` counts when `label` is a side of a vote ("przeciw" -> "głos
+    przeciw") in a sentence that tallies two sides at least; else None."""
+    sides = lexicon().votes.sides
+    side = sides.get(" ".join(label.lower().split()))
+    if side is None:
+        return None
+    s, e = view.sentence(pos)
+    tallied = {sides[" ".join(m[1].lower().split())] for m in _tally().finditer(view.norm, s, e)}
+    return side if len(tallied) >= 2 else None
+
+
+@cache
+def _side_before() -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W\d_])(" + alternation(lexicon().votes.sides, r"\s+") + r")\s*[-:]\s*$", re.I)
+
+
+def vote_before(view: View, pos: int) -> tuple[int, str] | None:
+    """(start, what it counts) of the side of a vote right before the figure at `pos`
+    ("… – za – 15": "głos za"), in a sentence that tallies two sides at least."""
+    m = _side_before().search(view.norm, max(view.sentence(pos)[0], pos - 40), pos)
+    side = vote_side(view, m[1], pos) if m else None
+    return (m.start(1), side) if m and side else None
+
+
 def names_a_thing(words: list[str]) -> bool:
     """Some word of a label is a noun or a known acronym."""
     return any(morph.is_noun(w) or lexicon().acronym_base(w) for w in words)

@@ -21,6 +21,7 @@ from .common import (
     measured,
     names_a_thing,
     skip_words,
+    vote_before,
 )
 from .model import Candidate, Context, Num, Qty, Role
 
@@ -352,6 +353,9 @@ def noun_number(ctx: Context, n: Num) -> Qty | None:
     view = ctx.view
     if not ITEM_END.match(view.norm, n.end):
         return None
+    vote = vote_before(view, n.start)
+    if vote is not None:   # "za – 15, przeciw – 0, wstrzymało się – 1": votes of each side
+        return Qty("count", vote[0], n.end, n.int_value, n, subject=vote[1])
     line_start = view.line_start(n.start)
     s, _ = view.sentence(n.start)
     found = _phrase_before_dash(view.norm, max(line_start, s, n.start - 90), n.start)
