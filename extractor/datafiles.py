@@ -101,6 +101,7 @@ class Grammar(Table):
     time_nouns: Words
     copula: Words
     copula_fillers: Words
+    how_many: Words
     preposition_cases: dict[str, str]
 
 

@@ -378,6 +378,41 @@ def noun_number(ctx: Context, n: Num) -> Qty | None:
     return Qty(kind, ph_start, n.end, n.int_value, n, subject=subject)
 
 
+# what opens an answer's line before its figure: a dash or a bullet, "Odp.:"
+_OPEN = r"[ \t]*(?:[-•*][ \t]*|(?i:odp(?:owiedź)?\.?)[ \t]*:?[ \t]*)?"
+_ANSWER = re.compile(_OPEN + r"(?:\d[\d ]*[ \t]+z[ \t]+)?")    # "– 19 z " before the whole's 24
+
+
+@rule("quantities", "counts.answer")
+def answer_count(ctx: Context, n: Num) -> Qty | None:
+    """A question and its answer: "Ilu uczestników ukończyło IPZS?" / "– 19 z 24." — the figure
+    that opens the answer (and the whole it is taken "z" of) counts what the question asks
+    about; "Ile godzin wsparcia zrealizowano?" / "– 1 240" are hours (lexicon grammar.how_many)."""
+    view = ctx.view
+    norm = view.norm
+    ls = view.line_start(n.start)
+    m = _ANSWER.match(norm, ls, n.start)
+    if m is None or m.end() != n.start or ls < 2:
+        return None
+    q_end = ls - 1
+    q = norm[view.line_start(q_end):q_end].rstrip()
+    if not q.endswith("?"):
+        return None
+    words = WORDS.findall(q)
+    ask = next((i for i, w in enumerate(words) if w.lower() in lexicon().grammar.how_many), None)
+    if ask is None:
+        return None
+    phrase: list[str] = []
+    for w in words[ask + 1:]:
+        if any(a.pos in lexicon().grammar.verb_tags for a in morph.analyse(w)):
+            break
+        phrase.append(w)
+    if not phrase or not names_a_thing(phrase):
+        return None
+    kind, subject = measured("liczba " + " ".join(phrase))
+    return Qty(kind, n.start, n.end, n.int_value, n, subject=subject)
+
+
 @rule("quantities", "counts.copula")
 def copula_count(ctx: Context, n: Num) -> Qty | None:
     """'Rodzin wielodzietnych było 61, a rodzin niepełnych 83', 'Spotkań z rodzicami było 6',
