@@ -129,6 +129,8 @@ def _number_words(view: View) -> list[Num]:
             after = i + 1
             continue
         first = number_word(t.text)
+        if first is not None and _in_a_name(view, i):
+            continue   # "w uroczystość Trzech Króli", "Trzech Braci": a number word in a name
         if first is not None and not view.is_claimed(t.start, t.end):
             value = first
             j = i
@@ -141,6 +143,20 @@ def _number_words(view: View) -> list[Num]:
             out.append(Num(t.start, toks[j].end, value, words=True))
             after = j + 1
     return out
+
+
+def _in_a_name(view: View, i: int) -> bool:
+    """The number word at token `i` is written with a capital inside a sentence and the word
+    after it too: part of a proper name ("Święto Trzech Króli"), not a figure."""
+    toks, norm = view.toks, view.norm
+    t = toks[i]
+    if not t.text[:1].isupper() or t.text.isupper() or i + 2 >= len(toks):
+        return False
+    nxt = toks[i + 2] if not toks[i + 1].is_word and norm[t.end:toks[i + 1].end].isspace() else toks[i + 1]
+    if not (nxt.is_word and nxt.text[:1].isupper() and norm[t.end:nxt.start] == " "):
+        return False
+    s, _e = view.sentence(t.start)
+    return norm[s:t.start].strip(" \n\t\"'(–-•*") != ""    # a capital at a sentence's start says nothing
 
 
 def _grouping_ok(norm: str, start: int, end: int) -> bool:
