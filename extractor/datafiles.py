@@ -44,6 +44,7 @@ class Markers(Table):
     empty_name: tuple[str, ...]
     fillers: tuple[str, ...]
     row_number: Words
+    figure_columns: Words
 
 
 class DocumentDate(Table):

@@ -99,16 +99,27 @@ def table_cell(ctx: Context, n: Num) -> Qty | None:
     col = next((i for i, (a, b) in enumerate(cells) if ls + a == n.start and ls + b == n.end), None)
     if col is None:
         return None
-    label = _column_label(view, ls, len(cells), col)
-    if label is None or label.lower() in lexicon().markers.row_number:   # "Lp.": the row's number
+    header = _column_label(view, ls, len(cells), col, things_only=False)
+    mk = lexicon().markers
+    if header is not None and col > 0 and " ".join(header.lower().split()) in mk.figure_columns:
+        # "osiągnięta w okresie", "narastająco": the row's label (its first cell of words, after
+        # a row number) says what is counted
+        row = next((line[a:b].strip(" -–") for a, b in cells[:col] if not re.fullmatch(r"[\d.\s]*", line[a:b])), "")
+        words = WORDS.findall(row)
+        if words and not re.search(r"\d", row) and names_a_thing(words):
+            kind, subject = measured(row)
+            planned = " ".join(header.lower().split()) in mk.planned
+            return Qty(kind, n.start, n.end, n.int_value, n, subject=subject, planned=planned)
+    label = header if header is not None and names_a_thing(WORDS.findall(header)) else None
+    if label is None or label.lower() in mk.row_number:   # "Lp.": the row's number
         return None
     kind, subject = measured(label)
     return Qty(kind, n.start, n.end, n.int_value, n, subject=subject)
 
 
-def _column_label(view: View, ls: int, ncells: int, col: int) -> str | None:
+def _column_label(view: View, ls: int, ncells: int, col: int, things_only: bool = True) -> str | None:
     """The header of column `col`: the nearest line above, within 12 lines of rows, with as many
-    cells, none of them a figure, whose cell names a thing."""
+    cells, none of them a figure, whose cell names a thing (`things_only`; else whatever it says)."""
     text = view.text
     end = ls - 1
     for _ in range(12):
@@ -122,7 +133,7 @@ def _column_label(view: View, ls: int, ncells: int, col: int) -> str | None:
         if len(cells) == ncells and not any(re.search(r"\d", line[a:b]) for a, b in cells):
             label = line[cells[col][0]:cells[col][1]].strip()
             words = WORDS.findall(label)
-            return label if words and names_a_thing(words) else None
+            return label if words and (names_a_thing(words) or not things_only) else None
         end = start - 1
     return None
 
