@@ -13,6 +13,7 @@ GEO = "nazwa_geograficzna"
 GEO_PART = "człon_nazwy_geograficznej"
 FIRST_NAME = "imię"
 SURNAME = "nazwisko"
+INSTITUTION = "nazwa_instytucji"
 
 
 @dataclass(frozen=True)

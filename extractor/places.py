@@ -302,11 +302,13 @@ def _cap_run(view: View, i: int, limit: int = 3) -> list[Word]:
 
 def _name_goes_on(word: str) -> bool:
     """A capitalised word after a town's form that continues a proper name instead: a common
-    noun in the genitive ('Gospodyń') or an adjective that is no part of a place name."""
+    noun in the genitive ('Gospodyń'), an institution's name ('Szkolnego Koła Caritas') or an
+    adjective that is no part of a place name."""
     an = morph.analyse(word)
     if not an or any(a.geo or a.geo_part for a in an):
         return False
-    return any(a.pos == "subst" and "gen" in a.case and not a.lemma[:1].isupper() for a in an)
+    return any(a.pos == "subst" and ("gen" in a.case and not a.lemma[:1].isupper() or morph.INSTITUTION in a.quals)
+               for a in an)
 
 
 _RIVER = re.compile(r" (nad|pod) ([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż]+(?: [A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż]+)?)")
