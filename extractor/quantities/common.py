@@ -208,7 +208,7 @@ ITEM_END = re.compile(r"\s*(?:[,;.)(/:]|\n|$)")
 @cache
 def _tally() -> re.Pattern[str]:
     """A side of a vote and its figure: "za – 14", "wstrzymało się: 2" (lexicon votes)."""
-    return re.compile(r"(?<![^\W\d_])(" + alternation(lexicon().votes.sides, r"\s+") + r")\s*[-:]\s*\d", re.I)
+    return re.compile("(" + leading_words(lexicon().votes.sides, r"\w") + r")(?=\s*+[-:]\s*+\d)")
 
 
 def vote_side(view: View, label: str, pos: int) -> str | None:
@@ -225,7 +225,7 @@ def vote_side(view: View, label: str, pos: int) -> str | None:
 
 @cache
 def _side_before() -> re.Pattern[str]:
-    return re.compile(r"(?<![^\W\d_])(" + alternation(lexicon().votes.sides, r"\s+") + r")\s*[-:]\s*$", re.I)
+    return re.compile("(" + leading_words(lexicon().votes.sides, r"\w") + r")\s*+[-:]\s*+$")
 
 
 def vote_before(view: View, pos: int) -> tuple[int, str] | None:
