@@ -420,11 +420,8 @@ _SAMPLE = re.compile(r"(?<![^\W\d_])[nN][ \t]?=[ \t]?$")
 def sample_count(ctx: Context, n: Num) -> Qty | None:
     """'ścieżkę reintegracji (n=14)', '71% (n=24)': the number of people (or cases) a statement
     covers, written the statistician's way."""
-    if n.words or _SAMPLE.search(ctx.view.norm, max(0, n.start - 4), n.start) is None:
-        return None
-    start = ctx.view.norm.rfind("n", max(0, n.start - 4), n.start)
-    start = start if start >= 0 else ctx.view.norm.rfind("N", max(0, n.start - 4), n.start)
-    return Qty("count", start, n.end, n.int_value, n)
+    m = _SAMPLE.search(ctx.view.norm, max(0, n.start - 4), n.start) if not n.words else None
+    return Qty("count", m.start(), n.end, n.int_value, n) if m else None
 
 
 @rule("quantities", "counts.copula")
