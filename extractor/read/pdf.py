@@ -42,8 +42,8 @@ def _runs_on(ptext: str, text: str, paras: list[tuple[list[int], bool]], lines: 
              ) -> bool:
     """A line that opens like a list item but goes on with the line above: after a label that
     waits for its figure ("szkoły -" / "2 . Spotkania …"), or a number other than 1 where no
-    numbered list runs and the line above ends no sentence (a figure wrapped to the start of a
-    line: "… ponad" / "150 osób")."""
+    numbered list runs and the line above ends no sentence (a line wrapped before a number and
+    its dot: "… uczestników było łącznie" / "3. edycji nie przeprowadzono …")."""
     if _AWAITS_VALUE.search(ptext.rstrip()):
         return True
     m = _NUMBER_MARK.match(text)
