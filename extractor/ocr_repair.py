@@ -97,6 +97,18 @@ class _Capitals(Table):
         return _lookalikes(v, str.isupper, "capital")
 
 
+class _DigitConfusions(Table):
+    pairs: tuple[str, ...]
+
+    @field_validator("pairs")
+    @classmethod
+    def _two_digits(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [p for p in v if len(p) != 2 or not p.isdigit() or p[0] == p[1]]
+        if bad:
+            raise ValueError(f"pairs of two different digits, not {bad!r}")
+        return v
+
+
 class OcrRepairFile(Table):
     """extractor/data/ocr_repair.toml: the rules of the OCR repairs."""
 
@@ -108,6 +120,7 @@ class OcrRepairFile(Table):
     headings: _Headings
     bullets: _Bullets
     capitals: _Capitals
+    digit_confusions: _DigitConfusions
 
 
 @dataclass(frozen=True)

@@ -75,3 +75,52 @@ def add_provenance(report: Report, src: Source, min_confidence: float = DEFAULT_
             message=f"poprawka OCR{where}, reguła {r.rule}: odczytano „{r.read}”, poprawiono na „{r.repaired}”"))
     report.findings.extend(low)
     report.findings.extend(repairs)
+    if src.words:
+        hint_digit_swaps(report)
+
+
+def _swaps(value: int) -> list[int]:
+    """The values one digit OCR takes for another makes of `value` (ocr_repair.toml digit_confusions)."""
+    from .ocr_repair import rules
+
+    other: dict[str, set[str]] = {}
+    for pair in rules().file.digit_confusions.pairs:
+        a, b = pair[0], pair[1]
+        other.setdefault(a, set()).add(b)
+        other.setdefault(b, set()).add(a)
+    digits = str(value)
+    out = []
+    for i, d in enumerate(digits):
+        for r in sorted(other.get(d, ())):
+            swapped = digits[:i] + r + digits[i + 1:]
+            if not (swapped[0] == "0" and len(swapped) > 1):
+                out.append(int(swapped))
+    return out
+
+
+def hint_digit_swaps(report: Report) -> None:
+    """A scan's total and parts that do not add up, where one digit OCR takes for another in one
+    of their figures would make them add up (one or two such figures, the least surely read
+    first): the sum_mismatch finding says so, pointing the reviewer at them in the scan ("18"
+    read as "16")."""
+    by_id = {f.id: f for f in report.facts}
+    for fd in report.findings:
+        if fd.code != "sum_mismatch" or len(fd.facts) < 3:
+            continue
+        facts = [by_id.get(i) for i in fd.facts]
+        if any(f is None or not float(getattr(f, "value", 0)).is_integer() for f in facts):
+            continue
+        values = [int(getattr(f, "value", 0)) for f in facts]
+        total, parts = values[0], values[1:]
+        fits = []
+        for k, v in enumerate(values):
+            for w in _swaps(v):
+                t = w if k == 0 else total
+                rest = sum(parts) - (v - w if k > 0 else 0)
+                if t == rest:
+                    fits.append((facts[k], w))
+        if 1 <= len(fits) <= 2:
+            fits.sort(key=lambda fw: (fw[0].provenance.confidence if fw[0] is not None and fw[0].provenance
+                                      and fw[0].provenance.confidence is not None else 1.0))
+            said = " albo ".join(f"„{f.span.text}” (może {w})" for f, w in fits if f is not None)
+            fd.message += f" — na skanie sprawdź {said}: OCR myli te cyfry"

@@ -118,6 +118,28 @@ def test_rules_are_checked_when_loaded():
         parse_rules({k: v for k, v in good.items() if k != "headings"})
     with pytest.raises(DataFileError, match=r"bullets\.marks"):
         parse_rules({**good, "bullets": {"marks": ["»»"], "bullet": "•"}})
+    with pytest.raises(DataFileError, match=r"digit_confusions\.pairs"):
+        parse_rules({**good, "digit_confusions": {"pairs": ["66"]}})
+
+
+def test_a_sum_a_digit_misread_would_explain_says_which_figure_to_check():
+    """On a scan, a total and parts that one digit OCR takes for another would make add up: the
+    sum_mismatch names the figure (two at most, the least surely read first); never changes it."""
+    from extractor import extract_text
+    from extractor.provenance import hint_digit_swaps
+
+    def mismatch(sentence: str) -> str:
+        rep = extract_text("Sprawozdanie za rok 2021\n\nDORADZTWO\n\n" + sentence)
+        hint_digit_swaps(rep)
+        return next(f.message for f in rep.findings if f.code == "sum_mismatch")
+
+    # 8 and 9 look alike: 18 read for 19 = 7 + 12, and no other one swap makes them add up
+    assert mismatch("Udzielono 18 porad: 7 prawnych i 12 księgowych.").endswith(
+        "(7+12) — na skanie sprawdź „18 porad” (może 19): OCR myli te cyfry")
+    # two swaps fit (6 for 8, 3 for 5): both named
+    assert mismatch("Udzielono 21 porad: 6 prawnych i 13 księgowych.").endswith(
+        "sprawdź „6 prawnych” (może 8) albo „13 księgowych” (może 15): OCR myli te cyfry")
+    assert "sprawdź" not in mismatch("Udzielono 40 porad: 6 prawnych i 13 księgowych.")   # no swap fits
 
 
 def test_typed_report_is_never_repaired(tmp_path):
