@@ -33,7 +33,7 @@ BEYOND3_GUARD = {"f1": 0.974, "links": 0.777, "findings_f1": 0.95, "periods": 1.
 # corpus/beyond4 (seven more bodies and styles: flattened statistical tables, outline-numbered
 # project reports, assembly minutes with votes, a school year, a shelter's occupancy, a parish
 # letter in number words, indicator Q&A) was scored blind first (F1 0.907, links 0.521, periods 6/7)
-BEYOND4_GUARD = {"f1": 0.971, "links": 0.669, "findings_f1": 0.918, "periods": 1.0}
+BEYOND4_GUARD = {"f1": 0.976, "links": 0.818, "findings_f1": 0.946, "periods": 1.0}
 # corpus/series (one centre's quarterly, annual and final reports, for reconciliation): written for
 # the reconciliation tests, scored after writing
 SERIES_GUARD = {"f1": 1.0, "links": 1.0, "findings_f1": 1.0, "periods": 1.0}

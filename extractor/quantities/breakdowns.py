@@ -114,7 +114,8 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 _HOURS_LIST_OPENER = re.compile(r"\s*(?:\(|:)|(?:(?!\b(?:oraz|i|a|także)\b)[^\d:(),;]){0,40}:")
 # a colon after a bracket first ("9 miejsc pracy (zakładano 8): w Szprotawie – 4, …"), then a
 # colon, bracket or dash right after the total
-_COLON_OPENER = re.compile(r"(?:[^\d:()\n]|\([^()]{0,40}\)){0,80}?\s?:\s?")
+# (a ")" first: the head's bracket that held the total, "(razem 12):")
+_COLON_OPENER = re.compile(r"(?:\)[ \t]*)?(?:[^\d:()\n]|\([^()]{0,40}\)){0,80}?\s?:\s?")
 _BRACKET_DASH_OPENER = re.compile(r"[^\d:(),;\n]{0,80}?(?:\s?\(\s?|\s-\s?|-\s|\s-(?=[^\W\d]))")
 
 
@@ -183,10 +184,12 @@ def link_breakdowns(ctx: Context) -> None:
         s_start, s_end = view.sentence(tot.start)
         opened = norm.rfind("(", s_start, tot.start)
         limit = s_end
+        start = tot.end
         if opened > norm.rfind(")", s_start, tot.start):  # the total is inside a bracket
             close = norm.find(")", tot.end, s_end)
             limit = close if close >= 0 else s_end
-        start = tot.end
+            if close >= 0 and _HEAD_BRACKET_END.match(norm, close):
+                limit = s_end   # "Wypisy według przyczyny (razem 12):" over its list
         for _round in range(2):  # "41 spotkań (w tym 17 online), z czego w I kwartale 19, …"
             found = _find_list(view, tot, start, limit, counts, starts)
             if found is None:
@@ -459,6 +462,10 @@ def context_subject(view: View, s: int, pos: int) -> str | None:
             return None  # the verb came before any subject
         prev_prep = False
     return None
+
+
+# a head's bracket closed right before the colon that opens its list on the next line
+_HEAD_BRACKET_END = re.compile(r"\)[ \t]*:[ \t]*\n")
 
 
 def _bullet_lines(norm: str, pos: int) -> list[tuple[int, int]]:

@@ -413,6 +413,36 @@ def answer_count(ctx: Context, n: Num) -> Qty | None:
     return Qty(kind, n.start, n.end, n.int_value, n, subject=subject)
 
 
+@cache
+def _bracket_total() -> re.Pattern[str]:
+    """A total marker opening a bracket right before the figure: "(razem " of "(razem 12):"."""
+    return re.compile(r"\([ \t]*(?P<marker>" + alternation(lexicon().markers.total) + r")[ \t]*:?[ \t]*$", re.I)
+
+
+@rule("quantities", "counts.bracket_total")
+def bracket_total(ctx: Context, n: Num) -> Qty | None:
+    """'Przyjęcia według podmiotu kierującego (razem 14):' and the list below it: the bracket's
+    figure is the total of what the line's head names (its items are linked to it as parts)."""
+    view = ctx.view
+    norm = view.norm
+    if n.words or not re.match(r"[ \t]*\)[ \t]*:[ \t]*\n", norm[n.end:n.end + 8]):
+        return None
+    ls = view.line_start(n.start)
+    m = _bracket_total().search(norm, max(ls, n.start - 24), n.start)
+    if m is None:
+        return None
+    head = norm[ls:m.start()].strip()
+    if not head or len(head) > 80 or any(c in head for c in "():") or not head[0].isalpha():
+        return None
+    words = WORDS.findall(head)
+    if not words or not names_a_thing(words):
+        return None
+    if head[1:2].islower():   # the capital that opens the line is no part of the name
+        head = head[0].lower() + head[1:]
+    kind, subject = measured(head)
+    return Qty(kind, m.start("marker"), n.end, n.int_value, n, subject=subject)
+
+
 _SAMPLE = re.compile(r"(?<![^\W\d_])[nN][ \t]?=[ \t]?$")
 
 
