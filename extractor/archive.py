@@ -669,15 +669,13 @@ def _corrected(conn: sqlite3.Connection, sha: str, report: Report) -> Report:
 def _undoable(current: Report, cid: int | None) -> None:
     """Refuses (CorrectionError) an undo of `cid` unless it is an edit, delete or add of this
     record not undone yet, and no later correction in force needs the fact it added."""
-    from models import FACT_ACTIONS
-
     from .corrections import CorrectionError
 
     review = current.review
     target = next((c for c in review.corrections if c.id == cid), None) if review and cid is not None else None
     if target is None:
         raise CorrectionError(f"undo: no correction {cid!r} of this report")
-    if target.action not in FACT_ACTIONS:
+    if not target.of_a_fact:
         raise CorrectionError(f"undo: correction {cid} is a {target.action}, not an edit, delete or add")
     if target.undone_by is not None:
         raise CorrectionError(f"undo: correction {cid} was undone already (by {target.undone_by})")

@@ -13,6 +13,7 @@ with the text as read and as repaired.
 from __future__ import annotations
 
 import bisect
+from functools import cache
 from typing import TYPE_CHECKING
 
 from models import Finding, Provenance, Span
@@ -79,19 +80,24 @@ def add_provenance(report: Report, src: Source, min_confidence: float = DEFAULT_
         hint_digit_swaps(report)
 
 
-def _swaps(value: int) -> list[int]:
-    """The values one digit OCR takes for another makes of `value` (ocr_repair.toml digit_confusions)."""
+@cache
+def _confused() -> dict[str, tuple[str, ...]]:
+    """digit -> the digits OCR takes it for (ocr_repair.toml digit_confusions, both ways)."""
     from .ocr_repair import rules
 
     other: dict[str, set[str]] = {}
     for pair in rules().file.digit_confusions.pairs:
-        a, b = pair[0], pair[1]
-        other.setdefault(a, set()).add(b)
-        other.setdefault(b, set()).add(a)
+        other.setdefault(pair[0], set()).add(pair[1])
+        other.setdefault(pair[1], set()).add(pair[0])
+    return {d: tuple(sorted(o)) for d, o in other.items()}
+
+
+def _swaps(value: int) -> list[int]:
+    """The values one digit OCR takes for another makes of `value`."""
     digits = str(value)
     out = []
     for i, d in enumerate(digits):
-        for r in sorted(other.get(d, ())):
+        for r in _confused().get(d, ()):
             swapped = digits[:i] + r + digits[i + 1:]
             if not (swapped[0] == "0" and len(swapped) > 1):
                 out.append(int(swapped))
@@ -107,8 +113,10 @@ def hint_digit_swaps(report: Report) -> None:
     for fd in report.findings:
         if fd.code != "sum_mismatch" or len(fd.facts) < 3:
             continue
-        facts = [by_id.get(i) for i in fd.facts]
-        if any(f is None or not float(getattr(f, "value", 0)).is_integer() for f in facts):
+        if not all(i in by_id for i in fd.facts):
+            continue
+        facts = [by_id[i] for i in fd.facts]
+        if not all(float(getattr(f, "value", 0)).is_integer() for f in facts):
             continue
         values = [int(getattr(f, "value", 0)) for f in facts]
         total, parts = values[0], values[1:]
@@ -120,7 +128,7 @@ def hint_digit_swaps(report: Report) -> None:
                 if t == rest:
                     fits.append((facts[k], w))
         if 1 <= len(fits) <= 2:
-            fits.sort(key=lambda fw: (fw[0].provenance.confidence if fw[0] is not None and fw[0].provenance
-                                      and fw[0].provenance.confidence is not None else 1.0))
-            said = " albo ".join(f"„{f.span.text}” (może {w})" for f, w in fits if f is not None)
+            fits.sort(key=lambda fw: fw[0].provenance.confidence
+                      if fw[0].provenance and fw[0].provenance.confidence is not None else 1.0)
+            said = " albo ".join(f"„{f.span.text}” (może {w})" for f, w in fits)
             fd.message += f" — na skanie sprawdź {said}: OCR myli te cyfry"

@@ -217,6 +217,11 @@ class Correction(_Model):
     undoes: int | None = Field(default=None, description="An undo: the id of the correction it takes back")
     undone_by: int | None = Field(default=None, description="The id of the undo that took this one back")
 
+    @property
+    def of_a_fact(self) -> bool:
+        """An edit, delete or add (what an undo may take back), not a verification or an undo."""
+        return self.action in FACT_ACTIONS
+
 
 class Review(_Model):
     """The people's side of an archived record: corrections applied, verification."""
@@ -234,7 +239,7 @@ class Review(_Model):
     @property
     def in_force(self) -> list[Correction]:
         """The corrections of facts (edit, delete, add) that stand: not undone, not undos."""
-        return [c for c in self.corrections if c.action in FACT_ACTIONS and c.undone_by is None]
+        return [c for c in self.corrections if c.of_a_fact and c.undone_by is None]
 
 
 class Report(_Model):

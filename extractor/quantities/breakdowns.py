@@ -13,6 +13,7 @@ from ..phrases import lemma_phrase
 from ..rules import rule
 from ..text import WORDS, View, alternation, leading_words
 from .common import (
+    HEAD_BRACKET_END,
     ITEM_END,
     dehyphen,
     figure_words,
@@ -188,7 +189,7 @@ def link_breakdowns(ctx: Context) -> None:
         if opened > norm.rfind(")", s_start, tot.start):  # the total is inside a bracket
             close = norm.find(")", tot.end, s_end)
             limit = close if close >= 0 else s_end
-            if close >= 0 and _HEAD_BRACKET_END.match(norm, close):
+            if close >= 0 and HEAD_BRACKET_END.match(norm, close):
                 limit = s_end   # "Wypisy według przyczyny (razem 12):" over its list
         for _round in range(2):  # "41 spotkań (w tym 17 online), z czego w I kwartale 19, …"
             found = _find_list(view, tot, start, limit, counts, starts)
@@ -462,10 +463,6 @@ def context_subject(view: View, s: int, pos: int) -> str | None:
             return None  # the verb came before any subject
         prev_prep = False
     return None
-
-
-# a head's bracket closed right before the colon that opens its list on the next line
-_HEAD_BRACKET_END = re.compile(r"\)[ \t]*:[ \t]*\n")
 
 
 def _bullet_lines(norm: str, pos: int) -> list[tuple[int, int]]:

@@ -203,6 +203,9 @@ def figure_words() -> frozenset[str]:
 
 # what may follow a figure that ends a list item: punctuation, a line end, the end
 ITEM_END = re.compile(r"\s*(?:[,;.)(/:]|\n|$)")
+# a line's head whose bracket closes right before the colon that opens its list on the next
+# line: "Wypisy według przyczyny (razem 12):"
+HEAD_BRACKET_END = re.compile(r"[ \t]*\)[ \t]*:[ \t]*\n")
 
 
 @cache

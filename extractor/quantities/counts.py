@@ -11,6 +11,7 @@ from ..phrases import _adj_lemma, lemma_phrase
 from ..rules import rule
 from ..text import WORDS, Tok, View, Word, alternation, last_word, word_at
 from .common import (
+    HEAD_BRACKET_END,
     ITEM_END,
     agree_list,
     clause_start,
@@ -425,7 +426,7 @@ def bracket_total(ctx: Context, n: Num) -> Qty | None:
     figure is the total of what the line's head names (its items are linked to it as parts)."""
     view = ctx.view
     norm = view.norm
-    if n.words or not re.match(r"[ \t]*\)[ \t]*:[ \t]*\n", norm[n.end:n.end + 8]):
+    if n.words or not HEAD_BRACKET_END.match(norm, n.end, n.end + 8):
         return None
     ls = view.line_start(n.start)
     m = _bracket_total().search(norm, max(ls, n.start - 24), n.start)

@@ -101,15 +101,15 @@ def table_cell(ctx: Context, n: Num) -> Qty | None:
         return None
     header = _column_label(view, ls, len(cells), col, things_only=False)
     mk = lexicon().markers
-    if header is not None and col > 0 and " ".join(header.lower().split()) in mk.figure_columns:
+    figure = " ".join(header.lower().split()) if header is not None else ""
+    if col > 0 and figure in mk.figure_columns:
         # "osiągnięta w okresie", "narastająco": the row's label (its first cell of words, after
         # a row number) says what is counted
         row = next((line[a:b].strip(" -–") for a, b in cells[:col] if not re.fullmatch(r"[\d.\s]*", line[a:b])), "")
         words = WORDS.findall(row)
         if words and not re.search(r"\d", row) and names_a_thing(words):
             kind, subject = measured(row)
-            planned = " ".join(header.lower().split()) in mk.planned
-            return Qty(kind, n.start, n.end, n.int_value, n, subject=subject, planned=planned)
+            return Qty(kind, n.start, n.end, n.int_value, n, subject=subject, planned=figure in mk.planned)
     label = header if header is not None and names_a_thing(WORDS.findall(header)) else None
     if label is None or label.lower() in mk.row_number:   # "Lp.": the row's number
         return None
